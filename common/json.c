@@ -1,0 +1,493 @@
+#include "json.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_parse.h>
+
+const char *
+json_strerror(int err)
+{
+    switch (err) {
+#define JSON_ERR_CASE(name, code, text)                                                                                            \
+    case name:                                                                                                                     \
+        return text;
+        JSON_ERRORS(JSON_ERR_CASE)
+#undef JSON_ERR_CASE
+    }
+    return "unknown error";
+}
+
+int
+json_utf8_valid(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str, *end = s + len;
+    while (s != end) {
+        unsigned c = *s;
+        if (c < 0x80) {
+            ++s;
+            continue;
+        }
+        size_t n;
+        unsigned min;
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1, min = 0x80;
+            c &= 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2, min = 0x800;
+            c &= 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3, min = 0x10000;
+            c &= 0x07;
+        } else {
+            return 0;
+        }
+        if ((size_t)(end - s) <= n)
+            return 0;
+        for (size_t i = 1; i <= n; ++i) {
+            if ((s[i] & 0xc0) != 0x80)
+                return 0;
+            c = c << 6 | (s[i] & 0x3f);
+        }
+        if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+            return 0;
+        s += n + 1;
+    }
+    return 1;
+}
+
+/*
+ * The tree is built from yajl's callbacks. Open containers keep their children on a shared stack of
+ * pointers (and object keys on a parallel stack) until they close, when the children are copied into
+ * the arena in one block of the exact size.
+ */
+typedef struct st_frame_t {
+    json_value_t *value;
+    int is_object;
+    size_t first; /* index of the first child on the stack */
+} frame_t;
+
+typedef struct st_builder_t {
+    arena_t *arena;
+    unsigned max_depth;
+    int error;
+    frame_t *frames;
+    unsigned depth;
+    json_value_t **stack; /* children of the open containers */
+    json_member_t *keys;  /* for objects: key of the matching stack slot */
+    size_t stack_len, stack_cap;
+    const char *pending_key;
+    size_t pending_key_len;
+    json_value_t *root;
+} builder_t;
+
+static int
+fail(builder_t *b, int err)
+{
+    if (b->error == 0)
+        b->error = err;
+    return 0; /* tells yajl to stop */
+}
+
+static int
+check_string(builder_t *b, const unsigned char *s, size_t len)
+{
+    if (memchr(s, '\0', len) != NULL)
+        return fail(b, JSON_ERR_NUL);
+    /*
+     * yajl decodes an unpaired surrogate escape to '?', so it has to be caught by scanning the source;
+     * here, a decoded string that is not valid UTF-8 also means yajl passed something invalid through.
+     */
+    if (!json_utf8_valid((const char *)s, len))
+        return fail(b, JSON_ERR_UTF8);
+    return 1;
+}
+
+static json_value_t *
+new_value(builder_t *b, json_type_t type)
+{
+    json_value_t *v = arena_alloc(b->arena, sizeof(*v));
+    if (v == NULL) {
+        fail(b, JSON_ERR_NOMEM);
+        return NULL;
+    }
+    v->type = type;
+    return v;
+}
+
+static int
+add(builder_t *b, json_value_t *v)
+{
+    if (v == NULL)
+        return 0;
+    if (b->depth == 0) {
+        b->root = v;
+        return 1;
+    }
+    if (b->stack_len == b->stack_cap) {
+        size_t cap = b->stack_cap != 0 ? b->stack_cap * 2 : 64;
+        json_value_t **stack = realloc(b->stack, cap * sizeof(*stack));
+        if (stack == NULL)
+            return fail(b, JSON_ERR_NOMEM);
+        b->stack = stack;
+        json_member_t *keys = realloc(b->keys, cap * sizeof(*keys));
+        if (keys == NULL)
+            return fail(b, JSON_ERR_NOMEM);
+        b->keys = keys;
+        b->stack_cap = cap;
+    }
+    if (b->frames[b->depth - 1].is_object) {
+        b->keys[b->stack_len].key = b->pending_key;
+        b->keys[b->stack_len].key_len = b->pending_key_len;
+    }
+    b->stack[b->stack_len++] = v;
+    return 1;
+}
+
+static int
+on_null(void *ctx)
+{
+    builder_t *b = ctx;
+    return add(b, new_value(b, JSON_NULL));
+}
+
+static int
+on_boolean(void *ctx, int value)
+{
+    builder_t *b = ctx;
+    return add(b, new_value(b, value ? JSON_TRUE : JSON_FALSE));
+}
+
+static int
+on_number(void *ctx, const char *s, size_t len)
+{
+    builder_t *b = ctx;
+    json_value_t *v = new_value(b, JSON_NUMBER);
+    if (v == NULL)
+        return 0;
+    if ((v->u.num.raw = arena_strndup(b->arena, s, len)) == NULL)
+        return fail(b, JSON_ERR_NOMEM);
+    v->u.num.len = len;
+    return add(b, v);
+}
+
+static int
+on_string(void *ctx, const unsigned char *s, size_t len)
+{
+    builder_t *b = ctx;
+    if (!check_string(b, s, len))
+        return 0;
+    json_value_t *v = new_value(b, JSON_STRING);
+    if (v == NULL)
+        return 0;
+    if ((v->u.str.ptr = arena_strndup(b->arena, (const char *)s, len)) == NULL)
+        return fail(b, JSON_ERR_NOMEM);
+    v->u.str.len = len;
+    return add(b, v);
+}
+
+static int
+on_key(void *ctx, const unsigned char *s, size_t len)
+{
+    builder_t *b = ctx;
+    if (!check_string(b, s, len))
+        return 0;
+    if ((b->pending_key = arena_strndup(b->arena, (const char *)s, len)) == NULL)
+        return fail(b, JSON_ERR_NOMEM);
+    b->pending_key_len = len;
+    return 1;
+}
+
+static int
+open_container(builder_t *b, int is_object)
+{
+    if (b->depth == b->max_depth)
+        return fail(b, JSON_ERR_DEPTH);
+    json_value_t *v = new_value(b, is_object ? JSON_OBJECT : JSON_ARRAY);
+    if (!add(b, v))
+        return 0;
+    b->frames[b->depth].value = v;
+    b->frames[b->depth].is_object = is_object;
+    b->frames[b->depth].first = b->stack_len;
+    ++b->depth;
+    return 1;
+}
+
+static int
+close_container(builder_t *b)
+{
+    frame_t *f = &b->frames[--b->depth];
+    size_t n = b->stack_len - f->first;
+    json_value_t *v = f->value;
+    if (f->is_object) {
+        json_member_t *items = n != 0 ? arena_alloc(b->arena, n * sizeof(*items)) : NULL;
+        if (n != 0 && items == NULL)
+            return fail(b, JSON_ERR_NOMEM);
+        for (size_t i = 0; i != n; ++i) {
+            items[i] = b->keys[f->first + i];
+            items[i].value = b->stack[f->first + i];
+        }
+        v->u.obj.items = items;
+        v->u.obj.len = n;
+    } else {
+        json_value_t **items = n != 0 ? arena_alloc(b->arena, n * sizeof(*items)) : NULL;
+        if (n != 0 && items == NULL)
+            return fail(b, JSON_ERR_NOMEM);
+        if (n != 0)
+            memcpy(items, b->stack + f->first, n * sizeof(*items));
+        v->u.arr.items = items;
+        v->u.arr.len = n;
+    }
+    b->stack_len = f->first;
+    return 1;
+}
+
+static int
+on_start_map(void *ctx)
+{
+    return open_container(ctx, 1);
+}
+
+static int
+on_end_map(void *ctx)
+{
+    return close_container(ctx);
+}
+
+static int
+on_start_array(void *ctx)
+{
+    return open_container(ctx, 0);
+}
+
+static int
+on_end_array(void *ctx)
+{
+    return close_container(ctx);
+}
+
+static const yajl_callbacks callbacks = {
+    .yajl_null = on_null,
+    .yajl_boolean = on_boolean,
+    .yajl_number = on_number,
+    .yajl_string = on_string,
+    .yajl_start_map = on_start_map,
+    .yajl_map_key = on_key,
+    .yajl_end_map = on_end_map,
+    .yajl_start_array = on_start_array,
+    .yajl_end_array = on_end_array,
+};
+
+/*
+ * yajl replaces an unpaired UTF-16 surrogate escape with '?' instead of failing, which would silently
+ * change the data; find such escapes in the source. Only runs when the input contains "\u" followed by
+ * d/D, so ordinary documents pay a single memchr-like scan.
+ */
+static int
+has_unpaired_surrogate(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 6 <= len; ++i) {
+        if (s[i] != '\\')
+            continue;
+        if (s[i + 1] != 'u') {
+            ++i; /* skip the escaped character, so "\\\\u" is not read as an escape */
+            continue;
+        }
+        unsigned v = 0;
+        for (size_t k = 2; k < 6; ++k) {
+            char c = s[i + k];
+            v <<= 4;
+            if (c >= '0' && c <= '9')
+                v |= (unsigned)(c - '0');
+            else if (c >= 'a' && c <= 'f')
+                v |= (unsigned)(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F')
+                v |= (unsigned)(c - 'A' + 10);
+            else
+                return 0; /* a malformed escape; yajl reports it */
+        }
+        if (v >= 0xd800 && v <= 0xdbff) {
+            /* must be followed by a low surrogate escape */
+            if (i + 12 > len || s[i + 6] != '\\' || s[i + 7] != 'u')
+                return 1;
+            unsigned w = 0;
+            for (size_t k = 8; k < 12; ++k) {
+                char c = s[i + k];
+                w <<= 4;
+                if (c >= '0' && c <= '9')
+                    w |= (unsigned)(c - '0');
+                else if (c >= 'a' && c <= 'f')
+                    w |= (unsigned)(c - 'a' + 10);
+                else if (c >= 'A' && c <= 'F')
+                    w |= (unsigned)(c - 'A' + 10);
+                else
+                    return 1;
+            }
+            if (w < 0xdc00 || w > 0xdfff)
+                return 1;
+            i += 11;
+        } else if (v >= 0xdc00 && v <= 0xdfff) {
+            return 1;
+        } else {
+            i += 5;
+        }
+    }
+    return 0;
+}
+
+int
+json_parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, json_value_t **out)
+{
+    *out = NULL;
+    size_t ws = 0;
+    while (ws < len && (buf[ws] == ' ' || buf[ws] == '\t' || buf[ws] == '\r' || buf[ws] == '\n'))
+        ++ws;
+    if (ws == len)
+        return JSON_ERR_EMPTY;
+    /* yajl stops at a NUL byte outside strings without complaint; no valid JSON text contains one */
+    if (memchr(buf, '\0', len) != NULL)
+        return JSON_ERR_SYNTAX;
+    if (!json_utf8_valid(buf, len))
+        return JSON_ERR_UTF8;
+    if (memchr(buf, '\\', len) != NULL && has_unpaired_surrogate(buf, len))
+        return JSON_ERR_SURROGATE;
+    if (max_depth == 0)
+        max_depth = 1;
+
+    builder_t b = {.arena = arena, .max_depth = max_depth};
+    frame_t small_frames[32];
+    b.frames = max_depth <= 32 ? small_frames : malloc(max_depth * sizeof(frame_t));
+    if (b.frames == NULL)
+        return JSON_ERR_NOMEM;
+    int ret = 0;
+    yajl_handle h = yajl_alloc(&callbacks, NULL, &b);
+    if (h == NULL) {
+        ret = JSON_ERR_NOMEM;
+        goto exit;
+    }
+    yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(h);
+    if (b.error != 0)
+        ret = b.error;
+    else if (st != yajl_status_ok || b.root == NULL || b.depth != 0)
+        ret = JSON_ERR_SYNTAX;
+    else
+        *out = b.root;
+    yajl_free(h);
+exit:
+    if (b.frames != small_frames)
+        free(b.frames);
+    free(b.stack);
+    free(b.keys);
+    return ret;
+}
+
+const json_value_t *
+json_get(const json_value_t *obj, const char *key)
+{
+    if (obj == NULL || obj->type != JSON_OBJECT)
+        return NULL;
+    size_t key_len = strlen(key);
+    for (size_t i = obj->u.obj.len; i-- != 0;) {
+        const json_member_t *m = &obj->u.obj.items[i];
+        if (m->key_len == key_len && memcmp(m->key, key, key_len) == 0)
+            return m->value;
+    }
+    return NULL;
+}
+
+const char *
+json_string(const json_value_t *v)
+{
+    return v != NULL && v->type == JSON_STRING ? v->u.str.ptr : NULL;
+}
+
+int
+json_double(const json_value_t *v, double *out)
+{
+    if (v == NULL || v->type != JSON_NUMBER)
+        return -1;
+    errno = 0;
+    char *end;
+    double d = strtod(v->u.num.raw, &end);
+    if (*end != '\0')
+        return -1;
+    *out = d; /* overflow gives +-HUGE_VAL, which compares as expected */
+    return 0;
+}
+
+int
+json_int64(const json_value_t *v, int64_t *out)
+{
+    if (v == NULL || v->type != JSON_NUMBER)
+        return -1;
+    const char *raw = v->u.num.raw;
+    if (strpbrk(raw, ".eE") == NULL) {
+        errno = 0;
+        char *end;
+        long long n = strtoll(raw, &end, 10);
+        if (errno != 0 || *end != '\0')
+            return -1;
+        *out = n;
+        return 0;
+    }
+    double d;
+    if (json_double(v, &d) != 0 || d != floor(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+        return -1;
+    *out = (int64_t)d;
+    return 0;
+}
+
+int
+json_is_integer(const json_value_t *v)
+{
+    if (v == NULL || v->type != JSON_NUMBER)
+        return 0;
+    if (strpbrk(v->u.num.raw, ".eE") == NULL)
+        return 1;
+    double d;
+    return json_double(v, &d) == 0 && isfinite(d) && d == floor(d);
+}
+
+int
+json_equal(const json_value_t *a, const json_value_t *b)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    if (a->type != b->type)
+        return 0;
+    switch (a->type) {
+    case JSON_NULL:
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return 1;
+    case JSON_NUMBER: {
+        if (a->u.num.len == b->u.num.len && memcmp(a->u.num.raw, b->u.num.raw, a->u.num.len) == 0)
+            return 1;
+        double x, y;
+        return json_double(a, &x) == 0 && json_double(b, &y) == 0 && x == y;
+    }
+    case JSON_STRING:
+        return a->u.str.len == b->u.str.len && memcmp(a->u.str.ptr, b->u.str.ptr, a->u.str.len) == 0;
+    case JSON_ARRAY:
+        if (a->u.arr.len != b->u.arr.len)
+            return 0;
+        for (size_t i = 0; i != a->u.arr.len; ++i)
+            if (!json_equal(a->u.arr.items[i], b->u.arr.items[i]))
+                return 0;
+        return 1;
+    case JSON_OBJECT:
+        if (a->u.obj.len != b->u.obj.len)
+            return 0;
+        for (size_t i = 0; i != a->u.obj.len; ++i) {
+            const json_value_t *other = json_get(b, a->u.obj.items[i].key);
+            if (!json_equal(a->u.obj.items[i].value, other))
+                return 0;
+        }
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,296 @@
+#include "jsonw.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base64.h"
+
+void
+jsonw_init(jsonw_t *w, buf_t *out)
+{
+    w->out = out;
+    w->depth = 0;
+    w->failed = 0;
+    w->need_comma[0] = 0;
+    w->after_key = 0;
+}
+
+/* Separator before a value or a key at the current level. */
+static void
+before_item(jsonw_t *w)
+{
+    if (w->after_key) {
+        w->after_key = 0;
+        return;
+    }
+    if (w->need_comma[w->depth])
+        buf_append_char(w->out, ',');
+    w->need_comma[w->depth] = 1;
+}
+
+static void
+open_level(jsonw_t *w, char c)
+{
+    before_item(w);
+    if (w->depth == JSONW_MAX_DEPTH) {
+        w->failed = 1;
+        return;
+    }
+    buf_append_char(w->out, c);
+    w->need_comma[++w->depth] = 0;
+}
+
+static void
+close_level(jsonw_t *w, char c)
+{
+    if (w->depth == 0) {
+        w->failed = 1;
+        return;
+    }
+    --w->depth;
+    buf_append_char(w->out, c);
+}
+
+void
+jsonw_object_begin(jsonw_t *w)
+{
+    open_level(w, '{');
+}
+
+void
+jsonw_object_end(jsonw_t *w)
+{
+    close_level(w, '}');
+}
+
+void
+jsonw_array_begin(jsonw_t *w)
+{
+    open_level(w, '[');
+}
+
+void
+jsonw_array_end(jsonw_t *w)
+{
+    close_level(w, ']');
+}
+
+void
+jsonw_escape_into(buf_t *out, const char *str, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)str, *end = s + len, *run = s;
+    for (; s != end; ++s) {
+        unsigned char c = *s;
+        const char *esc = NULL;
+        char ubuf[7];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            /* U+2028 and U+2029 (E2 80 A8/A9) are line terminators in JavaScript */
+            if (c != 0xe2 || end - s < 3 || s[1] != 0x80 || (s[2] != 0xa8 && s[2] != 0xa9))
+                continue;
+            buf_append(out, run, (size_t)(s - run));
+            buf_append_str(out, s[2] == 0xa8 ? "\\u2028" : "\\u2029");
+            s += 2;
+            run = s + 1;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            esc = "\\\"";
+            break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        case '\b':
+            esc = "\\b";
+            break;
+        case '\f':
+            esc = "\\f";
+            break;
+        default:
+            ubuf[0] = '\\', ubuf[1] = 'u', ubuf[2] = '0', ubuf[3] = '0', ubuf[4] = hex[c >> 4], ubuf[5] = hex[c & 15];
+            ubuf[6] = '\0';
+            esc = ubuf;
+            break;
+        }
+        buf_append(out, run, (size_t)(s - run));
+        buf_append_str(out, esc);
+        run = s + 1;
+    }
+    buf_append(out, run, (size_t)(s - run));
+}
+
+void
+jsonw_keyn(jsonw_t *w, const char *key, size_t len)
+{
+    before_item(w);
+    buf_append_char(w->out, '"');
+    jsonw_escape_into(w->out, key, len);
+    buf_append(w->out, "\":", 2);
+    w->after_key = 1;
+}
+
+void
+jsonw_key(jsonw_t *w, const char *key)
+{
+    jsonw_keyn(w, key, strlen(key));
+}
+
+void
+jsonw_stringn(jsonw_t *w, const char *s, size_t len)
+{
+    before_item(w);
+    buf_append_char(w->out, '"');
+    jsonw_escape_into(w->out, s, len);
+    buf_append_char(w->out, '"');
+}
+
+void
+jsonw_string(jsonw_t *w, const char *s)
+{
+    if (s == NULL) {
+        jsonw_null(w);
+        return;
+    }
+    jsonw_stringn(w, s, strlen(s));
+}
+
+void
+jsonw_int(jsonw_t *w, int64_t v)
+{
+    before_item(w);
+    char tmp[24];
+    int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+    buf_append(w->out, tmp, (size_t)n);
+}
+
+void
+jsonw_double(jsonw_t *w, double v)
+{
+    if (!isfinite(v)) {
+        jsonw_null(w);
+        return;
+    }
+    before_item(w);
+    char tmp[32];
+    int n = 0;
+    if (v == floor(v) && fabs(v) < 1e15) {
+        n = snprintf(tmp, sizeof(tmp), "%.0f", v);
+    } else {
+        /* the shortest of 15..17 significant digits that reads back as the same value */
+        for (int prec = 15; prec <= 17; ++prec) {
+            n = snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+            if (strtod(tmp, NULL) == v)
+                break;
+        }
+    }
+    buf_append(w->out, tmp, (size_t)n);
+}
+
+void
+jsonw_bool(jsonw_t *w, int v)
+{
+    before_item(w);
+    buf_append_str(w->out, v ? "true" : "false");
+}
+
+void
+jsonw_null(jsonw_t *w)
+{
+    before_item(w);
+    buf_append(w->out, "null", 4);
+}
+
+void
+jsonw_raw(jsonw_t *w, const char *json, size_t len)
+{
+    before_item(w);
+    buf_append(w->out, json, len);
+}
+
+void
+jsonw_value(jsonw_t *w, const json_value_t *v)
+{
+    if (v == NULL) {
+        jsonw_null(w);
+        return;
+    }
+    switch (v->type) {
+    case JSON_NULL:
+        jsonw_null(w);
+        break;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        jsonw_bool(w, v->type == JSON_TRUE);
+        break;
+    case JSON_NUMBER:
+        jsonw_raw(w, v->u.num.raw, v->u.num.len);
+        break;
+    case JSON_STRING:
+        jsonw_stringn(w, v->u.str.ptr, v->u.str.len);
+        break;
+    case JSON_ARRAY:
+        jsonw_array_begin(w);
+        for (size_t i = 0; i != v->u.arr.len; ++i)
+            jsonw_value(w, v->u.arr.items[i]);
+        jsonw_array_end(w);
+        break;
+    case JSON_OBJECT:
+        jsonw_object_begin(w);
+        for (size_t i = 0; i != v->u.obj.len; ++i) {
+            jsonw_keyn(w, v->u.obj.items[i].key, v->u.obj.items[i].key_len);
+            jsonw_value(w, v->u.obj.items[i].value);
+        }
+        jsonw_object_end(w);
+        break;
+    }
+}
+
+void
+jsonw_base64(jsonw_t *w, const void *data, size_t len)
+{
+    before_item(w);
+    buf_append_char(w->out, '"');
+    base64_encode(w->out, data, len);
+    buf_append_char(w->out, '"');
+}
+
+void
+jsonw_kv_string(jsonw_t *w, const char *key, const char *value)
+{
+    jsonw_key(w, key);
+    jsonw_string(w, value);
+}
+
+void
+jsonw_kv_int(jsonw_t *w, const char *key, int64_t value)
+{
+    jsonw_key(w, key);
+    jsonw_int(w, value);
+}
+
+void
+jsonw_kv_bool(jsonw_t *w, const char *key, int value)
+{
+    jsonw_key(w, key);
+    jsonw_bool(w, value);
+}
+
+void
+jsonw_kv_raw(jsonw_t *w, const char *key, const char *json)
+{
+    jsonw_key(w, key);
+    jsonw_raw(w, json, strlen(json));
+}

@@ -1,0 +1,39 @@
+/*
+ * log: structured logging, one JSON object per line on stderr (CloudWatch Logs Insights reads the fields).
+ *
+ * Every line has ts, level and event; the thread's request id (set by a front door for the duration of
+ * one request or invocation) is added as requestId. Callers add fields through the line's JSON writer
+ * and must never add a request body, a token or a secret.
+ *
+ *     log_line_t l;
+ *     if (log_begin(&l, LOG_INFO, "request")) {
+ *         jsonw_kv_string(&l.w, "method", method);
+ *         log_end(&l);
+ *     }
+ */
+#ifndef COMMON_LOG_H
+#define COMMON_LOG_H
+
+#include "buf.h"
+#include "jsonw.h"
+
+typedef enum en_log_level_t { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } log_level_t;
+
+typedef struct st_log_line_t {
+    buf_t buf;
+    jsonw_t w;
+} log_line_t;
+
+void log_set_level(log_level_t level);
+/* Parses "debug", "info", "warn" or "error"; returns 0 or -1. */
+int log_parse_level(const char *s, log_level_t *out);
+/* The id added to every line this thread writes; NULL clears it. The string is copied. */
+void log_set_request_id(const char *id);
+const char *log_request_id(void);
+/* Returns 1 and starts a line when level is enabled, else 0 (and nothing needs ending). */
+int log_begin(log_line_t *l, log_level_t level, const char *event);
+void log_end(log_line_t *l);
+/* A line with a "message" field. */
+void log_msg(log_level_t level, const char *event, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif
