@@ -1,0 +1,298 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MCP_SERVER_VERSION_STRING "0.1.0"
+
+const char *const mcp_log_level_names[] = {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
+
+/*
+ * The settings table: each row is one setting with its flag, its environment variable, its default
+ * and how to parse it. --help is generated from it.
+ */
+typedef enum en_setting_kind_t { SETTING_STRING, SETTING_UINT, SETTING_SIZE, SETTING_LIST, SETTING_LOG, SETTING_CLIENT_LOG } setting_kind_t;
+
+typedef struct st_setting_t {
+    const char *flag;    /* "--port" */
+    const char *env;     /* "MCP_PORT" */
+    const char *def;     /* default, as text */
+    const char *help;    /* one line */
+    setting_kind_t kind;
+    size_t offset;       /* into mcp_config_t */
+    unsigned long long min, max; /* for SETTING_UINT and SETTING_SIZE */
+} setting_t;
+
+#define OFF(f) offsetof(mcp_config_t, f)
+
+static const setting_t settings[] = {
+    {"--bind", "MCP_BIND", "127.0.0.1", "address to listen on (0.0.0.0 inside a container)", SETTING_STRING, OFF(bind)},
+    {"--port", "MCP_PORT", "8080", "TCP port; 0 picks a free port (logged at start)", SETTING_UINT, OFF(port), 0, 65535},
+    {"--path", "MCP_PATH", "/mcp", "path of the MCP endpoint", SETTING_STRING, OFF(path)},
+    {"--allowed-origins", "MCP_ALLOWED_ORIGINS", "http://localhost,http://127.0.0.1,http://[::1]",
+     "comma list of browser origins allowed (scheme://host[:port]; no port: any port; host may be *.domain; * allows any)",
+     SETTING_LIST, OFF(allowed_origins)},
+    {"--allowed-hosts", "MCP_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]",
+     "comma list of Host header values allowed (host[:port]; no port: any port; *.domain; * allows any)", SETTING_LIST,
+     OFF(allowed_hosts)},
+    {"--max-body-bytes", "MCP_MAX_BODY_BYTES", "1048576", "largest request body accepted (413 above)", SETTING_SIZE,
+     OFF(max_body_bytes), 2, 64ull << 20},
+    {"--log-level", "MCP_LOG_LEVEL", "info", "server log level: debug, info, warn, error", SETTING_LOG, OFF(log_level)},
+    {"--toolsets", "MCP_TOOLSETS", "default", "comma list of tool sets to enable (see the list below)", SETTING_LIST,
+     OFF(toolsets)},
+    {"--workers", "MCP_WORKERS", "8", "threads that run tools which may block", SETTING_UINT, OFF(workers), 1, 256},
+    {"--page-size", "MCP_PAGE_SIZE", "100", "items per page of tools/list, resources/list, prompts/list", SETTING_UINT,
+     OFF(page_size), 1, 10000},
+    {"--client-log-level", "MCP_CLIENT_LOG_LEVEL", "info",
+     "lowest level of log notifications sent to clients (debug ... emergency)", SETTING_CLIENT_LOG, OFF(client_log_level)},
+    {"--client-request-timeout-ms", "MCP_CLIENT_REQUEST_TIMEOUT_MS", "60000",
+     "how long a tool waits for the client to answer sampling or elicitation", SETTING_UINT, OFF(client_request_timeout_ms),
+     10, 3600000},
+    {"--shutdown-grace-ms", "MCP_SHUTDOWN_GRACE_MS", "30000", "how long SIGTERM waits for in-flight requests", SETTING_UINT,
+     OFF(shutdown_grace_ms), 0, 3600000},
+};
+
+#define NUM_SETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+static int
+errorf(char *err, size_t err_len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
+    return CONFIG_ERROR;
+}
+
+int
+config_parse_client_log_level(const char *s, mcp_log_level_t *out)
+{
+    for (int i = 0; i <= MCP_LOG_EMERGENCY; ++i) {
+        if (strcmp(s, mcp_log_level_names[i]) == 0) {
+            *out = (mcp_log_level_t)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void
+list_clear(config_list_t *list)
+{
+    for (size_t i = 0; i != list->len; ++i)
+        free(list->items[i]);
+    list->len = 0;
+}
+
+static int
+list_parse(config_list_t *list, const char *value)
+{
+    list_clear(list);
+    const char *p = value;
+    while (*p != '\0') {
+        const char *end = strchr(p, ',');
+        if (end == NULL)
+            end = p + strlen(p);
+        const char *s = p, *e = end;
+        while (s < e && (*s == ' ' || *s == '\t'))
+            ++s;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+            --e;
+        if (e > s) {
+            if (list->len == CONFIG_MAX_LIST)
+                return -1;
+            list->items[list->len++] = strndup(s, (size_t)(e - s));
+        }
+        p = *end == ',' ? end + 1 : end;
+    }
+    return 0;
+}
+
+/* A host pattern: "*", or [*.]name[:port] with name made of letters, digits, '-', '.', or [v6]. */
+static int
+valid_host_pattern(const char *s)
+{
+    if (strcmp(s, "*") == 0)
+        return 1;
+    if (strncmp(s, "*.", 2) == 0)
+        s += 2;
+    const char *port = NULL;
+    if (*s == '[') {
+        const char *close = strchr(s, ']');
+        if (close == NULL || close == s + 1)
+            return 0;
+        for (const char *c = s + 1; c != close; ++c)
+            if (!(strchr("0123456789abcdefABCDEF:.", *c)))
+                return 0;
+        port = close[1] == ':' ? close + 2 : NULL;
+        if (close[1] != '\0' && close[1] != ':')
+            return 0;
+    } else {
+        const char *c = s;
+        for (; *c != '\0' && *c != ':'; ++c)
+            if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '.'))
+                return 0;
+        if (c == s)
+            return 0;
+        port = *c == ':' ? c + 1 : NULL;
+    }
+    if (port != NULL) {
+        if (*port == '\0' || strlen(port) > 5 || strspn(port, "0123456789") != strlen(port) || atoi(port) > 65535)
+            return 0;
+    }
+    return 1;
+}
+
+static int
+valid_origin_pattern(const char *s)
+{
+    if (strcmp(s, "*") == 0)
+        return 1;
+    const char *sep = strstr(s, "://");
+    if (sep == NULL || sep == s)
+        return 0;
+    for (const char *c = s; c != sep; ++c)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '+' || *c == '-' || *c == '.'))
+            return 0;
+    return strchr(sep + 3, '/') == NULL && valid_host_pattern(sep + 3) && strcmp(sep + 3, "*") != 0;
+}
+
+static int
+set_value(mcp_config_t *c, const setting_t *st, const char *value, const char *source, char *err, size_t err_len)
+{
+    void *field = (char *)c + st->offset;
+    switch (st->kind) {
+    case SETTING_STRING:
+        if (*value == '\0')
+            return errorf(err, err_len, "%s: must not be empty", source);
+        free(*(char **)field);
+        *(char **)field = strdup(value);
+        break;
+    case SETTING_UINT:
+    case SETTING_SIZE: {
+        errno = 0;
+        char *end;
+        if (*value < '0' || *value > '9')
+            return errorf(err, err_len, "%s: expected a whole number", source);
+        unsigned long long v = strtoull(value, &end, 10);
+        if (errno != 0 || *end != '\0')
+            return errorf(err, err_len, "%s: expected a whole number", source);
+        if (v < st->min || v > st->max)
+            return errorf(err, err_len, "%s: must be between %llu and %llu", source, st->min, st->max);
+        if (st->kind == SETTING_SIZE)
+            *(size_t *)field = (size_t)v;
+        else if (st->offset == OFF(port))
+            *(int *)field = (int)v;
+        else
+            *(unsigned *)field = (unsigned)v;
+        break;
+    }
+    case SETTING_LIST: {
+        config_list_t *list = field;
+        if (list_parse(list, value) != 0)
+            return errorf(err, err_len, "%s: at most %d entries", source, CONFIG_MAX_LIST);
+        for (size_t i = 0; i != list->len; ++i) {
+            int ok = st->offset == OFF(allowed_origins) ? valid_origin_pattern(list->items[i])
+                     : st->offset == OFF(allowed_hosts) ? valid_host_pattern(list->items[i])
+                                                        : list->items[i][0] != '\0';
+            if (!ok)
+                return errorf(err, err_len, "%s: invalid entry '%.100s'", source, list->items[i]);
+        }
+        break;
+    }
+    case SETTING_LOG:
+        if (log_parse_level(value, (log_level_t *)field) != 0)
+            return errorf(err, err_len, "%s: expected debug, info, warn or error", source);
+        break;
+    case SETTING_CLIENT_LOG:
+        if (config_parse_client_log_level(value, (mcp_log_level_t *)field) != 0)
+            return errorf(err, err_len, "%s: expected debug, info, notice, warning, error, critical, alert or emergency", source);
+        break;
+    }
+    return CONFIG_OK;
+}
+
+static void
+print_help(const char *prog)
+{
+    printf("Usage: %s [options]\n\n"
+           "An MCP server (Streamable HTTP, stateless). Every option can also be set with the environment\n"
+           "variable shown; a flag overrides the variable.\n\n",
+           prog);
+    for (size_t i = 0; i != NUM_SETTINGS; ++i)
+        printf("  %s VALUE\n      %s\n      env %s, default %s\n", settings[i].flag, settings[i].help, settings[i].env,
+               settings[i].def);
+    printf("  --help     print this help and exit\n  --version  print the version and exit\n\nTool sets:\n");
+    for (size_t i = 0; mcp_toolsets[i] != NULL; ++i)
+        printf("  %-12s %s\n", mcp_toolsets[i]->name, mcp_toolsets[i]->description);
+}
+
+int
+config_parse(mcp_config_t *c, int argc, char **argv, char *err, size_t err_len)
+{
+    memset(c, 0, sizeof(*c));
+    char source[128];
+    for (size_t i = 0; i != NUM_SETTINGS; ++i) {
+        snprintf(source, sizeof(source), "default of %s", settings[i].flag);
+        if (set_value(c, &settings[i], settings[i].def, source, err, err_len) != CONFIG_OK)
+            return CONFIG_ERROR;
+    }
+    for (size_t i = 0; i != NUM_SETTINGS; ++i) {
+        const char *v = getenv(settings[i].env);
+        if (v == NULL)
+            continue;
+        snprintf(source, sizeof(source), "%s", settings[i].env);
+        if (set_value(c, &settings[i], v, source, err, err_len) != CONFIG_OK)
+            return CONFIG_ERROR;
+    }
+    for (int a = 1; a < argc; ++a) {
+        const char *arg = argv[a];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            print_help(argv[0]);
+            return CONFIG_EXIT_HELP;
+        }
+        if (strcmp(arg, "--version") == 0) {
+            printf("mcp-server %s\n", MCP_SERVER_VERSION_STRING);
+            return CONFIG_EXIT_HELP;
+        }
+        const char *eq = strchr(arg, '=');
+        size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+        const setting_t *st = NULL;
+        for (size_t i = 0; i != NUM_SETTINGS; ++i)
+            if (strlen(settings[i].flag) == name_len && strncmp(settings[i].flag, arg, name_len) == 0)
+                st = &settings[i];
+        if (st == NULL)
+            return errorf(err, err_len, "unknown option '%.100s' (see --help)", arg);
+        const char *value = eq != NULL ? eq + 1 : NULL;
+        if (value == NULL) {
+            if (a + 1 >= argc)
+                return errorf(err, err_len, "%s needs a value", st->flag);
+            value = argv[++a];
+        }
+        if (set_value(c, st, value, st->flag, err, err_len) != CONFIG_OK)
+            return CONFIG_ERROR;
+    }
+    if (c->path[0] != '/')
+        return errorf(err, err_len, "--path: must start with '/'");
+    for (size_t i = 0; i != c->toolsets.len; ++i) {
+        size_t k = 0;
+        while (mcp_toolsets[k] != NULL && strcmp(mcp_toolsets[k]->name, c->toolsets.items[i]) != 0)
+            ++k;
+        if (mcp_toolsets[k] == NULL)
+            return errorf(err, err_len, "--toolsets: unknown tool set '%.100s' (see --help)", c->toolsets.items[i]);
+    }
+    return CONFIG_OK;
+}
+
+void
+config_dispose(mcp_config_t *c)
+{
+    free(c->bind);
+    free(c->path);
+    list_clear(&c->allowed_origins);
+    list_clear(&c->allowed_hosts);
+    list_clear(&c->toolsets);
+}

@@ -1,0 +1,93 @@
+/*
+ * core.h: the MCP core as the front doors see it.
+ *
+ * A front door (the libh2o HTTP server, the Lambda Runtime API loop) turns what it receives into an
+ * mcp_http_request_t, calls mcp_handle(), and sends back the mcp_response_t: a status, headers and
+ * either a complete body or, for requests whose tools run on worker threads, a stream of SSE bytes
+ * that arrive over time. The core never sees a socket, an h2o type or an AWS event.
+ *
+ * Threads: mcp_handle() and every mcp_stream_* call except the notify callback run on the front
+ * door's thread. The notify callback is called from worker threads.
+ */
+#ifndef MCP_CORE_H
+#define MCP_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+typedef struct st_mcp_server_t mcp_server_t;
+typedef struct st_mcp_stream_t mcp_stream_t;
+
+typedef struct st_mcp_header_t {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+} mcp_header_t;
+
+typedef struct st_mcp_http_request_t {
+    const char *method;
+    size_t method_len;
+    const char *path; /* without the query string */
+    size_t path_len;
+    const mcp_header_t *headers; /* names compared case-insensitively */
+    size_t num_headers;
+    const char *body; /* borrowed for the duration of mcp_handle() only */
+    size_t body_len;
+    const char *identity_json; /* the caller's identity as a JSON object (copied), or NULL */
+    int64_t deadline_ms;       /* wall-clock ms after which running tools are cut off; 0: none */
+    int can_stream;            /* the front door delivers SSE events as they happen (server->client requests work) */
+} mcp_http_request_t;
+
+#define MCP_MAX_RESPONSE_HEADERS 10
+
+typedef struct st_mcp_response_t {
+    int status;
+    mcp_header_t headers[MCP_MAX_RESPONSE_HEADERS]; /* values are static or point into origin_copy */
+    size_t num_headers;
+    char *body; /* malloc'd, owned by the response; NULL when empty */
+    size_t body_len;
+    mcp_stream_t *stream; /* non-NULL: the body is an SSE stream read with mcp_stream_take() */
+    char origin_copy[256];
+    /* for the access log */
+    const char *rpc_method; /* static string, NULL when not a single request */
+    const char *tool_name;  /* static string, NULL unless tools/call of a known tool */
+} mcp_response_t;
+
+typedef struct st_mcp_config_t mcp_config_t;
+
+/* Builds the server from configuration; on failure returns NULL and writes the reason into err. */
+mcp_server_t *mcp_server_new(const mcp_config_t *config, char *err, size_t err_len);
+void mcp_server_free(mcp_server_t *s);
+/* Wakes every call waiting for a client and refuses new ones; used at shutdown. */
+void mcp_server_shutdown(mcp_server_t *s);
+
+void mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res);
+/* Frees the body; a stream must have been released with mcp_stream_release() first. */
+void mcp_response_dispose(mcp_response_t *res);
+
+typedef void (*mcp_stream_notify_cb)(void *data);
+/*
+ * Registers the callback that tells the front door more bytes may be available. It is called from
+ * worker threads, with an internal lock held: it must only signal (post a message, write a pipe).
+ */
+void mcp_stream_set_notify(mcp_stream_t *st, mcp_stream_notify_cb cb, void *data);
+/* Appends the bytes produced so far to out; returns 1 once everything has been produced and taken. */
+int mcp_stream_take(mcp_stream_t *st, buf_t *out);
+/*
+ * Blocks until the stream is complete or the wall clock reaches deadline_ms (0: no deadline), for
+ * front doors that send the whole body at once. Returns 1 if complete.
+ */
+int mcp_stream_wait(mcp_stream_t *st, int64_t deadline_ms);
+/*
+ * The front door is done: the response was sent, or the client went away (running tools see
+ * mcp_cancelled()). No notify call happens after this returns.
+ */
+void mcp_stream_release(mcp_stream_t *st);
+
+/* Wall-clock milliseconds since the epoch. */
+int64_t mcp_now_ms(void);
+
+#endif

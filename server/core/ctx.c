@@ -1,0 +1,471 @@
+/*
+ * ctx.c: the handler context of mcp.h. Content, contents, messages and completion values accumulate
+ * as comma-separated JSON items; progress and log notifications go straight to the exchange, so a
+ * worker-thread tool's notifications reach the client while it runs.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base64.h"
+#include "internal.h"
+#include "log.h"
+
+#define MAX_RESULT_BYTES (32u << 20)
+#define MAX_COMPLETION_VALUES 100
+
+void
+ctx_init(mcp_ctx_t *ctx, mcp_exchange_t *ex, mcp_ctx_kind_t kind, const json_value_t *id, const json_value_t *params)
+{
+    (void)params;
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->server = ex->server;
+    ctx->ex = ex;
+    ctx->kind = kind;
+    ctx->id = id;
+    ctx->log_level = ex->server->config->client_log_level;
+    arena_init(&ctx->arena, MAX_RESULT_BYTES);
+    buf_init(&ctx->items, MAX_RESULT_BYTES);
+    buf_init(&ctx->structured, MAX_RESULT_BYTES);
+    atomic_init(&ctx->cancelled, 0);
+}
+
+void
+ctx_dispose(mcp_ctx_t *ctx)
+{
+    buf_dispose(&ctx->items);
+    buf_dispose(&ctx->structured);
+    arena_dispose(&ctx->arena);
+}
+
+/* Starts a new item and returns a writer for it. */
+static jsonw_t *
+begin_item(mcp_ctx_t *ctx, jsonw_t *w)
+{
+    if (ctx->num_items++ != 0)
+        buf_append_char(&ctx->items, ',');
+    jsonw_init(w, &ctx->items);
+    return w;
+}
+
+static void
+content_text(jsonw_t *w, const char *text)
+{
+    jsonw_object_begin(w);
+    jsonw_kv_string(w, "type", "text");
+    jsonw_kv_string(w, "text", text != NULL ? text : "");
+    jsonw_object_end(w);
+}
+
+static void
+content_media(jsonw_t *w, const char *type, const void *data, size_t len, const char *base64, const char *mime_type)
+{
+    jsonw_object_begin(w);
+    jsonw_kv_string(w, "type", type);
+    jsonw_key(w, "data");
+    if (base64 != NULL)
+        jsonw_string(w, base64);
+    else
+        jsonw_base64(w, data, len);
+    jsonw_kv_string(w, "mimeType", mime_type);
+    jsonw_object_end(w);
+}
+
+/* The inner object of an embedded resource and of resources/read contents. */
+static void
+resource_contents(jsonw_t *w, const char *uri, const char *mime_type, const char *text, const void *blob, size_t blob_len,
+                  const char *blob_base64)
+{
+    jsonw_object_begin(w);
+    jsonw_kv_string(w, "uri", uri);
+    if (mime_type != NULL)
+        jsonw_kv_string(w, "mimeType", mime_type);
+    if (text != NULL) {
+        jsonw_kv_string(w, "text", text);
+    } else {
+        jsonw_key(w, "blob");
+        if (blob_base64 != NULL)
+            jsonw_string(w, blob_base64);
+        else
+            jsonw_base64(w, blob, blob_len);
+    }
+    jsonw_object_end(w);
+}
+
+static void
+content_resource(jsonw_t *w, const char *uri, const char *mime_type, const char *text, const void *blob, size_t blob_len)
+{
+    jsonw_object_begin(w);
+    jsonw_kv_string(w, "type", "resource");
+    jsonw_key(w, "resource");
+    resource_contents(w, uri, mime_type, text, blob, blob_len, NULL);
+    jsonw_object_end(w);
+}
+
+void
+mcp_text(mcp_ctx_t *ctx, const char *text)
+{
+    jsonw_t w;
+    content_text(begin_item(ctx, &w), text);
+}
+
+void
+mcp_textf(mcp_ctx_t *ctx, const char *fmt, ...)
+{
+    buf_t tmp = BUF_INIT(MAX_RESULT_BYTES);
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&tmp, fmt, ap);
+    va_end(ap);
+    mcp_text(ctx, tmp.data != NULL ? tmp.data : "");
+    buf_dispose(&tmp);
+}
+
+void
+mcp_image(mcp_ctx_t *ctx, const void *data, size_t len, const char *mime_type)
+{
+    jsonw_t w;
+    content_media(begin_item(ctx, &w), "image", data, len, NULL, mime_type);
+}
+
+void
+mcp_image_base64(mcp_ctx_t *ctx, const char *base64, const char *mime_type)
+{
+    jsonw_t w;
+    content_media(begin_item(ctx, &w), "image", NULL, 0, base64, mime_type);
+}
+
+void
+mcp_audio(mcp_ctx_t *ctx, const void *data, size_t len, const char *mime_type)
+{
+    jsonw_t w;
+    content_media(begin_item(ctx, &w), "audio", data, len, NULL, mime_type);
+}
+
+void
+mcp_audio_base64(mcp_ctx_t *ctx, const char *base64, const char *mime_type)
+{
+    jsonw_t w;
+    content_media(begin_item(ctx, &w), "audio", NULL, 0, base64, mime_type);
+}
+
+void
+mcp_resource_text(mcp_ctx_t *ctx, const char *uri, const char *mime_type, const char *text)
+{
+    jsonw_t w;
+    content_resource(begin_item(ctx, &w), uri, mime_type, text != NULL ? text : "", NULL, 0);
+}
+
+void
+mcp_resource_blob(mcp_ctx_t *ctx, const char *uri, const char *mime_type, const void *data, size_t len)
+{
+    jsonw_t w;
+    content_resource(begin_item(ctx, &w), uri, mime_type, NULL, data, len);
+}
+
+void
+mcp_resource_link(mcp_ctx_t *ctx, const char *uri, const char *name, const char *mime_type, const char *description)
+{
+    jsonw_t w;
+    begin_item(ctx, &w);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "type", "resource_link");
+    jsonw_kv_string(&w, "uri", uri);
+    jsonw_kv_string(&w, "name", name);
+    if (mime_type != NULL)
+        jsonw_kv_string(&w, "mimeType", mime_type);
+    if (description != NULL)
+        jsonw_kv_string(&w, "description", description);
+    jsonw_object_end(&w);
+}
+
+jsonw_t *
+mcp_structured(mcp_ctx_t *ctx)
+{
+    buf_reset(&ctx->structured);
+    jsonw_init(&ctx->structured_writer, &ctx->structured);
+    return &ctx->structured_writer;
+}
+
+int
+mcp_error(mcp_ctx_t *ctx, const char *fmt, ...)
+{
+    buf_reset(&ctx->items);
+    ctx->num_items = 0;
+    buf_t tmp = BUF_INIT(64 * 1024);
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&tmp, fmt, ap);
+    va_end(ap);
+    mcp_text(ctx, tmp.data != NULL ? tmp.data : "Tool failed");
+    buf_dispose(&tmp);
+    ctx->is_error = 1;
+    return 1;
+}
+
+/* Sends one notification on the request's response stream. */
+static void
+notify(mcp_ctx_t *ctx, const char *method, buf_t *params)
+{
+    buf_t msg = BUF_INIT(MAX_RESULT_BYTES);
+    buf_printf(&msg, "{\"jsonrpc\":\"2.0\",\"method\":\"%s\",\"params\":", method);
+    buf_append(&msg, params->data, params->len);
+    buf_append_char(&msg, '}');
+    if (!buf_failed(&msg))
+        exchange_add_message(ctx->ex, msg.data, msg.len);
+    buf_dispose(&msg);
+}
+
+void
+mcp_progress(mcp_ctx_t *ctx, double progress, double total, const char *message)
+{
+    if (ctx->progress_token == NULL)
+        return;
+    if (ctx->has_progress && !(progress > ctx->last_progress)) {
+        log_msg(LOG_DEBUG, "progress_dropped", "progress must increase");
+        return;
+    }
+    ctx->has_progress = 1;
+    ctx->last_progress = progress;
+    buf_t params = BUF_INIT(0);
+    jsonw_t w;
+    jsonw_init(&w, &params);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "progressToken");
+    jsonw_value(&w, ctx->progress_token);
+    jsonw_key(&w, "progress");
+    jsonw_double(&w, progress);
+    if (total > 0) {
+        jsonw_key(&w, "total");
+        jsonw_double(&w, total);
+    }
+    if (message != NULL)
+        jsonw_kv_string(&w, "message", message);
+    jsonw_object_end(&w);
+    notify(ctx, "notifications/progress", &params);
+    buf_dispose(&params);
+}
+
+void
+mcp_log(mcp_ctx_t *ctx, mcp_log_level_t level, const char *logger, const char *fmt, ...)
+{
+    if (level < ctx->log_level || level > MCP_LOG_EMERGENCY)
+        return;
+    buf_t text = BUF_INIT(64 * 1024);
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&text, fmt, ap);
+    va_end(ap);
+    buf_t params = BUF_INIT(0);
+    jsonw_t w;
+    jsonw_init(&w, &params);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "level", mcp_log_level_names[level]);
+    if (logger != NULL)
+        jsonw_kv_string(&w, "logger", logger);
+    jsonw_kv_string(&w, "data", text.data != NULL ? text.data : "");
+    jsonw_object_end(&w);
+    notify(ctx, "notifications/message", &params);
+    buf_dispose(&params);
+    buf_dispose(&text);
+}
+
+int
+mcp_client_request(mcp_ctx_t *ctx, const char *method, const char *params_json, const json_value_t **result,
+                   const char **error_message)
+{
+    return exec_client_request(ctx, method, params_json, result, error_message);
+}
+
+int
+mcp_cancelled(mcp_ctx_t *ctx)
+{
+    if (atomic_load(&ctx->cancelled))
+        return 1;
+    mcp_exchange_t *ex = ctx->ex;
+    pthread_mutex_lock(&ex->lock);
+    int gone = ex->released;
+    pthread_mutex_unlock(&ex->lock);
+    /* leave the front door a moment before the deadline to send the cut-off result */
+    if (gone || (ex->deadline_ms != 0 && mcp_now_ms() >= ex->deadline_ms - 500))
+        atomic_store(&ctx->cancelled, 1);
+    return atomic_load(&ctx->cancelled);
+}
+
+int
+mcp_sleep(mcp_ctx_t *ctx, unsigned ms)
+{
+    int64_t end = mcp_now_ms() + ms;
+    while (!mcp_cancelled(ctx)) {
+        int64_t left = end - mcp_now_ms();
+        if (left <= 0)
+            break;
+        unsigned step = left > 10 ? 10 : (unsigned)left;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)step * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    return mcp_cancelled(ctx);
+}
+
+void *
+mcp_alloc(mcp_ctx_t *ctx, size_t size)
+{
+    return arena_alloc(&ctx->arena, size);
+}
+
+char *
+mcp_strdup(mcp_ctx_t *ctx, const char *s)
+{
+    return s != NULL ? arena_strndup(&ctx->arena, s, strlen(s)) : NULL;
+}
+
+const json_value_t *
+mcp_identity(mcp_ctx_t *ctx)
+{
+    return ctx->ex->identity;
+}
+
+const json_value_t *
+mcp_client_capabilities(mcp_ctx_t *ctx)
+{
+    (void)ctx;
+    return NULL; /* stateless: what initialize declared is not known to this request */
+}
+
+void
+mcp_contents_text(mcp_ctx_t *ctx, const char *uri, const char *mime_type, const char *text)
+{
+    jsonw_t w;
+    resource_contents(begin_item(ctx, &w), uri, mime_type, text != NULL ? text : "", NULL, 0, NULL);
+}
+
+void
+mcp_contents_blob(mcp_ctx_t *ctx, const char *uri, const char *mime_type, const void *data, size_t len)
+{
+    jsonw_t w;
+    resource_contents(begin_item(ctx, &w), uri, mime_type, NULL, data, len, NULL);
+}
+
+void
+mcp_contents_blob_base64(mcp_ctx_t *ctx, const char *uri, const char *mime_type, const char *base64)
+{
+    jsonw_t w;
+    resource_contents(begin_item(ctx, &w), uri, mime_type, NULL, NULL, 0, base64);
+}
+
+static jsonw_t *
+begin_message(mcp_ctx_t *ctx, jsonw_t *w, const char *role)
+{
+    begin_item(ctx, w);
+    jsonw_object_begin(w);
+    jsonw_kv_string(w, "role", role);
+    jsonw_key(w, "content");
+    return w;
+}
+
+void
+mcp_prompt_text(mcp_ctx_t *ctx, const char *role, const char *text)
+{
+    jsonw_t w;
+    content_text(begin_message(ctx, &w, role), text);
+    jsonw_object_end(&w);
+}
+
+void
+mcp_prompt_image_base64(mcp_ctx_t *ctx, const char *role, const char *base64, const char *mime_type)
+{
+    jsonw_t w;
+    content_media(begin_message(ctx, &w, role), "image", NULL, 0, base64, mime_type);
+    jsonw_object_end(&w);
+}
+
+void
+mcp_prompt_resource_text(mcp_ctx_t *ctx, const char *role, const char *uri, const char *mime_type, const char *text)
+{
+    jsonw_t w;
+    content_resource(begin_message(ctx, &w, role), uri, mime_type, text != NULL ? text : "", NULL, 0);
+    jsonw_object_end(&w);
+}
+
+void
+mcp_prompt_description(mcp_ctx_t *ctx, const char *description)
+{
+    ctx->prompt_description = mcp_strdup(ctx, description);
+}
+
+void
+mcp_completion(mcp_ctx_t *ctx, const char *value)
+{
+    if (ctx->num_items >= MAX_COMPLETION_VALUES) {
+        ++ctx->num_items; /* counted for total and hasMore, not sent */
+        return;
+    }
+    jsonw_t w;
+    jsonw_string(begin_item(ctx, &w), value);
+}
+
+/* Checks the structured value the tool wrote; returns NULL and sets the error text if it is unusable. */
+static const json_value_t *
+check_structured(mcp_ctx_t *ctx, const char **problem)
+{
+    json_value_t *v;
+    if (jsonw_failed(&ctx->structured_writer) || ctx->structured_writer.depth != 0 ||
+        json_parse(&ctx->arena, ctx->structured.data, ctx->structured.len, 64, &v) != 0) {
+        *problem = "the tool wrote malformed structured content";
+        return NULL;
+    }
+    char why[256];
+    if (ctx->tool->output_schema != NULL && schema_validate(ctx->tool->output_schema, v, why, sizeof(why)) != 0) {
+        log_msg(LOG_ERROR, "output_schema_violation", "tool %s: %s", ctx->tool->tool->name, why);
+        *problem = "the tool's structured content does not match its output schema";
+        return NULL;
+    }
+    return v;
+}
+
+void
+ctx_run_tool(mcp_ctx_t *ctx, const json_value_t *args, jsonw_t *w)
+{
+    if (ctx->tool->tool->handler(ctx, args) != 0)
+        ctx->is_error = 1;
+    const char *problem = NULL;
+    int has_structured = !ctx->is_error && ctx->structured.len != 0;
+    if (has_structured && check_structured(ctx, &problem) == NULL)
+        has_structured = 0;
+    else if (!ctx->is_error && !has_structured && ctx->tool->output_schema != NULL)
+        problem = "the tool declared an output schema but returned no structured content";
+    if (problem != NULL) {
+        /* the server MUST NOT send structured content that breaks the tool's declared schema */
+        mcp_error(ctx, "Internal error: %s", problem);
+    }
+    if (buf_failed(&ctx->items) || buf_failed(&ctx->structured)) {
+        has_structured = 0; /* mcp_error() empties the items, clearing their failure */
+        mcp_error(ctx, "Internal error: the tool's result is too large");
+    }
+    if (ctx->is_error && ctx->num_items == 0)
+        mcp_text(ctx, "The tool failed.");
+    if (has_structured && ctx->num_items == 0) {
+        /* for clients that predate structuredContent, the same data as text */
+        jsonw_t tw;
+        begin_item(ctx, &tw);
+        jsonw_object_begin(&tw);
+        jsonw_kv_string(&tw, "type", "text");
+        jsonw_key(&tw, "text");
+        jsonw_stringn(&tw, ctx->structured.data, ctx->structured.len);
+        jsonw_object_end(&tw);
+    }
+    jsonw_object_begin(w);
+    jsonw_key(w, "content");
+    jsonw_array_begin(w);
+    jsonw_raw(w, ctx->items.data != NULL ? ctx->items.data : "", ctx->items.len);
+    jsonw_array_end(w);
+    if (has_structured) {
+        jsonw_key(w, "structuredContent");
+        jsonw_raw(w, ctx->structured.data, ctx->structured.len);
+    }
+    if (ctx->is_error)
+        jsonw_kv_bool(w, "isError", 1);
+    jsonw_object_end(w);
+}

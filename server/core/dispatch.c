@@ -1,0 +1,152 @@
+/*
+ * dispatch.c: where a JSON-RPC message is validated and its method is found. Methods live in one
+ * table; notifications are accepted and never answered; responses from the client go to the tool
+ * waiting for them.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "log.h"
+
+/*
+ * The method table. Each row: the method name; the handler; the first protocol revision that has the
+ * method. Adding a method means adding a row.
+ */
+struct st_mcp_method_t {
+    const char *name;
+    mcp_method_handler_t handler;
+    mcp_version_t since;
+};
+
+static const mcp_method_t methods[] = {
+    {"initialize", lifecycle_initialize, MCP_V2025_03_26},
+    {"ping", lifecycle_ping, MCP_V2025_03_26},
+    {"logging/setLevel", lifecycle_set_level, MCP_V2025_03_26},
+    {"tools/list", tools_list, MCP_V2025_03_26},
+    {"tools/call", tools_call, MCP_V2025_03_26},
+    {"resources/list", resources_list, MCP_V2025_03_26},
+    {"resources/templates/list", resources_templates_list, MCP_V2025_03_26},
+    {"resources/read", resources_read, MCP_V2025_03_26},
+    {"resources/subscribe", resources_subscribe, MCP_V2025_03_26},
+    {"resources/unsubscribe", resources_subscribe, MCP_V2025_03_26},
+    {"prompts/list", prompts_list, MCP_V2025_03_26},
+    {"prompts/get", prompts_get, MCP_V2025_03_26},
+    {"completion/complete", completion_complete, MCP_V2025_03_26},
+};
+
+static const mcp_method_t *
+find_method(const char *name, mcp_version_t version)
+{
+    for (size_t i = 0; i != sizeof(methods) / sizeof(methods[0]); ++i)
+        if (strcmp(methods[i].name, name) == 0)
+            return version >= methods[i].since ? &methods[i] : NULL;
+    return NULL;
+}
+
+static void
+add_error(mcp_exchange_t *ex, const json_value_t *id, int code, const char *message, const char *data)
+{
+    buf_t tmp = BUF_INIT(0);
+    jsonw_t w;
+    jsonw_init(&w, &tmp);
+    jsonrpc_write_error(&w, id, code, message, data);
+    exchange_add_response(ex, tmp.data, tmp.len);
+    buf_dispose(&tmp);
+}
+
+static void
+invalid_request(mcp_exchange_t *ex, const json_value_t *id, const char *message)
+{
+    ex->invalid_message = 1;
+    add_error(ex, jsonrpc_valid_id(id) ? id : NULL, JSONRPC_INVALID_REQUEST, message, NULL);
+}
+
+void
+dispatch_request(mcp_exchange_t *ex, const json_value_t *msg, const char **method_out, const char **tool_out)
+{
+    *method_out = NULL;
+    *tool_out = NULL;
+    if (msg->type != JSON_OBJECT) {
+        invalid_request(ex, NULL, "Invalid Request: not a JSON-RPC message");
+        return;
+    }
+    const json_value_t *id = json_get(msg, "id");
+    const json_value_t *jsonrpc = json_get(msg, "jsonrpc");
+    if (jsonrpc == NULL || jsonrpc->type != JSON_STRING || strcmp(jsonrpc->u.str.ptr, "2.0") != 0) {
+        invalid_request(ex, id, "Invalid Request: jsonrpc must be \"2.0\"");
+        return;
+    }
+    if (id != NULL && !jsonrpc_valid_id(id)) {
+        invalid_request(ex, NULL, "Invalid Request: id must be a string or an integer");
+        return;
+    }
+    const json_value_t *method = json_get(msg, "method");
+    if (method == NULL || method->type != JSON_STRING) {
+        invalid_request(ex, id, "Invalid Request: method must be a string");
+        return;
+    }
+    const json_value_t *params = json_get(msg, "params");
+    if (params != NULL && params->type != JSON_OBJECT && params->type != JSON_ARRAY) {
+        invalid_request(ex, id, "Invalid Request: params must be an object");
+        return;
+    }
+    if (id == NULL) {
+        /* a notification: never answered, whatever its method (initialized, cancelled, ...) */
+        log_line_t l;
+        if (log_begin(&l, LOG_DEBUG, "notification")) {
+            jsonw_kv_string(&l.w, "rpcMethod", method->u.str.len <= 64 ? method->u.str.ptr : "(long)");
+            log_end(&l);
+        }
+        return;
+    }
+    const mcp_method_t *m = find_method(method->u.str.ptr, ex->version);
+    if (m == NULL) {
+        add_error(ex, id, JSONRPC_METHOD_NOT_FOUND, "Method not found", NULL);
+        return;
+    }
+    *method_out = m->name;
+    if (params != NULL && params->type != JSON_OBJECT) {
+        add_error(ex, id, JSONRPC_INVALID_PARAMS, "Invalid params: params must be an object", NULL);
+        return;
+    }
+    static const json_value_t empty_object = {.type = JSON_OBJECT};
+    mcp_call_t call = {.ex = ex, .id = id, .params = params != NULL ? params : &empty_object};
+    buf_t out = BUF_INIT(0);
+    jsonw_t w;
+    jsonw_init(&w, &out);
+    jsonrpc_begin_result(&w, id);
+    int ret = m->handler(&call, &w);
+    *tool_out = call.tool_name;
+    if (ret == MCP_DEFERRED) {
+        buf_dispose(&out);
+        return;
+    }
+    if (ret == 0) {
+        jsonrpc_end_result(&w);
+        if (!jsonw_failed(&w)) {
+            exchange_add_response(ex, out.data, out.len);
+            buf_dispose(&out);
+            return;
+        }
+        ret = JSONRPC_INTERNAL_ERROR;
+        call.error_message = "Internal error: result too large";
+        call.error_data = NULL;
+    }
+    buf_dispose(&out);
+    add_error(ex, id, ret, call.error_message != NULL ? call.error_message : "Internal error", call.error_data);
+}
+
+void
+dispatch_response(mcp_exchange_t *ex, const json_value_t *msg)
+{
+    const json_value_t *jsonrpc = json_get(msg, "jsonrpc");
+    const json_value_t *id = json_get(msg, "id");
+    if (jsonrpc == NULL || jsonrpc->type != JSON_STRING || strcmp(jsonrpc->u.str.ptr, "2.0") != 0 || !jsonrpc_valid_id(id) ||
+        (json_get(msg, "result") != NULL) == (json_get(msg, "error") != NULL)) {
+        /* not a valid response: refuse it the way an invalid request is refused, without an id */
+        invalid_request(ex, NULL, "Invalid Request: malformed response");
+        return;
+    }
+    if (!exec_deliver_response(ex->server, msg))
+        log_msg(LOG_DEBUG, "unmatched_response", "a response matched no waiting request");
+}

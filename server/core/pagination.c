@@ -1,0 +1,51 @@
+/*
+ * pagination.c: opaque, stateless cursors. A cursor is base64url("<kind>:<offset>"), so any instance
+ * can continue a listing; it reveals nothing but a position in a public list, so it needs no MAC.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base64.h"
+#include "internal.h"
+
+int
+pagination_begin(const json_value_t *params, char kind, size_t total, size_t *offset)
+{
+    *offset = 0;
+    const json_value_t *cursor = json_get(params, "cursor");
+    if (cursor == NULL)
+        return 0;
+    if (cursor->type != JSON_STRING || cursor->u.str.len > 32)
+        return -1;
+    buf_t raw = BUF_INIT(64);
+    int ret = -1;
+    if (base64_decode(&raw, cursor->u.str.ptr, cursor->u.str.len, 1) != 0 || raw.len < 3 || raw.data[0] != kind ||
+        raw.data[1] != ':')
+        goto exit;
+    const char *digits = raw.data + 2;
+    if (strspn(digits, "0123456789") != raw.len - 2 || raw.len - 2 > 9 || (digits[0] == '0' && raw.len > 3))
+        goto exit;
+    size_t off = (size_t)strtoul(digits, NULL, 10);
+    if (off == 0 || off >= total)
+        goto exit;
+    *offset = off;
+    ret = 0;
+exit:
+    buf_dispose(&raw);
+    return ret;
+}
+
+void
+pagination_end(jsonw_t *w, char kind, size_t offset, size_t page, size_t total)
+{
+    if (offset + page >= total)
+        return;
+    char plain[32];
+    int n = snprintf(plain, sizeof(plain), "%c:%zu", kind, offset + page);
+    buf_t enc = BUF_INIT(0);
+    base64url_encode(&enc, plain, (size_t)n);
+    jsonw_key(w, "nextCursor");
+    jsonw_stringn(w, enc.data, enc.len);
+    buf_dispose(&enc);
+}

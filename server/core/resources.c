@@ -1,0 +1,230 @@
+/* resources.c: resources/list, resources/templates/list, resources/read, resources/(un)subscribe. */
+#include <string.h>
+
+#include "internal.h"
+
+int
+resources_list(mcp_call_t *call, jsonw_t *w)
+{
+    mcp_server_t *s = call->ex->server;
+    size_t offset, page = s->config->page_size;
+    if (pagination_begin(call->params, 'r', s->num_resources, &offset) != 0) {
+        call->error_message = "Invalid params: invalid cursor";
+        return JSONRPC_INVALID_PARAMS;
+    }
+    jsonw_object_begin(w);
+    jsonw_key(w, "resources");
+    jsonw_array_begin(w);
+    for (size_t i = offset; i < s->num_resources && i < offset + page; ++i) {
+        const mcp_resource_t *r = s->resources[i];
+        jsonw_object_begin(w);
+        jsonw_kv_string(w, "uri", r->uri);
+        jsonw_kv_string(w, "name", r->name);
+        if (r->title != NULL && call->ex->version >= MCP_V2025_06_18)
+            jsonw_kv_string(w, "title", r->title);
+        if (r->description != NULL)
+            jsonw_kv_string(w, "description", r->description);
+        if (r->mime_type != NULL)
+            jsonw_kv_string(w, "mimeType", r->mime_type);
+        if (r->annotations != NULL)
+            jsonw_kv_raw(w, "annotations", r->annotations);
+        jsonw_object_end(w);
+    }
+    jsonw_array_end(w);
+    pagination_end(w, 'r', offset, page, s->num_resources);
+    jsonw_object_end(w);
+    return 0;
+}
+
+int
+resources_templates_list(mcp_call_t *call, jsonw_t *w)
+{
+    mcp_server_t *s = call->ex->server;
+    size_t offset, page = s->config->page_size;
+    if (pagination_begin(call->params, 'T', s->num_templates, &offset) != 0) {
+        call->error_message = "Invalid params: invalid cursor";
+        return JSONRPC_INVALID_PARAMS;
+    }
+    jsonw_object_begin(w);
+    jsonw_key(w, "resourceTemplates");
+    jsonw_array_begin(w);
+    for (size_t i = offset; i < s->num_templates && i < offset + page; ++i) {
+        const mcp_resource_t *r = s->templates[i];
+        jsonw_object_begin(w);
+        jsonw_kv_string(w, "uriTemplate", r->uri_template);
+        jsonw_kv_string(w, "name", r->name);
+        if (r->title != NULL && call->ex->version >= MCP_V2025_06_18)
+            jsonw_kv_string(w, "title", r->title);
+        if (r->description != NULL)
+            jsonw_kv_string(w, "description", r->description);
+        if (r->mime_type != NULL)
+            jsonw_kv_string(w, "mimeType", r->mime_type);
+        if (r->annotations != NULL)
+            jsonw_kv_raw(w, "annotations", r->annotations);
+        jsonw_object_end(w);
+    }
+    jsonw_array_end(w);
+    pagination_end(w, 'T', offset, page, s->num_templates);
+    jsonw_object_end(w);
+    return 0;
+}
+
+/*
+ * Matches uri against an RFC 6570 level-1 template; each {var} takes one or more characters up to the
+ * next '/', '?' or '#'. On a match, the variables are added to vars.
+ */
+static int
+template_match(arena_t *arena, const char *tmpl, const char *uri, json_value_t *vars)
+{
+    json_member_t found[8];
+    size_t nfound = 0;
+    while (*tmpl != '\0') {
+        if (*tmpl != '{') {
+            if (*uri != *tmpl)
+                return 0;
+            ++tmpl, ++uri;
+            continue;
+        }
+        const char *close = strchr(tmpl, '}');
+        if (close == NULL || nfound == sizeof(found) / sizeof(found[0]))
+            return 0;
+        size_t n = strcspn(uri, "/?#");
+        if (n == 0)
+            return 0;
+        json_value_t *v = arena_alloc(arena, sizeof(*v));
+        if (v == NULL)
+            return 0;
+        v->type = JSON_STRING;
+        v->u.str.ptr = arena_strndup(arena, uri, n);
+        v->u.str.len = n;
+        found[nfound].key = arena_strndup(arena, tmpl + 1, (size_t)(close - tmpl - 1));
+        found[nfound].key_len = (size_t)(close - tmpl - 1);
+        found[nfound].value = v;
+        if (v->u.str.ptr == NULL || found[nfound].key == NULL)
+            return 0;
+        ++nfound;
+        tmpl = close + 1;
+        uri += n;
+    }
+    if (*uri != '\0')
+        return 0;
+    vars->type = JSON_OBJECT;
+    vars->u.obj.len = nfound;
+    vars->u.obj.items = nfound != 0 ? arena_alloc(arena, nfound * sizeof(json_member_t)) : NULL;
+    if (nfound != 0) {
+        if (vars->u.obj.items == NULL)
+            return 0;
+        memcpy(vars->u.obj.items, found, nfound * sizeof(json_member_t));
+    }
+    return 1;
+}
+
+const mcp_resource_t *
+resources_find(mcp_server_t *s, arena_t *arena, const char *uri, json_value_t **vars)
+{
+    json_value_t *v = arena_alloc(arena, sizeof(*v));
+    if (v == NULL)
+        return NULL;
+    v->type = JSON_OBJECT;
+    v->u.obj.len = 0;
+    v->u.obj.items = NULL;
+    *vars = v;
+    for (size_t i = 0; i != s->num_resources; ++i)
+        if (strcmp(s->resources[i]->uri, uri) == 0)
+            return s->resources[i];
+    for (size_t i = 0; i != s->num_templates; ++i)
+        if (template_match(arena, s->templates[i]->uri_template, uri, v))
+            return s->templates[i];
+    return NULL;
+}
+
+/* RFC 3986 shape: a scheme, ':', then no spaces or control characters. */
+static int
+valid_uri(const char *uri, size_t len)
+{
+    size_t i = 0;
+    if (len == 0 || !((uri[0] >= 'a' && uri[0] <= 'z') || (uri[0] >= 'A' && uri[0] <= 'Z')))
+        return 0;
+    while (i < len && ((uri[i] >= 'a' && uri[i] <= 'z') || (uri[i] >= 'A' && uri[i] <= 'Z') || (uri[i] >= '0' && uri[i] <= '9') ||
+                       uri[i] == '+' || uri[i] == '-' || uri[i] == '.'))
+        ++i;
+    if (i == len || uri[i] != ':')
+        return 0;
+    for (; i != len; ++i)
+        if ((unsigned char)uri[i] <= 0x20 || uri[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* The uri parameter, checked; returns NULL with the error set. */
+static const json_value_t *
+uri_param(mcp_call_t *call)
+{
+    const json_value_t *uri = json_get(call->params, "uri");
+    if (uri == NULL || uri->type != JSON_STRING || !valid_uri(uri->u.str.ptr, uri->u.str.len)) {
+        call->error_message = "Invalid params: uri must be an absolute URI";
+        return NULL;
+    }
+    return uri;
+}
+
+static int
+not_found(mcp_call_t *call, const json_value_t *uri)
+{
+    buf_t data = BUF_INIT(0);
+    jsonw_t dw;
+    jsonw_init(&dw, &data);
+    jsonw_object_begin(&dw);
+    jsonw_key(&dw, "uri");
+    jsonw_value(&dw, uri);
+    jsonw_object_end(&dw);
+    call->error_data = arena_strndup(&call->ex->arena, data.data, data.len);
+    buf_dispose(&data);
+    call->error_message = "Resource not found";
+    return MCP_RESOURCE_NOT_FOUND;
+}
+
+int
+resources_read(mcp_call_t *call, jsonw_t *w)
+{
+    const json_value_t *uri = uri_param(call);
+    if (uri == NULL)
+        return JSONRPC_INVALID_PARAMS;
+    mcp_ctx_t ctx;
+    ctx_init(&ctx, call->ex, MCP_CTX_RESOURCE, call->id, call->params);
+    json_value_t *vars;
+    const mcp_resource_t *r = resources_find(call->ex->server, &ctx.arena, uri->u.str.ptr, &vars);
+    int ret = 0;
+    if (r == NULL) {
+        ret = not_found(call, uri);
+        goto exit;
+    }
+    if (r->read(&ctx, uri->u.str.ptr, vars) != 0 || ctx.num_items == 0 || buf_failed(&ctx.items)) {
+        call->error_message = "Internal error: the resource could not be read";
+        ret = JSONRPC_INTERNAL_ERROR;
+        goto exit;
+    }
+    jsonw_object_begin(w);
+    jsonw_key(w, "contents");
+    jsonw_array_begin(w);
+    jsonw_raw(w, ctx.items.data, ctx.items.len);
+    jsonw_array_end(w);
+    jsonw_object_end(w);
+exit:
+    ctx_dispose(&ctx);
+    return ret;
+}
+
+int
+resources_subscribe(mcp_call_t *call, jsonw_t *w)
+{
+    const json_value_t *uri = uri_param(call);
+    if (uri == NULL)
+        return JSONRPC_INVALID_PARAMS;
+    json_value_t *vars;
+    const mcp_resource_t *r = resources_find(call->ex->server, &call->ex->arena, uri->u.str.ptr, &vars);
+    if (r == NULL)
+        return not_found(call, uri);
+    jsonw_raw(w, "{}", 2);
+    return 0;
+}
