@@ -1,0 +1,51 @@
+# The project's two commands: `make run` (the server on 127.0.0.1:8080) and `make test` (every test).
+# Both work on a fresh Debian bookworm machine as root: missing Debian packages are installed first.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+PORT       ?= 8080
+JOBS       := $(shell nproc 2>/dev/null || echo 2)
+
+# What building and testing need from Debian.
+DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev \
+                clang libclang-rt-14-dev nodejs npm wrk ca-certificates
+
+.PHONY: all deps build build-asan run test test-unit test-node node-deps bench format clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j$(JOBS)
+
+build-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON -DCMAKE_C_COMPILER=clang >/dev/null
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+
+run: build
+	@echo "MCP endpoint: http://127.0.0.1:$(PORT)/mcp  (Ctrl-C to stop)"
+	exec $(BUILD)/mcp-server --bind 127.0.0.1 --port $(PORT)
+
+node-deps: deps
+	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
+
+test: build build-asan node-deps
+	tests/run-all.sh $(BUILD) $(ASAN_BUILD)
+
+bench: deps
+	bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-bench

@@ -1,0 +1,423 @@
+/*
+ * http_server.c: the libh2o front door. One event loop thread accepts HTTP/1.1 connections, turns
+ * each request into an mcp_http_request_t and sends back the core's response. Streamed responses
+ * (tools running on workers) are pumped from the stream whenever a worker signals new bytes through
+ * h2o's multithread queue; the stream is tied to the request's memory pool with a dispose hook, so a
+ * client that disconnects releases it too.
+ */
+#include "http_server.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <h2o.h>
+#include <h2o/multithread.h>
+
+#include "log.h"
+
+typedef struct st_http_server_t {
+    h2o_globalconf_t globalconf;
+    h2o_context_t ctx;
+    h2o_accept_ctx_t accept_ctx;
+    h2o_socket_t *listener;
+    h2o_multithread_queue_t *queue;
+    h2o_multithread_receiver_t receiver; /* streams with new bytes */
+    mcp_server_t *mcp;
+    const mcp_config_t *config;
+    size_t in_flight;
+} http_server_t;
+
+typedef struct st_mcp_handler_t {
+    h2o_handler_t super;
+    http_server_t *server;
+} mcp_handler_t;
+
+/*
+ * A streamed response. Allocated with malloc because it may outlive the request: a wake-up message
+ * can still sit in the multithread queue when the request is disposed; whoever sees the other side
+ * gone frees it (both run on the loop thread).
+ */
+typedef struct st_stream_state_t {
+    h2o_multithread_message_t message; /* must be first: the queue hands back this pointer */
+    h2o_generator_t generator;
+    http_server_t *server;
+    h2o_req_t *req; /* NULL once the request is gone */
+    mcp_stream_t *stream;
+    pthread_mutex_t lock; /* guards queued, between workers and the loop */
+    int queued;
+    int sending; /* an h2o_send is in progress: wait for proceed */
+    int done;
+    buf_t buf; /* bytes handed to h2o_send, kept until proceed */
+} stream_state_t;
+
+/* Access-log details kept per request on its pool. */
+typedef struct st_request_log_t {
+    http_server_t *server;
+    struct timespec start;
+    const char *rpc_method;
+    const char *tool_name;
+    int status;
+    char request_id[17];
+} request_log_t;
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void
+random_id(char out[17])
+{
+    static uint64_t counter;
+    static uint64_t seed;
+    if (seed == 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        seed = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ ((uint64_t)getpid() << 40);
+    }
+    /* splitmix64: distinct ids per request for log correlation; not a secret */
+    uint64_t z = (seed += 0x9e3779b97f4a7c15ull) + ++counter;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    snprintf(out, 17, "%016llx", (unsigned long long)z);
+}
+
+static void
+on_request_done(void *p)
+{
+    request_log_t *rl = p;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double ms = (double)(now.tv_sec - rl->start.tv_sec) * 1e3 + (double)(now.tv_nsec - rl->start.tv_nsec) / 1e6;
+    log_line_t l;
+    if (log_begin(&l, LOG_INFO, "request")) {
+        jsonw_kv_string(&l.w, "requestId", rl->request_id);
+        if (rl->rpc_method != NULL)
+            jsonw_kv_string(&l.w, "rpcMethod", rl->rpc_method);
+        if (rl->tool_name != NULL)
+            jsonw_kv_string(&l.w, "tool", rl->tool_name);
+        jsonw_kv_int(&l.w, "status", rl->status);
+        jsonw_key(&l.w, "durationMs");
+        jsonw_double(&l.w, (double)(int64_t)(ms * 1000) / 1000);
+        log_end(&l);
+    }
+    --rl->server->in_flight;
+}
+
+static void
+stream_pump(stream_state_t *st)
+{
+    if (st->req == NULL || st->sending || st->done)
+        return;
+    buf_reset(&st->buf);
+    int complete = mcp_stream_take(st->stream, &st->buf);
+    if (st->buf.len == 0 && !complete)
+        return;
+    st->sending = 1;
+    st->done = complete;
+    h2o_iovec_t vec = h2o_iovec_init(st->buf.data != NULL ? st->buf.data : "", st->buf.len);
+    h2o_send(st->req, &vec, 1, complete ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
+}
+
+static void
+stream_on_proceed(h2o_generator_t *generator, h2o_req_t *req)
+{
+    (void)req;
+    stream_state_t *st = H2O_STRUCT_FROM_MEMBER(stream_state_t, generator, generator);
+    st->sending = 0;
+    stream_pump(st);
+}
+
+static void
+stream_on_stop(h2o_generator_t *generator, h2o_req_t *req)
+{
+    /* the client went away; the pool's dispose hook releases the stream */
+    (void)generator;
+    (void)req;
+}
+
+/* Called by workers (any thread) when the stream has new bytes. */
+static void
+stream_notify(void *data)
+{
+    stream_state_t *st = data;
+    pthread_mutex_lock(&st->lock);
+    if (!st->queued) {
+        st->queued = 1;
+        h2o_multithread_send_message(&st->server->receiver, &st->message);
+    }
+    pthread_mutex_unlock(&st->lock);
+}
+
+static void
+stream_free(stream_state_t *st)
+{
+    buf_dispose(&st->buf);
+    pthread_mutex_destroy(&st->lock);
+    free(st);
+}
+
+/* On the loop thread: wake-ups from workers. */
+static void
+on_stream_messages(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+    (void)receiver;
+    while (!h2o_linklist_is_empty(messages)) {
+        h2o_multithread_message_t *msg = H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+        h2o_linklist_unlink(&msg->link);
+        stream_state_t *st = (stream_state_t *)msg;
+        pthread_mutex_lock(&st->lock);
+        st->queued = 0;
+        pthread_mutex_unlock(&st->lock);
+        if (st->req == NULL)
+            stream_free(st); /* the request ended while this wake-up was queued */
+        else
+            stream_pump(st);
+    }
+}
+
+/* The request's pool is being destroyed: the response is complete or the client is gone. */
+static void
+on_stream_dispose(void *p)
+{
+    stream_state_t *st = *(stream_state_t **)p;
+    st->req = NULL;
+    mcp_stream_release(st->stream); /* no stream_notify() after this */
+    pthread_mutex_lock(&st->lock);
+    int queued = st->queued;
+    pthread_mutex_unlock(&st->lock);
+    if (!queued)
+        stream_free(st);
+}
+
+static void
+set_headers(h2o_req_t *req, const mcp_response_t *res)
+{
+    for (size_t i = 0; i != res->num_headers; ++i) {
+        const mcp_header_t *h = &res->headers[i];
+        h2o_add_header_by_str(&req->pool, &req->res.headers, h->name, h->name_len, 0, NULL, h->value, h->value_len);
+    }
+}
+
+static int
+on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    http_server_t *server = ((mcp_handler_t *)self)->server;
+    request_log_t *rl = h2o_mem_alloc_shared(&req->pool, sizeof(*rl), on_request_done);
+    memset(rl, 0, sizeof(*rl));
+    rl->server = server;
+    clock_gettime(CLOCK_MONOTONIC, &rl->start);
+    random_id(rl->request_id);
+    ++server->in_flight;
+
+    mcp_header_t headers[64];
+    size_t num_headers = 0;
+    for (size_t i = 0; i != req->headers.size && num_headers != sizeof(headers) / sizeof(headers[0]); ++i) {
+        const h2o_header_t *h = &req->headers.entries[i];
+        headers[num_headers++] = (mcp_header_t){h->name->base, h->name->len, h->value.base, h->value.len};
+    }
+    /* h2o keeps Host as the authority rather than a header */
+    if (req->authority.len != 0 && num_headers != sizeof(headers) / sizeof(headers[0]))
+        headers[num_headers++] = (mcp_header_t){"host", 4, req->authority.base, req->authority.len};
+    size_t path_len = req->path_normalized.len;
+    mcp_http_request_t mreq = {
+        .method = req->method.base,
+        .method_len = req->method.len,
+        .path = req->path_normalized.base,
+        .path_len = path_len,
+        .headers = headers,
+        .num_headers = num_headers,
+        .body = req->entity.base,
+        .body_len = req->entity.base != NULL ? req->entity.len : 0,
+        .can_stream = 1,
+    };
+    mcp_response_t res;
+    mcp_handle(server->mcp, &mreq, &res);
+    rl->rpc_method = res.rpc_method;
+    rl->tool_name = res.tool_name;
+    rl->status = res.status;
+
+    req->res.status = res.status;
+    req->res.reason = res.status == 200   ? "OK"
+                      : res.status == 202 ? "Accepted"
+                      : res.status == 204 ? "No Content"
+                      : res.status == 400 ? "Bad Request"
+                      : res.status == 403 ? "Forbidden"
+                      : res.status == 404 ? "Not Found"
+                      : res.status == 405 ? "Method Not Allowed"
+                      : res.status == 406 ? "Not Acceptable"
+                      : res.status == 413 ? "Payload Too Large"
+                      : res.status == 415 ? "Unsupported Media Type"
+                                          : "Internal Server Error";
+    set_headers(req, &res);
+
+    if (res.stream != NULL) {
+        stream_state_t *st = calloc(1, sizeof(*st));
+        if (st == NULL) {
+            mcp_stream_release(res.stream);
+            h2o_send_error_503(req, "Service Unavailable", "out of memory", 0);
+            return 0;
+        }
+        st->server = server;
+        st->req = req;
+        st->stream = res.stream;
+        st->generator.proceed = stream_on_proceed;
+        st->generator.stop = stream_on_stop;
+        pthread_mutex_init(&st->lock, NULL);
+        buf_init(&st->buf, 0);
+        stream_state_t **slot = h2o_mem_alloc_shared(&req->pool, sizeof(*slot), on_stream_dispose);
+        *slot = st;
+        h2o_start_response(req, &st->generator);
+        mcp_stream_set_notify(res.stream, stream_notify, st);
+        stream_pump(st);
+        return 0;
+    }
+    if (res.body != NULL) {
+        req->res.content_length = res.body_len;
+        h2o_send_inline(req, res.body, res.body_len); /* copies into the request's pool */
+    } else {
+        req->res.content_length = 0;
+        static h2o_generator_t generator = {NULL, NULL};
+        h2o_start_response(req, &generator);
+        h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+    }
+    mcp_response_dispose(&res);
+    return 0;
+}
+
+static void
+on_accept(h2o_socket_t *listener, const char *err)
+{
+    if (err != NULL)
+        return;
+    h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+    if (sock == NULL)
+        return;
+    http_server_t *server = listener->data;
+    h2o_accept(&server->accept_ctx, sock);
+}
+
+static int
+create_listener(http_server_t *server, const char *bind_addr, int port, int *bound_port, char *err, size_t err_len)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    memset(&ss, 0, sizeof(ss));
+    struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, bind_addr, &sin->sin_addr) == 1) {
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons((uint16_t)port);
+        sslen = sizeof(*sin);
+    } else if (inet_pton(AF_INET6, bind_addr[0] == '[' ? "" : bind_addr, &sin6->sin6_addr) == 1) {
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons((uint16_t)port);
+        sslen = sizeof(*sin6);
+    } else {
+        snprintf(err, err_len, "--bind: '%s' is not an IPv4 or IPv6 address", bind_addr);
+        return -1;
+    }
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(err, err_len, "socket: %s", strerror(errno));
+        return -1;
+    }
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (bind(fd, (struct sockaddr *)&ss, sslen) != 0 || listen(fd, SOMAXCONN) != 0) {
+        snprintf(err, err_len, "cannot listen on %s:%d: %s", bind_addr, port, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    sslen = sizeof(ss);
+    getsockname(fd, (struct sockaddr *)&ss, &sslen);
+    *bound_port = ntohs(ss.ss_family == AF_INET ? sin->sin_port : sin6->sin6_port);
+    server->listener = h2o_evloop_socket_create(server->ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
+    server->listener->data = server;
+    h2o_socket_read_start(server->listener, on_accept);
+    return 0;
+}
+
+int
+http_server_run(mcp_server_t *mcp, const mcp_config_t *config)
+{
+    static http_server_t server;
+    server.mcp = mcp;
+    server.config = config;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    h2o_config_init(&server.globalconf);
+    /* a little over the core's limit, so a body just over it gets the core's JSON-RPC 413 */
+    server.globalconf.max_request_entity_size = config->max_body_bytes + 1024;
+    server.globalconf.server_name = h2o_iovec_init(H2O_STRLIT("mcp-lambda-c"));
+    h2o_hostconf_t *host = h2o_config_register_host(&server.globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+    mcp_handler_t *handler = (mcp_handler_t *)h2o_create_handler(path, sizeof(*handler));
+    handler->super.on_req = on_req;
+    handler->server = &server;
+
+    h2o_context_init(&server.ctx, h2o_evloop_create(), &server.globalconf);
+    server.accept_ctx.ctx = &server.ctx;
+    server.accept_ctx.hosts = server.globalconf.hosts;
+    server.queue = h2o_multithread_create_queue(server.ctx.loop);
+    h2o_multithread_register_receiver(server.queue, &server.receiver, on_stream_messages);
+
+    char err[256];
+    int port;
+    if (create_listener(&server, config->bind, config->port, &port, err, sizeof(err)) != 0) {
+        log_msg(LOG_ERROR, "listen_failed", "%s", err);
+        fprintf(stderr, "mcp-server: %s\n", err);
+        return 1;
+    }
+    log_line_t l;
+    if (log_begin(&l, LOG_INFO, "listening")) {
+        char url[300];
+        int v6 = strchr(config->bind, ':') != NULL;
+        snprintf(url, sizeof(url), "http://%s%s%s:%d%s", v6 ? "[" : "", config->bind, v6 ? "]" : "", port, config->path);
+        jsonw_kv_string(&l.w, "url", url);
+        jsonw_kv_int(&l.w, "port", port);
+        log_end(&l);
+    }
+
+    while (!stop_requested)
+        h2o_evloop_run(server.ctx.loop, 1000);
+
+    /* SIGTERM: stop accepting, let in-flight requests finish (bounded), then exit 0 */
+    h2o_socket_read_stop(server.listener);
+    h2o_socket_close(server.listener);
+    log_msg(LOG_INFO, "shutting_down", "waiting for %zu in-flight request(s)", server.in_flight);
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while (server.in_flight != 0) {
+        h2o_evloop_run(server.ctx.loop, 100);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >= config->shutdown_grace_ms) {
+            log_msg(LOG_WARN, "shutdown_timeout", "%zu request(s) still in flight", server.in_flight);
+            break;
+        }
+    }
+    mcp_server_shutdown(mcp);
+    log_msg(LOG_INFO, "stopped", "bye");
+    return 0;
+}

@@ -1,0 +1,50 @@
+#!/bin/bash
+# Runs every test suite against the normal build and the sanitizer build, and prints one summary.
+# Usage: tests/run-all.sh BUILD_DIR ASAN_BUILD_DIR
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+asan=${2:-build-asan}
+node_bin=tests/node/node_modules/.bin
+passed=0
+failed=0
+failures=()
+
+suite() {
+  local name=$1
+  shift
+  echo "=== $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+  fi
+}
+
+unit_tests() {
+  local dir=$1 ok=0
+  for t in "$dir"/test_*; do
+    [ -x "$t" ] || continue
+    "$t" || ok=1
+  done
+  return $ok
+}
+
+# Sanitizers: any error aborts the process (halt_on_error) and fails the suite.
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
+
+suite "README example compiles" tests/readme-example.sh
+suite "C unit tests" unit_tests "$build"
+suite "C unit tests (ASan+UBSan)" unit_tests "$asan"
+suite "bad-input table" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/badinput.test.mjs
+suite "bad-input table (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/badinput.test.mjs
+suite "end-to-end with the TypeScript SDK client" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/e2e.test.mjs
+suite "conformance 0.1.16 --suite all" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs
+
+echo
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
