@@ -25,6 +25,8 @@
 
 #include "log.h"
 
+#define KEEPALIVE_MS 15000
+
 typedef struct st_http_server_t {
     h2o_globalconf_t globalconf;
     h2o_context_t ctx;
@@ -32,6 +34,7 @@ typedef struct st_http_server_t {
     h2o_socket_t *listener;
     h2o_multithread_queue_t *queue;
     h2o_multithread_receiver_t receiver; /* streams with new bytes */
+    h2o_timeout_t keepalive_timeout;      /* idle streams get an SSE comment */
     mcp_server_t *mcp;
     const mcp_config_t *config;
     size_t in_flight;
@@ -55,6 +58,7 @@ typedef struct st_stream_state_t {
     mcp_stream_t *stream;
     pthread_mutex_t lock; /* guards queued, between workers and the loop */
     int queued;
+    h2o_timeout_entry_t keepalive;
     int sending; /* an h2o_send is in progress: wait for proceed */
     int done;
     buf_t buf; /* bytes handed to h2o_send, kept until proceed */
@@ -130,6 +134,10 @@ stream_pump(stream_state_t *st)
         return;
     st->sending = 1;
     st->done = complete;
+    if (h2o_timeout_is_linked(&st->keepalive))
+        h2o_timeout_unlink(&st->keepalive);
+    if (!complete)
+        h2o_timeout_link(st->server->ctx.loop, &st->server->keepalive_timeout, &st->keepalive);
     h2o_iovec_t vec = h2o_iovec_init(st->buf.data != NULL ? st->buf.data : "", st->buf.len);
     h2o_send(st->req, &vec, 1, complete ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
 }
@@ -149,6 +157,24 @@ stream_on_stop(h2o_generator_t *generator, h2o_req_t *req)
     /* the client went away; the pool's dispose hook releases the stream */
     (void)generator;
     (void)req;
+}
+
+/*
+ * A stream with nothing to say for a while gets an SSE comment: proxies and API Gateway keep idle
+ * streams open only so long, and writing is how a client that went away is noticed (its tool then
+ * sees mcp_cancelled()).
+ */
+static void
+stream_on_keepalive(h2o_timeout_entry_t *entry)
+{
+    stream_state_t *st = H2O_STRUCT_FROM_MEMBER(stream_state_t, keepalive, entry);
+    if (st->req == NULL || st->sending || st->done)
+        return;
+    static const char comment[] = ": keep-alive\n\n";
+    st->sending = 1;
+    h2o_iovec_t vec = h2o_iovec_init(comment, sizeof(comment) - 1);
+    h2o_timeout_link(st->server->ctx.loop, &st->server->keepalive_timeout, &st->keepalive);
+    h2o_send(st->req, &vec, 1, H2O_SEND_STATE_IN_PROGRESS);
 }
 
 /* Called by workers (any thread) when the stream has new bytes. */
@@ -197,6 +223,8 @@ on_stream_dispose(void *p)
 {
     stream_state_t *st = *(stream_state_t **)p;
     st->req = NULL;
+    if (h2o_timeout_is_linked(&st->keepalive))
+        h2o_timeout_unlink(&st->keepalive);
     mcp_stream_release(st->stream); /* no stream_notify() after this */
     pthread_mutex_lock(&st->lock);
     int queued = st->queued;
@@ -278,6 +306,7 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
         st->stream = res.stream;
         st->generator.proceed = stream_on_proceed;
         st->generator.stop = stream_on_stop;
+        st->keepalive.cb = stream_on_keepalive;
         pthread_mutex_init(&st->lock, NULL);
         buf_init(&st->buf, 0);
         stream_state_t **slot = h2o_mem_alloc_shared(&req->pool, sizeof(*slot), on_stream_dispose);
@@ -285,6 +314,12 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
         h2o_start_response(req, &st->generator);
         mcp_stream_set_notify(res.stream, stream_notify, st);
         stream_pump(st);
+        if (!st->sending) {
+            /* nothing to say yet: send the headers now, so the client knows the call is running */
+            st->sending = 1;
+            h2o_timeout_link(server->ctx.loop, &server->keepalive_timeout, &st->keepalive);
+            h2o_send(req, NULL, 0, H2O_SEND_STATE_IN_PROGRESS);
+        }
         return 0;
     }
     if (res.body != NULL) {
@@ -380,6 +415,7 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *config)
     h2o_context_init(&server.ctx, h2o_evloop_create(), &server.globalconf);
     server.accept_ctx.ctx = &server.ctx;
     server.accept_ctx.hosts = server.globalconf.hosts;
+    h2o_timeout_init(server.ctx.loop, &server.keepalive_timeout, KEEPALIVE_MS);
     server.queue = h2o_multithread_create_queue(server.ctx.loop);
     h2o_multithread_register_receiver(server.queue, &server.receiver, on_stream_messages);
 

@@ -42,9 +42,10 @@ send_req(const char *method, const char *path, const char *body, const char *con
     size_t n = 0;
     char names[16][64], values[16][256];
     if (use_defaults) {
-        hs[n++] = (mcp_header_t){"Content-Type", 12, "application/json", 16};
-        hs[n++] = (mcp_header_t){"Accept", 6, "application/json, text/event-stream", 36};
-        hs[n++] = (mcp_header_t){"Host", 4, "127.0.0.1:8080", 14};
+        static const char *const defaults[][2] = {
+            {"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}, {"Host", "127.0.0.1:8080"}};
+        for (size_t i = 0; i != 3; ++i)
+            hs[n++] = (mcp_header_t){defaults[i][0], strlen(defaults[i][0]), defaults[i][1], strlen(defaults[i][1])};
     }
     for (size_t i = 0; extra != NULL && extra[i] != NULL; ++i) {
         const char *colon = strchr(extra[i], ':');
