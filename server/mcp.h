@@ -2,8 +2,8 @@
  * mcp.h: the API for adding tools, resources and prompts to the server.
  *
  * A tool is one C file: a handler and an MCP_TOOL(...) declaration holding its name, title, description,
- * input schema, optional output schema and annotations as JSON text. Add the tool to a set in
- * server/toolsets.c and it is listed, validated and callable:
+ * input schema, optional output schema and annotations as JSON text. Add it to a set (the list in
+ * server/tools/toolset.c for the default set) and it is listed, validated and callable:
  *
  *     static int greet(mcp_ctx_t *ctx, const json_value_t *args)
  *     {
@@ -129,7 +129,12 @@ const json_value_t *mcp_client_capabilities(mcp_ctx_t *ctx);
 
 /* ---- resources ---- */
 
-/* Reads one resource. vars holds the template's variables ({"id":"123"}); empty for a fixed URI. */
+/*
+ * Reads one resource. vars holds the template's variables, percent-decoded ({"id":"123"}); it is empty
+ * for a fixed URI. Return 0 after emitting contents, MCP_NOT_FOUND when the URI names nothing (an
+ * unknown id in a template), or another non-zero value for an internal error.
+ */
+#define MCP_NOT_FOUND 2
 typedef int (*mcp_resource_reader_t)(mcp_ctx_t *ctx, const char *uri, const json_value_t *vars);
 
 typedef struct st_mcp_resource_t {
@@ -163,7 +168,7 @@ typedef struct st_mcp_prompt_arg_t {
 typedef int (*mcp_prompt_getter_t)(mcp_ctx_t *ctx, const json_value_t *args);
 /*
  * Completion of an argument's value: emit candidates with mcp_completion(). context holds the other
- * arguments already chosen (may be NULL).
+ * arguments already chosen (may be NULL). Return 0; a non-zero return is answered with -32603.
  */
 typedef int (*mcp_completer_t)(mcp_ctx_t *ctx, const char *argument, const char *value, const json_value_t *context);
 

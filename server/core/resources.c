@@ -1,4 +1,5 @@
 /* resources.c: resources/list, resources/templates/list, resources/read, resources/(un)subscribe. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -69,9 +70,37 @@ resources_templates_list(mcp_call_t *call, jsonw_t *w)
     return 0;
 }
 
+/* Percent-decodes s[0..n) into the arena; NULL for a malformed escape or a result that is not UTF-8 text. */
+static char *
+percent_decode(arena_t *arena, const char *s, size_t n, size_t *out_len)
+{
+    char *out = arena_alloc(arena, n + 1);
+    if (out == NULL)
+        return NULL;
+    size_t len = 0;
+    for (size_t i = 0; i != n; ++i) {
+        if (s[i] != '%') {
+            out[len++] = s[i];
+            continue;
+        }
+        if (i + 2 >= n)
+            return NULL;
+        char hex[3] = {s[i + 1], s[i + 2], '\0'};
+        if (strspn(hex, "0123456789abcdefABCDEF") != 2)
+            return NULL;
+        out[len++] = (char)strtol(hex, NULL, 16);
+        i += 2;
+    }
+    out[len] = '\0';
+    if (memchr(out, '\0', len) != NULL || !json_utf8_valid(out, len))
+        return NULL;
+    *out_len = len;
+    return out;
+}
+
 /*
  * Matches uri against an RFC 6570 level-1 template; each {var} takes one or more characters up to the
- * next '/', '?' or '#'. On a match, the variables are added to vars.
+ * next '/', '?' or '#', percent-decoded. On a match, the variables are added to vars.
  */
 static int
 template_match(arena_t *arena, const char *tmpl, const char *uri, json_value_t *vars)
@@ -95,8 +124,8 @@ template_match(arena_t *arena, const char *tmpl, const char *uri, json_value_t *
         if (v == NULL)
             return 0;
         v->type = JSON_STRING;
-        v->u.str.ptr = arena_strndup(arena, uri, n);
-        v->u.str.len = n;
+        if ((v->u.str.ptr = percent_decode(arena, uri, n, &v->u.str.len)) == NULL)
+            return 0;
         found[nfound].key = arena_strndup(arena, tmpl + 1, (size_t)(close - tmpl - 1));
         found[nfound].key_len = (size_t)(close - tmpl - 1);
         found[nfound].value = v;
@@ -199,7 +228,12 @@ resources_read(mcp_call_t *call, jsonw_t *w)
         ret = not_found(call, uri);
         goto exit;
     }
-    if (r->read(&ctx, uri->u.str.ptr, vars) != 0 || ctx.num_items == 0 || buf_failed(&ctx.items)) {
+    int rc = r->read(&ctx, uri->u.str.ptr, vars);
+    if (rc == MCP_NOT_FOUND) {
+        ret = not_found(call, uri);
+        goto exit;
+    }
+    if (rc != 0 || ctx.num_items == 0 || buf_failed(&ctx.items)) {
         call->error_message = "Internal error: the resource could not be read";
         ret = JSONRPC_INTERNAL_ERROR;
         goto exit;
@@ -225,6 +259,10 @@ resources_subscribe(mcp_call_t *call, jsonw_t *w)
     const mcp_resource_t *r = resources_find(call->ex->server, &call->ex->arena, uri->u.str.ptr, &vars);
     if (r == NULL)
         return not_found(call, uri);
+    if (!r->subscribable) {
+        call->error_message = "Invalid params: this resource does not support subscriptions";
+        return JSONRPC_INVALID_PARAMS;
+    }
     jsonw_raw(w, "{}", 2);
     return 0;
 }

@@ -333,6 +333,14 @@ test_resources_and_prompts(void)
 {
     post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\",\"params\":{\"uri\":\"test://template/123/data\"}}");
     CHECK(body_has("123"));
+    post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\",\"params\":{\"uri\":\"test://template/a%2Fb%22/data\"}}");
+    CHECK(body_has("Data for ID: a/b")); /* the variable reaches the reader percent-decoded */
+    post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\",\"params\":{\"uri\":\"test://template/a%2/data\"}}");
+    CHECK(body_has("-32002"));
+    post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\",\"params\":{\"uri\":\"test://template/a%00/data\"}}");
+    CHECK(body_has("-32002"));
+    post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"test://static-text\"}}");
+    CHECK(body_has("-32602"));
     post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\",\"params\":{\"uri\":\"test://nothing\"}}");
     CHECK(body_has("-32002") && body_has("\"data\":{\"uri\":\"test://nothing\"}"));
     post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\",\"params\":{\"uri\":\"no scheme\"}}");
