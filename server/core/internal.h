@@ -181,12 +181,13 @@ const mcp_resource_t *resources_find(mcp_server_t *s, arena_t *arena, const char
 
 /* ---- pagination.c ---- */
 /*
- * Reads params.cursor for a list of `total` items of the given kind: *offset is 0 without a cursor.
- * Returns 0, or -1 for a cursor that is malformed, of another list, or out of range.
+ * Starts a list result: reads params.cursor (opaque, stateless), writes {"key":[ and gives the range
+ * [begin, end) of the page. Returns 0, or -32602 (with the call's error set) for a cursor that is
+ * malformed, of another list, or out of range. kind tells the lists' cursors apart.
  */
-int pagination_begin(const json_value_t *params, char kind, size_t total, size_t *offset);
-/* Writes "nextCursor" when offset + page < total. */
-void pagination_end(jsonw_t *w, char kind, size_t offset, size_t page, size_t total);
+int pagination_list_begin(mcp_call_t *call, jsonw_t *w, char kind, const char *key, size_t total, size_t *begin, size_t *end);
+/* Closes the list and adds nextCursor when items remain. */
+void pagination_list_end(jsonw_t *w, char kind, size_t end, size_t total);
 
 /* ---- exchange (exec.c) ---- */
 /* Adds a complete response message to the exchange (any thread). */

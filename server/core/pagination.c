@@ -9,7 +9,7 @@
 #include "base64.h"
 #include "internal.h"
 
-int
+static int
 pagination_begin(const json_value_t *params, char kind, size_t total, size_t *offset)
 {
     *offset = 0;
@@ -36,16 +36,34 @@ exit:
     return ret;
 }
 
-void
-pagination_end(jsonw_t *w, char kind, size_t offset, size_t page, size_t total)
+int
+pagination_list_begin(mcp_call_t *call, jsonw_t *w, char kind, const char *key, size_t total, size_t *begin, size_t *end)
 {
-    if (offset + page >= total)
-        return;
-    char plain[32];
-    int n = snprintf(plain, sizeof(plain), "%c:%zu", kind, offset + page);
-    buf_t enc = BUF_INIT(0);
-    base64url_encode(&enc, plain, (size_t)n);
-    jsonw_key(w, "nextCursor");
-    jsonw_stringn(w, enc.data, enc.len);
-    buf_dispose(&enc);
+    if (pagination_begin(call->params, kind, total, begin) != 0) {
+        call->error_message = "Invalid params: invalid cursor";
+        return JSONRPC_INVALID_PARAMS;
+    }
+    size_t page = call->ex->server->config->page_size;
+    *end = total - *begin > page ? *begin + page : total;
+    jsonw_object_begin(w);
+    jsonw_key(w, key);
+    jsonw_array_begin(w);
+    return 0;
 }
+
+void
+pagination_list_end(jsonw_t *w, char kind, size_t end, size_t total)
+{
+    jsonw_array_end(w);
+    if (end < total) {
+        char plain[32];
+        int n = snprintf(plain, sizeof(plain), "%c:%zu", kind, end);
+        buf_t enc = BUF_INIT(0);
+        base64url_encode(&enc, plain, (size_t)n);
+        jsonw_key(w, "nextCursor");
+        jsonw_stringn(w, enc.data, enc.len);
+        buf_dispose(&enc);
+    }
+    jsonw_object_end(w);
+}
+

@@ -7,15 +7,11 @@ int
 prompts_list(mcp_call_t *call, jsonw_t *w)
 {
     mcp_server_t *s = call->ex->server;
-    size_t offset, page = s->config->page_size;
-    if (pagination_begin(call->params, 'p', s->num_prompts, &offset) != 0) {
-        call->error_message = "Invalid params: invalid cursor";
-        return JSONRPC_INVALID_PARAMS;
-    }
-    jsonw_object_begin(w);
-    jsonw_key(w, "prompts");
-    jsonw_array_begin(w);
-    for (size_t i = offset; i < s->num_prompts && i < offset + page; ++i) {
+    size_t begin, end;
+    int ret = pagination_list_begin(call, w, 'p', "prompts", s->num_prompts, &begin, &end);
+    if (ret != 0)
+        return ret;
+    for (size_t i = begin; i != end; ++i) {
         const mcp_prompt_t *p = s->prompts[i];
         jsonw_object_begin(w);
         jsonw_kv_string(w, "name", p->name);
@@ -37,9 +33,7 @@ prompts_list(mcp_call_t *call, jsonw_t *w)
         }
         jsonw_object_end(w);
     }
-    jsonw_array_end(w);
-    pagination_end(w, 'p', offset, page, s->num_prompts);
-    jsonw_object_end(w);
+    pagination_list_end(w, 'p', end, s->num_prompts);
     return 0;
 }
 

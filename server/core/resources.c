@@ -4,22 +4,21 @@
 
 #include "internal.h"
 
-int
-resources_list(mcp_call_t *call, jsonw_t *w)
+/* resources/list and resources/templates/list differ only in the list and the URI's key. */
+static int
+list(mcp_call_t *call, jsonw_t *w, char kind, const char *key, const mcp_resource_t *const *items, size_t total, int templates)
 {
-    mcp_server_t *s = call->ex->server;
-    size_t offset, page = s->config->page_size;
-    if (pagination_begin(call->params, 'r', s->num_resources, &offset) != 0) {
-        call->error_message = "Invalid params: invalid cursor";
-        return JSONRPC_INVALID_PARAMS;
-    }
-    jsonw_object_begin(w);
-    jsonw_key(w, "resources");
-    jsonw_array_begin(w);
-    for (size_t i = offset; i < s->num_resources && i < offset + page; ++i) {
-        const mcp_resource_t *r = s->resources[i];
+    size_t begin, end;
+    int ret = pagination_list_begin(call, w, kind, key, total, &begin, &end);
+    if (ret != 0)
+        return ret;
+    for (size_t i = begin; i != end; ++i) {
+        const mcp_resource_t *r = items[i];
         jsonw_object_begin(w);
-        jsonw_kv_string(w, "uri", r->uri);
+        if (templates)
+            jsonw_kv_string(w, "uriTemplate", r->uri_template);
+        else
+            jsonw_kv_string(w, "uri", r->uri);
         jsonw_kv_string(w, "name", r->name);
         if (r->title != NULL && call->ex->version >= MCP_V2025_06_18)
             jsonw_kv_string(w, "title", r->title);
@@ -31,43 +30,22 @@ resources_list(mcp_call_t *call, jsonw_t *w)
             jsonw_kv_raw(w, "annotations", r->annotations);
         jsonw_object_end(w);
     }
-    jsonw_array_end(w);
-    pagination_end(w, 'r', offset, page, s->num_resources);
-    jsonw_object_end(w);
+    pagination_list_end(w, kind, end, total);
     return 0;
+}
+
+int
+resources_list(mcp_call_t *call, jsonw_t *w)
+{
+    mcp_server_t *s = call->ex->server;
+    return list(call, w, 'r', "resources", s->resources, s->num_resources, 0);
 }
 
 int
 resources_templates_list(mcp_call_t *call, jsonw_t *w)
 {
     mcp_server_t *s = call->ex->server;
-    size_t offset, page = s->config->page_size;
-    if (pagination_begin(call->params, 'T', s->num_templates, &offset) != 0) {
-        call->error_message = "Invalid params: invalid cursor";
-        return JSONRPC_INVALID_PARAMS;
-    }
-    jsonw_object_begin(w);
-    jsonw_key(w, "resourceTemplates");
-    jsonw_array_begin(w);
-    for (size_t i = offset; i < s->num_templates && i < offset + page; ++i) {
-        const mcp_resource_t *r = s->templates[i];
-        jsonw_object_begin(w);
-        jsonw_kv_string(w, "uriTemplate", r->uri_template);
-        jsonw_kv_string(w, "name", r->name);
-        if (r->title != NULL && call->ex->version >= MCP_V2025_06_18)
-            jsonw_kv_string(w, "title", r->title);
-        if (r->description != NULL)
-            jsonw_kv_string(w, "description", r->description);
-        if (r->mime_type != NULL)
-            jsonw_kv_string(w, "mimeType", r->mime_type);
-        if (r->annotations != NULL)
-            jsonw_kv_raw(w, "annotations", r->annotations);
-        jsonw_object_end(w);
-    }
-    jsonw_array_end(w);
-    pagination_end(w, 'T', offset, page, s->num_templates);
-    jsonw_object_end(w);
-    return 0;
+    return list(call, w, 'T', "resourceTemplates", s->templates, s->num_templates, 1);
 }
 
 /* Percent-decodes s[0..n) into the arena; NULL for a malformed escape or a result that is not UTF-8 text. */

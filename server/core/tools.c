@@ -12,17 +12,12 @@ int
 tools_list(mcp_call_t *call, jsonw_t *w)
 {
     mcp_server_t *s = call->ex->server;
-    size_t offset;
-    if (pagination_begin(call->params, 't', s->num_tools, &offset) != 0) {
-        call->error_message = "Invalid params: invalid cursor";
-        return JSONRPC_INVALID_PARAMS;
-    }
     mcp_version_t v = call->ex->version;
-    size_t page = s->config->page_size;
-    jsonw_object_begin(w);
-    jsonw_key(w, "tools");
-    jsonw_array_begin(w);
-    for (size_t i = offset; i < s->num_tools && i < offset + page; ++i) {
+    size_t begin, end;
+    int ret = pagination_list_begin(call, w, 't', "tools", s->num_tools, &begin, &end);
+    if (ret != 0)
+        return ret;
+    for (size_t i = begin; i != end; ++i) {
         const mcp_tool_entry_t *e = &s->tools[i];
         const mcp_tool_t *t = e->tool;
         jsonw_object_begin(w);
@@ -45,9 +40,7 @@ tools_list(mcp_call_t *call, jsonw_t *w)
             jsonw_kv_raw(w, "icons", t->icons);
         jsonw_object_end(w);
     }
-    jsonw_array_end(w);
-    pagination_end(w, 't', offset, page, s->num_tools);
-    jsonw_object_end(w);
+    pagination_list_end(w, 't', end, s->num_tools);
     return 0;
 }
 
