@@ -53,6 +53,9 @@ static const setting_t settings[] = {
      10, 3600000},
     {"--shutdown-grace-ms", "MCP_SHUTDOWN_GRACE_MS", "30000", "how long SIGTERM waits for in-flight requests", SETTING_UINT,
      OFF(shutdown_grace_ms), 0, 3600000},
+    {"--lambda-response-mode", "MCP_LAMBDA_RESPONSE_MODE", "buffered",
+     "on Lambda: buffered, or streaming (API Gateway responseTransferMode STREAM, Function URL RESPONSE_STREAM)",
+     SETTING_STRING, OFF(lambda_response_mode)},
 };
 
 #define NUM_SETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -277,6 +280,8 @@ config_parse(mcp_config_t *c, int argc, char **argv, char *err, size_t err_len)
     }
     if (c->path[0] != '/')
         return errorf(err, err_len, "--path: must start with '/'");
+    if (strcmp(c->lambda_response_mode, "buffered") != 0 && strcmp(c->lambda_response_mode, "streaming") != 0)
+        return errorf(err, err_len, "--lambda-response-mode: expected buffered or streaming");
     for (size_t i = 0; i != c->toolsets.len; ++i) {
         size_t k = 0;
         while (mcp_toolsets[k] != NULL && strcmp(mcp_toolsets[k]->name, c->toolsets.items[i]) != 0)
@@ -292,6 +297,7 @@ config_dispose(mcp_config_t *c)
 {
     free(c->bind);
     free(c->path);
+    free(c->lambda_response_mode);
     list_clear(&c->allowed_origins);
     list_clear(&c->allowed_hosts);
     list_clear(&c->toolsets);

@@ -34,6 +34,7 @@ struct st_mcp_config_t {
     mcp_log_level_t client_log_level;   /* notifications/message below this level are not sent */
     unsigned client_request_timeout_ms; /* how long a tool waits for a sampling/elicitation answer */
     unsigned shutdown_grace_ms;         /* how long SIGTERM waits for in-flight requests */
+    char *lambda_response_mode;         /* "buffered" or "streaming": must match the integration */
 };
 
 typedef struct st_mcp_config_t mcp_config_t;

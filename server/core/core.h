@@ -37,6 +37,7 @@ typedef struct st_mcp_http_request_t {
     const char *body; /* borrowed for the duration of mcp_handle() only */
     size_t body_len;
     const char *identity_json; /* the caller's identity as a JSON object (copied), or NULL */
+    const char *request_id;    /* for log lines, including those of worker threads (copied); may be NULL */
     int64_t deadline_ms;       /* wall-clock ms after which running tools are cut off; 0: none */
     int can_stream;            /* the front door delivers SSE events as they happen (server->client requests work) */
 } mcp_http_request_t;
@@ -81,6 +82,12 @@ int mcp_stream_take(mcp_stream_t *st, buf_t *out);
  * front doors that send the whole body at once. Returns 1 if complete.
  */
 int mcp_stream_wait(mcp_stream_t *st, int64_t deadline_ms);
+/*
+ * Answers every call still running with a tool error saying it was stopped at the deadline, and
+ * drops their results when they come; the stream is complete afterwards. For front doors with a
+ * hard deadline (Lambda), shortly before it.
+ */
+void mcp_stream_cut_off(mcp_stream_t *st);
 /*
  * The front door is done: the response was sent, or the client went away (running tools see
  * mcp_cancelled()). No notify call happens after this returns.

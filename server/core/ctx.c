@@ -288,8 +288,8 @@ mcp_cancelled(mcp_ctx_t *ctx)
     pthread_mutex_lock(&ex->lock);
     int gone = ex->released;
     pthread_mutex_unlock(&ex->lock);
-    /* leave the front door a moment before the deadline to send the cut-off result */
-    if (gone || (ex->deadline_ms != 0 && mcp_now_ms() >= ex->deadline_ms - 500))
+    /* tell tools in time to finish before the front door cuts them off */
+    if (gone || (ex->deadline_ms != 0 && mcp_now_ms() >= ex->deadline_ms - MCP_CANCEL_MARGIN_MS))
         atomic_store(&ctx->cancelled, 1);
     return atomic_load(&ctx->cancelled);
 }

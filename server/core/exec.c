@@ -15,6 +15,9 @@
 
 #define MAX_QUEUED_JOBS 1024
 #define WORKER_STACK_SIZE (512 * 1024)
+#define CUT_OFF_RESULT                                                                                                             \
+    "{\"content\":[{\"type\":\"text\",\"text\":\"The tool did not finish before the deadline and was stopped.\"}],"               \
+    "\"isError\":true}"
 
 typedef struct st_job_t {
     struct st_job_t *next;
@@ -46,6 +49,7 @@ run_job(job_t *job)
 {
     mcp_ctx_t *ctx = job->ctx;
     mcp_exchange_t *ex = ctx->ex;
+    log_set_request_id(ex->log_id[0] != '\0' ? ex->log_id : NULL);
     buf_t out = BUF_INIT(0);
     jsonw_t w;
     jsonw_init(&w, &out);
@@ -57,11 +61,22 @@ run_job(job_t *job)
         jsonw_init(&w, &out);
         jsonrpc_write_error(&w, ctx->id, JSONRPC_INTERNAL_ERROR, "Internal error: result too large", NULL);
     }
-    exchange_complete_call(ex, out.data, out.len);
+    pthread_mutex_lock(&ex->lock);
+    int abandoned = ctx->abandoned;
+    for (mcp_ctx_t **pp = &ex->calls; *pp != NULL; pp = &(*pp)->next_call) {
+        if (*pp == ctx) {
+            *pp = ctx->next_call;
+            break;
+        }
+    }
+    if (!abandoned)
+        exchange_add_locked(ex, out.data, out.len, 1, 1);
+    pthread_mutex_unlock(&ex->lock);
     buf_dispose(&out);
     ctx_dispose(ctx);
     free(ctx);
     exchange_release(ex);
+    log_set_request_id(NULL);
 }
 
 static void *
@@ -134,6 +149,8 @@ exec_submit_tool(mcp_ctx_t *ctx, const json_value_t *args)
     pthread_mutex_lock(&ex->lock);
     ++ex->running;
     ++ex->refcnt;
+    ctx->next_call = ex->calls;
+    ex->calls = ctx;
     pthread_mutex_unlock(&ex->lock);
     if (pool->tail != NULL)
         pool->tail->next = job;
@@ -144,6 +161,29 @@ exec_submit_tool(mcp_ctx_t *ctx, const json_value_t *args)
     pthread_cond_signal(&pool->cond);
     pthread_mutex_unlock(&pool->lock);
     return 0;
+}
+
+void
+mcp_stream_cut_off(mcp_stream_t *st)
+{
+    mcp_exchange_t *ex = &st->ex;
+    pthread_mutex_lock(&ex->lock);
+    while (ex->calls != NULL) {
+        mcp_ctx_t *ctx = ex->calls;
+        ex->calls = ctx->next_call;
+        ctx->abandoned = 1;
+        atomic_store(&ctx->cancelled, 1);
+        buf_t out = BUF_INIT(0);
+        jsonw_t w;
+        jsonw_init(&w, &out);
+        jsonrpc_begin_result(&w, ctx->id);
+        jsonw_raw(&w, CUT_OFF_RESULT, sizeof(CUT_OFF_RESULT) - 1);
+        jsonrpc_end_result(&w);
+        exchange_add_locked(ex, out.data, out.len, 1, 1);
+        buf_dispose(&out);
+        log_msg(LOG_WARN, "tool_cut_off", "tool %s was still running at the deadline", ctx->tool->tool->name);
+    }
+    pthread_mutex_unlock(&ex->lock);
 }
 
 void

@@ -34,6 +34,9 @@ extern const char *const mcp_version_names[MCP_NUM_VERSIONS];
 /* Returns the version for a name, or -1. */
 int mcp_version_parse(const char *s, size_t len);
 
+/* Running tools see mcp_cancelled() this long before the request's deadline. */
+#define MCP_CANCEL_MARGIN_MS 1500
+
 /* JSON-RPC and MCP error codes, with the fixed messages clients see. */
 #define JSONRPC_PARSE_ERROR -32700
 #define JSONRPC_INVALID_REQUEST -32600
@@ -85,6 +88,7 @@ typedef struct st_mcp_exchange_t {
     int can_stream;
     int64_t deadline_ms;
     const json_value_t *identity;
+    char log_id[128]; /* the front door's request id, for workers' log lines */
     /* until the response starts streaming, results are collected for a single JSON or SSE body */
     buf_t json;         /* responses, comma-separated */
     size_t num_responses;
@@ -97,6 +101,7 @@ typedef struct st_mcp_exchange_t {
     int running;  /* calls still running on workers */
     int released; /* the front door is done with it */
     int refcnt;
+    struct st_mcp_ctx_t *calls; /* the calls running on workers, linked by next_call */
     mcp_stream_notify_cb notify;
     void *notify_data;
 } mcp_exchange_t;
@@ -118,6 +123,8 @@ struct st_mcp_ctx_t {
     const mcp_tool_entry_t *tool;
     mcp_log_level_t log_level;
     int on_worker;
+    int abandoned;                 /* cut off at the deadline: its result is dropped (guarded by ex->lock) */
+    struct st_mcp_ctx_t *next_call; /* in ex->calls */
     atomic_int cancelled;
     buf_t items; /* content items / contents / messages / completion values, comma-separated */
     size_t num_items;
@@ -196,6 +203,8 @@ void exchange_add_response(mcp_exchange_t *ex, const char *json, size_t len);
 void exchange_add_message(mcp_exchange_t *ex, const char *json, size_t len);
 /* Adds a worker's response and marks its call finished, in one step for mcp_stream_take(). */
 void exchange_complete_call(mcp_exchange_t *ex, const char *json, size_t len);
+/* The same with ex->lock already held. */
+void exchange_add_locked(mcp_exchange_t *ex, const char *json, size_t len, int is_response, int completes_call);
 void exchange_release(mcp_exchange_t *ex);
 
 /* ---- ctx.c ---- */

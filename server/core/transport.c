@@ -222,6 +222,8 @@ exchange_new(mcp_server_t *s, const mcp_http_request_t *req)
     ex->server = s;
     arena_init(&ex->arena, 4 * s->config->max_body_bytes + (1 << 20));
     ex->can_stream = req->can_stream;
+    if (req->request_id != NULL)
+        snprintf(ex->log_id, sizeof(ex->log_id), "%s", req->request_id);
     ex->deadline_ms = req->deadline_ms;
     buf_init(&ex->json, 0);
     buf_init(&ex->sse, 0);
@@ -260,10 +262,9 @@ frame_sse(buf_t *out, const char *json, size_t len)
     buf_append(out, "\n\n", 2);
 }
 
-static void
-exchange_add(mcp_exchange_t *ex, const char *json, size_t len, int is_response, int completes_call)
+void
+exchange_add_locked(mcp_exchange_t *ex, const char *json, size_t len, int is_response, int completes_call)
 {
-    pthread_mutex_lock(&ex->lock);
     if (completes_call)
         --ex->running;
     if (!is_response) {
@@ -277,6 +278,13 @@ exchange_add(mcp_exchange_t *ex, const char *json, size_t len, int is_response, 
     pthread_cond_broadcast(&ex->cond);
     if (ex->notify != NULL)
         ex->notify(ex->notify_data);
+}
+
+static void
+exchange_add(mcp_exchange_t *ex, const char *json, size_t len, int is_response, int completes_call)
+{
+    pthread_mutex_lock(&ex->lock);
+    exchange_add_locked(ex, json, len, is_response, completes_call);
     pthread_mutex_unlock(&ex->lock);
 }
 

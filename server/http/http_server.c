@@ -109,8 +109,8 @@ on_request_done(void *p)
     clock_gettime(CLOCK_MONOTONIC, &now);
     double ms = (double)(now.tv_sec - rl->start.tv_sec) * 1e3 + (double)(now.tv_nsec - rl->start.tv_nsec) / 1e6;
     log_line_t l;
+    log_set_request_id(rl->request_id);
     if (log_begin(&l, LOG_INFO, "request")) {
-        jsonw_kv_string(&l.w, "requestId", rl->request_id);
         if (rl->rpc_method != NULL)
             jsonw_kv_string(&l.w, "rpcMethod", rl->rpc_method);
         if (rl->tool_name != NULL)
@@ -120,6 +120,7 @@ on_request_done(void *p)
         jsonw_double(&l.w, (double)(int64_t)(ms * 1000) / 1000);
         log_end(&l);
     }
+    log_set_request_id(NULL);
     --rl->server->in_flight;
 }
 
@@ -272,10 +273,13 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
         .num_headers = num_headers,
         .body = req->entity.base,
         .body_len = req->entity.base != NULL ? req->entity.len : 0,
+        .request_id = rl->request_id,
         .can_stream = 1,
     };
     mcp_response_t res;
+    log_set_request_id(rl->request_id);
     mcp_handle(server->mcp, &mreq, &res);
+    log_set_request_id(NULL);
     rl->rpc_method = res.rpc_method;
     rl->tool_name = res.tool_name;
     rl->status = res.status;

@@ -1,0 +1,291 @@
+#include "apigw_event.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base64.h"
+#include "json.h"
+#include "jsonw.h"
+
+const char *
+apigw_strerror(int err)
+{
+    switch (err) {
+#define APIGW_ERR_CASE(name, code, text)                                                                                           \
+    case name:                                                                                                                     \
+        return text;
+        APIGW_ERRORS(APIGW_ERR_CASE)
+#undef APIGW_ERR_CASE
+    }
+    return "unknown error";
+}
+
+/* A field that must be a string when present; absent and null give NULL. Returns -1 for another type. */
+static int
+optional_string(const json_value_t *obj, const char *key, const json_value_t **out)
+{
+    const json_value_t *v = json_get(obj, key);
+    *out = v != NULL && v->type == JSON_STRING ? v : NULL;
+    return v == NULL || v->type == JSON_NULL || v->type == JSON_STRING ? 0 : -1;
+}
+
+/* An object field that may be absent or null. */
+static int
+optional_object(const json_value_t *obj, const char *key, const json_value_t **out)
+{
+    const json_value_t *v = json_get(obj, key);
+    *out = v != NULL && v->type == JSON_OBJECT ? v : NULL;
+    return v == NULL || v->type == JSON_NULL || v->type == JSON_OBJECT ? 0 : -1;
+}
+
+static int
+add_header(apigw_request_t *r, const char *name, size_t name_len, const char *value, size_t value_len)
+{
+    if (r->req.num_headers == APIGW_MAX_HEADERS)
+        return APIGW_ERR_FIELD;
+    r->headers[r->req.num_headers++] = (mcp_header_t){name, name_len, value, value_len};
+    return 0;
+}
+
+/* Headers given as {"name": "value"}. */
+static int
+add_single_headers(apigw_request_t *r, const json_value_t *headers)
+{
+    for (size_t i = 0; headers != NULL && i != headers->u.obj.len; ++i) {
+        const json_member_t *m = &headers->u.obj.items[i];
+        if (m->value->type == JSON_NULL)
+            continue;
+        if (m->value->type != JSON_STRING)
+            return APIGW_ERR_FIELD;
+        int ret = add_header(r, m->key, m->key_len, m->value->u.str.ptr, m->value->u.str.len);
+        if (ret != 0)
+            return ret;
+    }
+    return 0;
+}
+
+/* Headers given as {"name": ["value", ...]}: repeated values are joined with ", ", as HTTP allows. */
+static int
+add_multi_headers(apigw_request_t *r, const json_value_t *headers)
+{
+    for (size_t i = 0; i != headers->u.obj.len; ++i) {
+        const json_member_t *m = &headers->u.obj.items[i];
+        if (m->value->type == JSON_NULL)
+            continue;
+        if (m->value->type != JSON_ARRAY)
+            return APIGW_ERR_FIELD;
+        buf_t joined = BUF_INIT(APIGW_MAX_EVENT_BYTES);
+        for (size_t k = 0; k != m->value->u.arr.len; ++k) {
+            const json_value_t *v = m->value->u.arr.items[k];
+            if (v->type != JSON_STRING) {
+                buf_dispose(&joined);
+                return APIGW_ERR_FIELD;
+            }
+            if (k != 0)
+                buf_append(&joined, ", ", 2);
+            buf_append(&joined, v->u.str.ptr, v->u.str.len);
+        }
+        char *value = arena_strndup(&r->arena, joined.data != NULL ? joined.data : "", joined.len);
+        size_t value_len = joined.len;
+        buf_dispose(&joined);
+        if (value == NULL)
+            return APIGW_ERR_TOO_LARGE;
+        int ret = add_header(r, m->key, m->key_len, value, value_len);
+        if (ret != 0)
+            return ret;
+    }
+    return 0;
+}
+
+static int
+decode_body(apigw_request_t *r, const json_value_t *root)
+{
+    const json_value_t *body, *b64 = json_get(root, "isBase64Encoded");
+    if (optional_string(root, "body", &body) != 0 || (b64 != NULL && b64->type != JSON_TRUE && b64->type != JSON_FALSE))
+        return APIGW_ERR_FIELD;
+    if (body == NULL)
+        return 0;
+    if (b64 == NULL || b64->type == JSON_FALSE) {
+        r->req.body = body->u.str.ptr;
+        r->req.body_len = body->u.str.len;
+        return 0;
+    }
+    buf_t decoded = BUF_INIT(APIGW_MAX_EVENT_BYTES);
+    int ret = base64_decode(&decoded, body->u.str.ptr, body->u.str.len, 0) == 0 ? 0 : APIGW_ERR_BASE64;
+    if (ret == 0) {
+        char *copy = arena_strndup(&r->arena, decoded.data != NULL ? decoded.data : "", decoded.len);
+        if (copy == NULL)
+            ret = APIGW_ERR_TOO_LARGE;
+        r->req.body = copy;
+        r->req.body_len = decoded.len;
+    }
+    buf_dispose(&decoded);
+    return ret;
+}
+
+/* The caller's identity for tools: the authorizer's context, serialised into the arena. */
+static int
+set_identity(apigw_request_t *r, const json_value_t *identity)
+{
+    if (identity == NULL || identity->type != JSON_OBJECT)
+        return 0;
+    buf_t out = BUF_INIT(APIGW_MAX_EVENT_BYTES);
+    jsonw_t w;
+    jsonw_init(&w, &out);
+    jsonw_object_begin(&w);
+    for (size_t i = 0; i != identity->u.obj.len; ++i) {
+        const json_member_t *m = &identity->u.obj.items[i];
+        if (strcmp(m->key, "integrationLatency") == 0) /* API Gateway's timing, not the caller's */
+            continue;
+        jsonw_keyn(&w, m->key, m->key_len);
+        jsonw_value(&w, m->value);
+    }
+    jsonw_object_end(&w);
+    r->req.identity_json = jsonw_failed(&w) ? NULL : arena_strndup(&r->arena, out.data, out.len);
+    int ret = r->req.identity_json != NULL ? 0 : APIGW_ERR_TOO_LARGE;
+    buf_dispose(&out);
+    return ret;
+}
+
+static int
+parse_v2(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx, const json_value_t *http)
+{
+    const json_value_t *method, *path, *headers, *domain;
+    if (optional_string(http, "method", &method) != 0 || method == NULL || optional_string(root, "rawPath", &path) != 0 ||
+        path == NULL || optional_object(root, "headers", &headers) != 0 || optional_string(ctx, "domainName", &domain) != 0)
+        return APIGW_ERR_FIELD;
+    r->format = domain != NULL && strstr(domain->u.str.ptr, ".lambda-url.") != NULL ? APIGW_FUNCTION_URL : APIGW_HTTP;
+    r->req.method = method->u.str.ptr;
+    r->req.method_len = method->u.str.len;
+    r->req.path = path->u.str.ptr;
+    r->req.path_len = path->u.str.len;
+    int ret = add_single_headers(r, headers);
+    if (ret != 0)
+        return ret;
+    /* payload 2.0 moves Cookie headers into a cookies array */
+    const json_value_t *cookies = json_get(root, "cookies");
+    if (cookies != NULL && cookies->type != JSON_NULL) {
+        if (cookies->type != JSON_ARRAY)
+            return APIGW_ERR_FIELD;
+        buf_t joined = BUF_INIT(APIGW_MAX_EVENT_BYTES);
+        for (size_t i = 0; i != cookies->u.arr.len; ++i) {
+            if (cookies->u.arr.items[i]->type != JSON_STRING) {
+                buf_dispose(&joined);
+                return APIGW_ERR_FIELD;
+            }
+            if (i != 0)
+                buf_append(&joined, "; ", 2);
+            buf_append(&joined, cookies->u.arr.items[i]->u.str.ptr, cookies->u.arr.items[i]->u.str.len);
+        }
+        if (joined.len != 0) {
+            char *value = arena_strndup(&r->arena, joined.data, joined.len);
+            size_t value_len = joined.len;
+            buf_dispose(&joined);
+            if (value == NULL || (ret = add_header(r, "cookie", 6, value, value_len)) != 0)
+                return value == NULL ? APIGW_ERR_TOO_LARGE : ret;
+        }
+        buf_dispose(&joined);
+    }
+    const json_value_t *authorizer;
+    if (optional_object(ctx, "authorizer", &authorizer) != 0)
+        return APIGW_ERR_FIELD;
+    const json_value_t *identity = json_get(authorizer, "lambda");
+    if (identity == NULL)
+        identity = json_get(json_get(authorizer, "jwt"), "claims");
+    if (identity == NULL)
+        identity = json_get(authorizer, "iam");
+    if ((ret = set_identity(r, identity)) != 0)
+        return ret;
+    return decode_body(r, root);
+}
+
+static int
+parse_v1(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx)
+{
+    const json_value_t *method, *path, *headers, *multi, *authorizer;
+    if (optional_string(root, "httpMethod", &method) != 0 || method == NULL || optional_string(root, "path", &path) != 0 ||
+        path == NULL || optional_object(root, "headers", &headers) != 0 || optional_object(root, "multiValueHeaders", &multi) != 0 ||
+        optional_object(ctx, "authorizer", &authorizer) != 0)
+        return APIGW_ERR_FIELD;
+    r->format = APIGW_REST;
+    r->req.method = method->u.str.ptr;
+    r->req.method_len = method->u.str.len;
+    /* `path` is the resource path without the stage (requestContext.path has it), which is what the endpoint is */
+    r->req.path = path->u.str.ptr;
+    r->req.path_len = path->u.str.len;
+    /* multiValueHeaders holds every value of a repeated header; headers only the last */
+    int ret = multi != NULL ? add_multi_headers(r, multi) : add_single_headers(r, headers);
+    if (ret != 0 || (ret = set_identity(r, authorizer)) != 0)
+        return ret;
+    return decode_body(r, root);
+}
+
+int
+apigw_parse_event(const char *event, size_t len, apigw_request_t *r)
+{
+    memset(r, 0, offsetof(apigw_request_t, arena));
+    r->req.headers = r->headers;
+    arena_init(&r->arena, 3 * len + (1 << 20));
+    json_value_t *root;
+    if (json_parse(&r->arena, event, len, 64, &root) != 0 || root->type != JSON_OBJECT)
+        return APIGW_ERR_JSON;
+    const json_value_t *ctx = json_get(root, "requestContext");
+    const char *version = json_string(json_get(root, "version"));
+    const json_value_t *http = json_get(ctx, "http");
+    int ret;
+    if (version != NULL && strcmp(version, "2.0") == 0 && http != NULL && http->type == JSON_OBJECT)
+        ret = parse_v2(r, root, ctx, http);
+    else if (json_get(root, "httpMethod") != NULL && ctx != NULL && ctx->type == JSON_OBJECT)
+        ret = parse_v1(r, root, ctx);
+    else
+        return APIGW_ERR_SHAPE;
+    if (ret == 0 && len > APIGW_MAX_EVENT_BYTES)
+        ret = APIGW_ERR_TOO_LARGE;
+    return ret;
+}
+
+void
+apigw_request_dispose(apigw_request_t *r)
+{
+    arena_dispose(&r->arena);
+}
+
+static void
+write_head(apigw_format_t format, const mcp_response_t *res, jsonw_t *w)
+{
+    (void)format; /* both payload versions take statusCode and a headers map */
+    jsonw_kv_int(w, "statusCode", res->status);
+    jsonw_key(w, "headers");
+    jsonw_object_begin(w);
+    for (size_t i = 0; i != res->num_headers; ++i) {
+        jsonw_keyn(w, res->headers[i].name, res->headers[i].name_len);
+        jsonw_stringn(w, res->headers[i].value, res->headers[i].value_len);
+    }
+    jsonw_object_end(w);
+}
+
+void
+apigw_write_response(apigw_format_t format, const mcp_response_t *res, const char *body, size_t body_len, buf_t *out)
+{
+    jsonw_t w;
+    jsonw_init(&w, out);
+    jsonw_object_begin(&w);
+    write_head(format, res, &w);
+    jsonw_key(&w, "body");
+    /* bodies are JSON or SSE text, always UTF-8, so they travel as plain strings */
+    jsonw_stringn(&w, body != NULL ? body : "", body_len);
+    jsonw_kv_bool(&w, "isBase64Encoded", 0);
+    jsonw_object_end(&w);
+}
+
+void
+apigw_write_prelude(apigw_format_t format, const mcp_response_t *res, buf_t *out)
+{
+    jsonw_t w;
+    jsonw_init(&w, out);
+    jsonw_object_begin(&w);
+    write_head(format, res, &w);
+    jsonw_object_end(&w);
+    static const char delimiter[8] = {0};
+    buf_append(out, delimiter, sizeof(delimiter));
+}

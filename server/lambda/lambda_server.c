@@ -1,0 +1,266 @@
+/*
+ * lambda_server.c: the Lambda front door. The same core as the HTTP server, fed by the Runtime API
+ * loop: each invocation's API Gateway or Function URL event becomes a core request, and the core's
+ * response goes back in the event format's response shape, either whole (buffered, the default) or
+ * as a stream (Runtime API streaming mode: a JSON prelude, eight NUL bytes, then SSE events as they
+ * happen). Tools still running near the invocation's deadline are cut off with an error result, so
+ * Lambda never has to kill the process mid-response.
+ */
+#include "lambda_server.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "apigw_event.h"
+#include "lambda_runtime.h"
+#include "log.h"
+
+/* Tools see mcp_cancelled() earlier (the core's margin); this is when the front door stops waiting. */
+#define CUT_OFF_MARGIN_MS 500
+#define KEEPALIVE_MS 15000
+#define STREAM_CONTENT_TYPE "application/vnd.awslambda.http-integration-response"
+
+typedef struct st_lambda_server_t {
+    lambda_runtime_t rt;
+    mcp_server_t *mcp;
+    int streaming;
+    pthread_mutex_t lock; /* new stream bytes: workers signal, the loop waits */
+    pthread_cond_t cond;
+    int ready;
+} lambda_server_t;
+
+static void
+on_stream_data(void *data)
+{
+    lambda_server_t *ls = data;
+    /* called with the exchange's lock held: only signal */
+    pthread_mutex_lock(&ls->lock);
+    ls->ready = 1;
+    pthread_cond_signal(&ls->cond);
+    pthread_mutex_unlock(&ls->lock);
+}
+
+/* Waits until a worker signals new bytes or until ms pass. */
+static void
+wait_for_data(lambda_server_t *ls, int64_t until_ms)
+{
+    pthread_mutex_lock(&ls->lock);
+    while (!ls->ready) {
+        int64_t now = mcp_now_ms();
+        if (now >= until_ms)
+            break;
+        struct timespec ts = {.tv_sec = until_ms / 1000, .tv_nsec = (until_ms % 1000) * 1000000};
+        pthread_cond_timedwait(&ls->cond, &ls->lock, &ts);
+    }
+    ls->ready = 0;
+    pthread_mutex_unlock(&ls->lock);
+}
+
+static void
+log_invocation(const mcp_response_t *res, int64_t start_ms, const char *outcome)
+{
+    log_line_t l;
+    if (!log_begin(&l, LOG_INFO, "request"))
+        return;
+    if (res != NULL && res->rpc_method != NULL)
+        jsonw_kv_string(&l.w, "rpcMethod", res->rpc_method);
+    if (res != NULL && res->tool_name != NULL)
+        jsonw_kv_string(&l.w, "tool", res->tool_name);
+    if (res != NULL)
+        jsonw_kv_int(&l.w, "status", res->status);
+    if (outcome != NULL)
+        jsonw_kv_string(&l.w, "outcome", outcome);
+    jsonw_kv_int(&l.w, "durationMs", mcp_now_ms() - start_ms);
+    log_end(&l);
+}
+
+/* A refusal of a malformed event, in the event's own response shape. */
+static void
+respond_bad_event(lambda_server_t *ls, const lambda_invocation_t *inv, apigw_format_t format, int err)
+{
+    mcp_response_t res;
+    memset(&res, 0, sizeof(res));
+    res.status = err == APIGW_ERR_TOO_LARGE ? 413 : 400;
+    res.headers[0] = (mcp_header_t){"content-type", 12, "application/json", 16};
+    res.num_headers = 1;
+    char body[256];
+    int n = snprintf(body, sizeof(body), "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":%d,\"message\":\"%s\"}}",
+                     err == APIGW_ERR_TOO_LARGE ? -32000 : -32600,
+                     err == APIGW_ERR_TOO_LARGE ? "Payload Too Large" : "Bad Request: malformed event");
+    buf_t out = BUF_INIT(0);
+    if (ls->streaming) {
+        apigw_write_prelude(format, &res, &out);
+        buf_append(&out, body, (size_t)n);
+        if (lambda_runtime_stream_begin(&ls->rt, inv->request_id, STREAM_CONTENT_TYPE) == 0 &&
+            lambda_runtime_stream_write(&ls->rt, out.data, out.len) == 0)
+            lambda_runtime_stream_end(&ls->rt, NULL, NULL);
+    } else {
+        apigw_write_response(format, &res, body, (size_t)n, &out);
+        lambda_runtime_respond(&ls->rt, inv->request_id, out.data, out.len);
+    }
+    buf_dispose(&out);
+}
+
+/* Buffered mode: the whole body at once. */
+static void
+respond_buffered(lambda_server_t *ls, const lambda_invocation_t *inv, apigw_format_t format, mcp_response_t *res)
+{
+    buf_t body = BUF_INIT(0);
+    if (res->stream != NULL) {
+        int64_t cut_off = inv->deadline_ms != 0 ? inv->deadline_ms - CUT_OFF_MARGIN_MS : 0;
+        if (!mcp_stream_wait(res->stream, cut_off))
+            mcp_stream_cut_off(res->stream);
+        mcp_stream_take(res->stream, &body);
+        mcp_stream_release(res->stream);
+        res->stream = NULL;
+    } else if (res->body != NULL) {
+        buf_append(&body, res->body, res->body_len);
+    }
+    buf_t out = BUF_INIT(0);
+    apigw_write_response(format, res, body.data, body.len, &out);
+    int ret = lambda_runtime_respond(&ls->rt, inv->request_id, out.data, out.len);
+    if (ret != 0) {
+        log_msg(LOG_ERROR, "respond_failed", "%s (status %d)", lambda_strerror(ret), ls->rt.last_status);
+        if (ls->rt.last_status == 413)
+            lambda_runtime_report_error(&ls->rt, inv->request_id, "Runtime.ResponseTooLarge",
+                                        "the response is larger than a buffered Lambda response allows");
+    }
+    buf_dispose(&out);
+    buf_dispose(&body);
+}
+
+/* Streaming mode: the prelude, then each piece of the body as soon as the core has it. */
+static void
+respond_streaming(lambda_server_t *ls, const lambda_invocation_t *inv, apigw_format_t format, mcp_response_t *res)
+{
+    buf_t out = BUF_INIT(0);
+    apigw_write_prelude(format, res, &out);
+    int ret = lambda_runtime_stream_begin(&ls->rt, inv->request_id, STREAM_CONTENT_TYPE);
+    if (ret == 0)
+        ret = lambda_runtime_stream_write(&ls->rt, out.data, out.len);
+    if (res->stream == NULL) {
+        if (ret == 0 && res->body != NULL)
+            ret = lambda_runtime_stream_write(&ls->rt, res->body, res->body_len);
+    } else {
+        mcp_stream_set_notify(res->stream, on_stream_data, ls);
+        int64_t cut_off = inv->deadline_ms != 0 ? inv->deadline_ms - CUT_OFF_MARGIN_MS : 0;
+        int64_t last_write = mcp_now_ms();
+        for (;;) {
+            buf_reset(&out);
+            int done = mcp_stream_take(res->stream, &out);
+            if (ret == 0 && out.len != 0) {
+                ret = lambda_runtime_stream_write(&ls->rt, out.data, out.len);
+                last_write = mcp_now_ms();
+            }
+            if (done || ret != 0)
+                break;
+            int64_t now = mcp_now_ms();
+            if (cut_off != 0 && now >= cut_off) {
+                mcp_stream_cut_off(res->stream);
+                continue;
+            }
+            if (now - last_write >= KEEPALIVE_MS) {
+                /* API Gateway closes streams idle for long; a comment keeps this one open */
+                ret = lambda_runtime_stream_write(&ls->rt, ": keep-alive\n\n", 14);
+                last_write = now;
+                continue;
+            }
+            int64_t until = last_write + KEEPALIVE_MS;
+            if (cut_off != 0 && cut_off < until)
+                until = cut_off;
+            wait_for_data(ls, until);
+        }
+        mcp_stream_release(res->stream); /* after a write failure, running tools see mcp_cancelled() */
+        res->stream = NULL;
+    }
+    if (ret == 0)
+        ret = lambda_runtime_stream_end(&ls->rt, NULL, NULL);
+    if (ret != 0)
+        log_msg(LOG_ERROR, "stream_failed", "%s", lambda_strerror(ret));
+    buf_dispose(&out);
+}
+
+static void
+handle(lambda_server_t *ls, lambda_invocation_t *inv)
+{
+    int64_t start = mcp_now_ms();
+    apigw_request_t ar;
+    int err = apigw_parse_event(inv->event, inv->event_len, &ar);
+    if (err == APIGW_ERR_JSON || err == APIGW_ERR_SHAPE) {
+        /* no response shape to answer in: fail the invocation the documented way */
+        log_msg(LOG_WARN, "bad_event", "%s", apigw_strerror(err));
+        lambda_runtime_report_error(&ls->rt, inv->request_id, "Runtime.InvalidEvent", apigw_strerror(err));
+        log_invocation(NULL, start, "invalid event");
+    } else if (err != 0) {
+        log_msg(LOG_WARN, "bad_event", "%s", apigw_strerror(err));
+        respond_bad_event(ls, inv, ar.format, err);
+        log_invocation(NULL, start, "malformed event");
+    } else {
+        ar.req.deadline_ms = inv->deadline_ms;
+        ar.req.request_id = inv->request_id;
+        ar.req.can_stream = ls->streaming;
+        mcp_response_t res;
+        mcp_handle(ls->mcp, &ar.req, &res);
+        if (ls->streaming)
+            respond_streaming(ls, inv, ar.format, &res);
+        else
+            respond_buffered(ls, inv, ar.format, &res);
+        log_invocation(&res, start, NULL);
+        mcp_response_dispose(&res);
+    }
+    apigw_request_dispose(&ar);
+}
+
+int
+lambda_server_report_init_error(const char *api, const char *message)
+{
+    lambda_runtime_t rt;
+    int ret = lambda_runtime_init(&rt, api);
+    if (ret == 0)
+        ret = lambda_runtime_report_init_error(&rt, "Runtime.InvalidConfiguration", message);
+    lambda_runtime_dispose(&rt);
+    return ret;
+}
+
+int
+lambda_server_run(mcp_server_t *mcp, const mcp_config_t *config, const char *api)
+{
+    static lambda_server_t ls;
+    ls.mcp = mcp;
+    ls.streaming = strcmp(config->lambda_response_mode, "streaming") == 0;
+    pthread_mutex_init(&ls.lock, NULL);
+    pthread_cond_init(&ls.cond, NULL);
+    int ret = lambda_runtime_init(&ls.rt, api);
+    if (ret != 0) {
+        log_msg(LOG_ERROR, "runtime_api", "%s", lambda_strerror(ret));
+        return 1;
+    }
+    log_line_t l;
+    if (log_begin(&l, LOG_INFO, "lambda_ready")) {
+        jsonw_kv_string(&l.w, "responseMode", config->lambda_response_mode);
+        log_end(&l);
+    }
+    for (;;) {
+        lambda_invocation_t inv;
+        if ((ret = lambda_runtime_next(&ls.rt, &inv)) != 0) {
+            /* the Runtime API is the process's only reason to exist: without it, exit */
+            log_msg(LOG_ERROR, "runtime_api", "next invocation: %s", lambda_strerror(ret));
+            break;
+        }
+        log_set_request_id(inv.request_id);
+        if (inv.trace_id[0] != '\0')
+            setenv("_X_AMZN_TRACE_ID", inv.trace_id, 1);
+        else
+            unsetenv("_X_AMZN_TRACE_ID");
+        handle(&ls, &inv);
+        log_set_request_id(NULL);
+        lambda_invocation_dispose(&inv);
+    }
+    lambda_runtime_dispose(&ls.rt);
+    mcp_server_shutdown(mcp);
+    return 1;
+}
