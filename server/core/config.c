@@ -56,6 +56,12 @@ static const setting_t settings[] = {
     {"--lambda-response-mode", "MCP_LAMBDA_RESPONSE_MODE", "buffered",
      "on Lambda: buffered, or streaming (API Gateway responseTransferMode STREAM, Function URL RESPONSE_STREAM)",
      SETTING_STRING, OFF(lambda_response_mode)},
+    {"--public-url", "MCP_PUBLIC_URL", "",
+     "the endpoint's canonical URL, e.g. https://mcp.example.com/mcp (default: derived from each request)", SETTING_STRING,
+     OFF(public_url)},
+    {"--authorization-servers", "MCP_AUTHORIZATION_SERVERS", "",
+     "comma list of OAuth authorization server URLs announced in /.well-known/oauth-protected-resource", SETTING_LIST,
+     OFF(authorization_servers)},
 };
 
 #define NUM_SETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -164,12 +170,24 @@ valid_origin_pattern(const char *s)
 }
 
 static int
+valid_url(const char *s)
+{
+    const char *rest = strncmp(s, "https://", 8) == 0 ? s + 8 : strncmp(s, "http://", 7) == 0 ? s + 7 : NULL;
+    if (rest == NULL || *rest == '\0' || *rest == '/')
+        return 0;
+    for (const char *c = rest; *c != '\0'; ++c)
+        if ((unsigned char)*c <= 0x20 || *c == 0x7f || *c == '"' || *c == '\\' || *c == '#')
+            return 0;
+    return 1;
+}
+
+static int
 set_value(mcp_config_t *c, const setting_t *st, const char *value, const char *source, char *err, size_t err_len)
 {
     void *field = (char *)c + st->offset;
     switch (st->kind) {
     case SETTING_STRING:
-        if (*value == '\0')
+        if (*value == '\0' && st->offset != OFF(public_url))
             return errorf(err, err_len, "%s: must not be empty", source);
         free(*(char **)field);
         *(char **)field = strdup(value);
@@ -280,6 +298,12 @@ config_parse(mcp_config_t *c, int argc, char **argv, char *err, size_t err_len)
     }
     if (c->path[0] != '/')
         return errorf(err, err_len, "--path: must start with '/'");
+    if (c->public_url[0] != '\0' && !valid_url(c->public_url))
+        return errorf(err, err_len, "--public-url: expected an absolute http(s) URL");
+    for (size_t i = 0; i != c->authorization_servers.len; ++i)
+        if (!valid_url(c->authorization_servers.items[i]))
+            return errorf(err, err_len, "--authorization-servers: '%.100s' is not an absolute http(s) URL",
+                          c->authorization_servers.items[i]);
     if (strcmp(c->lambda_response_mode, "buffered") != 0 && strcmp(c->lambda_response_mode, "streaming") != 0)
         return errorf(err, err_len, "--lambda-response-mode: expected buffered or streaming");
     for (size_t i = 0; i != c->toolsets.len; ++i) {
@@ -298,6 +322,8 @@ config_dispose(mcp_config_t *c)
     free(c->bind);
     free(c->path);
     free(c->lambda_response_mode);
+    free(c->public_url);
+    list_clear(&c->authorization_servers);
     list_clear(&c->allowed_origins);
     list_clear(&c->allowed_hosts);
     list_clear(&c->toolsets);

@@ -35,6 +35,8 @@ struct st_mcp_config_t {
     unsigned client_request_timeout_ms; /* how long a tool waits for a sampling/elicitation answer */
     unsigned shutdown_grace_ms;         /* how long SIGTERM waits for in-flight requests */
     char *lambda_response_mode;         /* "buffered" or "streaming": must match the integration */
+    char *public_url;                   /* the endpoint's canonical URL (custom domains); "" derives it per request */
+    config_list_t authorization_servers; /* for the protected resource metadata */
 };
 
 typedef struct st_mcp_config_t mcp_config_t;

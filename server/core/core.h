@@ -38,6 +38,7 @@ typedef struct st_mcp_http_request_t {
     size_t body_len;
     const char *identity_json; /* the caller's identity as a JSON object (copied), or NULL */
     const char *request_id;    /* for log lines, including those of worker threads (copied); may be NULL */
+    const char *public_base;   /* how clients reach the server: "https://host/stage", without the endpoint path; may be NULL */
     int64_t deadline_ms;       /* wall-clock ms after which running tools are cut off; 0: none */
     int can_stream;            /* the front door delivers SSE events as they happen (server->client requests work) */
 } mcp_http_request_t;
@@ -64,6 +65,21 @@ mcp_server_t *mcp_server_new(const mcp_config_t *config, char *err, size_t err_l
 void mcp_server_free(mcp_server_t *s);
 /* Wakes every call waiting for a client and refuses new ones; used at shutdown. */
 void mcp_server_shutdown(mcp_server_t *s);
+
+/*
+ * Where the client's answers to server->client requests (sampling, elicitation) meet the tools waiting
+ * for them. By default they meet in this process, which is right for the HTTP server. A front door whose
+ * requests may land on different processes (Lambda) installs a shared store, or NULL when there is none
+ * (then tools are told at once that they cannot ask the client).
+ */
+typedef struct st_mcp_answer_store_t mcp_answer_store_t;
+struct st_mcp_answer_store_t {
+    /* Keeps the answer (a result or error object, as JSON) to the request id. Returns 0 or -1. Any thread. */
+    int (*put)(mcp_answer_store_t *self, const char *id, const char *answer, size_t len, int is_error);
+    /* Takes the answer if it has arrived: returns 1 (answer and *is_error set), 0 (not yet) or -1. Any thread. */
+    int (*take)(mcp_answer_store_t *self, const char *id, buf_t *answer, int *is_error);
+};
+void mcp_server_set_answer_store(mcp_server_t *s, mcp_answer_store_t *store);
 
 void mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res);
 /* Frees the body; a stream must have been released with mcp_stream_release() first. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "internal.h"
@@ -213,24 +214,33 @@ int
 exec_deliver_response(mcp_server_t *s, const json_value_t *msg)
 {
     const char *id = json_string(json_get(msg, "id"));
-    if (id == NULL)
+    if (id == NULL || strncmp(id, "srv-", 4) != 0 || s->answers == ANSWERS_NONE)
         return 0;
+    const json_value_t *error = json_get(msg, "error");
+    buf_t answer = BUF_INIT(32u << 20);
+    jsonw_t w;
+    jsonw_init(&w, &answer);
+    jsonw_value(&w, error != NULL ? error : json_get(msg, "result"));
     int found = 0;
-    pthread_mutex_lock(&s->pending_lock);
-    for (mcp_pending_t *p = s->pending; p != NULL; p = p->next) {
-        if (p->answered || strcmp(p->id, id) != 0)
-            continue;
-        const json_value_t *error = json_get(msg, "error");
-        jsonw_t w;
-        jsonw_init(&w, &p->answer);
-        jsonw_value(&w, error != NULL ? error : json_get(msg, "result"));
-        p->is_error = error != NULL;
-        p->answered = 1;
-        pthread_cond_signal(&p->cond);
-        found = 1;
-        break;
+    if (jsonw_failed(&w)) {
+        found = 0;
+    } else if (s->answers == ANSWERS_STORE) {
+        found = s->answer_store->put(s->answer_store, id, answer.data, answer.len, error != NULL) == 0;
+    } else {
+        pthread_mutex_lock(&s->pending_lock);
+        for (mcp_pending_t *p = s->pending; p != NULL; p = p->next) {
+            if (p->answered || strcmp(p->id, id) != 0)
+                continue;
+            buf_append(&p->answer, answer.data, answer.len);
+            p->is_error = error != NULL;
+            p->answered = 1;
+            pthread_cond_signal(&p->cond);
+            found = 1;
+            break;
+        }
+        pthread_mutex_unlock(&s->pending_lock);
     }
-    pthread_mutex_unlock(&s->pending_lock);
+    buf_dispose(&answer);
     return found;
 }
 
@@ -253,6 +263,67 @@ send_cancelled(mcp_ctx_t *ctx, const char *id, const char *reason)
     buf_dispose(&msg);
 }
 
+/* Waits for the answer to arrive through exec_deliver_response() in this process. */
+static int
+wait_in_process(mcp_ctx_t *ctx, mcp_pending_t *p, int64_t deadline)
+{
+    mcp_server_t *s = ctx->server;
+    int ret = MCP_EREQ_TIMEOUT;
+    pthread_mutex_lock(&s->pending_lock);
+    for (;;) {
+        if (p->answered) {
+            ret = 0;
+            break;
+        }
+        if (s->shutting_down) {
+            ret = MCP_EREQ_CANCELLED;
+            break;
+        }
+        int64_t now = mcp_now_ms();
+        if (now >= deadline)
+            break;
+        /* wake up regularly to notice cancellation (the client went away, the deadline is near) */
+        pthread_mutex_unlock(&s->pending_lock);
+        int cancelled = mcp_cancelled(ctx);
+        pthread_mutex_lock(&s->pending_lock);
+        if (cancelled && !p->answered) {
+            ret = MCP_EREQ_CANCELLED;
+            break;
+        }
+        int64_t until = now + 100 < deadline ? now + 100 : deadline;
+        struct timespec ts = {.tv_sec = until / 1000, .tv_nsec = (until % 1000) * 1000000};
+        pthread_cond_timedwait(&p->cond, &s->pending_lock, &ts);
+    }
+    for (mcp_pending_t **pp = &s->pending; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == p) {
+            *pp = p->next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&s->pending_lock);
+    return ret;
+}
+
+/* Polls the shared store, where another process puts the answer it received. */
+static int
+wait_in_store(mcp_ctx_t *ctx, mcp_pending_t *p, int64_t deadline)
+{
+    mcp_answer_store_t *store = ctx->server->answer_store;
+    for (;;) {
+        int found = store->take(store, p->id, &p->answer, &p->is_error);
+        if (found == 1)
+            return 0;
+        if (found < 0)
+            log_msg(LOG_WARN, "answer_store", "could not read the answer store");
+        if (mcp_cancelled(ctx) || ctx->server->shutting_down)
+            return MCP_EREQ_CANCELLED;
+        if (mcp_now_ms() >= deadline)
+            return MCP_EREQ_TIMEOUT;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = 200 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 int
 exec_client_request(mcp_ctx_t *ctx, const char *method, const char *params_json, const json_value_t **result,
                     const char **error_message)
@@ -262,8 +333,10 @@ exec_client_request(mcp_ctx_t *ctx, const char *method, const char *params_json,
     if (error_message == NULL)
         error_message = &unused;
     *result = NULL;
-    if (!ctx->on_worker || !ctx->ex->can_stream) {
-        *error_message = "this server cannot send requests to the client here (no streaming response)";
+    if (!ctx->on_worker || !ctx->ex->can_stream || s->answers == ANSWERS_NONE) {
+        /* a buffered response reaches the client only when the tool has finished: it cannot ask and wait */
+        *error_message = "this deployment cannot send requests to the client during a tool call (its responses are not "
+                         "streamed); configure response streaming to use sampling and elicitation";
         return MCP_EREQ_UNSUPPORTED;
     }
     json_value_t *params = NULL;
@@ -274,14 +347,24 @@ exec_client_request(mcp_ctx_t *ctx, const char *method, const char *params_json,
     }
 
     mcp_pending_t p = {.answered = 0};
-    snprintf(p.id, sizeof(p.id), "srv-%s-%llu", s->instance_id,
-             (unsigned long long)atomic_fetch_add(&s->next_request_id, 1));
+    /* random, so that no client can guess (and answer) a request sent to another */
+    unsigned char rnd[16];
+    if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+        *error_message = "no randomness available";
+        return MCP_EREQ_UNSUPPORTED;
+    }
+    memcpy(p.id, "srv-", 4);
+    for (size_t i = 0; i != sizeof(rnd); ++i)
+        snprintf(p.id + 4 + 2 * i, 3, "%02x", rnd[i]);
     pthread_cond_init(&p.cond, NULL);
     buf_init(&p.answer, 32u << 20);
-    pthread_mutex_lock(&s->pending_lock);
-    p.next = s->pending;
-    s->pending = &p;
-    pthread_mutex_unlock(&s->pending_lock);
+    int in_process = s->answers == ANSWERS_IN_PROCESS;
+    if (in_process) {
+        pthread_mutex_lock(&s->pending_lock);
+        p.next = s->pending;
+        s->pending = &p;
+        pthread_mutex_unlock(&s->pending_lock);
+    }
 
     buf_t msg = BUF_INIT(0);
     jsonw_t w;
@@ -299,39 +382,7 @@ exec_client_request(mcp_ctx_t *ctx, const char *method, const char *params_json,
     buf_dispose(&msg);
 
     int64_t deadline = mcp_now_ms() + s->config->client_request_timeout_ms;
-    int ret = MCP_EREQ_TIMEOUT;
-    pthread_mutex_lock(&s->pending_lock);
-    for (;;) {
-        if (p.answered) {
-            ret = 0;
-            break;
-        }
-        if (s->shutting_down) {
-            ret = MCP_EREQ_CANCELLED;
-            break;
-        }
-        int64_t now = mcp_now_ms();
-        if (now >= deadline)
-            break;
-        /* wake up regularly to notice cancellation (the client went away, the deadline is near) */
-        pthread_mutex_unlock(&s->pending_lock);
-        int cancelled = mcp_cancelled(ctx);
-        pthread_mutex_lock(&s->pending_lock);
-        if (cancelled && !p.answered) {
-            ret = MCP_EREQ_CANCELLED;
-            break;
-        }
-        int64_t until = now + 100 < deadline ? now + 100 : deadline;
-        struct timespec ts = {.tv_sec = until / 1000, .tv_nsec = (until % 1000) * 1000000};
-        pthread_cond_timedwait(&p.cond, &s->pending_lock, &ts);
-    }
-    for (mcp_pending_t **pp = &s->pending; *pp != NULL; pp = &(*pp)->next) {
-        if (*pp == &p) {
-            *pp = p.next;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&s->pending_lock);
+    int ret = in_process ? wait_in_process(ctx, &p, deadline) : wait_in_store(ctx, &p, deadline);
 
     if (ret == MCP_EREQ_TIMEOUT || ret == MCP_EREQ_CANCELLED) {
         send_cancelled(ctx, p.id, ret == MCP_EREQ_TIMEOUT ? "timeout" : "cancelled");

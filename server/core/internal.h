@@ -70,9 +70,9 @@ struct st_mcp_server_t {
     mcp_pool_t *pool;                 /* worker threads, created on first use */
     pthread_mutex_t pending_lock;     /* server->client requests waiting for an answer */
     mcp_pending_t *pending;
-    atomic_uint_fast64_t next_request_id;
     int shutting_down;
-    char instance_id[17]; /* random, to make server->client request ids unique across processes */
+    enum { ANSWERS_IN_PROCESS, ANSWERS_STORE, ANSWERS_NONE } answers; /* where clients' answers meet waiting tools */
+    mcp_answer_store_t *answer_store;
 };
 
 /*

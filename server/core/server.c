@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "internal.h"
 
@@ -129,14 +128,6 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
     s->config = config;
     arena_init(&s->arena, 0);
     pthread_mutex_init(&s->pending_lock, NULL);
-    atomic_init(&s->next_request_id, 1);
-    unsigned char rnd[8];
-    if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
-        errorf(err, err_len, "no randomness available");
-        goto fail;
-    }
-    for (size_t i = 0; i != sizeof(rnd); ++i)
-        snprintf(s->instance_id + 2 * i, 3, "%02x", rnd[i]);
 
     size_t max_tools = 0, max_resources = 0, max_prompts = 0;
     for (size_t i = 0; mcp_toolsets[i] != NULL; ++i) {
@@ -175,6 +166,13 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
 fail:
     mcp_server_free(s);
     return NULL;
+}
+
+void
+mcp_server_set_answer_store(mcp_server_t *s, mcp_answer_store_t *store)
+{
+    s->answer_store = store;
+    s->answers = store != NULL ? ANSWERS_STORE : ANSWERS_NONE;
 }
 
 void

@@ -210,6 +210,66 @@ accepts(const char *value, size_t len, const char *type)
     return 0;
 }
 
+/* ---- RFC 9728 protected resource metadata ---- */
+
+#define METADATA_PATH "/.well-known/oauth-protected-resource"
+
+/* The root well-known URI, or the one with the endpoint's path inserted (RFC 9728 section 3.1). */
+static int
+is_metadata_path(const mcp_config_t *cfg, const char *path, size_t len)
+{
+    size_t base = sizeof(METADATA_PATH) - 1;
+    if (len < base || memcmp(path, METADATA_PATH, base) != 0)
+        return 0;
+    return len == base || (len - base == strlen(cfg->path) && memcmp(path + base, cfg->path, len - base) == 0);
+}
+
+/*
+ * The document that tells OAuth clients which resource this is and where to get tokens for it. The
+ * resource is the endpoint's canonical URL: configured (custom domains), or as the front door saw it.
+ */
+static void
+protected_resource_metadata(const mcp_config_t *cfg, const mcp_http_request_t *req, const mcp_header_t *host, mcp_response_t *res)
+{
+    if (!(req->method_len == 3 && memcmp(req->method, "GET", 3) == 0)) {
+        refuse(res, 405, MCP_TRANSPORT_ERROR, "Method Not Allowed");
+        add_header(res, "allow", "GET");
+        return;
+    }
+    buf_t body = BUF_INIT(0);
+    jsonw_t w;
+    jsonw_init(&w, &body);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "resource");
+    if (cfg->public_url[0] != '\0') {
+        jsonw_string(&w, cfg->public_url);
+    } else {
+        buf_t url = BUF_INIT(0);
+        if (req->public_base != NULL)
+            buf_append_str(&url, req->public_base);
+        else if (host != NULL)
+            buf_printf(&url, "http://%.*s", (int)host->value_len, host->value);
+        buf_append_str(&url, cfg->path);
+        jsonw_stringn(&w, url.data, url.len);
+        buf_dispose(&url);
+    }
+    if (cfg->authorization_servers.len != 0) {
+        jsonw_key(&w, "authorization_servers");
+        jsonw_array_begin(&w);
+        for (size_t i = 0; i != cfg->authorization_servers.len; ++i)
+            jsonw_string(&w, cfg->authorization_servers.items[i]);
+        jsonw_array_end(&w);
+    }
+    jsonw_key(&w, "bearer_methods_supported");
+    jsonw_raw(&w, "[\"header\"]", 10);
+    jsonw_kv_string(&w, "resource_name", "mcp-lambda-c");
+    jsonw_object_end(&w);
+    res->status = 200;
+    res->body = buf_release(&body, &res->body_len);
+    add_header(res, "content-type", "application/json");
+    add_header(res, "cache-control", "max-age=300");
+}
+
 /* ---- the exchange ---- */
 
 static mcp_exchange_t *
@@ -446,10 +506,6 @@ mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res)
     const mcp_config_t *cfg = s->config;
     memset(res, 0, sizeof(*res));
 
-    if (req->path_len != strlen(cfg->path) || memcmp(req->path, cfg->path, req->path_len) != 0) {
-        refuse(res, 404, MCP_TRANSPORT_ERROR, "Not Found");
-        return;
-    }
     const mcp_header_t *host = find_header(req, "host");
     if (host != NULL && !host_allowed(&cfg->allowed_hosts, host->value, host->value_len)) {
         refuse(res, 403, MCP_TRANSPORT_ERROR, "Forbidden: Host not allowed");
@@ -467,6 +523,14 @@ mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res)
             add_header(res, "access-control-allow-origin", res->origin_copy);
             add_header(res, "vary", "Origin");
         }
+    }
+    if (is_metadata_path(cfg, req->path, req->path_len)) {
+        protected_resource_metadata(cfg, req, host, res);
+        return;
+    }
+    if (req->path_len != strlen(cfg->path) || memcmp(req->path, cfg->path, req->path_len) != 0) {
+        refuse(res, 404, MCP_TRANSPORT_ERROR, "Not Found");
+        return;
     }
     if (req->method_len == 7 && memcmp(req->method, "OPTIONS", 7) == 0) {
         /* CORS preflight for browser clients */

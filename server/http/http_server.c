@@ -264,6 +264,11 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
     if (req->authority.len != 0 && num_headers != sizeof(headers) / sizeof(headers[0]))
         headers[num_headers++] = (mcp_header_t){"host", 4, req->authority.base, req->authority.len};
     size_t path_len = req->path_normalized.len;
+    char *public_base = NULL;
+    if (req->authority.len != 0 && req->authority.len < 256) {
+        public_base = h2o_mem_alloc_pool(&req->pool, req->authority.len + 8);
+        sprintf(public_base, "http://%.*s", (int)req->authority.len, req->authority.base);
+    }
     mcp_http_request_t mreq = {
         .method = req->method.base,
         .method_len = req->method.len,
@@ -274,6 +279,7 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
         .body = req->entity.base,
         .body_len = req->entity.base != NULL ? req->entity.len : 0,
         .request_id = rl->request_id,
+        .public_base = public_base,
         .can_stream = 1,
     };
     mcp_response_t res;

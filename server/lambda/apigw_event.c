@@ -147,6 +147,21 @@ set_identity(apigw_request_t *r, const json_value_t *identity)
     return ret;
 }
 
+/* "https://" + domain + prefix, for the canonical URL of the endpoint. */
+static int
+set_public_base(apigw_request_t *r, const json_value_t *domain, const char *prefix, size_t prefix_len)
+{
+    if (domain == NULL)
+        return 0;
+    size_t len = 8 + domain->u.str.len + prefix_len;
+    char *base = arena_alloc(&r->arena, len + 1);
+    if (base == NULL)
+        return APIGW_ERR_TOO_LARGE;
+    snprintf(base, len + 1, "https://%s%.*s", domain->u.str.ptr, (int)prefix_len, prefix);
+    r->req.public_base = base;
+    return 0;
+}
+
 static int
 parse_v2(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx, const json_value_t *http)
 {
@@ -159,7 +174,23 @@ parse_v2(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx, 
     r->req.method_len = method->u.str.len;
     r->req.path = path->u.str.ptr;
     r->req.path_len = path->u.str.len;
-    int ret = add_single_headers(r, headers);
+    /* a named HTTP API stage is part of rawPath ("/dev/mcp"); the endpoint is the rest */
+    const json_value_t *stage;
+    if (optional_string(ctx, "stage", &stage) != 0)
+        return APIGW_ERR_FIELD;
+    const char *prefix = "";
+    size_t prefix_len = 0;
+    if (stage != NULL && strcmp(stage->u.str.ptr, "$default") != 0 && path->u.str.len > stage->u.str.len + 1 &&
+        path->u.str.ptr[0] == '/' && memcmp(path->u.str.ptr + 1, stage->u.str.ptr, stage->u.str.len) == 0 &&
+        path->u.str.ptr[stage->u.str.len + 1] == '/') {
+        prefix = path->u.str.ptr;
+        prefix_len = stage->u.str.len + 1;
+        r->req.path += prefix_len;
+        r->req.path_len -= prefix_len;
+    }
+    int ret = set_public_base(r, domain, prefix, prefix_len);
+    if (ret == 0)
+        ret = add_single_headers(r, headers);
     if (ret != 0)
         return ret;
     /* payload 2.0 moves Cookie headers into a cookies array */
@@ -202,10 +233,11 @@ parse_v2(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx, 
 static int
 parse_v1(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx)
 {
-    const json_value_t *method, *path, *headers, *multi, *authorizer;
+    const json_value_t *method, *path, *headers, *multi, *authorizer, *domain, *full_path;
     if (optional_string(root, "httpMethod", &method) != 0 || method == NULL || optional_string(root, "path", &path) != 0 ||
         path == NULL || optional_object(root, "headers", &headers) != 0 || optional_object(root, "multiValueHeaders", &multi) != 0 ||
-        optional_object(ctx, "authorizer", &authorizer) != 0)
+        optional_object(ctx, "authorizer", &authorizer) != 0 || optional_string(ctx, "domainName", &domain) != 0 ||
+        optional_string(ctx, "path", &full_path) != 0)
         return APIGW_ERR_FIELD;
     r->format = APIGW_REST;
     r->req.method = method->u.str.ptr;
@@ -213,6 +245,13 @@ parse_v1(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx)
     /* `path` is the resource path without the stage (requestContext.path has it), which is what the endpoint is */
     r->req.path = path->u.str.ptr;
     r->req.path_len = path->u.str.len;
+    /* requestContext.path is what the client used ("/dev/mcp"); what precedes `path` in it is the stage */
+    size_t prefix_len = 0;
+    if (full_path != NULL && full_path->u.str.len >= path->u.str.len &&
+        memcmp(full_path->u.str.ptr + full_path->u.str.len - path->u.str.len, path->u.str.ptr, path->u.str.len) == 0)
+        prefix_len = full_path->u.str.len - path->u.str.len;
+    if (set_public_base(r, domain, full_path != NULL ? full_path->u.str.ptr : "", prefix_len) != 0)
+        return APIGW_ERR_TOO_LARGE;
     /* multiValueHeaders holds every value of a repeated header; headers only the last */
     int ret = multi != NULL ? add_multi_headers(r, multi) : add_single_headers(r, headers);
     if (ret != 0 || (ret = set_identity(r, authorizer)) != 0)

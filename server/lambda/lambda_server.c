@@ -234,6 +234,11 @@ lambda_server_run(mcp_server_t *mcp, const mcp_config_t *config, const char *api
     ls.streaming = strcmp(config->lambda_response_mode, "streaming") == 0;
     pthread_mutex_init(&ls.lock, NULL);
     pthread_cond_init(&ls.cond, NULL);
+    /*
+     * The client's answer to a sampling or elicitation request arrives as another invocation, which
+     * Lambda may give to another instance: without a shared store, tools cannot ask the client.
+     */
+    mcp_server_set_answer_store(mcp, NULL);
     int ret = lambda_runtime_init(&ls.rt, api);
     if (ret != 0) {
         log_msg(LOG_ERROR, "runtime_api", "%s", lambda_strerror(ret));
