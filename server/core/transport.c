@@ -280,7 +280,7 @@ exchange_new(mcp_server_t *s, const mcp_http_request_t *req)
         return NULL;
     mcp_exchange_t *ex = &st->ex;
     ex->server = s;
-    arena_init(&ex->arena, 4 * s->config->max_body_bytes + (1 << 20));
+    arena_init(&ex->arena, 32 * s->config->max_body_bytes + (1 << 20)); /* a dense document takes ~28 bytes per byte */
     ex->can_stream = req->can_stream;
     if (req->request_id != NULL)
         snprintf(ex->log_id, sizeof(ex->log_id), "%s", req->request_id);

@@ -1,0 +1,262 @@
+/* cli.c: command-line options (cli.h). */
+#include "cli.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "errors.h"
+#include "json.h"
+#include "session.h"
+
+enum { OPT_STRING, OPT_FLAG, OPT_HEADER, OPT_TIMEOUT };
+
+/*
+ * The options.
+ *   name     the long form, without its dashes
+ *   short_   the one-letter form, or 0
+ *   value    the value's name in --help, NULL for a flag
+ *   kind     how the value is stored: OPT_STRING and OPT_FLAG at offset, the others by their own rule
+ *   offset   of the field in mcpc_options_t
+ *   help     for --help
+ */
+static const struct {
+    const char *name;
+    char short_;
+    const char *value;
+    int kind;
+    size_t offset;
+    const char *help;
+} options[] = {
+    {"url", 0, "URL", OPT_STRING, offsetof(mcpc_options_t, url), "the MCP endpoint (default: $MCP_SERVER_ENDPOINT)"},
+    {"token", 0, "TOKEN", OPT_STRING, offsetof(mcpc_options_t, token),
+     "sent as 'Authorization: Bearer TOKEN' (default: $MCP_AUTH_TOKEN; prefer it: options show in ps)"},
+    {"header", 'H', "'NAME: VALUE'", OPT_HEADER, 0, "an extra request header; repeatable; replaces a default of the same name"},
+    {"cacert", 0, "FILE", OPT_STRING, offsetof(mcpc_options_t, cacert),
+     "trust the CA certificates in FILE (PEM) instead of the system's"},
+    {"timeout", 0, "SECONDS", OPT_TIMEOUT, 0, "give up connecting, or waiting for data, after this long (default 30)"},
+    {"protocol-version", 0, "VERSION", OPT_STRING, offsetof(mcpc_options_t, protocol_version),
+     "the protocol revision to offer (default: the newest mcp-client speaks)"},
+    {"args", 0, "JSON", OPT_STRING, offsetof(mcpc_options_t, args_json), "call: the tool's arguments as one JSON object"},
+    {"json", 0, NULL, OPT_FLAG, offsetof(mcpc_options_t, json), "print results as JSON, and notifications as JSON lines on stderr"},
+    {"verbose", 'v', NULL, OPT_FLAG, offsetof(mcpc_options_t, verbose),
+     "show HTTP request and response heads on stderr (credentials redacted)"},
+    {"help", 'h', NULL, OPT_FLAG, offsetof(mcpc_options_t, help), "show this help"},
+    {"version", 0, NULL, OPT_FLAG, offsetof(mcpc_options_t, version), "show mcp-client's version"},
+};
+#define NUM_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+static int
+find_option(const char *arg, size_t *index, const char **inline_value)
+{
+    *inline_value = NULL;
+    if (arg[1] != '-') {
+        for (size_t i = 0; i != NUM_OPTIONS; ++i) {
+            if (options[i].short_ != 0 && arg[1] == options[i].short_ && arg[2] == '\0') {
+                *index = i;
+                return 0;
+            }
+        }
+        return -1;
+    }
+    const char *name = arg + 2, *eq = strchr(name, '=');
+    size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+    for (size_t i = 0; i != NUM_OPTIONS; ++i) {
+        if (strlen(options[i].name) == len && memcmp(options[i].name, name, len) == 0) {
+            *index = i;
+            *inline_value = eq != NULL ? eq + 1 : NULL;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int
+set_option(mcpc_options_t *o, size_t i, const char *value, char *err, size_t err_len)
+{
+    char *end;
+    double seconds;
+    switch (options[i].kind) {
+    case OPT_STRING:
+        *(const char **)((char *)o + options[i].offset) = value;
+        return 0;
+    case OPT_FLAG:
+        *(int *)((char *)o + options[i].offset) = 1;
+        return 0;
+    case OPT_HEADER:
+        if (o->num_headers == MCPC_MAX_HEADER_OPTIONS) {
+            snprintf(err, err_len, "at most %d --header options", MCPC_MAX_HEADER_OPTIONS);
+            return MCPC_ERR_USAGE;
+        }
+        o->headers[o->num_headers++] = value;
+        return 0;
+    case OPT_TIMEOUT:
+        seconds = strtod(value, &end);
+        if (end == value || *end != '\0' || !isfinite(seconds) || seconds < 0.001 || seconds > 86400) {
+            snprintf(err, err_len, "--timeout must be a number of seconds from 0.001 to 86400");
+            return MCPC_ERR_USAGE;
+        }
+        o->timeout_ms = (int)(seconds * 1000);
+        return 0;
+    }
+    return MCPC_ERR_USAGE;
+}
+
+static const char *
+env_or_null(const char *name)
+{
+    const char *v = getenv(name);
+    return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/* The checks that need the whole command line. */
+static int
+validate(mcpc_options_t *o, char *err, size_t err_len)
+{
+    if (o->command == NULL) {
+        snprintf(err, err_len, "no command given");
+        return MCPC_ERR_USAGE;
+    }
+    if (o->num_words < o->command->min_words || o->num_words > o->command->max_words) {
+        snprintf(err, err_len, "usage: mcp-client %s%s%s", o->command->name, o->command->synopsis[0] != '\0' ? " " : "",
+                 o->command->synopsis);
+        return MCPC_ERR_USAGE;
+    }
+    if (o->args_json != NULL) {
+        if (!o->command->takes_args) {
+            snprintf(err, err_len, "--args is for the call command");
+            return MCPC_ERR_USAGE;
+        }
+        if (o->num_words > 1) {
+            snprintf(err, err_len, "give the arguments as key=value words or with --args, not both");
+            return MCPC_ERR_USAGE;
+        }
+        arena_t scratch;
+        arena_init(&scratch, 0);
+        json_value_t *v;
+        int object = json_parse(&scratch, o->args_json, strlen(o->args_json), 64, &v) == 0 && v->type == JSON_OBJECT;
+        arena_dispose(&scratch);
+        if (!object) {
+            snprintf(err, err_len, "--args must be a JSON object");
+            return MCPC_ERR_USAGE;
+        }
+    }
+    if (o->url == NULL && (o->url = env_or_null("MCP_SERVER_ENDPOINT")) == NULL) {
+        snprintf(err, err_len, "no endpoint: use --url or set MCP_SERVER_ENDPOINT");
+        return MCPC_ERR_USAGE;
+    }
+    if (o->token == NULL)
+        o->token = env_or_null("MCP_AUTH_TOKEN");
+    if (o->protocol_version != NULL) {
+        const char *const *v = mcpc_protocol_versions;
+        while (*v != NULL && strcmp(*v, o->protocol_version) != 0)
+            ++v;
+        if (*v == NULL) {
+            size_t len = (size_t)snprintf(err, err_len, "--protocol-version must be one of:");
+            for (v = mcpc_protocol_versions; *v != NULL && len < err_len; ++v)
+                len += (size_t)snprintf(err + len, err_len - len, " %s", *v);
+            return MCPC_ERR_USAGE;
+        }
+    }
+    return 0;
+}
+
+int
+mcpc_cli_parse(int argc, char **argv, mcpc_options_t *o, char *err, size_t err_len)
+{
+    memset(o, 0, sizeof(*o));
+    o->timeout_ms = MCPC_DEFAULT_TIMEOUT_MS;
+    if ((o->words = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*o->words))) == NULL)
+        return MCPC_ERR_NOMEM;
+    int options_done = 0;
+    for (int a = 1; a < argc; ++a) {
+        const char *arg = argv[a];
+        if (!options_done && strcmp(arg, "--") == 0) {
+            options_done = 1;
+            continue;
+        }
+        if (options_done || arg[0] != '-' || arg[1] == '\0') {
+            if (o->command != NULL) {
+                o->words[o->num_words++] = argv[a];
+            } else if ((o->command = mcpc_command_find(arg)) == NULL) {
+                snprintf(err, err_len, "unknown command '%s'", arg);
+                return MCPC_ERR_USAGE;
+            }
+            continue;
+        }
+        size_t i;
+        const char *value;
+        if (find_option(arg, &i, &value) != 0) {
+            snprintf(err, err_len, "unknown option '%s' (an argument starting with '-' goes after '--')", arg);
+            return MCPC_ERR_USAGE;
+        }
+        if (options[i].value == NULL && value != NULL) {
+            snprintf(err, err_len, "--%s takes no value", options[i].name);
+            return MCPC_ERR_USAGE;
+        }
+        if (options[i].value != NULL && value == NULL) {
+            if (a + 1 == argc) {
+                snprintf(err, err_len, "--%s needs a value (%s)", options[i].name, options[i].value);
+                return MCPC_ERR_USAGE;
+            }
+            value = argv[++a];
+        }
+        int ret = set_option(o, i, value, err, err_len);
+        if (ret != 0)
+            return ret;
+    }
+    if (o->help || o->version)
+        return 0;
+    return validate(o, err, err_len);
+}
+
+void
+mcpc_cli_dispose(mcpc_options_t *o)
+{
+    free(o->words);
+    o->words = NULL;
+}
+
+void
+mcpc_cli_usage(FILE *f)
+{
+    fputs("Usage: mcp-client [OPTIONS] COMMAND [ARGUMENTS]\n\n"
+          "A command-line client for MCP servers over Streamable HTTP (http:// and https://).\n\nCommands:\n",
+          f);
+    for (const mcpc_command_t *c = mcpc_commands; c->name != NULL; ++c) {
+        char left[128];
+        snprintf(left, sizeof(left), "%s %s", c->name, c->synopsis);
+        if (strlen(left) > 30)
+            fprintf(f, "  %s\n  %-30s %s\n", left, "", c->summary);
+        else
+            fprintf(f, "  %-30s %s\n", left, c->summary);
+    }
+    fputs("\nOptions:\n", f);
+    for (size_t i = 0; i != NUM_OPTIONS; ++i) {
+        char left[128], short_form[8] = "    ";
+        if (options[i].short_ != 0)
+            snprintf(short_form, sizeof(short_form), "-%c, ", options[i].short_);
+        snprintf(left, sizeof(left), "%s--%s%s%s", short_form, options[i].name, options[i].value != NULL ? " " : "",
+                 options[i].value != NULL ? options[i].value : "");
+        fprintf(f, "  %-30s %s\n", left, options[i].help);
+    }
+    fputs("\nProtocol revisions:", f);
+    for (const char *const *v = mcpc_protocol_versions; *v != NULL; ++v)
+        fprintf(f, " %s", *v);
+    fputs(" (the first is offered; the server may choose any of them)\n\n"
+          "Arguments of call and prompt:\n"
+          "  key=value    for call, sent as a string when the tool's inputSchema gives the property type\n"
+          "               \"string\"; otherwise sent as JSON when it is valid JSON (42, true, [1,2]), else as a\n"
+          "               string. For prompt, always a string.\n"
+          "  key:=JSON    for call, always sent as JSON.\n\n"
+          "Exit status:\n"
+          "  0  success\n"
+          "  1  the tool returned isError, or the server answered with a JSON-RPC error\n"
+          "  2  usage error\n"
+          "  3  transport error: connection, TLS, timeout, HTTP status, malformed or cut-off response\n"
+          "  4  authentication refused (HTTP 401 or 403); the server's WWW-Authenticate challenge is shown\n",
+          f);
+}

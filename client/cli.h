@@ -1,0 +1,44 @@
+/*
+ * cli: the command line (and the two environment variables) turned into mcpc_options_t.
+ *
+ * Options may come before or after the command; "--" ends them. Every option is in one table, which
+ * also writes --help.
+ */
+#ifndef MCPC_CLI_H
+#define MCPC_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define MCPC_MAX_HEADER_OPTIONS 64
+#define MCPC_DEFAULT_TIMEOUT_MS 30000
+
+struct st_mcpc_command_t;
+
+typedef struct st_mcpc_options_t {
+    const char *url;   /* --url, else $MCP_SERVER_ENDPOINT */
+    const char *token; /* --token, else $MCP_AUTH_TOKEN; NULL: none */
+    const char *cacert;
+    const char *headers[MCPC_MAX_HEADER_OPTIONS];
+    size_t num_headers;
+    int timeout_ms;
+    const char *protocol_version; /* NULL: offer the newest */
+    const char *args_json;        /* --args */
+    int json;
+    int verbose;
+    int help;
+    int version;
+    const struct st_mcpc_command_t *command;
+    char **words; /* the command's arguments (borrowed from argv; the array is owned) */
+    size_t num_words;
+} mcpc_options_t;
+
+/*
+ * Parses argv. Returns 0 (with help or version set, nothing else is checked), or MCPC_ERR_USAGE with the
+ * reason in err. Release with mcpc_cli_dispose() either way.
+ */
+int mcpc_cli_parse(int argc, char **argv, mcpc_options_t *o, char *err, size_t err_len);
+void mcpc_cli_dispose(mcpc_options_t *o);
+void mcpc_cli_usage(FILE *f);
+
+#endif

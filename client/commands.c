@@ -1,0 +1,255 @@
+/* commands.c: the command table and each command (commands.h). */
+#include "commands.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "arguments.h"
+#include "errors.h"
+#include "jsonw.h"
+
+static int
+usage(mcpc_run_t *run, const char *message)
+{
+    snprintf(run->error, sizeof(run->error), "%s", message);
+    return MCPC_ERR_USAGE;
+}
+
+/* Lists every page of method and prints the items under key. */
+static int
+list(mcpc_run_t *run, const char *method, const char *key, void (*render)(const mcpc_output_t *, const json_value_t *))
+{
+    const json_value_t *items;
+    int ret = mcpc_session_list(run->session, method, key, run->arena, &items);
+    if (ret != 0)
+        return ret;
+    if (run->output->json)
+        mcpc_output_json(run->output, key, items);
+    else
+        render(run->output, items);
+    return 0;
+}
+
+/* Sends method with params (a JSON object or NULL) and prints the result. */
+static int
+request(mcpc_run_t *run, const char *method, const char *params, int flags,
+        void (*render)(const mcpc_output_t *, const json_value_t *), const json_value_t **result_out)
+{
+    const json_value_t *result;
+    int ret = mcpc_session_request(run->session, method, params, flags, run->arena, &result);
+    if (ret != 0)
+        return ret;
+    if (run->output->json)
+        mcpc_output_json(run->output, NULL, result);
+    else
+        render(run->output, result);
+    if (result_out != NULL)
+        *result_out = result;
+    return 0;
+}
+
+static int
+run_init(mcpc_run_t *run)
+{
+    const json_value_t *server = mcpc_session_server(run->session);
+    if (run->output->json)
+        mcpc_output_json(run->output, NULL, server);
+    else
+        mcpc_output_init(run->output, server, mcpc_session_version(run->session));
+    return 0;
+}
+
+static int
+run_tools(mcpc_run_t *run)
+{
+    return list(run, "tools/list", "tools", mcpc_output_tools);
+}
+
+/* The inputSchema of the tool called name, from tools/list; NULL if the server does not list it. */
+static int
+find_input_schema(mcpc_run_t *run, const char *name, const json_value_t **schema)
+{
+    const json_value_t *tools;
+    *schema = NULL;
+    int ret = mcpc_session_list(run->session, "tools/list", "tools", run->arena, &tools);
+    for (size_t i = 0; ret == 0 && i != tools->u.arr.len; ++i) {
+        const char *n = json_string(json_get(tools->u.arr.items[i], "name"));
+        if (n != NULL && strcmp(n, name) == 0)
+            *schema = json_get(tools->u.arr.items[i], "inputSchema");
+    }
+    return ret;
+}
+
+/* {"name": name, "arguments": <arguments>} into params. */
+static void
+name_and_arguments(buf_t *params, const char *name_key, const char *name, const char *arguments)
+{
+    jsonw_t w;
+    jsonw_init(&w, params);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, name_key, name);
+    jsonw_kv_raw(&w, "arguments", arguments);
+    jsonw_object_end(&w);
+}
+
+static int
+run_call(mcpc_run_t *run)
+{
+    const mcpc_options_t *o = run->options;
+    const char *name = o->words[0];
+    buf_t arguments = BUF_INIT(0), params = BUF_INIT(0);
+    int ret = 0;
+    if (o->args_json != NULL) {
+        /* checked to be an object by cli.c */
+        buf_append_str(&arguments, o->args_json);
+    } else {
+        const json_value_t *schema = NULL;
+        if (o->num_words > 1 && (ret = find_input_schema(run, name, &schema)) != 0)
+            goto Exit;
+        if ((ret = mcpc_arguments_build(o->words + 1, o->num_words - 1, schema, 0, &arguments, run->error, sizeof(run->error))) !=
+            0)
+            goto Exit;
+    }
+    name_and_arguments(&params, "name", name, arguments.data);
+    const json_value_t *result;
+    if ((ret = request(run, "tools/call", params.data, MCPC_REQUEST_PROGRESS, mcpc_output_call, &result)) != 0)
+        goto Exit;
+    const json_value_t *is_error = json_get(result, "isError");
+    if (is_error != NULL && is_error->type == JSON_TRUE)
+        ret = MCPC_ERR_TOOL;
+Exit:
+    buf_dispose(&arguments);
+    buf_dispose(&params);
+    return ret;
+}
+
+static int
+run_resources(mcpc_run_t *run)
+{
+    return list(run, "resources/list", "resources", mcpc_output_resources);
+}
+
+static int
+run_templates(mcpc_run_t *run)
+{
+    return list(run, "resources/templates/list", "resourceTemplates", mcpc_output_templates);
+}
+
+static int
+run_read(mcpc_run_t *run)
+{
+    buf_t params = BUF_INIT(0);
+    jsonw_t w;
+    jsonw_init(&w, &params);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "uri", run->options->words[0]);
+    jsonw_object_end(&w);
+    int ret = request(run, "resources/read", params.data, 0, mcpc_output_read, NULL);
+    buf_dispose(&params);
+    return ret;
+}
+
+static int
+run_prompts(mcpc_run_t *run)
+{
+    return list(run, "prompts/list", "prompts", mcpc_output_prompts);
+}
+
+static int
+run_prompt(mcpc_run_t *run)
+{
+    const mcpc_options_t *o = run->options;
+    buf_t arguments = BUF_INIT(0), params = BUF_INIT(0);
+    int ret = mcpc_arguments_build(o->words + 1, o->num_words - 1, NULL, 1, &arguments, run->error, sizeof(run->error));
+    if (ret == 0) {
+        name_and_arguments(&params, "name", o->words[0], arguments.data);
+        ret = request(run, "prompts/get", params.data, 0, mcpc_output_prompt, NULL);
+    }
+    buf_dispose(&arguments);
+    buf_dispose(&params);
+    return ret;
+}
+
+/* complete prompt NAME ARG VALUE [key=value ...] | complete resource URI ARG VALUE [key=value ...] */
+static int
+run_complete(mcpc_run_t *run)
+{
+    const mcpc_options_t *o = run->options;
+    const char *kind = o->words[0];
+    int is_prompt = strcmp(kind, "prompt") == 0;
+    if (!is_prompt && strcmp(kind, "resource") != 0)
+        return usage(run,
+                     "usage: mcp-client complete prompt NAME ARG VALUE [key=value ...] | resource URI ARG VALUE [key=value ...]");
+    /* context (the arguments already chosen) exists since 2025-06-18; ISO dates compare as strings */
+    if (o->num_words > 4 && strcmp(mcpc_session_version(run->session), "2025-06-18") < 0)
+        return usage(run, "completion context (key=value after VALUE) needs protocol revision 2025-06-18 or later");
+    buf_t context = BUF_INIT(0), params = BUF_INIT(0);
+    int ret = 0;
+    if (o->num_words > 4 &&
+        (ret = mcpc_arguments_build(o->words + 4, o->num_words - 4, NULL, 1, &context, run->error, sizeof(run->error))) != 0)
+        goto Exit;
+    jsonw_t w;
+    jsonw_init(&w, &params);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "ref");
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "type", is_prompt ? "ref/prompt" : "ref/resource");
+    jsonw_kv_string(&w, is_prompt ? "name" : "uri", o->words[1]);
+    jsonw_object_end(&w);
+    jsonw_key(&w, "argument");
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "name", o->words[2]);
+    jsonw_kv_string(&w, "value", o->words[3]);
+    jsonw_object_end(&w);
+    if (context.len != 0) {
+        jsonw_key(&w, "context");
+        jsonw_object_begin(&w);
+        jsonw_kv_raw(&w, "arguments", context.data);
+        jsonw_object_end(&w);
+    }
+    jsonw_object_end(&w);
+    ret = request(run, "completion/complete", params.data, 0, mcpc_output_completion, NULL);
+Exit:
+    buf_dispose(&context);
+    buf_dispose(&params);
+    return ret;
+}
+
+static void
+print_pong(const mcpc_output_t *o, const json_value_t *result)
+{
+    (void)result;
+    fputs("pong\n", o->out);
+}
+
+static int
+run_ping(mcpc_run_t *run)
+{
+    return request(run, "ping", NULL, 0, print_pong, NULL);
+}
+
+const mcpc_command_t mcpc_commands[] = {
+    {"init", "", "the server's name, protocol revision and capabilities", 0, 0, 0, run_init},
+    {"tools", "", "list the tools (every page)", 0, 0, 0, run_tools},
+    {"call", "NAME [key=value ...]", "call a tool (or: call NAME --args '{\"key\": ...}')", 1, SIZE_MAX, 1, run_call},
+    {"resources", "", "list the resources", 0, 0, 0, run_resources},
+    {"read", "URI", "read a resource", 1, 1, 0, run_read},
+    {"templates", "", "list the resource templates", 0, 0, 0, run_templates},
+    {"prompts", "", "list the prompts", 0, 0, 0, run_prompts},
+    {"prompt", "NAME [key=value ...]", "get a prompt", 1, SIZE_MAX, 0, run_prompt},
+    {"complete", "prompt NAME|resource URI ARG VALUE [key=value ...]", "complete an argument's value", 4, SIZE_MAX, 0,
+     run_complete},
+    {"ping", "", "check that the server answers", 0, 0, 0, run_ping},
+    {NULL},
+};
+
+const mcpc_command_t *
+mcpc_command_find(const char *name)
+{
+    for (const mcpc_command_t *c = mcpc_commands; c->name != NULL; ++c)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}

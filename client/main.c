@@ -1,0 +1,80 @@
+/* main.c: mcp-client's entry point: parse the command line, initialize a session, run the command, report. */
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "errors.h"
+#include "output.h"
+#include "session.h"
+
+int
+main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    mcpc_options_t options;
+    char err[512] = "";
+    int ret = mcpc_cli_parse(argc, argv, &options, err, sizeof(err));
+    if (ret != 0) {
+        fprintf(stderr, "mcp-client: %s\nTry 'mcp-client --help'.\n", err[0] != '\0' ? err : mcpc_strerror(ret));
+        mcpc_cli_dispose(&options);
+        return mcpc_exit_status(ret);
+    }
+    if (options.help || options.version) {
+        if (options.help)
+            mcpc_cli_usage(stdout);
+        else
+            puts("mcp-client 0.1.0");
+        mcpc_cli_dispose(&options);
+        return MCPC_EXIT_OK;
+    }
+
+    mcpc_output_t output = {.out = stdout, .err = stderr, .json = options.json, .clean = isatty(STDOUT_FILENO)};
+    mcpc_session_config_t config = {
+        .url = options.url,
+        .token = options.token,
+        .headers = options.headers,
+        .num_headers = options.num_headers,
+        .cacert = options.cacert,
+        .timeout_ms = options.timeout_ms,
+        .protocol_version = options.protocol_version,
+        .trace = options.verbose ? stderr : NULL,
+        .diag = stderr,
+        .on_notification = mcpc_output_notification,
+        .cb_data = &output,
+    };
+    mcpc_session_t *session = NULL;
+    arena_t arena;
+    arena_init(&arena, 0);
+    mcpc_run_t run = {.options = &options, .output = &output, .arena = &arena};
+    if ((ret = mcpc_session_new(&config, &session, err, sizeof(err))) != 0) {
+        fprintf(stderr, "mcp-client: %s\n", err[0] != '\0' ? err : mcpc_strerror(ret));
+        goto Exit;
+    }
+    run.session = session;
+    if ((ret = mcpc_session_initialize(session)) == 0)
+        ret = options.command->run(&run);
+    fflush(stdout);
+
+    if (ret == MCPC_ERR_TOOL) {
+        fprintf(stderr, "mcp-client: %s\n", mcpc_strerror(ret));
+    } else if (ret != 0) {
+        fprintf(stderr, "mcp-client: %s\n", run.error[0] != '\0' ? run.error : mcpc_session_error(session));
+        if (ret == MCPC_ERR_AUTH) {
+            const char *challenges = mcpc_session_challenges(session);
+            for (const char *line = challenges; *line != '\0';) {
+                const char *end = line;
+                while (*end != '\n' && *end != '\0')
+                    ++end;
+                fprintf(stderr, "mcp-client: WWW-Authenticate: %.*s\n", (int)(end - line), line);
+                line = *end != '\0' ? end + 1 : end;
+            }
+        }
+    }
+Exit:
+    mcpc_session_free(session);
+    arena_dispose(&arena);
+    mcpc_cli_dispose(&options);
+    return mcpc_exit_status(ret);
+}

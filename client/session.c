@@ -1,0 +1,722 @@
+/* session.c: MCP over Streamable HTTP, from the client's side (session.h). */
+#include "session.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "errors.h"
+#include "http.h"
+#include "jsonw.h"
+#include "sse.h"
+#include "text.h"
+
+const char *const mcpc_protocol_versions[] = {
+    "2025-11-25",
+    "2025-06-18",
+    "2025-03-26",
+    NULL,
+};
+
+#define CLIENT_NAME "mcp-client"
+#define CLIENT_VERSION "0.1.0"
+#define MAX_JSON_DEPTH 64
+/*
+ * The parsed tree of a message takes up to about 28 bytes of arena per byte of JSON (measured for
+ * "[1,1,...]"; objects and strings take less), so parsing gets 32 per byte: no valid message under the
+ * size cap is refused, and the cap still bounds the memory.
+ */
+#define PARSE_ARENA_FACTOR 32
+#define MAX_EXTRA_HEADERS 64
+#define MAX_ERROR_BODY 4096 /* kept of a non-2xx body, for its message */
+#define MAX_SESSION_ID 256
+#define JSONRPC_METHOD_NOT_FOUND -32601
+
+struct st_mcpc_session_t {
+    mcpc_session_config_t config;
+    mcpc_http_client_t *http;
+    char *authorization; /* "Bearer <token>", or NULL */
+    mcpc_http_header_t extra[MAX_EXTRA_HEADERS];
+    size_t num_extra;
+    const char *version; /* the negotiated revision (an entry of mcpc_protocol_versions); NULL before initialize */
+    char *session_id;    /* Mcp-Session-Id, if the server assigned one */
+    int64_t next_id;
+    arena_t arena; /* the initialize result */
+    const json_value_t *server;
+    buf_t challenges;
+    char error[1024];
+};
+
+/* What the body of a response is, once its head has been seen. */
+enum { BODY_IGNORE, BODY_JSON, BODY_SSE, BODY_ERROR };
+
+/* One HTTP exchange: a request (which expects a response), or a notification or answer we send. */
+typedef struct st_call_t {
+    mcpc_session_t *s;
+    const char *method;   /* for messages */
+    int64_t id;           /* of the request */
+    int expects_response; /* a JSON-RPC response must come back */
+    int is_initialize;
+    int status;
+    char reason[64];
+    int kind;
+    buf_t body; /* BODY_JSON: the message(s); BODY_ERROR: the start of the body */
+    mcpc_sse_parser_t sse;
+    buf_t response; /* our response, serialised */
+    int has_response;
+    int error; /* a failure found in a callback (its message is in s->error) */
+} call_t;
+
+static int fail(mcpc_session_t *s, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int post(call_t *call, const char *http_method, const char *json, size_t len);
+
+static int
+fail(mcpc_session_t *s, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->error, sizeof(s->error), fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+/* ---- configuration ---- */
+
+/* Header fields mcp-client frames the request with: a --header may not replace them. */
+static const char *const reserved_headers[] = {"host", "content-length", "transfer-encoding", "connection", NULL};
+
+static int
+parse_extra_header(mcpc_session_t *s, const char *line, char *err, size_t err_len)
+{
+    const char *colon = strchr(line, ':');
+    if (s->num_extra == MAX_EXTRA_HEADERS) {
+        snprintf(err, err_len, "at most %d --header options", MAX_EXTRA_HEADERS);
+        return MCPC_ERR_USAGE;
+    }
+    const char *value = colon != NULL ? colon + 1 : NULL;
+    size_t name_len = colon != NULL ? (size_t)(colon - line) : 0;
+    while (value != NULL && (*value == ' ' || *value == '\t'))
+        ++value;
+    size_t value_len = value != NULL ? strlen(value) : 0;
+    while (value_len != 0 && (value[value_len - 1] == ' ' || value[value_len - 1] == '\t'))
+        --value_len;
+    if (colon == NULL || !mcpc_http_header_valid(line, name_len, value, value_len)) {
+        snprintf(err, err_len, "--header must be 'Name: value' with a valid name and no line breaks");
+        return MCPC_ERR_USAGE;
+    }
+    for (const char *const *r = reserved_headers; *r != NULL; ++r) {
+        if (strlen(*r) == name_len && strncasecmp(*r, line, name_len) == 0) {
+            snprintf(err, err_len, "--header cannot set %.*s: mcp-client sets it", (int)name_len, line);
+            return MCPC_ERR_USAGE;
+        }
+    }
+    s->extra[s->num_extra++] = (mcpc_http_header_t){line, name_len, value, value_len};
+    return 0;
+}
+
+int
+mcpc_session_new(const mcpc_session_config_t *config, mcpc_session_t **out, char *err, size_t err_len)
+{
+    mcpc_session_t *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return MCPC_ERR_NOMEM;
+    s->config = *config;
+    s->next_id = 1;
+    arena_init(&s->arena, 0); /* holds one parsed initialize result, itself bounded by the message cap */
+    buf_init(&s->challenges, 16384);
+    int ret = 0;
+    for (size_t i = 0; i != config->num_headers && ret == 0; ++i)
+        ret = parse_extra_header(s, config->headers[i], err, err_len);
+    if (ret == 0 && config->token != NULL) {
+        size_t len = strlen(config->token);
+        if (len == 0 || !mcpc_http_header_valid("Authorization", 13, config->token, len)) {
+            snprintf(err, err_len, "the token is empty or holds a line break");
+            ret = MCPC_ERR_USAGE;
+        } else if ((s->authorization = malloc(len + 8)) == NULL) {
+            ret = MCPC_ERR_NOMEM;
+        } else {
+            memcpy(s->authorization, "Bearer ", 7);
+            memcpy(s->authorization + 7, config->token, len + 1);
+        }
+    }
+    if (ret == 0) {
+        mcpc_http_config_t hc = {
+            .url = config->url, .cacert = config->cacert, .timeout_ms = config->timeout_ms, .trace = config->trace};
+        ret = mcpc_http_client_new(&hc, &s->http, err, err_len);
+    }
+    if (ret != 0) {
+        mcpc_session_free(s);
+        return ret;
+    }
+    *out = s;
+    return 0;
+}
+
+const json_value_t *
+mcpc_session_server(const mcpc_session_t *s)
+{
+    return s->server;
+}
+
+const char *
+mcpc_session_version(const mcpc_session_t *s)
+{
+    return s->version;
+}
+
+const char *
+mcpc_session_error(const mcpc_session_t *s)
+{
+    return s->error;
+}
+
+const char *
+mcpc_session_challenges(const mcpc_session_t *s)
+{
+    return s->challenges.data != NULL ? s->challenges.data : "";
+}
+
+/* ---- one HTTP exchange ---- */
+
+static int
+has_extra(const mcpc_session_t *s, const char *name)
+{
+    size_t len = strlen(name);
+    for (size_t i = 0; i != s->num_extra; ++i)
+        if (s->extra[i].name_len == len && strncasecmp(s->extra[i].name, name, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* The request's header fields: the defaults a --header does not replace, then the --header fields. */
+static size_t
+request_headers(const mcpc_session_t *s, const call_t *call, mcpc_http_header_t *out)
+{
+    const struct {
+        const char *name, *value;
+    } defaults[] = {
+        {"Accept", "application/json, text/event-stream"},
+        {"Content-Type", "application/json"},
+        {"MCP-Protocol-Version", call->is_initialize ? NULL : s->version},
+        {"Mcp-Session-Id", s->session_id},
+        {"Authorization", s->authorization},
+    };
+    size_t n = 0;
+    for (size_t i = 0; i != sizeof(defaults) / sizeof(defaults[0]); ++i)
+        if (defaults[i].value != NULL && !has_extra(s, defaults[i].name))
+            out[n++] =
+                (mcpc_http_header_t){defaults[i].name, strlen(defaults[i].name), defaults[i].value, strlen(defaults[i].value)};
+    for (size_t i = 0; i != s->num_extra; ++i)
+        out[n++] = s->extra[i];
+    return n;
+}
+
+static int
+media_type_is(const mcpc_http_header_t *h, const char *type)
+{
+    if (h == NULL)
+        return 0;
+    const char *v = h->value;
+    size_t len = h->value_len;
+    size_t end = 0;
+    while (end != len && v[end] != ';' && v[end] != ' ' && v[end] != '\t')
+        ++end;
+    return end == strlen(type) && strncasecmp(v, type, end) == 0;
+}
+
+/* A request from the server: ping is answered, anything else declined; the answer is its own POST. */
+static int
+answer_server_request(mcpc_session_t *s, const json_value_t *id, const char *method)
+{
+    int is_ping = strcmp(method, "ping") == 0;
+    buf_t body = BUF_INIT(0), shown = BUF_INIT(256);
+    mcpc_text_snippet(&shown, method, strlen(method), 100);
+    jsonw_t w;
+    jsonw_init(&w, &body);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "jsonrpc", "2.0");
+    jsonw_key(&w, "id");
+    jsonw_value(&w, id);
+    if (is_ping) {
+        jsonw_kv_raw(&w, "result", "{}");
+    } else {
+        /* sampling, elicitation and roots need a person or a model; this client has neither */
+        jsonw_key(&w, "error");
+        jsonw_object_begin(&w);
+        jsonw_kv_int(&w, "code", JSONRPC_METHOD_NOT_FOUND);
+        buf_t message = BUF_INIT(0);
+        buf_printf(&message, "Method not found: mcp-client does not support %s", method);
+        jsonw_kv_string(&w, "message", message.data);
+        buf_dispose(&message);
+        jsonw_object_end(&w);
+        fprintf(s->config.diag, "mcp-client: declined the server's %s request (not supported by mcp-client)\n", shown.data);
+    }
+    jsonw_object_end(&w);
+
+    call_t answer = {.s = s, .method = method};
+    if (post(&answer, "POST", body.data, body.len) != 0)
+        fprintf(s->config.diag, "mcp-client: could not answer the server's %s request: %s\n", shown.data, s->error);
+    buf_dispose(&shown);
+    buf_dispose(&body);
+    return 0; /* the call goes on: the server decides what an unanswered request means */
+}
+
+static int
+handle_message(call_t *call, const json_value_t *msg)
+{
+    mcpc_session_t *s = call->s;
+    if (msg->type != JSON_OBJECT)
+        return call->error = fail(s, MCPC_ERR_BAD_MESSAGE, "%s: not an object", mcpc_strerror(MCPC_ERR_BAD_MESSAGE));
+    const json_value_t *method = json_get(msg, "method"), *id = json_get(msg, "id");
+    if (method != NULL) {
+        if (method->type != JSON_STRING)
+            return call->error = fail(s, MCPC_ERR_BAD_MESSAGE, "%s: method is not a string", mcpc_strerror(MCPC_ERR_BAD_MESSAGE));
+        if (id != NULL && id->type != JSON_NULL)
+            return answer_server_request(s, id, method->u.str.ptr);
+        if (s->config.on_notification != NULL)
+            s->config.on_notification(s->config.cb_data, msg);
+        return 0;
+    }
+    int64_t n;
+    if (!call->expects_response || call->has_response || json_int64(id, &n) != 0 || n != call->id)
+        return 0; /* a response to something else: not ours to handle */
+    jsonw_t w;
+    jsonw_init(&w, &call->response);
+    jsonw_value(&w, msg);
+    if (jsonw_failed(&w))
+        return call->error = fail(s, MCPC_ERR_TOO_LARGE, "%s: a message over %u bytes", mcpc_strerror(MCPC_ERR_TOO_LARGE),
+                                  MCPC_MAX_MESSAGE_BYTES);
+    call->has_response = 1;
+    return 0;
+}
+
+/* One JSON-RPC message, or a batch of them, as text. */
+static int
+handle_text(call_t *call, const char *text, size_t len)
+{
+    arena_t scratch;
+    arena_init(&scratch, PARSE_ARENA_FACTOR * len + (1u << 20));
+    json_value_t *v;
+    int ret = json_parse(&scratch, text, len, MAX_JSON_DEPTH, &v);
+    if (ret != 0) {
+        ret = call->error = fail(call->s, MCPC_ERR_BAD_MESSAGE, "%s (%s)", mcpc_strerror(MCPC_ERR_BAD_MESSAGE), json_strerror(ret));
+    } else if (v->type == JSON_ARRAY) {
+        for (size_t i = 0; i != v->u.arr.len && ret == 0; ++i)
+            ret = handle_message(call, v->u.arr.items[i]);
+    } else {
+        ret = handle_message(call, v);
+    }
+    arena_dispose(&scratch);
+    return ret;
+}
+
+static int
+on_event(void *data, const mcpc_sse_event_t *ev)
+{
+    call_t *call = data;
+    /* events of other types are not MCP messages; an event without data is a priming event */
+    if (strcmp(ev->type, "message") != 0 || ev->data_len == 0)
+        return 0;
+    int ret = handle_text(call, ev->data, ev->data_len);
+    if (ret != 0)
+        return ret;
+    return call->has_response ? 1 : 0;
+}
+
+static int
+capture_session_id(call_t *call, const mcpc_http_response_t *res)
+{
+    mcpc_session_t *s = call->s;
+    const mcpc_http_header_t *h = mcpc_http_find_header(res, "mcp-session-id");
+    if (h == NULL)
+        return 0;
+    int valid = h->value_len != 0 && h->value_len <= MAX_SESSION_ID;
+    for (size_t i = 0; valid && i != h->value_len; ++i)
+        valid = h->value[i] >= 0x21 && h->value[i] <= 0x7e;
+    if (!valid)
+        return call->error = fail(s, MCPC_ERR_BAD_MESSAGE, "the server sent an invalid Mcp-Session-Id");
+    free(s->session_id);
+    if ((s->session_id = strndup(h->value, h->value_len)) == NULL)
+        return call->error = fail(s, MCPC_ERR_NOMEM, "%s", mcpc_strerror(MCPC_ERR_NOMEM));
+    return 0;
+}
+
+static int
+on_head(void *data, const mcpc_http_response_t *res)
+{
+    call_t *call = data;
+    mcpc_session_t *s = call->s;
+    call->status = res->status;
+    buf_t reason = BUF_INIT(0);
+    mcpc_text_snippet(&reason, res->reason, res->reason_len, sizeof(call->reason) - 4);
+    snprintf(call->reason, sizeof(call->reason), "%s", reason.data != NULL ? reason.data : "");
+    buf_dispose(&reason);
+
+    if (res->status == 401 || res->status == 403) {
+        buf_reset(&s->challenges);
+        for (size_t i = 0; i != res->num_headers; ++i) {
+            const mcpc_http_header_t *h = &res->headers[i];
+            if (h->name_len == 16 && strncasecmp(h->name, "www-authenticate", 16) == 0) {
+                mcpc_text_snippet(&s->challenges, h->value, h->value_len, 2048);
+                buf_append_char(&s->challenges, '\n');
+            }
+        }
+        return call->error = fail(s, MCPC_ERR_AUTH, "%s (HTTP %d %s)%s", mcpc_strerror(MCPC_ERR_AUTH), res->status, call->reason,
+                                  s->authorization == NULL && !has_extra(s, "Authorization")
+                                      ? ": no token was sent (use --token or MCP_AUTH_TOKEN)"
+                                      : "");
+    }
+    if (res->status < 200 || res->status > 299) {
+        call->kind = BODY_ERROR;
+        return 0;
+    }
+    if (call->is_initialize && capture_session_id(call, res) != 0)
+        return call->error;
+    const mcpc_http_header_t *ctype = mcpc_http_find_header(res, "content-type");
+    if (!call->expects_response || res->status == 202) {
+        call->kind = BODY_IGNORE;
+    } else if (media_type_is(ctype, "text/event-stream")) {
+        call->kind = BODY_SSE;
+        mcpc_sse_init(&call->sse, MCPC_MAX_MESSAGE_BYTES);
+        call->sse.on_event = on_event;
+        call->sse.cb_data = call;
+    } else if (media_type_is(ctype, "application/json")) {
+        call->kind = BODY_JSON;
+    } else {
+        buf_t shown = BUF_INIT(256);
+        if (ctype != NULL)
+            mcpc_text_snippet(&shown, ctype->value, ctype->value_len, 100);
+        call->error = fail(s, MCPC_ERR_CONTENT_TYPE, "%s (%s) in answer to %s", mcpc_strerror(MCPC_ERR_CONTENT_TYPE),
+                           shown.data != NULL ? shown.data : "none", call->method);
+        buf_dispose(&shown);
+        return call->error;
+    }
+    return 0;
+}
+
+static int
+on_body(void *data, const char *bytes, size_t len)
+{
+    call_t *call = data;
+    int ret = 0;
+    switch (call->kind) {
+    case BODY_JSON:
+        buf_append(&call->body, bytes, len);
+        if (buf_failed(&call->body))
+            ret = call->error = fail(call->s, MCPC_ERR_TOO_LARGE, "%s: a message over %u bytes", mcpc_strerror(MCPC_ERR_TOO_LARGE),
+                                     MCPC_MAX_MESSAGE_BYTES);
+        break;
+    case BODY_ERROR:
+        if (call->body.len < MAX_ERROR_BODY)
+            buf_append(&call->body, bytes, len < MAX_ERROR_BODY - call->body.len ? len : MAX_ERROR_BODY - call->body.len);
+        break;
+    case BODY_SSE:
+        ret = mcpc_sse_feed(&call->sse, bytes, len);
+        if (ret < 0 && call->error == 0)
+            ret = call->error = fail(call->s, ret, "%s: an event over %u bytes", mcpc_strerror(ret), MCPC_MAX_MESSAGE_BYTES);
+        break;
+    default:
+        break;
+    }
+    return ret;
+}
+
+/* The message for a non-2xx status: the JSON-RPC error message in the body if there is one, else the body's start. */
+static int
+status_error(call_t *call)
+{
+    mcpc_session_t *s = call->s;
+    buf_t detail = BUF_INIT(1024);
+    arena_t a;
+    arena_init(&a, 1u << 20);
+    json_value_t *v;
+    const char *message = NULL;
+    if (call->body.len != 0 && json_parse(&a, call->body.data, call->body.len, MAX_JSON_DEPTH, &v) == 0)
+        message = json_string(json_get(json_get(v, "error"), "message"));
+    if (message != NULL) {
+        mcpc_text_snippet(&detail, message, strlen(message), 300);
+    } else if (call->body.len != 0) {
+        size_t line = strcspn(call->body.data, "\r\n");
+        mcpc_text_snippet(&detail, call->body.data, line, 200);
+    }
+    fail(s, MCPC_ERR_HTTP_STATUS, "%s: the server answered %s with %d %s%s%s%s", mcpc_strerror(MCPC_ERR_HTTP_STATUS), call->method,
+         call->status, call->reason, detail.len != 0 ? ": " : "", detail.len != 0 ? detail.data : "",
+         call->status == 404 && s->session_id != NULL ? " (the server no longer knows this session)" : "");
+    arena_dispose(&a);
+    buf_dispose(&detail);
+    return MCPC_ERR_HTTP_STATUS;
+}
+
+/* Sends json (a message, or NULL) and handles whatever comes back according to call. */
+static int
+post(call_t *call, const char *http_method, const char *json, size_t len)
+{
+    mcpc_session_t *s = call->s;
+    mcpc_http_header_t headers[8 + MAX_EXTRA_HEADERS];
+    buf_init(&call->body, MCPC_MAX_MESSAGE_BYTES);
+    mcpc_http_request_t req = {
+        .method = http_method,
+        .headers = headers,
+        .num_headers = request_headers(s, call, headers),
+        .body = json,
+        .body_len = len,
+        .on_head = on_head,
+        .on_body = on_body,
+        .cb_data = call,
+    };
+    int ret = mcpc_http_send(s->http, &req);
+    if (ret != 0) {
+        if (call->error != ret)
+            fail(s, ret, "%s", mcpc_http_error(s->http));
+    } else if (call->kind == BODY_ERROR) {
+        ret = status_error(call);
+    } else if (call->kind == BODY_JSON) {
+        ret = handle_text(call, call->body.data != NULL ? call->body.data : "", call->body.len);
+    }
+    if (ret == 0 && call->expects_response && !call->has_response) {
+        if (call->kind == BODY_SSE)
+            ret = fail(s, MCPC_ERR_NO_RESPONSE, "%s: the event stream ended without the response to %s",
+                       mcpc_strerror(MCPC_ERR_NO_RESPONSE), call->method);
+        else
+            ret = fail(s, MCPC_ERR_NO_RESPONSE, "%s: HTTP %d %s without the response to %s", mcpc_strerror(MCPC_ERR_NO_RESPONSE),
+                       call->status, call->reason, call->method);
+    }
+    if (call->kind == BODY_SSE)
+        mcpc_sse_dispose(&call->sse);
+    buf_dispose(&call->body);
+    return ret;
+}
+
+/* ---- requests ---- */
+
+/* The params object with _meta.progressToken added (params_json is ours, so trusted to be an object). */
+static void
+write_params(jsonw_t *w, const char *params_json, int64_t progress_token, arena_t *scratch)
+{
+    json_value_t *params = NULL;
+    if (params_json != NULL && json_parse(scratch, params_json, strlen(params_json), MAX_JSON_DEPTH, &params) != 0)
+        params = NULL;
+    jsonw_key(w, "params");
+    jsonw_object_begin(w);
+    jsonw_key(w, "_meta");
+    jsonw_object_begin(w);
+    jsonw_kv_int(w, "progressToken", progress_token);
+    jsonw_object_end(w);
+    for (size_t i = 0; params != NULL && params->type == JSON_OBJECT && i != params->u.obj.len; ++i) {
+        const json_member_t *m = &params->u.obj.items[i];
+        if (strcmp(m->key, "_meta") == 0)
+            continue;
+        jsonw_keyn(w, m->key, m->key_len);
+        jsonw_value(w, m->value);
+    }
+    jsonw_object_end(w);
+}
+
+int
+mcpc_session_request(mcpc_session_t *s, const char *method, const char *params_json, int flags, arena_t *arena,
+                     const json_value_t **result)
+{
+    call_t call = {
+        .s = s,
+        .method = method,
+        .id = s->next_id++,
+        .expects_response = 1,
+        .is_initialize = strcmp(method, "initialize") == 0,
+    };
+    buf_init(&call.response, MCPC_MAX_MESSAGE_BYTES);
+    buf_t body = BUF_INIT(MCPC_HTTP_MAX_REQUEST);
+    arena_t scratch;
+    arena_init(&scratch, 0);
+    jsonw_t w;
+    jsonw_init(&w, &body);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "jsonrpc", "2.0");
+    jsonw_kv_int(&w, "id", call.id);
+    jsonw_kv_string(&w, "method", method);
+    if (flags & MCPC_REQUEST_PROGRESS)
+        write_params(&w, params_json, call.id, &scratch);
+    else if (params_json != NULL)
+        jsonw_kv_raw(&w, "params", params_json);
+    jsonw_object_end(&w);
+
+    int ret;
+    if (jsonw_failed(&w)) {
+        ret = fail(s, MCPC_ERR_USAGE, "the %s request is too large", method);
+        goto Exit;
+    }
+    if ((ret = post(&call, "POST", body.data, body.len)) != 0)
+        goto Exit;
+    json_value_t *msg;
+    if (json_parse(arena, call.response.data, call.response.len, MAX_JSON_DEPTH, &msg) != 0) {
+        ret = fail(s, MCPC_ERR_TOO_LARGE, "%s: the response to %s", mcpc_strerror(MCPC_ERR_TOO_LARGE), method);
+        goto Exit;
+    }
+    const json_value_t *error = json_get(msg, "error");
+    if (error != NULL) {
+        const char *message = json_string(json_get(error, "message"));
+        const json_value_t *code = json_get(error, "code");
+        buf_t shown = BUF_INIT(1024);
+        if (message != NULL)
+            mcpc_text_snippet(&shown, message, strlen(message), 500);
+        ret = fail(s, MCPC_ERR_RPC, "%s: %s (JSON-RPC error %s)", method, message != NULL ? shown.data : "(no message)",
+                   code != NULL && code->type == JSON_NUMBER ? code->u.num.raw : "without a code");
+        buf_dispose(&shown);
+        goto Exit;
+    }
+    if ((*result = json_get(msg, "result")) == NULL) {
+        ret = fail(s, MCPC_ERR_BAD_MESSAGE, "%s: the response to %s has neither result nor error",
+                   mcpc_strerror(MCPC_ERR_BAD_MESSAGE), method);
+        goto Exit;
+    }
+Exit:
+    arena_dispose(&scratch);
+    buf_dispose(&body);
+    buf_dispose(&call.response);
+    return ret;
+}
+
+static int
+notify(mcpc_session_t *s, const char *method)
+{
+    buf_t body = BUF_INIT(0);
+    buf_printf(&body, "{\"jsonrpc\":\"2.0\",\"method\":\"%s\"}", method);
+    call_t call = {.s = s, .method = method};
+    int ret = post(&call, "POST", body.data, body.len);
+    buf_dispose(&body);
+    return ret;
+}
+
+int
+mcpc_session_initialize(mcpc_session_t *s)
+{
+    const char *offer = s->config.protocol_version != NULL ? s->config.protocol_version : mcpc_protocol_versions[0];
+    buf_t params = BUF_INIT(0);
+    jsonw_t w;
+    jsonw_init(&w, &params);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "protocolVersion", offer);
+    jsonw_kv_raw(&w, "capabilities", "{}"); /* no sampling, elicitation or roots: those requests are declined */
+    jsonw_key(&w, "clientInfo");
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "name", CLIENT_NAME);
+    jsonw_kv_string(&w, "version", CLIENT_VERSION);
+    jsonw_object_end(&w);
+    jsonw_object_end(&w);
+
+    const json_value_t *result;
+    int ret = mcpc_session_request(s, "initialize", params.data, 0, &s->arena, &result);
+    buf_dispose(&params);
+    if (ret != 0)
+        return ret;
+    const json_value_t *version = json_get(result, "protocolVersion");
+    if (json_string(version) == NULL)
+        return fail(s, MCPC_ERR_BAD_MESSAGE, "%s: the initialize result has no protocolVersion",
+                    mcpc_strerror(MCPC_ERR_BAD_MESSAGE));
+    for (const char *const *v = mcpc_protocol_versions; *v != NULL; ++v)
+        if (strcmp(*v, version->u.str.ptr) == 0)
+            s->version = *v;
+    if (s->version == NULL) {
+        buf_t shown = BUF_INIT(256), ours = BUF_INIT(0);
+        mcpc_text_snippet(&shown, version->u.str.ptr, version->u.str.len, 64);
+        for (const char *const *v = mcpc_protocol_versions; *v != NULL; ++v)
+            buf_printf(&ours, "%s%s", v == mcpc_protocol_versions ? "" : ", ", *v);
+        fail(s, MCPC_ERR_VERSION, "%s (%s); mcp-client speaks %s", mcpc_strerror(MCPC_ERR_VERSION), shown.data, ours.data);
+        buf_dispose(&shown);
+        buf_dispose(&ours);
+        return MCPC_ERR_VERSION;
+    }
+    s->server = result;
+    return notify(s, "notifications/initialized");
+}
+
+int
+mcpc_session_list(mcpc_session_t *s, const char *method, const char *key, arena_t *arena, const json_value_t **items)
+{
+    const json_value_t **all = NULL;
+    size_t num = 0, cap = 0;
+    const char *cursor = NULL;
+    int ret = 0;
+    for (int page = 0;; ++page) {
+        if (page == MCPC_MAX_PAGES) {
+            ret = fail(s, MCPC_ERR_BAD_MESSAGE, "%s: %s did not end after %d pages", mcpc_strerror(MCPC_ERR_BAD_MESSAGE), method,
+                       MCPC_MAX_PAGES);
+            goto Exit;
+        }
+        buf_t params = BUF_INIT(0);
+        if (cursor != NULL) {
+            jsonw_t w;
+            jsonw_init(&w, &params);
+            jsonw_object_begin(&w);
+            jsonw_kv_string(&w, "cursor", cursor);
+            jsonw_object_end(&w);
+        }
+        const json_value_t *result;
+        ret = mcpc_session_request(s, method, params.data, 0, arena, &result);
+        buf_dispose(&params);
+        if (ret != 0)
+            goto Exit;
+        const json_value_t *page_items = json_get(result, key);
+        if (page_items == NULL || page_items->type != JSON_ARRAY) {
+            ret = fail(s, MCPC_ERR_BAD_MESSAGE, "%s: the %s result has no %s array", mcpc_strerror(MCPC_ERR_BAD_MESSAGE), method,
+                       key);
+            goto Exit;
+        }
+        for (size_t i = 0; i != page_items->u.arr.len; ++i) {
+            if (num == cap) {
+                size_t new_cap = cap == 0 ? 64 : cap * 2;
+                const json_value_t **grown = realloc(all, new_cap * sizeof(*all));
+                if (grown == NULL) {
+                    ret = fail(s, MCPC_ERR_NOMEM, "%s", mcpc_strerror(MCPC_ERR_NOMEM));
+                    goto Exit;
+                }
+                all = grown;
+                cap = new_cap;
+            }
+            all[num++] = page_items->u.arr.items[i];
+        }
+        const char *next = json_string(json_get(result, "nextCursor"));
+        if (next == NULL || next[0] == '\0')
+            break;
+        if (cursor != NULL && strcmp(next, cursor) == 0) {
+            ret =
+                fail(s, MCPC_ERR_BAD_MESSAGE, "%s: %s returned the same cursor twice", mcpc_strerror(MCPC_ERR_BAD_MESSAGE), method);
+            goto Exit;
+        }
+        cursor = next;
+    }
+    json_value_t *array = arena_alloc(arena, sizeof(*array));
+    json_value_t **copy = num != 0 ? arena_alloc(arena, num * sizeof(*copy)) : NULL;
+    if (array == NULL || (num != 0 && copy == NULL)) {
+        ret = fail(s, MCPC_ERR_NOMEM, "%s", mcpc_strerror(MCPC_ERR_NOMEM));
+        goto Exit;
+    }
+    if (num != 0)
+        memcpy(copy, all, num * sizeof(*copy));
+    array->type = JSON_ARRAY;
+    array->u.arr.items = copy;
+    array->u.arr.len = num;
+    *items = array;
+Exit:
+    free(all);
+    return ret;
+}
+
+void
+mcpc_session_free(mcpc_session_t *s)
+{
+    if (s == NULL)
+        return;
+    if (s->session_id != NULL && s->http != NULL) {
+        /* the server may keep state for the session: tell it we are done (a 405 answer is fine) */
+        call_t call = {.s = s, .method = "DELETE"};
+        post(&call, "DELETE", NULL, 0);
+    }
+    mcpc_http_client_free(s->http);
+    free(s->authorization);
+    free(s->session_id);
+    buf_dispose(&s->challenges);
+    arena_dispose(&s->arena);
+    free(s);
+}

@@ -1,0 +1,381 @@
+#!/bin/bash
+# tests/client/run.sh: mcp-client against real servers, each started here on 127.0.0.1 and stopped by PID.
+#
+#   tests/client/run.sh [BUILD_DIR]     (default: build; $MCP_CLIENT_BIN and $MCP_SERVER_BIN override)
+#
+# The endpoints:
+#   - the C server over HTTP (default and conformance tool sets, 3 items a page so listings paginate);
+#   - the same server behind a Node reverse proxy that wants a bearer token (401/403 with WWW-Authenticate);
+#   - the same server behind a Node HTTPS proxy whose certificate a CA made here with the openssl CLI signs;
+#   - misbehaving servers (cut-off responses, garbage, stalls, an old protocol version);
+#   - a server we did not write: the official TypeScript SDK's McpServer + StreamableHTTPServerTransport;
+#   - (to be wired) the Lambda front door through the API Gateway shim.
+# Each check prints "ok" or "FAIL"; the last line is "client: N passed, N failed", and the exit status is
+# non-zero when anything failed. Node helpers: proxy.mjs, misbehave.mjs, sdk-server.mjs (this directory).
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+build=${1:-build}
+CLIENT=${MCP_CLIENT_BIN:-$build/mcp-client}
+SERVER=${MCP_SERVER_BIN:-$build/mcp-server}
+HERE=tests/client
+CALL_TIMEOUT=60 # seconds any one client run may take before it counts as hung
+
+passed=0
+failed=0
+tmp=$(mktemp -d)
+pids=()
+
+stop_all() {
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in "${pids[@]}"; do
+        for _ in $(seq 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    rm -rf "$tmp"
+}
+trap stop_all EXIT
+
+ok() {
+    passed=$((passed + 1))
+    echo "ok   $1"
+}
+
+not_ok() {
+    failed=$((failed + 1))
+    echo "FAIL $1"
+    if [ -n "${2:-}" ]; then
+        head -c 3000 <<<"$2" | sed 's/^/       | /'
+    fi
+}
+
+summary() {
+    echo "client: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+
+# fatal MESSAGE: a check that the rest depends on failed; report and stop.
+fatal() {
+    not_ok "$1"
+    summary
+    exit 1
+}
+
+# start NAME COMMAND...: runs COMMAND in the background (output in $tmp/NAME.log) and waits up to 10 s for
+# its JSON line announcing "listening"; sets PORT.
+start() {
+    local name=$1
+    shift
+    "$@" >"$tmp/$name.log" 2>&1 &
+    local pid=$!
+    pids+=("$pid")
+    PORT=
+    for _ in $(seq 100); do
+        PORT=$(grep '"listening"' "$tmp/$name.log" | grep -o '"port":[0-9]*' | head -1 | cut -d: -f2)
+        [ -n "$PORT" ] && return 0
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    fatal "start $name" "$(cat "$tmp/$name.log")"
+}
+
+# client EXPECTED_STATUS NAME ARGS...: runs mcp-client ARGS; its stdout and stderr are left in OUT and ERR.
+client() {
+    local want=$1 name=$2
+    shift 2
+    timeout "$CALL_TIMEOUT" "$CLIENT" "$@" >"$tmp/out" 2>"$tmp/err"
+    local status=$?
+    OUT=$(cat "$tmp/out")
+    ERR=$(cat "$tmp/err")
+    if [ "$status" -eq "$want" ]; then
+        ok "$name (exit $status)"
+    else
+        not_ok "$name: exit $status, expected $want" "$ERR"
+    fi
+}
+
+# out_has / err_has NAME REGEX: the last run's stdout / stderr matches (grep -E).
+out_has() {
+    if grep -qE -- "$2" <<<"$OUT"; then ok "$1"; else not_ok "$1: stdout does not match /$2/" "$OUT"; fi
+}
+err_has() {
+    if grep -qE -- "$2" <<<"$ERR"; then ok "$1"; else not_ok "$1: stderr does not match /$2/" "$ERR"; fi
+}
+
+# never_shown NAME STRING...: none of the strings appears in the last run's stdout or stderr.
+never_shown() {
+    local name=$1
+    shift
+    for s in "$@"; do
+        if grep -qF -- "$s" <<<"$OUT$ERR"; then
+            not_ok "$name: '$s' was printed" "$OUT$ERR"
+            return
+        fi
+    done
+    ok "$name"
+}
+
+# json_true NAME EXPRESSION: EXPRESSION (JavaScript, over r = the last stdout parsed as JSON) is true.
+json_true() {
+    if node -e 'const r = JSON.parse(require("fs").readFileSync(0, "utf8")); process.exit(eval(process.argv[1]) ? 0 : 1)' "$2" \
+        <<<"$OUT" 2>/dev/null; then
+        ok "$1"
+    else
+        not_ok "$1: not true: $2" "$OUT"
+    fi
+}
+
+# endpoint_suite NAME URL [CLIENT OPTIONS...]: the checks every MCP endpoint serving the default tool set
+# must pass, whatever is in front of it.
+endpoint_suite() {
+    local name=$1 url=$2
+    shift 2
+    client 0 "$name: init" --url "$url" "$@" init
+    out_has "$name: init shows the server and protocol" '^protocol: +2025-11-25'
+    client 0 "$name: ping" --url "$url" "$@" ping
+    out_has "$name: ping says pong" '^pong$'
+    client 0 "$name: tools" --url "$url" "$@" tools
+    out_has "$name: tools lists get_weather" '^get_weather - '
+    client 0 "$name: call ping" --url "$url" "$@" call ping
+    out_has "$name: call ping returns its text" 'pong'
+    client 0 "$name: call get_weather city=Paris" --url "$url" "$@" call get_weather city=Paris
+    out_has "$name: get_weather text" '^Paris: '
+    out_has "$name: get_weather structured output shows" '"temperature": -?[0-9]'
+    client 0 "$name: call get_weather --json" --url "$url" "$@" --json call get_weather city=Paris
+    json_true "$name: --json result has structuredContent" 'r.structuredContent.city === "Paris" && typeof r.structuredContent.humidity === "number"'
+    client 1 "$name: call get_weather without its argument" --url "$url" "$@" call get_weather
+    err_has "$name: isError is reported" 'the tool reported an error'
+    client 1 "$name: call an unknown tool" --url "$url" "$@" call no_such_tool
+    err_has "$name: JSON-RPC error shown" 'JSON-RPC error -32602'
+}
+
+[ -x "$CLIENT" ] || fatal "client binary $CLIENT (build it first)"
+[ -x "$SERVER" ] || fatal "server binary $SERVER (build it first)"
+[ -d tests/node/node_modules/@modelcontextprotocol/sdk ] || fatal "the TypeScript SDK (run: cd tests/node && npm ci)"
+
+echo "--- command line"
+client 0 "--help" --help
+out_has "--help documents the exit statuses" '4  authentication refused'
+client 2 "no command" --url http://127.0.0.1:1/mcp
+client 2 "unknown command" --url http://127.0.0.1:1/mcp frobnicate
+env -u MCP_SERVER_ENDPOINT timeout "$CALL_TIMEOUT" "$CLIENT" ping >/dev/null 2>"$tmp/err"
+if [ $? -eq 2 ] && grep -q 'MCP_SERVER_ENDPOINT' "$tmp/err"; then ok "no endpoint (exit 2)"; else not_ok "no endpoint" "$(cat "$tmp/err")"; fi
+client 2 "unknown protocol version" --url http://127.0.0.1:1/mcp --protocol-version 1999-01-01 init
+client 2 "credentials in the URL" --url http://user:hunter2@127.0.0.1:1/mcp init
+never_shown "credentials in the URL are not echoed" hunter2
+client 2 "malformed --header" --url http://127.0.0.1:1/mcp -H 'no colon' ping
+client 2 "--header cannot set Content-Length" --url http://127.0.0.1:1/mcp -H 'Content-Length: 5' ping
+client 2 "--args must be an object" --url http://127.0.0.1:1/mcp call ping --args '[1]'
+client 2 "--timeout must be a number" --url http://127.0.0.1:1/mcp --timeout soon ping
+client 3 "nothing listening" --url http://127.0.0.1:1/mcp ping
+err_has "nothing listening: message" 'cannot connect to the server'
+
+echo "--- the C server over HTTP"
+start server "$SERVER" --bind 127.0.0.1 --port 0 --toolsets default,conformance --page-size 3
+url="http://127.0.0.1:$PORT/mcp"
+endpoint_suite "HTTP" "$url"
+export MCP_SERVER_ENDPOINT=$url
+client 0 "endpoint from MCP_SERVER_ENDPOINT" ping
+client 0 "tools --json (paginated)" --json tools
+json_true "every page is listed" 'r.tools.length > 3 && r.tools.some((t) => t.name === "test_reconnection") && new Set(r.tools.map((t) => t.name)).size === r.tools.length'
+client 0 "protocol 2025-06-18" --protocol-version 2025-06-18 init
+out_has "negotiated 2025-06-18" '^protocol: +2025-06-18'
+client 0 "protocol 2025-03-26" --protocol-version 2025-03-26 init
+out_has "negotiated 2025-03-26" '^protocol: +2025-03-26'
+client 0 "call under 2025-03-26" --protocol-version 2025-03-26 call get_weather city=Oslo
+out_has "call under 2025-03-26: text" '^Oslo: '
+client 0 "call test_tool_with_progress" call test_tool_with_progress
+err_has "progress notifications on stderr" 'progress: 0/100'
+err_has "progress notifications on stderr (last)" 'progress: 100/100'
+out_has "the result after the progress" 'Tool with progress executed successfully'
+client 0 "call test_tool_with_logging" call test_tool_with_logging
+err_has "log notifications on stderr" 'log \[info\] test_tool_with_logging: Tool processing data'
+client 0 "--json notifications" --json call test_tool_with_progress
+err_has "--json notifications are JSON lines" '^\{"jsonrpc":"2.0","method":"notifications/progress"'
+client 1 "sampling is declined, not hung on" call test_sampling prompt=hi
+err_has "sampling declined: said so" "declined the server's sampling/createMessage request"
+out_has "sampling declined: the server saw the refusal" 'mcp-client does not support sampling/createMessage'
+client 1 "elicitation is declined" call test_elicitation message=hi
+err_has "elicitation declined: said so" "declined the server's elicitation/create request"
+client 0 "resources (paginated)" resources
+out_has "resources lists test://static-text" '^test://static-text - '
+out_has "resources lists the last page" '^test://watched-resource - '
+client 0 "read a text resource" read test://static-text
+out_has "read shows the text" 'static text resource'
+client 0 "read a binary resource" read test://static-binary
+out_has "read summarises binary contents" '^\[binary resource test://static-binary, image/png, [0-9]+ bytes'
+client 0 "read a templated resource" read test://template/7/data
+out_has "read a templated resource: contents" 'Data for ID: 7'
+client 1 "read an unknown resource" read test://nothing
+client 0 "templates" templates
+out_has "templates lists test://template/{id}/data" '^test://template/\{id\}/data'
+client 0 "prompts" prompts
+out_has "prompts lists test_prompt_with_arguments" '^test_prompt_with_arguments - '
+client 0 "prompt with arguments" prompt test_prompt_with_arguments arg1=42 arg2=two
+out_has "prompt messages" "arg1='42', arg2='two'"
+client 0 "complete a prompt argument" complete prompt test_prompt_with_arguments arg1 testV
+out_has "completion values" '^testValue1$'
+client 0 "complete with context" complete prompt test_prompt_with_arguments arg1 te arg2=x
+client 2 "complete needs prompt or resource" complete tool x a b
+client 0 "--args" call get_weather --args '{"city":"Lima","units":"imperial"}'
+out_has "--args: arguments used" '^Lima: .*°F'
+MCP_AUTH_TOKEN=tok-secret-verbose-1 client 0 "--verbose with a token" -v ping
+err_has "--verbose shows the request" '^> POST /mcp HTTP/1.1'
+err_has "--verbose redacts the token" '^> Authorization: \[redacted\]'
+never_shown "--verbose never shows the token" tok-secret-verbose-1
+client 0 "extra --header" -H 'X-Request-Note: from run.sh' ping
+unset MCP_SERVER_ENDPOINT
+
+echo "--- bearer tokens (auth proxy)"
+start auth node "$HERE/proxy.mjs" --upstream "$url" --require-token tok-good-1 --forbid-token tok-scoped-2
+auth_url="http://127.0.0.1:$PORT/mcp"
+MCP_AUTH_TOKEN=tok-good-1 client 0 "the right token (MCP_AUTH_TOKEN)" --url "$auth_url" init
+never_shown "the right token is never printed" tok-good-1
+MCP_AUTH_TOKEN=tok-good-1 client 0 "streaming through the proxy" --url "$auth_url" call test_tool_with_progress
+err_has "streaming through the proxy: progress" 'progress: 50/100'
+client 4 "a wrong token" --url "$auth_url" --token tok-wrong-3 ping
+err_has "wrong token: refused" 'authentication refused \(HTTP 401'
+err_has "wrong token: the challenge is shown" "WWW-Authenticate: Bearer resource_metadata=\"http://127.0.0.1:$PORT/.well-known/oauth-protected-resource\", error=\"invalid_token\""
+never_shown "wrong token: no token printed" tok-wrong-3 tok-good-1
+client 4 "a wrong token, verbose" --url "$auth_url" --token tok-wrong-3 -v ping
+never_shown "wrong token, verbose: no token printed" tok-wrong-3
+client 4 "no token" --url "$auth_url" ping
+err_has "no token: says so" 'no token was sent'
+client 4 "a token without the scope (403)" --url "$auth_url" --token tok-scoped-2 ping
+err_has "403: refused" 'authentication refused \(HTTP 403'
+err_has "403: the challenge is shown" 'error="insufficient_scope"'
+
+echo "--- misbehaving servers"
+start misbehave node "$HERE/misbehave.mjs"
+bad="http://127.0.0.1:$PORT"
+client 3 "closed mid-response (Content-Length)" --url "$bad/cut-json" ping
+err_has "closed mid-response (Content-Length): message" 'server closed the connection mid-response'
+client 3 "closed mid-response (event stream)" --url "$bad/cut-sse" ping
+err_has "closed mid-response (event stream): message" 'server closed the connection mid-response'
+client 3 "closed before responding" --url "$bad/close" ping
+err_has "closed before responding: message" 'server closed the connection before responding'
+client 3 "not HTTP" --url "$bad/garbage" ping
+err_has "not HTTP: message" 'malformed HTTP response'
+client 3 "a server that never answers" --url "$bad/stall" --timeout 0.5 ping
+err_has "never answers: message" 'timed out waiting for the server'
+client 3 "an HTML error page" --url "$bad/html-error" ping
+err_has "HTML error page: status shown" '502 Bad Gateway'
+if [[ "$ERR" != *$'\e'* ]]; then ok "control characters from the server are not printed"; else not_ok "an escape sequence reached stderr"; fi
+client 3 "a stream without the response" --url "$bad/no-response" ping
+err_has "a stream without the response: message" 'without the response to ping'
+client 3 "an unsupported protocol version" --url "$bad/old-version" init
+err_has "unsupported protocol version: message" 'unsupported protocol version \(2024-11-05\)'
+
+echo "--- HTTPS (TLS proxy, test CA)"
+if ! command -v openssl >/dev/null; then
+    fatal "the openssl command is needed to make the test CA"
+fi
+pki="$tmp/pki"
+mkdir -p "$pki"
+{
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj '/CN=mcp-client test CA' \
+        -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' \
+        -keyout "$pki/ca.key" -out "$pki/ca.pem" &&
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj '/CN=localhost' \
+            -keyout "$pki/server.key" -out "$pki/server.csr" &&
+        printf 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' \
+            >"$pki/server.ext" &&
+        openssl x509 -req -days 2 -in "$pki/server.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" -CAcreateserial \
+            -extfile "$pki/server.ext" -out "$pki/server.pem"
+} >"$tmp/openssl.log" 2>&1 || fatal "make the test CA" "$(cat "$tmp/openssl.log")"
+start tls node "$HERE/proxy.mjs" --upstream "$url" --tls-cert "$pki/server.pem" --tls-key "$pki/server.key"
+tls_url="https://localhost:$PORT/mcp"
+endpoint_suite "HTTPS" "$tls_url" --cacert "$pki/ca.pem"
+client 0 "HTTPS: streaming" --url "$tls_url" --cacert "$pki/ca.pem" call test_tool_with_progress
+err_has "HTTPS: progress" 'progress: 100/100'
+client 3 "HTTPS without --cacert (system store)" --url "$tls_url" ping
+err_has "HTTPS without --cacert: verification fails" "TLS certificate could not be verified"
+client 3 "HTTPS to a name the certificate does not list" --url "https://127.0.0.1:$PORT/mcp" --cacert "$pki/ca.pem" ping
+err_has "HTTPS name mismatch: verification fails" 'TLS certificate could not be verified.*mismatch'
+client 2 "--cacert that does not exist" --url "$tls_url" --cacert "$pki/missing.pem" ping
+client 3 "plain HTTP to the TLS port" --url "http://localhost:$PORT/mcp" --timeout 5 ping
+
+echo "--- a server we did not write (TypeScript SDK McpServer)"
+start sdk node "$HERE/sdk-server.mjs"
+sdk_url="http://127.0.0.1:$PORT/mcp"
+export MCP_SERVER_ENDPOINT=$sdk_url
+client 0 "SDK: init" init
+out_has "SDK: server name" '^server: +sdk-test-server 1.0.0'
+out_has "SDK: protocol" '^protocol: +2025-11-25'
+client 0 "SDK: protocol 2025-03-26" --protocol-version 2025-03-26 init
+out_has "SDK: negotiated 2025-03-26" '^protocol: +2025-03-26'
+client 0 "SDK: session id and DELETE" -v ping
+err_has "SDK: the session id is sent back" '^> Mcp-Session-Id: [0-9a-f-]+$'
+err_has "SDK: the session is ended" '^> DELETE /mcp HTTP/1.1'
+client 0 "SDK: tools" tools
+out_has "SDK: tools lists slow_count" '^slow_count$'
+client 0 "SDK: numbers from key=value (schema)" call add a=2 b=40
+out_has "SDK: add" '^2 \+ 40 = 42$'
+out_has "SDK: structured content" '"sum": 42'
+client 0 "SDK: a string that looks like a number stays a string" call echo text=123
+out_has "SDK: echo" '^echo: 123 \(string\)$'
+client 0 "SDK: key:=JSON" call add a:=1.5 b:=2
+out_has "SDK: key:=JSON result" '= 3.5$'
+client 0 "SDK: --args" call add --args '{"a": 1, "b": 2}'
+out_has "SDK: --args result" '= 3$'
+client 1 "SDK: isError" call fail
+out_has "SDK: isError content shown" 'this tool always fails'
+client 0 "SDK: progress and logs" call slow_count n=3 delay_ms=20
+err_has "SDK: progress" '^progress: 3/3$'
+err_has "SDK: log" '^log \[info\] slow_count: step 2$'
+# Notifications are shown as they arrive: the first progress line is on stderr while the call still runs.
+timeout "$CALL_TIMEOUT" "$CLIENT" call slow_count n=4 delay_ms=700 >"$tmp/stream.out" 2>"$tmp/stream.err" &
+stream_pid=$!
+seen=
+for _ in $(seq 100); do
+    if grep -q 'progress: 1/4' "$tmp/stream.err"; then
+        seen=1
+        break
+    fi
+    sleep 0.05
+done
+if [ -n "$seen" ] && kill -0 "$stream_pid" 2>/dev/null && ! grep -q 'progress: 4/4' "$tmp/stream.err"; then
+    ok "SDK: progress is printed while the call runs"
+else
+    not_ok "SDK: progress is printed while the call runs" "$(cat "$tmp/stream.err")"
+fi
+if wait "$stream_pid" && grep -q 'counted to 4' "$tmp/stream.out"; then ok "SDK: the streamed call completes"; else not_ok "SDK: the streamed call completes"; fi
+client 0 "SDK: a large, dense result" --json call series n=300000
+json_true "SDK: a large, dense result: every value" 'r.structuredContent.values.length === 300000'
+client 0 "SDK: the server pings the client" call ping_client
+out_has "SDK: the ping was answered" 'the client answered ping'
+client 1 "SDK: sampling is declined" call ask_llm
+out_has "SDK: the server saw the refusal" 'sampling refused: .*does not support sampling/createMessage'
+client 0 "SDK: resources" resources
+out_has "SDK: resources lists memo://readme" '^memo://readme - Read me'
+client 0 "SDK: read" read memo://readme
+out_has "SDK: read text" 'built with the TypeScript SDK'
+client 0 "SDK: templates" templates
+out_has "SDK: templates lists greeting://{name}" '^greeting://\{name\} - Greeting'
+client 0 "SDK: read from a template" read greeting://Ada
+out_has "SDK: read from a template: text" '^Hello, Ada!$'
+client 0 "SDK: prompts" prompts
+out_has "SDK: prompts lists greet" '^greet - Greet'
+client 0 "SDK: prompt" prompt greet name=Bob
+out_has "SDK: prompt message" '^Please greet Bob\.$'
+client 0 "SDK: complete a prompt argument" complete prompt greet name A
+out_has "SDK: prompt completions" '^Alan$'
+client 0 "SDK: complete a template variable" complete resource 'greeting://{name}' name G
+out_has "SDK: template completions" '^Grace$'
+client 0 "SDK: --json listing" --json tools
+json_true "SDK: --json listing is every tool" 'r.tools.length === 7'
+unset MCP_SERVER_ENDPOINT
+
+# ---- Lambda front door through the API Gateway shim ----------------------------------------------------------------
+# TO BE WIRED once the shim exists: start it here with `start NAME COMMAND...` (it must print a JSON line with
+# "listening" and "port"), then run the same checks as every other endpoint, for example:
+#     start apigw <shim command> ...
+#     endpoint_suite "Lambda via API Gateway" "http://127.0.0.1:$PORT/<stage path>/mcp" [--token ...]
+# ---------------------------------------------------------------------------------------------------------------------
+
+summary
