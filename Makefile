@@ -10,7 +10,7 @@ JOBS       := $(shell nproc 2>/dev/null || echo 2)
 DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev \
                 clang libclang-rt-14-dev wrk ca-certificates
 
-.PHONY: all deps build build-asan run test test-unit test-node node-deps bench format clean
+.PHONY: all deps build build-asan run test node-deps cdk-deps bench format clean
 
 all: build
 
@@ -42,7 +42,10 @@ run: build
 node-deps: deps
 	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
 
-test: build build-asan node-deps
+cdk-deps: deps
+	cd cdk && npm ci --no-audit --no-fund --loglevel=error
+
+test: build build-asan node-deps cdk-deps
 	tests/run-all.sh $(BUILD) $(ASAN_BUILD)
 
 bench: deps

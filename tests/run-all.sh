@@ -43,6 +43,7 @@ suite "bad-input table" env MCP_SERVER_BIN="$build/mcp-server" node --test tests
 suite "bad-input table (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/badinput.test.mjs
 suite "end-to-end with the TypeScript SDK client" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/e2e.test.mjs
 suite "conformance 0.1.16 --suite all" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs
+suite "CDK app: assertions, cdk-nag, cdk synth dev/qas/prod" bash -c 'cd cdk && npm test'
 suite "mcp-client against live servers" tests/client/run.sh "$build"
 suite "mcp-client against live servers (ASan+UBSan)" tests/client/run.sh "$asan"
 

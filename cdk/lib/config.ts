@@ -1,0 +1,232 @@
+// Per-stage settings: one typed map, one entry per stage. Everything that differs between dev, qas and
+// prod lives here; the constructs read nothing else.
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+export const STAGE_NAMES = ['dev', 'qas', 'prod'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+/** Lambda architecture; the container image is built for the matching Docker platform. */
+export type Architecture = 'x86_64' | 'arm64';
+
+/** Values of MCP_LOG_LEVEL the server and the authorizer understand. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** API Gateway's integration timeout without a quota increase (BUFFERED). */
+export const BUFFERED_MAX_TIMEOUT = Duration.seconds(29);
+/** The longest a streamed REST API response may last (STREAM). */
+export const STREAMING_MAX_TIMEOUT = Duration.minutes(15);
+
+export interface ServerSettings {
+    readonly memoryMiB: number;
+    /** Function timeout; also the /mcp integration timeout, so API Gateway never gives up before the function. */
+    readonly timeout: Duration;
+    readonly logLevel: LogLevel;
+    /** MCP_TOOLSETS, e.g. ['default']. */
+    readonly toolsets: readonly string[];
+    /** MCP_ALLOWED_ORIGINS entries; empty: the server's own default (local origins only). */
+    readonly allowedOrigins: readonly string[];
+}
+
+export interface AuthorizerSettings {
+    readonly memoryMiB: number;
+    readonly timeout: Duration;
+    readonly logLevel: LogLevel;
+    /**
+     * How long API Gateway caches an authorizer decision per token (0 disables; at most 1 hour). A token removed
+     * from the digest list keeps working until its cached decision expires.
+     */
+    readonly cacheTtl: Duration;
+}
+
+export interface ThrottleSettings {
+    /** Steady-state requests per second for the whole stage. */
+    readonly rateLimit: number;
+    /** Burst capacity for the whole stage. */
+    readonly burstLimit: number;
+}
+
+export interface AlarmSettings {
+    /** Length of one evaluated period. */
+    readonly period: Duration;
+    /** Periods looked at, and how many of them must breach. */
+    readonly evaluationPeriods: number;
+    readonly datapointsToAlarm: number;
+    /** API Gateway 5XX responses per period on the stage. */
+    readonly api5xxThreshold: number;
+    /** Server function errors per period. */
+    readonly serverErrorsThreshold: number;
+    /**
+     * Authorizer function errors per period. Every rejected token is reported by the authorizer as an
+     * "Unauthorized" invocation error, so this is a flood detector, not a bug detector: crashes of the
+     * authorizer show up as API 5XX (AUTHORIZER_FAILURE) instead.
+     */
+    readonly authorizerErrorsThreshold: number;
+    /** Throttled invocations per period, either function. */
+    readonly throttlesThreshold: number;
+}
+
+export interface CustomDomainSettings {
+    /** e.g. mcp.example.com; the DNS record (CNAME or alias to the CustomDomainTarget output) is managed outside. */
+    readonly domainName: string;
+    /** A validated ACM certificate for domainName in the stack's region (regional endpoint). */
+    readonly certificateArn: string;
+}
+
+export interface StageConfig {
+    readonly stage: StageName;
+    readonly architecture: Architecture;
+    readonly server: ServerSettings;
+    readonly authorizer: AuthorizerSettings;
+    /**
+     * Response streaming on the server's integrations (API Gateway STREAM mode, the server's
+     * MCP_LAMBDA_RESPONSE_MODE=streaming, and the DynamoDB table for pending client answers).
+     */
+    readonly streaming: boolean;
+    readonly throttling: ThrottleSettings;
+    /** Retention of every log group of the stage (both functions, API access and execution logs). */
+    readonly logRetention: RetentionDays;
+    readonly alarms: AlarmSettings;
+    readonly customDomain?: CustomDomainSettings;
+    /** What happens to the stage's log groups and table when the stack is deleted. */
+    readonly removalPolicy: RemovalPolicy;
+}
+
+const authorizerDefaults: Omit<AuthorizerSettings, 'logLevel'> = {
+    memoryMiB: 128,
+    timeout: Duration.seconds(5),
+    cacheTtl: Duration.minutes(5),
+};
+
+export const STAGES: Readonly<Record<StageName, StageConfig>> = {
+    dev: {
+        stage: 'dev',
+        architecture: 'x86_64',
+        server: {
+            memoryMiB: 256,
+            timeout: Duration.minutes(5),
+            logLevel: 'debug',
+            toolsets: ['default'],
+            allowedOrigins: [],
+        },
+        authorizer: { ...authorizerDefaults, logLevel: 'debug' },
+        streaming: true,
+        throttling: { rateLimit: 10, burstLimit: 20 },
+        logRetention: RetentionDays.ONE_WEEK,
+        alarms: {
+            period: Duration.minutes(5),
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            api5xxThreshold: 5,
+            serverErrorsThreshold: 5,
+            authorizerErrorsThreshold: 100,
+            throttlesThreshold: 5,
+        },
+        removalPolicy: RemovalPolicy.DESTROY,
+    },
+    qas: {
+        stage: 'qas',
+        architecture: 'x86_64',
+        server: {
+            memoryMiB: 512,
+            timeout: Duration.seconds(29),
+            logLevel: 'info',
+            toolsets: ['default'],
+            allowedOrigins: [],
+        },
+        authorizer: { ...authorizerDefaults, logLevel: 'info' },
+        streaming: false,
+        throttling: { rateLimit: 20, burstLimit: 40 },
+        logRetention: RetentionDays.TWO_WEEKS,
+        alarms: {
+            period: Duration.minutes(5),
+            evaluationPeriods: 2,
+            datapointsToAlarm: 2,
+            api5xxThreshold: 5,
+            serverErrorsThreshold: 5,
+            authorizerErrorsThreshold: 200,
+            throttlesThreshold: 5,
+        },
+        removalPolicy: RemovalPolicy.DESTROY,
+    },
+    prod: {
+        stage: 'prod',
+        architecture: 'x86_64',
+        server: {
+            memoryMiB: 512,
+            timeout: Duration.seconds(29),
+            logLevel: 'info',
+            toolsets: ['default'],
+            allowedOrigins: [],
+        },
+        authorizer: { ...authorizerDefaults, logLevel: 'info' },
+        streaming: false,
+        throttling: { rateLimit: 100, burstLimit: 200 },
+        logRetention: RetentionDays.THREE_MONTHS,
+        alarms: {
+            period: Duration.minutes(1),
+            evaluationPeriods: 5,
+            datapointsToAlarm: 3,
+            api5xxThreshold: 1,
+            serverErrorsThreshold: 1,
+            authorizerErrorsThreshold: 500,
+            throttlesThreshold: 1,
+        },
+        removalPolicy: RemovalPolicy.RETAIN,
+    },
+};
+
+export function isStageName(value: string): value is StageName {
+    return (STAGE_NAMES as readonly string[]).includes(value);
+}
+
+/** Checks the limits API Gateway and Lambda impose; returns every problem found, empty when the config is usable. */
+export function configProblems(config: StageConfig): string[] {
+    const problems: string[] = [];
+    const where = `stage ${config.stage}`;
+    const serverTimeoutMax = config.streaming ? STREAMING_MAX_TIMEOUT : BUFFERED_MAX_TIMEOUT;
+    const seconds = config.server.timeout.toSeconds();
+    if (seconds < 1 || seconds > serverTimeoutMax.toSeconds()) {
+        problems.push(
+            `${where}: server timeout ${seconds} s must be 1..${serverTimeoutMax.toSeconds()} s ` +
+                `(${config.streaming ? 'streaming' : 'buffered'} integrations end at that limit)`,
+        );
+    }
+    for (const [name, memory] of [
+        ['server', config.server.memoryMiB],
+        ['authorizer', config.authorizer.memoryMiB],
+    ] as const) {
+        if (!Number.isInteger(memory) || memory < 128 || memory > 10240) {
+            problems.push(`${where}: ${name} memory ${memory} MiB must be an integer in 128..10240`);
+        }
+    }
+    const authorizerSeconds = config.authorizer.timeout.toSeconds();
+    if (authorizerSeconds < 1 || authorizerSeconds > 29) {
+        problems.push(`${where}: authorizer timeout ${authorizerSeconds} s must be 1..29 s`);
+    }
+    const ttl = config.authorizer.cacheTtl.toSeconds();
+    if (ttl < 0 || ttl > 3600) {
+        problems.push(`${where}: authorizer cache TTL ${ttl} s must be 0..3600 s`);
+    }
+    if (config.throttling.rateLimit <= 0 || config.throttling.burstLimit <= 0) {
+        problems.push(`${where}: throttling rate and burst must be positive`);
+    }
+    if (config.alarms.datapointsToAlarm < 1 || config.alarms.datapointsToAlarm > config.alarms.evaluationPeriods) {
+        problems.push(`${where}: alarms need 1 <= datapointsToAlarm <= evaluationPeriods`);
+    }
+    if (config.server.toolsets.length === 0) {
+        problems.push(`${where}: at least one tool set must be enabled`);
+    }
+    for (const origin of config.server.allowedOrigins) {
+        if (!/^https?:\/\/[^\s,/]+$/.test(origin)) {
+            problems.push(`${where}: allowed origin "${origin}" must be scheme://host[:port]`);
+        }
+    }
+    if (
+        config.customDomain &&
+        !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(config.customDomain.domainName)
+    ) {
+        problems.push(`${where}: custom domain "${config.customDomain.domainName}" is not a lower-case DNS name`);
+    }
+    return problems;
+}

@@ -1,0 +1,225 @@
+// The REST API in front of the server:
+//   POST|GET|DELETE /mcp                       -> server, behind the token authorizer (the server answers GET and
+//                                                 DELETE with 405 itself)
+//   GET /.well-known/oauth-protected-resource  -> server, no auth (RFC 9728 metadata must be readable without a token)
+// A 401 carries `WWW-Authenticate: Bearer resource_metadata="<metadata URL>"`. It has to come from a gateway
+// response: a WWW-Authenticate header returned by a Lambda proxy integration reaches the client renamed to
+// x-amzn-remapped-www-authenticate.
+import { Fn, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { StageConfig } from './config';
+
+export const MCP_PATH = 'mcp';
+export const METADATA_PATH = '.well-known/oauth-protected-resource';
+export const MCP_METHODS = ['POST', 'GET', 'DELETE'] as const;
+/** Rejects anything but `Bearer <token68>` before the authorizer runs (401 without invoking it). */
+export const BEARER_VALIDATION_REGEX = '^Bearer [-0-9A-Za-z._~+/]+=*$';
+
+export interface McpApiProps {
+    readonly config: StageConfig;
+    readonly server: lambda.IFunction;
+    readonly authorizer: lambda.IFunction;
+}
+
+export class McpApi extends Construct {
+    readonly api: apigw.RestApi;
+    /** Host names clients reach the API by (execute-api host, custom domain if any): the server's MCP_ALLOWED_HOSTS. */
+    readonly hosts: string[];
+    /** Full URL of /mcp on the execute-api endpoint, stage included. */
+    readonly mcpUrl: string;
+    /** The RFC 9728 metadata URL named in the 401 challenge. */
+    readonly metadataUrl: string;
+    readonly customDomain?: apigw.DomainName;
+    readonly accessLogGroup: logs.LogGroup;
+    readonly executionLogGroup: logs.LogGroup;
+
+    constructor(scope: Construct, id: string, props: McpApiProps) {
+        super(scope, id);
+        const { config } = props;
+        const prefix = `mcp-${config.stage}`;
+
+        this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+            logGroupName: `/aws/apigateway/${prefix}-api-access`,
+            retention: config.logRetention,
+            removalPolicy: config.removalPolicy,
+        });
+
+        this.api = new apigw.RestApi(this, 'Api', {
+            restApiName: `${prefix}-api`,
+            description: `MCP server, stage ${config.stage}`,
+            // Regional: streamed responses may idle for 5 minutes there, 30 seconds on edge-optimized endpoints.
+            endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+            // Execution logs (ERROR level) need the account-level CloudWatch role of API Gateway.
+            cloudWatchRole: true,
+            deployOptions: {
+                stageName: config.stage,
+                description: `MCP server, stage ${config.stage}`,
+                throttlingRateLimit: config.throttling.rateLimit,
+                throttlingBurstLimit: config.throttling.burstLimit,
+                tracingEnabled: true,
+                loggingLevel: apigw.MethodLoggingLevel.ERROR,
+                // Data tracing would log request headers and bodies, bearer tokens included.
+                dataTraceEnabled: false,
+                metricsEnabled: false,
+                accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
+                accessLogFormat: accessLogFormat(),
+            },
+        });
+
+        // API Gateway creates the execution log group on first use, with no retention; create it first, ours.
+        this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+            logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${config.stage}`,
+            retention: config.logRetention,
+            removalPolicy: config.removalPolicy,
+        });
+        this.api.deploymentStage.node.addDependency(this.executionLogGroup);
+
+        const stack = Stack.of(this);
+        const executeApiHost = Fn.join('', [this.api.restApiId, '.execute-api.', stack.region, '.', stack.urlSuffix]);
+        this.mcpUrl = Fn.join('', ['https://', executeApiHost, `/${config.stage}/${MCP_PATH}`]);
+        this.hosts = [executeApiHost];
+        if (config.customDomain) {
+            this.customDomain = this.api.addDomainName('CustomDomain', {
+                domainName: config.customDomain.domainName,
+                certificate: Certificate.fromCertificateArn(this, 'Certificate', config.customDomain.certificateArn),
+                endpointType: apigw.EndpointType.REGIONAL,
+                securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+            });
+            this.hosts.push(config.customDomain.domainName);
+            // Clients use the custom domain (mapped at its root to this stage), so the challenge points there.
+            this.metadataUrl = `https://${config.customDomain.domainName}/${METADATA_PATH}`;
+        } else {
+            // The stage name is written out rather than taken from the Stage resource: the gateway responses are part
+            // of the deployment, which the Stage depends on.
+            this.metadataUrl = Fn.join('', ['https://', executeApiHost, `/${config.stage}/${METADATA_PATH}`]);
+        }
+        this.addAuthGatewayResponses();
+
+        const authorizer = new apigw.TokenAuthorizer(this, 'TokenAuthorizer', {
+            authorizerName: `${prefix}-token-authorizer`,
+            handler: props.authorizer,
+            identitySource: apigw.IdentitySource.header('Authorization'),
+            validationRegex: BEARER_VALIDATION_REGEX,
+            resultsCacheTtl: config.authorizer.cacheTtl,
+        });
+
+        // One integration for every route to the server: its response mode (MCP_LAMBDA_RESPONSE_MODE) is one setting
+        // for the whole function, and a streamed payload sent to a buffered integration is a 502.
+        const serverIntegration = new apigw.LambdaIntegration(props.server, {
+            proxy: true,
+            allowTestInvoke: false,
+            responseTransferMode: config.streaming
+                ? apigw.ResponseTransferMode.STREAM
+                : apigw.ResponseTransferMode.BUFFERED,
+            timeout: config.server.timeout,
+        });
+
+        const mcp = this.api.root.addResource(MCP_PATH);
+        for (const httpMethod of MCP_METHODS) {
+            const method = mcp.addMethod(httpMethod, serverIntegration, {
+                authorizer,
+                authorizationType: apigw.AuthorizationType.CUSTOM,
+            });
+            Validations.of(method).acknowledge({
+                id: 'AwsSolutions-COG4',
+                reason:
+                    'Clients authenticate with static bearer tokens checked by the Lambda TOKEN authorizer ' +
+                    '(SHA-256 digests of the tokens); there is no Cognito user pool in this design.',
+            });
+        }
+
+        const [wellKnownPart, metadataPart] = METADATA_PATH.split('/');
+        const metadataMethod = this.api.root
+            .addResource(wellKnownPart)
+            .addResource(metadataPart)
+            .addMethod('GET', serverIntegration, { authorizationType: apigw.AuthorizationType.NONE });
+        for (const rule of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
+            Validations.of(metadataMethod).acknowledge({
+                id: rule,
+                reason:
+                    'RFC 9728 protected resource metadata is public by design: an MCP client reads it before it has ' +
+                    'a token to learn where to get one. The document holds no secrets.',
+            });
+        }
+
+        Validations.of(this.api).acknowledge(
+            {
+                id: 'AwsSolutions-APIG2',
+                reason:
+                    'The MCP server validates every request itself and answers with the statuses the MCP transport ' +
+                    'specifies (406, 415, 413, 400 with JSON-RPC errors); API Gateway request validation would ' +
+                    'replace them with generic 400s, and a required Authorization parameter would turn the 401 ' +
+                    'challenge that starts OAuth discovery into a 400.',
+            },
+            {
+                id: 'AwsSolutions-APIG3',
+                reason:
+                    'No AWS WAF web ACL: stage throttling and the token authorizer (which rejects malformed headers ' +
+                    'before invoking anything) bound abuse; a web ACL costs a fixed monthly fee per stage.',
+            },
+        );
+        Validations.of(this.api.node.findChild('CloudWatchRole')).acknowledge({
+            id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+            reason:
+                'The account-level role API Gateway uses to write execution logs; the AWS managed policy is the ' +
+                'one AWS documents for it and is attached to nothing else.',
+        });
+    }
+
+    private addAuthGatewayResponses(): void {
+        const quoted = (value: string): string => Fn.join('', ["'", value, "'"]);
+        const jsonMessage = { 'application/json': '{"message":$context.error.messageString}' };
+        this.api.addGatewayResponse('Unauthorized', {
+            type: apigw.ResponseType.UNAUTHORIZED,
+            statusCode: '401',
+            responseHeaders: {
+                'WWW-Authenticate': quoted(Fn.join('', ['Bearer resource_metadata="', this.metadataUrl, '"'])),
+            },
+            templates: jsonMessage,
+        });
+        this.api.addGatewayResponse('AccessDenied', {
+            type: apigw.ResponseType.ACCESS_DENIED,
+            statusCode: '403',
+            responseHeaders: {
+                'WWW-Authenticate': quoted(
+                    Fn.join('', ['Bearer error="insufficient_scope", resource_metadata="', this.metadataUrl, '"']),
+                ),
+            },
+            templates: jsonMessage,
+        });
+    }
+}
+
+/** One JSON object per request; every value a string, since a missing value is logged as "-". */
+function accessLogFormat(): apigw.AccessLogFormat {
+    const F = apigw.AccessLogField;
+    return apigw.AccessLogFormat.custom(
+        JSON.stringify({
+            requestId: F.contextRequestId(),
+            extendedRequestId: F.contextExtendedRequestId(),
+            requestTime: F.contextRequestTimeEpoch(),
+            ip: F.contextIdentitySourceIp(),
+            userAgent: F.contextIdentityUserAgent(),
+            httpMethod: F.contextHttpMethod(),
+            resourcePath: F.contextResourcePath(),
+            protocol: F.contextProtocol(),
+            status: F.contextStatus(),
+            responseLength: F.contextResponseLength(),
+            responseLatency: F.contextResponseLatency(),
+            integrationStatus: F.contextIntegrationStatus(),
+            integrationLatency: F.contextIntegrationLatency(),
+            integrationError: F.contextIntegrationErrorMessage(),
+            authorizerStatus: F.contextAuthorizerIntegrationStatus(),
+            authorizerLatency: F.contextAuthorizerIntegrationLatency(),
+            authorizerError: F.contextAuthorizerError(),
+            principalId: F.contextAuthorizerPrincipalId(),
+            errorType: F.contextErrorResponseType(),
+            errorMessage: F.contextErrorMessage(),
+            xrayTraceId: F.contextXrayTraceId(),
+        }),
+    );
+}

@@ -1,0 +1,121 @@
+// One stage of the MCP service: the server and authorizer functions, the REST API, the pending-answers table when
+// streaming, the alarms, and the outputs the deploy job and clients need.
+import { CfnOutput, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { StageConfig, configProblems } from './config';
+import { McpAlarms } from './mcp-alarms';
+import { McpApi } from './mcp-api';
+import { McpFunction } from './mcp-function';
+import { PendingTable } from './pending-table';
+
+export interface McpStackProps extends StackProps {
+    readonly config: StageConfig;
+    /** Directory holding the Dockerfile with the `server` and `authorizer` targets. */
+    readonly imageContext: string;
+    /** MCP_AUTH_TOKENS for the authorizer: validated `label:sha256hex` entries, never plaintext tokens. */
+    readonly authTokens: string;
+}
+
+export function stackName(stage: string): string {
+    return `mcp-${stage}-stack`;
+}
+
+export class McpStack extends Stack {
+    readonly server: McpFunction;
+    readonly authorizer: McpFunction;
+    readonly api: McpApi;
+    readonly pendingTable?: PendingTable;
+
+    constructor(scope: Construct, id: string, props: McpStackProps) {
+        super(scope, id, props);
+        const { config } = props;
+        const problems = configProblems(config);
+        if (problems.length > 0) {
+            throw new Error(`invalid stage configuration:\n  ${problems.join('\n  ')}`);
+        }
+        const prefix = `mcp-${config.stage}`;
+
+        this.authorizer = new McpFunction(this, 'Authorizer', {
+            functionName: `${prefix}-authorizer`,
+            description: `MCP bearer token authorizer, stage ${config.stage}`,
+            imageContext: props.imageContext,
+            target: 'authorizer',
+            architecture: config.architecture,
+            memoryMiB: config.authorizer.memoryMiB,
+            timeout: config.authorizer.timeout,
+            environment: {
+                MCP_AUTH_TOKENS: props.authTokens,
+                MCP_LOG_LEVEL: config.authorizer.logLevel,
+            },
+            logRetention: config.logRetention,
+            removalPolicy: config.removalPolicy,
+        });
+
+        const serverEnvironment: Record<string, string> = {
+            MCP_LOG_LEVEL: config.server.logLevel,
+            MCP_TOOLSETS: config.server.toolsets.join(','),
+            MCP_LAMBDA_RESPONSE_MODE: config.streaming ? 'streaming' : 'buffered',
+        };
+        if (config.server.allowedOrigins.length > 0) {
+            serverEnvironment.MCP_ALLOWED_ORIGINS = config.server.allowedOrigins.join(',');
+        }
+        if (config.customDomain) {
+            // The RFC 9728 `resource` must be the URL clients use, the one the 401 challenge points to.
+            serverEnvironment.MCP_PUBLIC_URL = `https://${config.customDomain.domainName}/mcp`;
+        }
+        this.server = new McpFunction(this, 'Server', {
+            functionName: `${prefix}-server`,
+            description: `MCP server, stage ${config.stage}`,
+            imageContext: props.imageContext,
+            target: 'server',
+            architecture: config.architecture,
+            memoryMiB: config.server.memoryMiB,
+            timeout: config.server.timeout,
+            environment: serverEnvironment,
+            logRetention: config.logRetention,
+            removalPolicy: config.removalPolicy,
+        });
+
+        if (config.streaming) {
+            this.pendingTable = new PendingTable(this, 'PendingAnswers', {
+                tableName: `${prefix}-pending`,
+                removalPolicy: config.removalPolicy,
+            });
+            this.pendingTable.grantServerAccess(this.server.role);
+            this.server.function.addEnvironment('MCP_PENDING_TABLE', this.pendingTable.table.tableName);
+        }
+
+        this.api = new McpApi(this, 'Api', {
+            config,
+            server: this.server.function,
+            authorizer: this.authorizer.function,
+        });
+        this.server.function.addEnvironment('MCP_ALLOWED_HOSTS', Fn.join(',', this.api.hosts));
+
+        new McpAlarms(this, 'Alarms', {
+            stage: config.stage,
+            settings: config.alarms,
+            apiStage: this.api.api.deploymentStage,
+            server: this.server.function,
+            authorizer: this.authorizer.function,
+        });
+
+        new CfnOutput(this, 'McpEndpoint', {
+            description: 'Full URL of the MCP endpoint (stage included)',
+            value: this.api.mcpUrl,
+        });
+        new CfnOutput(this, 'ApiId', { description: 'REST API id', value: this.api.api.restApiId });
+        new CfnOutput(this, 'ServerFunctionName', { value: this.server.function.functionName });
+        new CfnOutput(this, 'AuthorizerFunctionName', { value: this.authorizer.function.functionName });
+        if (this.api.customDomain && config.customDomain) {
+            new CfnOutput(this, 'McpCustomDomainEndpoint', {
+                description: 'URL of the MCP endpoint on the custom domain',
+                value: `https://${config.customDomain.domainName}/mcp`,
+            });
+            new CfnOutput(this, 'CustomDomainTarget', {
+                description: 'Point a CNAME or alias record for the custom domain here',
+                value: this.api.customDomain.domainNameAliasDomainName,
+            });
+        }
+    }
+}
