@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "errors.h"
+#include "mcpc_errors.h"
 #include "jsonw.h"
 
 #define MAX_JSON_DEPTH 64

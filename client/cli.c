@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "errors.h"
+#include "mcpc_errors.h"
 #include "json.h"
 #include "session.h"
 

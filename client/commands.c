@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "arguments.h"
-#include "errors.h"
+#include "mcpc_errors.h"
 #include "jsonw.h"
 
 static int

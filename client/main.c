@@ -5,7 +5,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "errors.h"
+#include "mcpc_errors.h"
 #include "output.h"
 #include "session.h"
 

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "errors.h"
-#include "http.h"
+#include "mcpc_errors.h"
+#include "http_client.h"
 #include "jsonw.h"
 #include "sse.h"
 #include "text.h"

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "errors.h"
+#include "mcpc_errors.h"
 
 static const char bom[3] = {'\xef', '\xbb', '\xbf'};
 

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "arguments.h"
-#include "errors.h"
+#include "mcpc_errors.h"
 #include "test.h"
 
 static const char schema_json[] = "{\"type\":\"object\",\"properties\":{"

@@ -4,7 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "errors.h"
+#include "mcpc_errors.h"
 #include "test.h"
 
 /* A NULL-terminated argv with the program name first. */

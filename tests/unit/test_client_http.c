@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errors.h"
+#include "mcpc_errors.h"
 #include "http_response.h"
 #include "test.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errors.h"
+#include "mcpc_errors.h"
 #include "sse.h"
 #include "test.h"
 

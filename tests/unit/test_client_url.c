@@ -1,9 +1,9 @@
 /* Tests of client/url.c: accepted URLs and how they split, and refused ones. */
 #include <string.h>
 
-#include "errors.h"
+#include "mcpc_errors.h"
 #include "test.h"
-#include "url.h"
+#include "http_url.h"
 
 static const struct {
     const char *url;

@@ -1,5 +1,5 @@
 /*
- * conn: one connection to the endpoint, plain TCP or TLS, with every wait bounded by a timeout.
+ * http_conn: one connection to the endpoint, plain TCP or TLS, with every wait bounded by a timeout.
  *
  * Sockets are non-blocking and each wait goes through poll(), so connecting, the TLS handshake and
  * every read and write give up after timeout_ms without progress (an idle timeout, not a deadline for
@@ -14,7 +14,7 @@
 
 #include <openssl/ssl.h>
 
-#include "url.h"
+#include "http_url.h"
 
 typedef struct st_mcpc_conn_t {
     int fd;   /* -1 when closed */

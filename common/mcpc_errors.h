@@ -1,5 +1,6 @@
 /*
- * errors: every way an mcp-client operation can fail, as one X-macro list.
+ * mcpc_errors: every way an mcp-client operation can fail (including the HTTP client in common/ it shares
+ * with the server), as one X-macro list.
  *
  * Each row is (name, code, exit status, text): the code is negative and never reused (a retired row
  * keeps its number), the exit status is what the process returns when that error ends it, and the

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "errors.h"
+#include "mcpc_errors.h"
 
 enum {
     STATE_HEAD,

@@ -1,5 +1,5 @@
 /*
- * url: the endpoint URL, split into what a connection and a request need.
+ * http_url: the endpoint URL, split into what a connection and a request need.
  *
  * Only http:// and https:// with a host are accepted. Credentials in the URL (user:pass@) are refused
  * rather than sent or printed: the token belongs in --token or MCP_AUTH_TOKEN. The fragment is dropped.

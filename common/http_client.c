@@ -1,12 +1,12 @@
 /* http.c: the blocking HTTP/1.1 client (http.h). */
-#include "http.h"
+#include "http_client.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "conn.h"
-#include "errors.h"
+#include "http_conn.h"
+#include "mcpc_errors.h"
 
 #define READ_SIZE 16384
 

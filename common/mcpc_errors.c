@@ -1,5 +1,5 @@
 /* errors.c: the text and exit status of each error code (errors.h). */
-#include "errors.h"
+#include "mcpc_errors.h"
 
 #include <stddef.h>
 

@@ -1,12 +1,12 @@
 /* url.c: splitting the endpoint URL (url.h). */
-#include "url.h"
+#include "http_url.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "errors.h"
+#include "mcpc_errors.h"
 
 static int
 is_host_char(char c)

@@ -1,5 +1,5 @@
 /* conn.c: TCP and TLS connections with timeouts (conn.h). */
-#include "conn.h"
+#include "http_conn.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
-#include "errors.h"
+#include "mcpc_errors.h"
 
 static int64_t
 now_ms(void)

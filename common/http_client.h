@@ -1,5 +1,6 @@
 /*
- * http: a small blocking HTTP/1.1 client for one endpoint (docs/client.md says why not libh2o's).
+ * http_client: a small blocking HTTP/1.1 client for one endpoint, used by mcp-client and by the server's calls to AWS
+ * (docs/client.md says why not libh2o's).
  *
  * Each mcpc_http_send() writes one request and reads its response, handing the head and the body bytes
  * to the caller's callbacks as they arrive. A connection whose response ended cleanly is kept for the
