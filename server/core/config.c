@@ -59,6 +59,9 @@ static const setting_t settings[] = {
     {"--public-url", "MCP_PUBLIC_URL", "",
      "the endpoint's canonical URL, e.g. https://mcp.example.com/mcp (default: derived from each request)", SETTING_STRING,
      OFF(public_url)},
+    {"--pending-table", "MCP_PENDING_TABLE", "",
+     "on Lambda with streaming: the DynamoDB table where clients' answers to sampling and elicitation wait", SETTING_STRING,
+     OFF(pending_table)},
     {"--authorization-servers", "MCP_AUTHORIZATION_SERVERS", "",
      "comma list of OAuth authorization server URLs announced in /.well-known/oauth-protected-resource", SETTING_LIST,
      OFF(authorization_servers)},
@@ -187,7 +190,7 @@ set_value(mcp_config_t *c, const setting_t *st, const char *value, const char *s
     void *field = (char *)c + st->offset;
     switch (st->kind) {
     case SETTING_STRING:
-        if (*value == '\0' && st->offset != OFF(public_url))
+        if (*value == '\0' && st->offset != OFF(public_url) && st->offset != OFF(pending_table))
             return errorf(err, err_len, "%s: must not be empty", source);
         free(*(char **)field);
         *(char **)field = strdup(value);
@@ -323,6 +326,7 @@ config_dispose(mcp_config_t *c)
     free(c->path);
     free(c->lambda_response_mode);
     free(c->public_url);
+    free(c->pending_table);
     list_clear(&c->authorization_servers);
     list_clear(&c->allowed_origins);
     list_clear(&c->allowed_hosts);

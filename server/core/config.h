@@ -37,6 +37,7 @@ struct st_mcp_config_t {
     char *lambda_response_mode;         /* "buffered" or "streaming": must match the integration */
     char *public_url;                   /* the endpoint's canonical URL (custom domains); "" derives it per request */
     config_list_t authorization_servers; /* for the protected resource metadata */
+    char *pending_table;                 /* on Lambda with streaming: the DynamoDB table for clients' answers; "" none */
 };
 
 typedef struct st_mcp_config_t mcp_config_t;

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "apigw_event.h"
+#include "dynamodb_store.h"
 #include "lambda_runtime.h"
 #include "log.h"
 
@@ -234,19 +235,31 @@ lambda_server_run(mcp_server_t *mcp, const mcp_config_t *config, const char *api
     ls.streaming = strcmp(config->lambda_response_mode, "streaming") == 0;
     pthread_mutex_init(&ls.lock, NULL);
     pthread_cond_init(&ls.cond, NULL);
-    /*
-     * The client's answer to a sampling or elicitation request arrives as another invocation, which
-     * Lambda may give to another instance: without a shared store, tools cannot ask the client.
-     */
-    mcp_server_set_answer_store(mcp, NULL);
     int ret = lambda_runtime_init(&ls.rt, api);
     if (ret != 0) {
         log_msg(LOG_ERROR, "runtime_api", "%s", lambda_strerror(ret));
         return 1;
     }
+    /*
+     * The client's answer to a sampling or elicitation request arrives as another invocation, which
+     * Lambda may give to another instance: it meets the waiting tool in a shared table, or, without
+     * one (or without streaming, where the request cannot reach the client in time), tools cannot ask.
+     */
+    dynamodb_store_t *store = NULL;
+    if (ls.streaming && config->pending_table[0] != '\0') {
+        char err[256];
+        if (dynamodb_store_new(config->pending_table, &store, err, sizeof(err)) != 0) {
+            log_msg(LOG_ERROR, "init", "%s", err);
+            lambda_runtime_report_init_error(&ls.rt, "Runtime.InvalidConfiguration", err);
+            lambda_runtime_dispose(&ls.rt);
+            return 2;
+        }
+    }
+    mcp_server_set_answer_store(mcp, store != NULL ? dynamodb_store_base(store) : NULL);
     log_line_t l;
     if (log_begin(&l, LOG_INFO, "lambda_ready")) {
         jsonw_kv_string(&l.w, "responseMode", config->lambda_response_mode);
+        jsonw_kv_bool(&l.w, "clientRequests", store != NULL);
         log_end(&l);
     }
     for (;;) {
@@ -267,5 +280,6 @@ lambda_server_run(mcp_server_t *mcp, const mcp_config_t *config, const char *api
     }
     lambda_runtime_dispose(&ls.rt);
     mcp_server_shutdown(mcp);
+    dynamodb_store_free(store);
     return 1;
 }
