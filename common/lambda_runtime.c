@@ -47,6 +47,7 @@ lambda_runtime_init(lambda_runtime_t *rt, const char *api)
     else
         snprintf(rt->host, sizeof(rt->host), "%.*s", (int)host_len, api);
     snprintf(rt->port, sizeof(rt->port), "%s", colon + 1);
+    snprintf(rt->authority, sizeof(rt->authority), strchr(rt->host, ':') != NULL ? "[%s]:%s" : "%s:%s", rt->host, rt->port);
     return 0;
 }
 
@@ -280,8 +281,8 @@ lambda_runtime_next(lambda_runtime_t *rt, lambda_invocation_t *inv)
 {
     memset(inv, 0, sizeof(*inv));
     char head[512];
-    int n = snprintf(head, sizeof(head), "GET " API_PREFIX "invocation/next HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: mcp-lambda-c\r\n\r\n",
-                     rt->host, rt->port);
+    int n = snprintf(head, sizeof(head), "GET " API_PREFIX "invocation/next HTTP/1.1\r\nHost: %s\r\nUser-Agent: mcp-lambda-c\r\n\r\n",
+                     rt->authority);
     response_t r = {.inv = inv};
     buf_init(&r.body, LAMBDA_MAX_EVENT_BYTES);
     int ret = exchange(rt, head, (size_t)n, NULL, 0, &r, LAMBDA_MAX_EVENT_BYTES);
@@ -308,11 +309,13 @@ lambda_invocation_dispose(lambda_invocation_t *inv)
 static int
 post(lambda_runtime_t *rt, const char *path, const char *error_type, const char *body, size_t len)
 {
+    if (error_type != NULL && strpbrk(error_type, "\r\n") != NULL)
+        return LAMBDA_ERR_PROTOCOL;
     char head[1024];
     int n = snprintf(head, sizeof(head),
-                     "POST " API_PREFIX "%s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: mcp-lambda-c\r\n"
+                     "POST " API_PREFIX "%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: mcp-lambda-c\r\n"
                      "Content-Type: application/json\r\nContent-Length: %zu\r\n%s%s%s\r\n",
-                     path, rt->host, rt->port, len, error_type != NULL ? "Lambda-Runtime-Function-Error-Type: " : "",
+                     path, rt->authority, len, error_type != NULL ? "Lambda-Runtime-Function-Error-Type: " : "",
                      error_type != NULL ? error_type : "", error_type != NULL ? "\r\n" : "");
     if (n < 0 || (size_t)n >= sizeof(head))
         return LAMBDA_ERR_PROTOCOL;
@@ -361,6 +364,10 @@ report(lambda_runtime_t *rt, const char *path, const char *error_type, const cha
 {
     buf_t body = BUF_INIT(65536);
     error_body(&body, error_type, message);
+    if (buf_failed(&body)) {
+        buf_reset(&body);
+        error_body(&body, error_type, "(the error message was too long to report)");
+    }
     int ret = post(rt, path, error_type, body.data, body.len);
     buf_dispose(&body);
     return ret;
@@ -392,10 +399,10 @@ lambda_runtime_stream_begin(lambda_runtime_t *rt, const char *request_id, const 
         return ret;
     char head[1024];
     int n = snprintf(head, sizeof(head),
-                     "POST " API_PREFIX "invocation/%s/response HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: mcp-lambda-c\r\n"
+                     "POST " API_PREFIX "invocation/%s/response HTTP/1.1\r\nHost: %s\r\nUser-Agent: mcp-lambda-c\r\n"
                      "Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n"
                      "Content-Type: %s\r\nTrailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n",
-                     request_id, rt->host, rt->port, content_type);
+                     request_id, rt->authority, content_type);
     if (n < 0 || (size_t)n >= sizeof(head))
         return LAMBDA_ERR_PROTOCOL;
     if ((ret = write_all(rt, head, (size_t)n)) != 0) {
@@ -426,7 +433,7 @@ lambda_runtime_stream_write(lambda_runtime_t *rt, const void *data, size_t len)
 int
 lambda_runtime_stream_end(lambda_runtime_t *rt, const char *error_type, const char *message)
 {
-    if (!rt->streaming)
+    if (!rt->streaming || (error_type != NULL && strpbrk(error_type, "\r\n") != NULL))
         return LAMBDA_ERR_PROTOCOL;
     rt->streaming = 0;
     buf_t tail = BUF_INIT(65536);

@@ -38,6 +38,7 @@ const char *lambda_strerror(int err);
 typedef struct st_lambda_runtime_t {
     char host[256];
     char port[8];
+    char authority[272]; /* the Host header: host:port, an IPv6 address in brackets */
     int fd; /* -1 when not connected */
     buf_t in; /* bytes read but not yet consumed */
     int last_status; /* HTTP status of the last Runtime API answer */

@@ -16,8 +16,11 @@ import { StageConfig } from './config';
 export const MCP_PATH = 'mcp';
 export const METADATA_PATH = '.well-known/oauth-protected-resource';
 export const MCP_METHODS = ['POST', 'GET', 'DELETE'] as const;
-/** Rejects anything but `Bearer <token68>` before the authorizer runs (401 without invoking it). */
-export const BEARER_VALIDATION_REGEX = '^Bearer [-0-9A-Za-z._~+/]+=*$';
+/**
+ * Rejects anything but `Bearer <b64token>` (RFC 6750: the scheme is case-insensitive, one or more spaces follow)
+ * before the authorizer runs (401 without invoking it); the authorizer accepts exactly the same shapes.
+ */
+export const BEARER_VALIDATION_REGEX = '^[Bb][Ee][Aa][Rr][Ee][Rr] +[-0-9A-Za-z._~+/]+=*$';
 
 export interface McpApiProps {
     readonly config: StageConfig;

@@ -149,6 +149,9 @@ for (const stage of STAGE_NAMES) {
             const regex = new RegExp(BEARER_VALIDATION_REGEX);
             assert.ok(regex.test(`Bearer ${TEST_TOKEN}`));
             assert.ok(regex.test('Bearer dGVzdA=='));
+            assert.ok(regex.test(`bearer ${TEST_TOKEN}`), 'the scheme is case-insensitive');
+            assert.ok(regex.test(`BEARER  ${TEST_TOKEN}`), 'one or more spaces');
+            assert.ok(!regex.test(`Bearer\t${TEST_TOKEN}`), 'not a tab');
             assert.ok(!regex.test(TEST_TOKEN), 'no scheme');
             assert.ok(!regex.test(`Basic ${TEST_TOKEN}`));
             assert.ok(!regex.test('Bearer '));

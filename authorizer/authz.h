@@ -1,0 +1,150 @@
+/*
+ * authz: the token authorizer's decision, separated from the Lambda runtime loop (authorizer/main.c) so it can be
+ * unit-tested and fuzzed as a pure function: an event in, a response (or "fail with Unauthorized") out, no I/O, no
+ * clock, no logging.
+ *
+ * Three event formats are answered, told apart by their shape (docs/authorizer.md):
+ *   - REST API TOKEN authorizer:   {"type":"TOKEN","authorizationToken":"Bearer ...","methodArn":"arn:..."}
+ *   - REST API REQUEST authorizer (and HTTP API payload 1.0): {"type":"REQUEST","methodArn":..,"headers":..}
+ *   - HTTP API payload 2.0 with simple responses: {"version":"2.0","type":"REQUEST","routeArn":..,"headers":..}
+ * The first two are answered with an IAM policy on an Allow and by failing the invocation with the error message
+ * "Unauthorized" otherwise (API Gateway then answers 401); the third with {"isAuthorized":true|false,...}.
+ */
+#ifndef AUTHORIZER_AUTHZ_H
+#define AUTHORIZER_AUTHZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/*
+ * Why a request was refused. 0 means allowed; every refusal has its own negative code, never reused, and a short
+ * fixed text that is what the decision log line carries as "reason" (it never contains input).
+ */
+#define AUTHZ_REASONS(X)                                                                                                           \
+    X(AUTHZ_ERR_EVENT, -1, "malformed event")                                                                                      \
+    X(AUTHZ_ERR_ARN, -2, "malformed methodArn")                                                                                    \
+    X(AUTHZ_ERR_MISSING, -3, "missing")                                                                                            \
+    X(AUTHZ_ERR_AMBIGUOUS, -4, "several Authorization headers")                                                                    \
+    X(AUTHZ_ERR_SCHEME, -5, "scheme")                                                                                              \
+    X(AUTHZ_ERR_EMPTY_TOKEN, -6, "empty token")                                                                                    \
+    X(AUTHZ_ERR_TOKEN_SYNTAX, -7, "malformed token")                                                                               \
+    X(AUTHZ_ERR_TOKEN_TOO_LONG, -8, "token too long")                                                                              \
+    X(AUTHZ_ERR_UNKNOWN_TOKEN, -9, "unknown token")                                                                                \
+    X(AUTHZ_ERR_JWT_MALFORMED, -10, "jwt malformed")                                                                               \
+    X(AUTHZ_ERR_JWT_ALG, -11, "jwt algorithm")                                                                                     \
+    X(AUTHZ_ERR_JWT_SIGNATURE, -12, "jwt signature")                                                                               \
+    X(AUTHZ_ERR_JWT_EXPIRED, -13, "jwt expired")                                                                                   \
+    X(AUTHZ_ERR_JWT_NOT_YET_VALID, -14, "jwt not yet valid")                                                                       \
+    X(AUTHZ_ERR_JWT_ISSUER, -15, "jwt issuer")                                                                                     \
+    X(AUTHZ_ERR_JWT_AUDIENCE, -16, "jwt audience")                                                                                 \
+    X(AUTHZ_ERR_JWT_CLAIMS, -17, "jwt claims")                                                                                     \
+    X(AUTHZ_ERR_INTERNAL, -18, "internal error")
+
+enum {
+    AUTHZ_ALLOW = 0,
+#define AUTHZ_REASON_ENUM(name, code, text) name = code,
+    AUTHZ_REASONS(AUTHZ_REASON_ENUM)
+#undef AUTHZ_REASON_ENUM
+};
+
+/* The fixed text of a reason ("allow" for 0). */
+const char *authz_strreason(int reason);
+
+/* The error message (and type) that makes API Gateway answer 401; exactly this, nothing else works. */
+#define AUTHZ_UNAUTHORIZED "Unauthorized"
+
+#define AUTHZ_MAX_TOKENS 16        /* configured static tokens */
+#define AUTHZ_MAX_LABEL 64         /* a label's length */
+#define AUTHZ_MAX_TOKEN_BYTES 8192 /* a bearer token's length; API Gateway's own header limits are about 10 KB */
+#define AUTHZ_MAX_EVENT_BYTES (1u << 20)
+#define AUTHZ_MAX_PRINCIPAL 128 /* a JWT sub */
+#define AUTHZ_MAX_RESPONSE_BYTES 4096
+#define AUTHZ_JWT_MIN_KEY 32 /* RFC 7518 3.2: an HS256 key is at least as long as the hash */
+#define AUTHZ_JWT_MAX_KEY 512
+#define AUTHZ_JWT_MAX_CLAIM 256 /* configured issuer and audience */
+#define AUTHZ_JWT_LEEWAY 60     /* seconds of clock skew allowed on exp and nbf */
+
+typedef struct st_authz_token_t {
+    char label[AUTHZ_MAX_LABEL + 1];
+    unsigned char digest[32]; /* SHA-256 of the token */
+} authz_token_t;
+
+typedef struct st_authz_jwt_config_t {
+    int enabled;
+    unsigned char key[AUTHZ_JWT_MAX_KEY];
+    size_t key_len;
+    char issuer[AUTHZ_JWT_MAX_CLAIM + 1];
+    char audience[AUTHZ_JWT_MAX_CLAIM + 1];
+    int64_t leeway;
+} authz_jwt_config_t;
+
+typedef struct st_authz_config_t {
+    authz_token_t tokens[AUTHZ_MAX_TOKENS];
+    size_t num_tokens;
+    authz_jwt_config_t jwt;
+} authz_config_t;
+
+/* The raw settings, as the environment holds them; NULL means unset. */
+typedef struct st_authz_settings_t {
+    const char *tokens;       /* MCP_AUTH_TOKENS: "label:sha256hex[,label:sha256hex...]" */
+    const char *jwt_key;      /* MCP_JWT_HS256_KEY: the key in base64 (standard, padded) or base64url (unpadded) */
+    const char *jwt_issuer;   /* MCP_JWT_ISSUER */
+    const char *jwt_audience; /* MCP_JWT_AUDIENCE */
+} authz_settings_t;
+
+/*
+ * Builds the configuration from the settings. Returns 0, or -1 with a message in err naming the variable and the
+ * problem (the entry's position and, when it is valid, its label), never a digest, a key or the raw entry: whoever
+ * pastes a token where a label belongs must not find it in the logs. A configuration that could only deny is an
+ * error too: nothing is silently turned into deny-all.
+ */
+int authz_config_parse(authz_config_t *c, const authz_settings_t *s, char *err, size_t err_len);
+/* The same, from MCP_AUTH_TOKENS, MCP_JWT_HS256_KEY, MCP_JWT_ISSUER and MCP_JWT_AUDIENCE. */
+int authz_config_from_env(authz_config_t *c, char *err, size_t err_len);
+/* Wipes the key material. */
+void authz_config_dispose(authz_config_t *c);
+
+typedef enum en_authz_format_t {
+    AUTHZ_FORMAT_UNKNOWN,
+    AUTHZ_FORMAT_TOKEN,       /* REST API TOKEN authorizer */
+    AUTHZ_FORMAT_REQUEST,     /* REST API REQUEST authorizer, and HTTP API payload 1.0 */
+    AUTHZ_FORMAT_HTTP_SIMPLE, /* HTTP API payload 2.0, simple responses */
+} authz_format_t;
+
+typedef enum en_authz_method_t {
+    AUTHZ_METHOD_NONE,
+    AUTHZ_METHOD_TOKEN, /* a static token, matched by its digest */
+    AUTHZ_METHOD_JWT,   /* an HS256 JWT */
+} authz_method_t;
+
+/* The names the log uses for formats and methods. */
+const char *authz_format_name(authz_format_t f);
+const char *authz_method_name(authz_method_t m);
+
+typedef struct st_authz_result_t {
+    int reason;  /* AUTHZ_ALLOW or an AUTHZ_ERR_* code */
+    int respond; /* 1: send `out` as the invocation's response; 0: fail the invocation with AUTHZ_UNAUTHORIZED */
+    authz_format_t format;
+    authz_method_t method;
+    char principal[AUTHZ_MAX_PRINCIPAL + 1]; /* the label or the JWT's sub when allowed; "" otherwise */
+} authz_result_t;
+
+/*
+ * Decides on one event (event[0..len), need not be NUL-terminated) at time `now` (seconds since the epoch, for JWT
+ * expiry). Writes the response to out when result->respond is 1 (out is reset first). Returns result->reason.
+ *
+ * Guarantees, checked by the unit tests and the fuzz target: an Allow (a policy with Effect Allow, or isAuthorized
+ * true) is written only when the reason is AUTHZ_ALLOW; a refusal either fails the invocation or, for HTTP API simple
+ * responses, answers exactly {"isAuthorized":false}; an event that does not parse is refused.
+ */
+int authz_decide(const authz_config_t *c, const char *event, size_t len, int64_t now, buf_t *out, authz_result_t *result);
+
+/*
+ * Makes OpenSSL load its providers now: the first digest otherwise costs about a millisecond, which belongs in the
+ * Lambda init phase (done once, ahead of the first request with provisioned concurrency), not in the first decision.
+ */
+void authz_warm_up(void);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * fuzz_authorizer: a libFuzzer target over the token authorizer's event parsing and decision (authz_decide), with
+ * the configuration the example events were made for (tests/authorizer/events/: two static tokens and an HS256 key),
+ * so the seed corpus starts from Allow and the fuzzer works outwards from there. Each input is used three ways:
+ *   1. as the event itself;
+ *   2. as the claims of a JWT that the harness signs with the configured key, inside a TOKEN event: a fuzzer cannot
+ *      forge an HMAC, so without this the claim checks (exp, nbf, iss, aud, sub) would never be reached;
+ *   3. as an Authorization value, straight into the RFC 6750 parser (no JSON escaping in the way).
+ * Besides what AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer find, every result is checked against
+ * the guarantees (authz.h, authz_bearer.h); a broken one aborts, which libFuzzer reports as a crash:
+ *   - an Allow only with reason 0, for a configured principal, in the event format's own words, for a whole stage;
+ *     a signed JWT only when its claims name our issuer, audience and a subject equal to the principal;
+ *   - a refusal answers nothing but {"isAuthorized":false} (HTTP API simple responses), and otherwise fails the
+ *     invocation with nothing written;
+ *   - whatever is answered is valid JSON;
+ *   - a token the Bearer parser returns lies inside the value, within the length limit, in the b64token alphabet.
+ * Build and run: tests/fuzz/run.sh SECONDS.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include "arena.h"
+#include "authz.h"
+#include "authz_bearer.h"
+#include "base64.h"
+#include "json.h"
+#include "jsonw.h"
+
+/* The example events' test credentials (tests/authorizer/authorizer.test.mjs uses the same ones). */
+#define TOKEN_CI "mcp-test-ci-4f9c2b7e1d8a6053"
+#define TOKEN_LAPTOP "mcp-test-laptop-9a1e7c3d5b"
+#define JWT_KEY "mcp-authorizer-test-key-not-a-secret-0123456789"
+#define JWT_SUB "user-42" /* the subject of the JWT seed, the only one the fuzzer can hold a signature for */
+#define NOW 1763700000    /* the JWT seed expires in 2100 */
+#define ISSUER "https://issuer.example"
+#define AUDIENCE "mcp-server"
+#define METHOD_ARN "arn:aws:execute-api:eu-central-1:123456789012:a1b2c3d4e5/prod/POST/mcp"
+#define MAX_CLAIMS_BYTES 1024 /* real claim sets are a few hundred bytes; longer inputs only slow the fuzzer down */
+
+static authz_config_t config;
+
+static void
+require(int ok, const char *what)
+{
+    if (ok)
+        return;
+    fprintf(stderr, "fuzz_authorizer: guarantee broken: %s\n", what);
+    abort();
+}
+
+static void
+append_entry(buf_t *out, const char *label, const char *token)
+{
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA256((const unsigned char *)token, strlen(token), d);
+    buf_printf(out, "%s%s:", out->len != 0 ? "," : "", label);
+    for (size_t i = 0; i != sizeof(d); ++i)
+        buf_printf(out, "%02x", d[i]);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    buf_t tokens = BUF_INIT(0), key = BUF_INIT(0);
+    append_entry(&tokens, "ci", TOKEN_CI);
+    append_entry(&tokens, "laptop", TOKEN_LAPTOP);
+    base64_encode(&key, JWT_KEY, strlen(JWT_KEY));
+    authz_settings_t s = {tokens.data, key.data, ISSUER, AUDIENCE};
+    char err[512];
+    if (authz_config_parse(&config, &s, err, sizeof(err)) != 0) {
+        fprintf(stderr, "fuzz_authorizer: configuration: %s\n", err);
+        abort();
+    }
+    buf_dispose(&tokens);
+    buf_dispose(&key);
+    authz_warm_up();
+    return 0;
+}
+
+static int
+string_is(const json_value_t *v, const char *s)
+{
+    return v != NULL && v->type == JSON_STRING && strcmp(v->u.str.ptr, s) == 0;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+/* An Allow: the principal is one we configured, and the answer is the format's, for a whole stage. */
+static void
+check_allow(const authz_result_t *r, const json_value_t *answer)
+{
+    require(r->respond == 1, "an Allow is answered");
+    require((r->method == AUTHZ_METHOD_TOKEN && (strcmp(r->principal, "ci") == 0 || strcmp(r->principal, "laptop") == 0)) ||
+                (r->method == AUTHZ_METHOD_JWT && r->principal[0] != '\0'),
+            "an Allow is for a configured principal");
+    require(answer != NULL && answer->type == JSON_OBJECT, "an Allow is a JSON object");
+    require(string_is(json_get(json_get(answer, "context"), "principal"), r->principal), "the context names the principal");
+    if (r->format == AUTHZ_FORMAT_HTTP_SIMPLE) {
+        require(json_get(answer, "isAuthorized") != NULL && json_get(answer, "isAuthorized")->type == JSON_TRUE,
+                "a simple Allow says isAuthorized true");
+        require(json_get(answer, "policyDocument") == NULL, "a simple response has no policy");
+        return;
+    }
+    require(r->format == AUTHZ_FORMAT_TOKEN || r->format == AUTHZ_FORMAT_REQUEST, "a policy answers a REST format");
+    require(string_is(json_get(answer, "principalId"), r->principal), "principalId is the principal");
+    const json_value_t *statements = json_get(json_get(answer, "policyDocument"), "Statement");
+    require(statements != NULL && statements->type == JSON_ARRAY && statements->u.arr.len == 1, "one statement");
+    const json_value_t *s = statements->u.arr.items[0];
+    const char *resource = json_string(json_get(s, "Resource"));
+    require(string_is(json_get(s, "Effect"), "Allow") && string_is(json_get(s, "Action"), "execute-api:Invoke"), "Allow Invoke");
+    require(resource != NULL && strncmp(resource, "arn:aws", 7) == 0 && ends_with(resource, "/*/*") &&
+                strchr(resource, '*') == resource + strlen(resource) - 3,
+            "the Resource is one stage, wildcarded only after it");
+}
+
+/* Runs the decision on event[0..len) and checks the guarantees; returns the result for more specific checks. */
+static authz_result_t
+decide_and_check(const char *event, size_t len)
+{
+    buf_t out = BUF_INIT(AUTHZ_MAX_RESPONSE_BYTES);
+    authz_result_t r;
+    int ret = authz_decide(&config, event, len, NOW, &out, &r);
+    require(ret == r.reason, "the return value is the reason");
+    require(strcmp(authz_strreason(ret), "unknown reason") != 0, "every reason is a known one");
+
+    json_value_t *answer = NULL;
+    arena_t arena;
+    arena_init(&arena, 0);
+    if (r.respond)
+        require(json_parse(&arena, out.data, out.len, 16, &answer) == 0, "what is answered is JSON");
+    if (ret == AUTHZ_ALLOW) {
+        check_allow(&r, answer);
+    } else {
+        require(r.principal[0] == '\0', "a refusal has no principal");
+        if (r.respond)
+            require(r.format == AUTHZ_FORMAT_HTTP_SIMPLE && strcmp(out.data, "{\"isAuthorized\":false}") == 0,
+                    "a refusal answers only {\"isAuthorized\":false}");
+        else
+            require(out.len == 0, "a failed invocation writes nothing");
+    }
+    require(ret == AUTHZ_ALLOW || out.data == NULL ||
+                (strstr(out.data, "Allow") == NULL && strstr(out.data, "\"isAuthorized\":true") == NULL),
+            "no Allow in a refusal");
+    arena_dispose(&arena);
+    buf_dispose(&out);
+    return r;
+}
+
+/* The input as the claims of a JWT signed with the configured key. */
+static void
+fuzz_signed_claims(const uint8_t *data, size_t size)
+{
+    if (size > MAX_CLAIMS_BYTES)
+        return;
+    static const char header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned mac_len = 0;
+    buf_t value = BUF_INIT(0), event = BUF_INIT(0);
+    buf_append_str(&value, "Bearer ");
+    size_t signed_from = value.len;
+    base64url_encode(&value, header, sizeof(header) - 1);
+    buf_append_char(&value, '.');
+    base64url_encode(&value, data, size);
+    HMAC(EVP_sha256(), JWT_KEY, (int)strlen(JWT_KEY), (const unsigned char *)value.data + signed_from, value.len - signed_from, mac,
+         &mac_len);
+    buf_append_char(&value, '.');
+    base64url_encode(&value, mac, mac_len);
+
+    jsonw_t w;
+    jsonw_init(&w, &event);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "type", "TOKEN");
+    jsonw_kv_string(&w, "authorizationToken", value.data);
+    jsonw_kv_string(&w, "methodArn", METHOD_ARN);
+    jsonw_object_end(&w);
+    authz_result_t r = decide_and_check(event.data, event.len);
+
+    if (r.reason == AUTHZ_ALLOW) {
+        /* an independent, coarse oracle: the claims must at least say what an Allow requires */
+        arena_t arena;
+        arena_init(&arena, 0);
+        json_value_t *claims;
+        require(json_parse(&arena, (const char *)data, size, 64, &claims) == 0 && claims->type == JSON_OBJECT,
+                "an allowed JWT has a JSON object as claims");
+        require(r.method == AUTHZ_METHOD_JWT, "a signed JWT is allowed as a JWT");
+        require(string_is(json_get(claims, "sub"), r.principal), "the principal is the sub");
+        require(string_is(json_get(claims, "iss"), ISSUER), "the issuer is ours");
+        const json_value_t *aud = json_get(claims, "aud"), *exp = json_get(claims, "exp");
+        int aud_ok = string_is(aud, AUDIENCE);
+        for (size_t i = 0; aud != NULL && aud->type == JSON_ARRAY && i != aud->u.arr.len; ++i)
+            aud_ok |= string_is(aud->u.arr.items[i], AUDIENCE);
+        require(aud_ok, "the audience is ours");
+        double e;
+        require(json_double(exp, &e) == 0 && e > NOW - 60, "exp is in the future, give or take the skew");
+        arena_dispose(&arena);
+    }
+    buf_dispose(&value);
+    buf_dispose(&event);
+}
+
+/* The input as an Authorization value. */
+static void
+fuzz_bearer(const uint8_t *data, size_t size)
+{
+    const char *value = (const char *)data, *token;
+    size_t len;
+    if (authz_bearer_token(value, size, &token, &len) != 0)
+        return;
+    require(token >= value && token + len <= value + size && len != 0 && len <= AUTHZ_MAX_TOKEN_BYTES, "the token is in range");
+    size_t i = 0;
+    while (i != len && token[i] != '=') {
+        unsigned char c = (unsigned char)token[i++];
+        require((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~+/", c) != NULL,
+                "b64token characters");
+    }
+    require(i != 0, "at least one character before any padding");
+    while (i != len)
+        require(token[i++] == '=', "only padding after the first '='");
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    decide_and_check((const char *)data, size);
+    fuzz_signed_claims(data, size);
+    fuzz_bearer(data, size);
+    return 0;
+}
