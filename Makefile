@@ -10,7 +10,7 @@ JOBS       := $(shell nproc 2>/dev/null || echo 2)
 DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev \
                 clang libclang-rt-14-dev wrk ca-certificates
 
-.PHONY: all deps build build-asan run test node-deps cdk-deps bench format clean
+.PHONY: all deps build build-asan run test node-deps cdk-deps bench fuzz format clean
 
 all: build
 
@@ -48,11 +48,17 @@ cdk-deps: deps
 test: build build-asan node-deps cdk-deps
 	tests/run-all.sh $(BUILD) $(ASAN_BUILD)
 
+# libFuzzer over the authorizer's event parsing and decision (make test runs it for 60 s too).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 bench: deps
 	bench/run.sh
+	bench/authorizer.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-bench
+	rm -rf $(BUILD) $(ASAN_BUILD) build-bench build-fuzz

@@ -39,6 +39,9 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 suite "README example compiles" tests/readme-example.sh
 suite "C unit tests" unit_tests "$build"
 suite "C unit tests (ASan+UBSan)" unit_tests "$asan"
+suite "authorizer through the Lambda emulator" tests/authorizer/run.sh "$build"
+suite "authorizer through the Lambda emulator (ASan+UBSan)" tests/authorizer/run.sh "$asan"
+suite "authorizer fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer, ASan+UBSan)" tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 suite "bad-input table" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/badinput.test.mjs
 suite "bad-input table (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/badinput.test.mjs
 suite "end-to-end with the TypeScript SDK client" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/e2e.test.mjs
