@@ -39,6 +39,8 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 suite "README example compiles" tests/readme-example.sh
 suite "C unit tests" unit_tests "$build"
 suite "C unit tests (ASan+UBSan)" unit_tests "$asan"
+suite "Runtime API emulator and API Gateway shim" node --test tests/lambda/emulator.test.mjs
+suite "Lambda front door through the shim: SDK client and conformance, every event format" node tests/lambda/mcp-through-shim.mjs "$build"
 suite "authorizer through the Lambda emulator" tests/authorizer/run.sh "$build"
 suite "authorizer through the Lambda emulator (ASan+UBSan)" tests/authorizer/run.sh "$asan"
 suite "authorizer fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer, ASan+UBSan)" tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
@@ -47,6 +49,7 @@ suite "bad-input table (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node 
 suite "end-to-end with the TypeScript SDK client" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/e2e.test.mjs
 suite "conformance 0.1.16 --suite all" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs
 suite "CDK app: assertions, cdk-nag, cdk synth dev/qas/prod" bash -c 'cd cdk && npm test'
+suite "container images (podman: build, contents, SDK client, conformance, Lambda emulator)" tests/container/run.sh
 suite "mcp-client against live servers" tests/client/run.sh "$build"
 suite "mcp-client against live servers (ASan+UBSan)" tests/client/run.sh "$asan"
 

@@ -56,13 +56,15 @@ starts(const char *s, size_t len, const char *prefix)
     return len >= strlen(prefix) && memcmp(s, prefix, strlen(prefix)) == 0;
 }
 
-#define MCP_BODY "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"
+#define MCP_BODY                                                                                                                   \
+    "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"get_weather\",\"arguments\":{\"city\":"    \
+    "\"Paris\"}}}"
 
 static void
 test_rest_event(void)
 {
     size_t len;
-    char *event = read_file("rest-v1.json", &len);
+    char *event = read_file("rest-v1-mcp-post.json", &len);
     CHECK(event != NULL);
     if (event == NULL)
         return;
@@ -86,7 +88,7 @@ static void
 test_http_api_event(void)
 {
     size_t len;
-    char *event = read_file("http-v2.json", &len);
+    char *event = read_file("http-v2-mcp-post.json", &len);
     CHECK(event != NULL);
     if (event == NULL)
         return;
@@ -96,7 +98,7 @@ test_http_api_event(void)
     CHECK(r.req.path_len == 4 && memcmp(r.req.path, "/mcp", 4) == 0);
     CHECK(header(&r, "cookie") != NULL && strchr(header(&r, "cookie"), ';') != NULL); /* cookies array joined */
     CHECK(header(&r, "content-type") != NULL);
-    CHECK(r.req.body_len != 0);
+    CHECK(body_is(&r, MCP_BODY));
     apigw_request_dispose(&r);
     free(event);
 }
@@ -105,7 +107,7 @@ static void
 test_function_url_event(void)
 {
     size_t len;
-    char *event = read_file("function-url.json", &len);
+    char *event = read_file("function-url-mcp-post.json", &len);
     CHECK(event != NULL);
     if (event == NULL)
         return;

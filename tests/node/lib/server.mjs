@@ -7,6 +7,10 @@
 // and we wait for the JSON log line {"event":"listening","url":...,"port":...} on stderr (10 s max).
 // Every stderr line is kept (raw, and parsed when it is JSON) so tests can assert on the server's logs.
 // stop() sends SIGTERM, expects exit code 0, and falls back to SIGKILL (reported as a failure).
+//
+// With $MCP_SERVER_URL set, nothing is spawned: the tests talk to a server someone else started (a
+// container, say), see externalServerUrl(). Its logs and exit status belong to whoever started it, so the
+// handle's stderrLines and logs stay empty and stop() does nothing.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -36,8 +40,55 @@ export function serverBinary() {
     return candidates.find((p) => existsSync(p)) ?? candidates[0];
 }
 
+/** A set of tool sets written as --toolsets takes it, in a canonical order ("default" when not given). */
+function toolsetsKey(toolsets) {
+    return (toolsets ?? 'default')
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
+        .sort()
+        .join(',');
+}
+
 /**
- * Start the server.
+ * The URL of the already-running server that serves `toolsets`, from $MCP_SERVER_URL: either one URL,
+ * used whatever tool sets a test asks for, or space-separated TOOLSETS=URL entries saying which tool sets
+ * each server was started with, e.g.
+ *     MCP_SERVER_URL='default=http://127.0.0.1:4001/mcp default,conformance=http://127.0.0.1:4002/mcp'
+ */
+export function externalServerUrl(toolsets) {
+    const wanted = toolsetsKey(toolsets);
+    const entries = process.env.MCP_SERVER_URL.trim().split(/\s+/);
+    for (const entry of entries) {
+        const keyed = /^([^:=]+)=(.+)$/.exec(entry);
+        if (!keyed || toolsetsKey(keyed[1]) === wanted) return new URL(keyed ? keyed[2] : entry).href;
+    }
+    throw new Error(`MCP_SERVER_URL has no server for --toolsets ${wanted}: ${process.env.MCP_SERVER_URL}`);
+}
+
+function externalServer({ toolsets, args = [], env = {} }) {
+    if (args.length > 0 || Object.keys(env).length > 0) {
+        throw new Error(`MCP_SERVER_URL is set: cannot start a server with ${JSON.stringify({ args, env })}`);
+    }
+    const url = externalServerUrl(toolsets);
+    const u = new URL(url);
+    return {
+        url,
+        port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
+        pid: null,
+        argv: ['(already running, MCP_SERVER_URL)'],
+        stderrLines: [],
+        logs: [],
+        stdoutLines: [],
+        exited: () => false,
+        exitInfo: () => null,
+        nonJsonStderr: () => [],
+        stop: async () => null,
+    };
+}
+
+/**
+ * Start the server (or, with $MCP_SERVER_URL set, return a handle on the running one).
  * @param {object} [opts]
  * @param {string} [opts.toolsets]      value for --toolsets (omitted when not given)
  * @param {string[]} [opts.args]        extra command-line arguments
@@ -48,6 +99,7 @@ export function serverBinary() {
  *   logs:object[], stdoutLines:string[], exited:()=>boolean, stop:()=>Promise<{code:number|null,signal:string|null}>}>}
  */
 export function startServer(opts = {}) {
+    if (process.env.MCP_SERVER_URL) return Promise.resolve().then(() => externalServer(opts));
     const { toolsets, args = [], env = {}, startTimeoutMs = 10_000, stopTimeoutMs = 10_000 } = opts;
     const bin = serverBinary();
     const argv = ['--bind', '127.0.0.1', '--port', '0'];

@@ -1,0 +1,146 @@
+// mcp-through-shim.mjs: the server binary in Lambda mode, behind the Runtime API emulator and the API
+// Gateway shim, driven by the official TypeScript client end-to-end test and the official conformance
+// suite (0.1.16, --suite all), once per event format.
+//
+//   node tests/lambda/mcp-through-shim.mjs [BUILD_DIR]      (default: build)
+//
+// Buffered (the default on Lambda): REST API, HTTP API and Function URL events. A tool cannot ask the
+// client anything here (its response reaches the client only when it has finished), so the end-to-end
+// test expects sampling and elicitation to be refused at once, and the conformance run must fail exactly
+// those scenarios and no others (conformance-buffered.yml, with the reasons).
+//
+// Streaming (REST responseTransferMode STREAM, Function URL RESPONSE_STREAM): two instances, and a local
+// DynamoDB (dynalite) holding the table where a client's answer, received by one instance, meets the tool
+// waiting on the other. Everything must pass.
+//
+// Every process is started on 127.0.0.1 with ports the OS picks, and stopped by PID at the end.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { startEmulator } from './runtime-emulator.mjs';
+import { startShim } from './apigw-shim.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const build = resolve(root, process.argv[2] ?? 'build');
+const server = join(build, 'mcp-server');
+const require = createRequire(join(root, 'tests', 'node', 'package.json'));
+
+const REGION = 'ap-southeast-2';
+const AWS_ENV = {
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+    AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+    AWS_SESSION_TOKEN: 'local-test-session',
+};
+
+/* A local DynamoDB with the pending-answers table, as the CDK app creates it (key id, TTL expiresAt). */
+async function startDynamo() {
+    const dynalite = require('dynalite');
+    const srv = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise((ok, fail) => srv.listen(0, '127.0.0.1', (err) => (err ? fail(err) : ok())));
+    const endpoint = `http://127.0.0.1:${srv.address().port}/`;
+    const res = await fetch(endpoint, {
+        method: 'POST',
+        headers: {
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amz-target': 'DynamoDB_20120810.CreateTable',
+            'x-amz-date': '20260101T000000Z',
+            authorization: 'AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST/20260101/ap-southeast-2/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        },
+        body: JSON.stringify({
+            TableName: 'mcp-test-pending',
+            AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+            KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+            BillingMode: 'PAY_PER_REQUEST',
+        }),
+    });
+    if (res.status !== 200) throw new Error(`CreateTable: ${res.status} ${await res.text()}`);
+    return { endpoint, table: 'mcp-test-pending', stop: () => new Promise((ok) => srv.close(() => ok())) };
+}
+
+function run(label, command, args, env) {
+    return new Promise((ok) => {
+        console.log(`\n=== ${label}\n$ ${[command, ...args].join(' ')}`);
+        const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+        child.on('close', (code, signal) => ok(code === 0 && signal === null));
+    });
+}
+
+async function withLambda({ toolsets, format, stream, env }, body) {
+    const emulator = await startEmulator({
+        command: server,
+        env: { MCP_TOOLSETS: toolsets, MCP_LOG_LEVEL: 'warn', ...AWS_ENV, ...env },
+        region: REGION,
+        maxInstances: stream ? 2 : 1,
+        timeoutMs: 30_000,
+    });
+    const shim = await startShim({
+        emulator,
+        format,
+        stage: format === 'url' ? undefined : 'dev',
+        stream,
+        authorizer: { principalId: 'e2e', tenant: 'test' },
+    });
+    try {
+        return await body(shim.url, emulator);
+    } finally {
+        await shim.stop();
+        await emulator.stop();
+    }
+}
+
+async function scenario(name, { format, stream, env = {} }) {
+    const both = async (fn) =>
+        withLambda({ toolsets: 'default', format, stream, env }, (defaultUrl, e1) =>
+            withLambda({ toolsets: 'default,conformance', format, stream, env }, (conformanceUrl, e2) =>
+                fn(defaultUrl, conformanceUrl, [e1, e2]),
+            ),
+        );
+    return both(async (defaultUrl, conformanceUrl, emulators) => {
+        const urls = `default=${defaultUrl} default,conformance=${conformanceUrl}`;
+        const e2e = await run(`${name}: end-to-end (official TypeScript client)`, process.execPath,
+            ['--test', 'tests/node/e2e.test.mjs'], { MCP_SERVER_URL: urls, MCP_E2E_BUFFERED: stream ? '0' : '1' });
+        const conformanceArgs = ['tests/node/conformance.mjs'];
+        if (!stream) conformanceArgs.push('--allowed-failures', join(here, 'conformance-buffered.yml'));
+        const conformance = await run(`${name}: conformance 0.1.16 --suite all`, process.execPath, conformanceArgs,
+            { MCP_SERVER_URL: conformanceUrl });
+        const violations = emulators.flatMap((e) => e.violations());
+        if (violations.length > 0) console.log(`${name}: Runtime API protocol violations: ${JSON.stringify(violations)}`);
+        return { e2e, conformance, protocol: violations.length === 0 };
+    });
+}
+
+const results = [];
+const buffered = [
+    ['REST API (payload 1.0), buffered', 'rest'],
+    ['HTTP API (payload 2.0), buffered', 'http'],
+    ['Function URL, buffered', 'url'],
+];
+for (const [name, format] of buffered) results.push([name, await scenario(name, { format, stream: false })]);
+
+const dynamo = await startDynamo();
+try {
+    const env = {
+        MCP_LAMBDA_RESPONSE_MODE: 'streaming',
+        MCP_PENDING_TABLE: dynamo.table,
+        MCP_DYNAMODB_ENDPOINT: dynamo.endpoint,
+    };
+    results.push(['REST API, responseTransferMode STREAM', await scenario('REST API, streaming', { format: 'rest', stream: true, env })]);
+    results.push(['Function URL, RESPONSE_STREAM', await scenario('Function URL, streaming', { format: 'url', stream: true, env })]);
+} finally {
+    await dynamo.stop();
+}
+
+let passed = 0;
+let failed = 0;
+console.log('\n=== Lambda front door through the API Gateway shim');
+for (const [name, r] of results) {
+    for (const [what, ok] of Object.entries(r)) {
+        console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${what}`);
+        ok ? ++passed : ++failed;
+    }
+}
+console.log(`lambda: ${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;
