@@ -8,7 +8,7 @@ JOBS       := $(shell nproc 2>/dev/null || echo 2)
 
 # What building and testing need from Debian (Node.js and npm too, unless the machine already has them).
 DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev \
-                clang libclang-rt-14-dev wrk ca-certificates
+                clang libclang-rt-14-dev wrk ca-certificates openssl git
 
 .PHONY: all deps build build-asan run test node-deps cdk-deps bench fuzz format clean
 

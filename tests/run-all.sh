@@ -13,7 +13,7 @@ failures=()
 suite() {
   local name=$1
   shift
-  echo "=== $name"
+  echo; echo "##### suite: $name"
   if "$@"; then
     passed=$((passed + 1))
   else
