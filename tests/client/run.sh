@@ -9,7 +9,7 @@
 #   - the same server behind a Node HTTPS proxy whose certificate a CA made here with the openssl CLI signs;
 #   - misbehaving servers (cut-off responses, garbage, stalls, an old protocol version);
 #   - a server we did not write: the official TypeScript SDK's McpServer + StreamableHTTPServerTransport;
-#   - (to be wired) the Lambda front door through the API Gateway shim.
+#   - the Lambda front door (the server binary in Lambda mode) through the Runtime API emulator and API Gateway shim.
 # Each check prints "ok" or "FAIL"; the last line is "client: N passed, N failed", and the exit status is
 # non-zero when anything failed. Node helpers: proxy.mjs, misbehave.mjs, sdk-server.mjs (this directory).
 set -uo pipefail
@@ -372,10 +372,18 @@ json_true "SDK: --json listing is every tool" 'r.tools.length === 7'
 unset MCP_SERVER_ENDPOINT
 
 # ---- Lambda front door through the API Gateway shim ----------------------------------------------------------------
-# TO BE WIRED once the shim exists: start it here with `start NAME COMMAND...` (it must print a JSON line with
-# "listening" and "port"), then run the same checks as every other endpoint, for example:
-#     start apigw <shim command> ...
-#     endpoint_suite "Lambda via API Gateway" "http://127.0.0.1:$PORT/<stage path>/mcp" [--token ...]
-# ---------------------------------------------------------------------------------------------------------------------
+# The server binary in Lambda mode behind the Runtime API emulator and a REST API shim (tests/lambda/); the shim
+# prints its URL (with the stage, /dev/mcp) as the first line of its output.
+node tests/lambda/apigw-shim.mjs --format rest --stage dev --env MCP_PAGE_SIZE=3 -- "$SERVER" \
+    >"$tmp/apigw.log" 2>"$tmp/apigw.err" &
+pids+=("$!")
+lambda_url=
+for _ in $(seq 100); do
+    lambda_url=$(head -n 1 "$tmp/apigw.log" | grep -oE '^http://127\.0\.0\.1:[0-9]+/dev/mcp$' || true)
+    [ -n "$lambda_url" ] && break
+    sleep 0.1
+done
+[ -n "$lambda_url" ] || fatal "start the API Gateway shim" "$(cat "$tmp/apigw.log" "$tmp/apigw.err")"
+endpoint_suite "Lambda via API Gateway (REST)" "$lambda_url"
 
 summary
