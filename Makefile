@@ -8,9 +8,9 @@ JOBS       := $(shell nproc 2>/dev/null || echo 2)
 
 # What building and testing need from Debian (Node.js and npm too, unless the machine already has them).
 DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev \
-                clang libclang-rt-14-dev wrk ca-certificates openssl git
+                clang libclang-rt-14-dev wrk ca-certificates openssl git shellcheck
 
-.PHONY: all deps build build-asan run test node-deps cdk-deps bench fuzz format clean
+.PHONY: all deps build build-asan run test node-deps cdk-deps workflow-deps bench fuzz format clean
 
 all: build
 
@@ -45,7 +45,10 @@ node-deps: deps
 cdk-deps: deps
 	cd cdk && npm ci --no-audit --no-fund --loglevel=error
 
-test: build build-asan node-deps cdk-deps
+workflow-deps: deps
+	cd tests/workflows && npm ci --no-audit --no-fund --loglevel=error
+
+test: build build-asan node-deps cdk-deps workflow-deps
 	tests/run-all.sh $(BUILD) $(ASAN_BUILD)
 
 # libFuzzer over the authorizer's event parsing and decision (make test runs it for 60 s too).

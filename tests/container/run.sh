@@ -55,7 +55,16 @@ summary() {
   echo "container: $node_dir/node_modules is missing; run 'make node-deps' first" >&2
   exit 1
 }
-"$root/../shared/tools/podman-offline"
+# On the project's machines, which reach no container registry, podman-offline installs podman and builds the
+# debian:bookworm-slim base with debootstrap; elsewhere (a GitHub runner) podman is installed and the base pulled.
+if [ -x "$root/../shared/tools/podman-offline" ]; then
+  "$root/../shared/tools/podman-offline"
+else
+  command -v podman >/dev/null || {
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah runc netavark aardvark-dns iptables >/dev/null
+  }
+  podman image exists docker.io/library/debian:bookworm-slim || podman pull docker.io/library/debian:bookworm-slim
+fi
 
 # build TARGET TAG: podman build; its output goes to a log file, whose end is shown when the build fails.
 build() {
