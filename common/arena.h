@@ -17,8 +17,8 @@ typedef struct st_arena_t {
     arena_chunk_t *chunks; /* newest first */
     char *cur;             /* free space in the newest chunk */
     char *end;
-    size_t used;  /* bytes obtained from malloc so far */
-    size_t limit; /* 0: no limit */
+    size_t used;      /* bytes obtained from malloc so far */
+    size_t limit;     /* 0: no limit */
     char first[1024]; /* inline first chunk: small requests never call malloc */
 } arena_t;
 

@@ -33,7 +33,7 @@ hmac(const void *key, size_t key_len, const char *data, unsigned char out[32])
 {
     unsigned int len = 0;
     return HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)data, strlen(data), out, &len) != NULL && len == 32 ? 0
-                                                                                                                          : -1;
+                                                                                                                            : -1;
 }
 
 void
@@ -56,8 +56,8 @@ signed_headers(const aws_header_t *headers, size_t n, buf_t *out)
 }
 
 int
-aws_sigv4_canonical_hash(const char *method, const char *path, const char *query, const aws_header_t *headers,
-                         size_t num_headers, const void *body, size_t body_len, char out[65])
+aws_sigv4_canonical_hash(const char *method, const char *path, const char *query, const aws_header_t *headers, size_t num_headers,
+                         const void *body, size_t body_len, char out[65])
 {
     char body_hash[65];
     if (sha256_hex(body, body_len, body_hash) != 0)
@@ -92,9 +92,9 @@ aws_sigv4_canonical_hash(const char *method, const char *path, const char *query
 }
 
 int
-aws_sigv4_sign(const aws_credentials_t *creds, const char *region, const char *service, const char *timestamp,
-               const char *method, const char *path, const char *query, const aws_header_t *headers, size_t num_headers,
-               const void *body, size_t body_len, buf_t *out)
+aws_sigv4_sign(const aws_credentials_t *creds, const char *region, const char *service, const char *timestamp, const char *method,
+               const char *path, const char *query, const aws_header_t *headers, size_t num_headers, const void *body,
+               size_t body_len, buf_t *out)
 {
     char canonical[65];
     if (aws_sigv4_canonical_hash(method, path, query, headers, num_headers, body, body_len, canonical) != 0)

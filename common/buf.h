@@ -19,7 +19,10 @@ typedef struct st_buf_t {
     int failed;
 } buf_t;
 
-#define BUF_INIT(lim) {NULL, 0, 0, (lim), 0}
+#define BUF_INIT(lim)                                                                                                              \
+    {                                                                                                                              \
+        NULL, 0, 0, (lim), 0                                                                                                       \
+    }
 
 void buf_init(buf_t *b, size_t limit);
 void buf_append(buf_t *b, const void *p, size_t n);
@@ -30,7 +33,8 @@ void buf_vprintf(buf_t *b, const char *fmt, va_list ap);
 /* Space for n more bytes, or NULL (and the buffer marked failed). Commit with buf_commit(). */
 char *buf_reserve(buf_t *b, size_t n);
 void buf_commit(buf_t *b, size_t n);
-static inline int buf_failed(const buf_t *b)
+static inline int
+buf_failed(const buf_t *b)
 {
     return b->failed;
 }

@@ -45,7 +45,8 @@ void jsonw_value(jsonw_t *w, const json_value_t *v);
 void jsonw_base64(jsonw_t *w, const void *data, size_t len);
 /* Appends the escaped body of a string without quotes (for composing strings piecewise). */
 void jsonw_escape_into(buf_t *out, const char *s, size_t len);
-static inline int jsonw_failed(const jsonw_t *w)
+static inline int
+jsonw_failed(const jsonw_t *w)
 {
     return w->failed || buf_failed(w->out);
 }

@@ -257,8 +257,7 @@ read_response(lambda_runtime_t *rt, response_t *r, size_t max_body)
  * be closed before anything was read.
  */
 static int
-exchange(lambda_runtime_t *rt, const char *head, size_t head_len, const char *body, size_t body_len, response_t *r,
-         size_t max_body)
+exchange(lambda_runtime_t *rt, const char *head, size_t head_len, const char *body, size_t body_len, response_t *r, size_t max_body)
 {
     int ret = LAMBDA_ERR_IO;
     for (int attempt = 0; attempt != 2; ++attempt) {
@@ -281,8 +280,8 @@ lambda_runtime_next(lambda_runtime_t *rt, lambda_invocation_t *inv)
 {
     memset(inv, 0, sizeof(*inv));
     char head[512];
-    int n = snprintf(head, sizeof(head), "GET " API_PREFIX "invocation/next HTTP/1.1\r\nHost: %s\r\nUser-Agent: mcp-lambda-c\r\n\r\n",
-                     rt->authority);
+    int n = snprintf(head, sizeof(head),
+                     "GET " API_PREFIX "invocation/next HTTP/1.1\r\nHost: %s\r\nUser-Agent: mcp-lambda-c\r\n\r\n", rt->authority);
     response_t r = {.inv = inv};
     buf_init(&r.body, LAMBDA_MAX_EVENT_BYTES);
     int ret = exchange(rt, head, (size_t)n, NULL, 0, &r, LAMBDA_MAX_EVENT_BYTES);
@@ -425,7 +424,8 @@ lambda_runtime_stream_write(lambda_runtime_t *rt, const void *data, size_t len)
     char size[24];
     int n = snprintf(size, sizeof(size), "%zx\r\n", len);
     int ret;
-    if ((ret = write_all(rt, size, (size_t)n)) != 0 || (ret = write_all(rt, data, len)) != 0 || (ret = write_all(rt, "\r\n", 2)) != 0)
+    if ((ret = write_all(rt, size, (size_t)n)) != 0 || (ret = write_all(rt, data, len)) != 0 ||
+        (ret = write_all(rt, "\r\n", 2)) != 0)
         return ret;
     return 0;
 }

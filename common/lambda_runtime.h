@@ -17,7 +17,7 @@
 #include "buf.h"
 
 #define LAMBDA_ERRORS(X)                                                                                                           \
-    X(LAMBDA_ERR_CONFIG, -1, "AWS_LAMBDA_RUNTIME_API is not host:port")                                                           \
+    X(LAMBDA_ERR_CONFIG, -1, "AWS_LAMBDA_RUNTIME_API is not host:port")                                                            \
     X(LAMBDA_ERR_CONNECT, -2, "cannot connect to the Runtime API")                                                                 \
     X(LAMBDA_ERR_IO, -3, "connection to the Runtime API failed")                                                                   \
     X(LAMBDA_ERR_PROTOCOL, -4, "malformed answer from the Runtime API")                                                            \
@@ -39,10 +39,10 @@ typedef struct st_lambda_runtime_t {
     char host[256];
     char port[8];
     char authority[272]; /* the Host header: host:port, an IPv6 address in brackets */
-    int fd; /* -1 when not connected */
-    buf_t in; /* bytes read but not yet consumed */
-    int last_status; /* HTTP status of the last Runtime API answer */
-    int streaming; /* between stream_begin and stream_end */
+    int fd;              /* -1 when not connected */
+    buf_t in;            /* bytes read but not yet consumed */
+    int last_status;     /* HTTP status of the last Runtime API answer */
+    int streaming;       /* between stream_begin and stream_end */
 } lambda_runtime_t;
 
 typedef struct st_lambda_invocation_t {
