@@ -8,11 +8,15 @@
 #include <string.h>
 
 #include "commands.h"
-#include "mcpc_errors.h"
 #include "json.h"
-#include "session.h"
+#include "mcpc_errors.h"
+#include "mrtr.h"
+#include "negotiate.h"
 
 enum { OPT_STRING, OPT_FLAG, OPT_HEADER, OPT_TIMEOUT };
+
+/* The log levels of the protocol (RFC 5424 severities), least severe first. */
+static const char *const log_levels[] = {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency", NULL};
 
 /*
  * The options.
@@ -39,7 +43,11 @@ static const struct {
      "trust the CA certificates in FILE (PEM) instead of the system's"},
     {"timeout", 0, "SECONDS", OPT_TIMEOUT, 0, "give up connecting, or waiting for data, after this long (default 30)"},
     {"protocol-version", 0, "VERSION", OPT_STRING, offsetof(mcpc_options_t, protocol_version),
-     "the protocol revision to offer (default: the newest mcp-client speaks)"},
+     "speak this protocol revision (default: the newest the server and mcp-client share)"},
+    {"log-level", 0, "LEVEL", OPT_STRING, offsetof(mcpc_options_t, log_level),
+     "ask for log messages at LEVEL and above (debug, info, notice, warning, error, critical, alert, emergency)"},
+    {"elicit", 0, "ANSWER", OPT_STRING, offsetof(mcpc_options_t, elicit),
+     "answer a server's elicitation: decline (default), cancel, or a JSON object to accept with (2026-07-28)"},
     {"args", 0, "JSON", OPT_STRING, offsetof(mcpc_options_t, args_json), "call: the tool's arguments as one JSON object"},
     {"json", 0, NULL, OPT_FLAG, offsetof(mcpc_options_t, json), "print results as JSON, and notifications as JSON lines on stderr"},
     {"verbose", 'v', NULL, OPT_FLAG, offsetof(mcpc_options_t, verbose),
@@ -150,16 +158,25 @@ validate(mcpc_options_t *o, char *err, size_t err_len)
     }
     if (o->token == NULL)
         o->token = env_or_null("MCP_AUTH_TOKEN");
-    if (o->protocol_version != NULL) {
-        const char *const *v = mcpc_protocol_versions;
-        while (*v != NULL && strcmp(*v, o->protocol_version) != 0)
-            ++v;
-        if (*v == NULL) {
-            size_t len = (size_t)snprintf(err, err_len, "--protocol-version must be one of:");
-            for (v = mcpc_protocol_versions; *v != NULL && len < err_len; ++v)
-                len += (size_t)snprintf(err + len, err_len - len, " %s", *v);
+    if (o->protocol_version != NULL && mcpc_protocol_find(o->protocol_version) == NULL) {
+        size_t len = (size_t)snprintf(err, err_len, "--protocol-version must be one of:");
+        for (const mcpc_protocol_version_t *v = mcpc_protocol_versions; v->version != NULL && len < err_len; ++v)
+            len += (size_t)snprintf(err + len, err_len - len, " %s", v->version);
+        return MCPC_ERR_USAGE;
+    }
+    if (o->log_level != NULL) {
+        const char *const *l = log_levels;
+        while (*l != NULL && strcmp(*l, o->log_level) != 0)
+            ++l;
+        if (*l == NULL) {
+            snprintf(err, err_len, "--log-level must be debug, info, notice, warning, error, critical, alert or emergency");
             return MCPC_ERR_USAGE;
         }
+    }
+    mcpc_input_policy_t policy;
+    if (o->elicit != NULL && mcpc_mrtr_parse_elicit(o->elicit, &policy) != 0) {
+        snprintf(err, err_len, "--elicit must be decline, cancel or a JSON object (the content to accept with)");
+        return MCPC_ERR_USAGE;
     }
     return 0;
 }
@@ -244,9 +261,10 @@ mcpc_cli_usage(FILE *f)
         fprintf(f, "  %-30s %s\n", left, options[i].help);
     }
     fputs("\nProtocol revisions:", f);
-    for (const char *const *v = mcpc_protocol_versions; *v != NULL; ++v)
-        fprintf(f, " %s", *v);
-    fputs(" (the first is offered; the server may choose any of them)\n\n"
+    for (const mcpc_protocol_version_t *v = mcpc_protocol_versions; v->version != NULL; ++v)
+        fprintf(f, " %s (%s)", v->version, mcpc_era_name(v->era));
+    fputs("\n  mcp-client asks the server with server/discover and speaks the newest modern revision both\n"
+          "  know; a server that does not know it gets initialize, offering the newest legacy revision.\n\n"
           "Arguments of call and prompt:\n"
           "  key=value    for call, sent as a string when the tool's inputSchema gives the property type\n"
           "               \"string\"; otherwise sent as JSON when it is valid JSON (42, true, [1,2]), else as a\n"
@@ -254,7 +272,8 @@ mcpc_cli_usage(FILE *f)
           "  key:=JSON    for call, always sent as JSON.\n\n"
           "Exit status:\n"
           "  0  success\n"
-          "  1  the tool returned isError, or the server answered with a JSON-RPC error\n"
+          "  1  the tool returned isError, the server answered with a JSON-RPC error, or it needs input\n"
+          "     mcp-client cannot give (sampling)\n"
           "  2  usage error\n"
           "  3  transport error: connection, TLS, timeout, HTTP status, malformed or cut-off response\n"
           "  4  authentication refused (HTTP 401 or 403); the server's WWW-Authenticate challenge is shown\n",

@@ -22,7 +22,9 @@ typedef struct st_mcpc_options_t {
     const char *headers[MCPC_MAX_HEADER_OPTIONS];
     size_t num_headers;
     int timeout_ms;
-    const char *protocol_version; /* NULL: offer the newest */
+    const char *protocol_version; /* NULL: negotiate */
+    const char *log_level;        /* --log-level, checked to be a level; NULL: none */
+    const char *elicit;           /* --elicit, checked: "decline", "cancel" or a JSON object; NULL: decline */
     const char *args_json;        /* --args */
     int json;
     int verbose;

@@ -1,7 +1,7 @@
 /*
  * commands: what each mcp-client command does, in one table.
  *
- * Every command runs on a session that has been initialized; it sends its requests, prints the result
+ * Every command runs on a connected session (either era); it sends its requests, prints the result
  * (output.h) and returns 0 or a negative MCPC_ERR_*. A usage problem found while running (a bad
  * key=value) is described in run->error; anything else in the session's error.
  */

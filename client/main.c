@@ -1,4 +1,4 @@
-/* main.c: mcp-client's entry point: parse the command line, initialize a session, run the command, report. */
+/* main.c: mcp-client's entry point: parse the command line, connect a session, run the command, report. */
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -39,11 +39,14 @@ main(int argc, char **argv)
         .cacert = options.cacert,
         .timeout_ms = options.timeout_ms,
         .protocol_version = options.protocol_version,
+        .log_level = options.log_level,
         .trace = options.verbose ? stderr : NULL,
         .diag = stderr,
         .on_notification = mcpc_output_notification,
         .cb_data = &output,
     };
+    if (options.elicit != NULL)
+        mcpc_mrtr_parse_elicit(options.elicit, &config.input); /* checked by mcpc_cli_parse() */
     mcpc_session_t *session = NULL;
     arena_t arena;
     arena_init(&arena, 0);
@@ -53,7 +56,7 @@ main(int argc, char **argv)
         goto Exit;
     }
     run.session = session;
-    if ((ret = mcpc_session_initialize(session)) == 0)
+    if ((ret = mcpc_session_connect(session)) == 0)
         ret = options.command->run(&run);
     fflush(stdout);
 

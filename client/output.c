@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "jsonw.h"
+#include "message.h"
 #include "text.h"
 
 /* ---- small writers ---- */
@@ -165,11 +166,19 @@ mcpc_output_notification(void *data, const json_value_t *message)
 
 /* ---- results ---- */
 
+/* How init describes each era. */
+static const char *const era_notes[] = {
+    [MCPC_ERA_LEGACY] = "legacy (initialize handshake)",
+    [MCPC_ERA_MODERN] = "modern (no handshake; revision and capabilities on every request)",
+};
+
 void
-mcpc_output_init(const mcpc_output_t *o, const json_value_t *result, const char *version)
+mcpc_output_init(const mcpc_output_t *o, const json_value_t *result, mcpc_era_t era, const char *version)
 {
     FILE *f = o->out;
-    const json_value_t *info = json_get(result, "serverInfo");
+    /* the modern era moved serverInfo into the result's _meta */
+    const json_value_t *info =
+        era == MCPC_ERA_MODERN ? json_get(json_get(result, "_meta"), MCPC_META_SERVER_INFO) : json_get(result, "serverInfo");
     fputs("server:       ", f);
     put_str(f, o->clean, str(info, "name") != NULL ? str(info, "name") : "(unnamed)");
     if (str(info, "version") != NULL) {
@@ -181,7 +190,19 @@ mcpc_output_init(const mcpc_output_t *o, const json_value_t *result, const char 
         put_str(f, o->clean, str(info, "title"));
         fputc(')', f);
     }
-    fprintf(f, "\nprotocol:     %s\ncapabilities:", version);
+    fprintf(f, "\nprotocol:     %s\nera:          %s\n", version, era_notes[era]);
+    const json_value_t *supported = json_get(result, "supportedVersions");
+    if (era == MCPC_ERA_MODERN && supported != NULL && supported->type == JSON_ARRAY) {
+        buf_t b = BUF_INIT(0);
+        buf_append_str(&b, "supported:   ");
+        for (size_t i = 0; i != supported->u.arr.len; ++i)
+            if (json_string(supported->u.arr.items[i]) != NULL)
+                buf_printf(&b, " %s", supported->u.arr.items[i]->u.str.ptr);
+        buf_append_char(&b, '\n');
+        put_text(f, o->clean, b.data, b.len);
+        buf_dispose(&b);
+    }
+    fputs("capabilities:", f);
     const json_value_t *caps = json_get(result, "capabilities");
     for (size_t i = 0; caps != NULL && caps->type == JSON_OBJECT && i != caps->u.obj.len; ++i) {
         const json_member_t *cap = &caps->u.obj.items[i];

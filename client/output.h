@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "json.h"
+#include "negotiate.h"
 
 typedef struct st_mcpc_output_t {
     FILE *out; /* results */
@@ -30,7 +31,8 @@ void mcpc_output_pretty(FILE *f, const json_value_t *v, int clean);
 void mcpc_output_notification(void *data, const json_value_t *message);
 
 /* Human-readable renderings of each command's result. */
-void mcpc_output_init(const mcpc_output_t *o, const json_value_t *result, const char *version);
+/* init: result is the initialize result (legacy era) or the server/discover result (modern era). */
+void mcpc_output_init(const mcpc_output_t *o, const json_value_t *result, mcpc_era_t era, const char *version);
 void mcpc_output_tools(const mcpc_output_t *o, const json_value_t *tools);
 void mcpc_output_call(const mcpc_output_t *o, const json_value_t *result);
 void mcpc_output_resources(const mcpc_output_t *o, const json_value_t *resources);

@@ -1,4 +1,4 @@
-/* session.c: MCP over Streamable HTTP, from the client's side (session.h). */
+/* session.c: MCP over Streamable HTTP, from the client's side, in both eras (session.h). */
 #include "session.h"
 
 #include <stdarg.h>
@@ -7,21 +7,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mcpc_errors.h"
+#include "headers.h"
 #include "http_client.h"
 #include "jsonw.h"
+#include "mcpc_errors.h"
+#include "message.h"
 #include "sse.h"
 #include "text.h"
 
-const char *const mcpc_protocol_versions[] = {
-    "2025-11-25",
-    "2025-06-18",
-    "2025-03-26",
-    NULL,
-};
-
-#define CLIENT_NAME "mcp-client"
-#define CLIENT_VERSION "0.1.0"
 #define MAX_JSON_DEPTH 64
 /*
  * The parsed tree of a message takes up to about 28 bytes of arena per byte of JSON (measured for
@@ -32,7 +25,6 @@ const char *const mcpc_protocol_versions[] = {
 #define MAX_EXTRA_HEADERS 64
 #define MAX_ERROR_BODY 4096 /* kept of a non-2xx body, for its message */
 #define MAX_SESSION_ID 256
-#define JSONRPC_METHOD_NOT_FOUND -32601
 
 struct st_mcpc_session_t {
     mcpc_session_config_t config;
@@ -40,10 +32,11 @@ struct st_mcpc_session_t {
     char *authorization; /* "Bearer <token>", or NULL */
     mcpc_http_header_t extra[MAX_EXTRA_HEADERS];
     size_t num_extra;
-    const char *version; /* the negotiated revision (an entry of mcpc_protocol_versions); NULL before initialize */
-    char *session_id;    /* Mcp-Session-Id, if the server assigned one */
+    mcpc_era_t era;
+    const char *version; /* the negotiated revision (an entry of mcpc_protocol_versions); NULL before it is known */
+    char *session_id;    /* Mcp-Session-Id, if a legacy server assigned one */
     int64_t next_id;
-    arena_t arena; /* the initialize result */
+    arena_t arena; /* the initialize or discover result */
     const json_value_t *server;
     buf_t challenges;
     char error[1024];
@@ -59,6 +52,11 @@ typedef struct st_call_t {
     int64_t id;           /* of the request */
     int expects_response; /* a JSON-RPC response must come back */
     int is_initialize;
+    int modern;                             /* a modern-era request: servers may not send requests on its stream */
+    int keep_status;                        /* a non-2xx answer is left to the caller (status, start of body) */
+    const char *version;                    /* MCP-Protocol-Version, or NULL */
+    const mcpc_http_header_t *meta_headers; /* modern: Mcp-Method, Mcp-Name, Mcp-Param-* */
+    size_t num_meta_headers;
     int status;
     char reason[64];
     int kind;
@@ -124,7 +122,7 @@ mcpc_session_new(const mcpc_session_config_t *config, mcpc_session_t **out, char
         return MCPC_ERR_NOMEM;
     s->config = *config;
     s->next_id = 1;
-    arena_init(&s->arena, 0); /* holds one parsed initialize result, itself bounded by the message cap */
+    arena_init(&s->arena, 0); /* holds one parsed initialize or discover result, itself bounded by the message cap */
     buf_init(&s->challenges, 16384);
     int ret = 0;
     for (size_t i = 0; i != config->num_headers && ret == 0; ++i)
@@ -154,16 +152,22 @@ mcpc_session_new(const mcpc_session_config_t *config, mcpc_session_t **out, char
     return 0;
 }
 
-const json_value_t *
-mcpc_session_server(const mcpc_session_t *s)
+mcpc_era_t
+mcpc_session_era(const mcpc_session_t *s)
 {
-    return s->server;
+    return s->era;
 }
 
 const char *
 mcpc_session_version(const mcpc_session_t *s)
 {
     return s->version;
+}
+
+const json_value_t *
+mcpc_session_server(const mcpc_session_t *s)
+{
+    return s->server;
 }
 
 const char *
@@ -190,7 +194,10 @@ has_extra(const mcpc_session_t *s, const char *name)
     return 0;
 }
 
-/* The request's header fields: the defaults a --header does not replace, then the --header fields. */
+/*
+ * The request's header fields: the defaults and then the metadata headers (modern era), each unless a
+ * --header replaces it, then the --header fields.
+ */
 static size_t
 request_headers(const mcpc_session_t *s, const call_t *call, mcpc_http_header_t *out)
 {
@@ -199,7 +206,7 @@ request_headers(const mcpc_session_t *s, const call_t *call, mcpc_http_header_t 
     } defaults[] = {
         {"Accept", "application/json, text/event-stream"},
         {"Content-Type", "application/json"},
-        {"MCP-Protocol-Version", call->is_initialize ? NULL : s->version},
+        {"MCP-Protocol-Version", call->version},
         {"Mcp-Session-Id", s->session_id},
         {"Authorization", s->authorization},
     };
@@ -208,6 +215,14 @@ request_headers(const mcpc_session_t *s, const call_t *call, mcpc_http_header_t 
         if (defaults[i].value != NULL && !has_extra(s, defaults[i].name))
             out[n++] =
                 (mcpc_http_header_t){defaults[i].name, strlen(defaults[i].name), defaults[i].value, strlen(defaults[i].value)};
+    for (size_t i = 0; i != call->num_meta_headers; ++i) {
+        const mcpc_http_header_t *h = &call->meta_headers[i];
+        int replaced = 0;
+        for (size_t j = 0; j != s->num_extra && !replaced; ++j)
+            replaced = s->extra[j].name_len == h->name_len && strncasecmp(s->extra[j].name, h->name, h->name_len) == 0;
+        if (!replaced)
+            out[n++] = *h;
+    }
     for (size_t i = 0; i != s->num_extra; ++i)
         out[n++] = s->extra[i];
     return n;
@@ -245,7 +260,7 @@ answer_server_request(mcpc_session_t *s, const json_value_t *id, const char *met
         /* sampling, elicitation and roots need a person or a model; this client has neither */
         jsonw_key(&w, "error");
         jsonw_object_begin(&w);
-        jsonw_kv_int(&w, "code", JSONRPC_METHOD_NOT_FOUND);
+        jsonw_kv_int(&w, "code", MCPC_JSONRPC_METHOD_NOT_FOUND);
         buf_t message = BUF_INIT(0);
         buf_printf(&message, "Method not found: mcp-client does not support %s", method);
         jsonw_kv_string(&w, "message", message.data);
@@ -255,7 +270,7 @@ answer_server_request(mcpc_session_t *s, const json_value_t *id, const char *met
     }
     jsonw_object_end(&w);
 
-    call_t answer = {.s = s, .method = method};
+    call_t answer = {.s = s, .method = method, .version = s->version};
     if (post(&answer, "POST", body.data, body.len) != 0)
         fprintf(s->config.diag, "mcp-client: could not answer the server's %s request: %s\n", shown.data, s->error);
     buf_dispose(&shown);
@@ -273,6 +288,15 @@ handle_message(call_t *call, const json_value_t *msg)
     if (method != NULL) {
         if (method->type != JSON_STRING)
             return call->error = fail(s, MCPC_ERR_BAD_MESSAGE, "%s: method is not a string", mcpc_strerror(MCPC_ERR_BAD_MESSAGE));
+        if (id != NULL && id->type != JSON_NULL && call->modern) {
+            /* a modern server asks with an input_required result; a client must not send responses */
+            buf_t shown = BUF_INIT(256);
+            mcpc_text_snippet(&shown, method->u.str.ptr, method->u.str.len, 100);
+            fprintf(s->config.diag, "mcp-client: ignored the server's %s request (not part of revision %s)\n", shown.data,
+                    call->version);
+            buf_dispose(&shown);
+            return 0;
+        }
         if (id != NULL && id->type != JSON_NULL)
             return answer_server_request(s, id, method->u.str.ptr);
         if (s->config.on_notification != NULL)
@@ -449,12 +473,16 @@ status_error(call_t *call)
     return MCPC_ERR_HTTP_STATUS;
 }
 
-/* Sends json (a message, or NULL) and handles whatever comes back according to call. */
+/*
+ * Sends json (a message, or NULL) and handles whatever comes back according to call. A non-2xx answer
+ * fails with MCPC_ERR_HTTP_STATUS, unless call->keep_status: then it returns 0 with call->status and the
+ * start of the body in call->body, which the caller disposes.
+ */
 static int
 post(call_t *call, const char *http_method, const char *json, size_t len)
 {
     mcpc_session_t *s = call->s;
-    mcpc_http_header_t headers[8 + MAX_EXTRA_HEADERS];
+    mcpc_http_header_t headers[8 + MCPC_MAX_METADATA_HEADERS + MAX_EXTRA_HEADERS];
     buf_init(&call->body, MCPC_MAX_MESSAGE_BYTES);
     mcpc_http_request_t req = {
         .method = http_method,
@@ -471,6 +499,8 @@ post(call_t *call, const char *http_method, const char *json, size_t len)
         if (call->error != ret)
             fail(s, ret, "%s", mcpc_http_error(s->http));
     } else if (call->kind == BODY_ERROR) {
+        if (call->keep_status)
+            return 0;
         ret = status_error(call);
     } else if (call->kind == BODY_JSON) {
         ret = handle_text(call, call->body.data != NULL ? call->body.data : "", call->body.len);
@@ -491,89 +521,232 @@ post(call_t *call, const char *http_method, const char *json, size_t len)
 
 /* ---- requests ---- */
 
-/* The params object with _meta.progressToken added (params_json is ours, so trusted to be an object). */
-static void
-write_params(jsonw_t *w, const char *params_json, int64_t progress_token, arena_t *scratch)
+static const char *
+text_of(const buf_t *b)
 {
-    json_value_t *params = NULL;
-    if (params_json != NULL && json_parse(scratch, params_json, strlen(params_json), MAX_JSON_DEPTH, &params) != 0)
-        params = NULL;
-    jsonw_key(w, "params");
-    jsonw_object_begin(w);
-    jsonw_key(w, "_meta");
-    jsonw_object_begin(w);
-    jsonw_kv_int(w, "progressToken", progress_token);
-    jsonw_object_end(w);
-    for (size_t i = 0; params != NULL && params->type == JSON_OBJECT && i != params->u.obj.len; ++i) {
-        const json_member_t *m = &params->u.obj.items[i];
-        if (strcmp(m->key, "_meta") == 0)
-            continue;
-        jsonw_keyn(w, m->key, m->key_len);
-        jsonw_value(w, m->value);
-    }
-    jsonw_object_end(w);
+    return b->data != NULL ? b->data : "";
 }
 
-int
-mcpc_session_request(mcpc_session_t *s, const char *method, const char *params_json, int flags, arena_t *arena,
-                     const json_value_t **result)
+/* Appends the members' keys (an object) or the strings (an array) of v, cleaned, separated by ", ". */
+static void
+list_names(buf_t *out, const json_value_t *v)
+{
+    size_t n = v == NULL ? 0 : v->type == JSON_OBJECT ? v->u.obj.len : v->type == JSON_ARRAY ? v->u.arr.len : 0;
+    for (size_t i = 0; i != n; ++i) {
+        const char *name = v->type == JSON_OBJECT ? v->u.obj.items[i].key : json_string(v->u.arr.items[i]);
+        if (name == NULL)
+            continue;
+        if (i != 0)
+            buf_append_str(out, ", ");
+        mcpc_text_snippet(out, name, strlen(name), 64);
+    }
+    if (n == 0)
+        buf_append_str(out, "(none given)");
+}
+
+/* The failure for a JSON-RPC error object answering method; in the modern era, the era's own codes are explained. */
+static int
+rpc_error(mcpc_session_t *s, const char *method, const json_value_t *error, int modern)
+{
+    const char *message = json_string(json_get(error, "message"));
+    const json_value_t *code = json_get(error, "code"), *data = json_get(error, "data");
+    int64_t n = 0;
+    int ret = MCPC_ERR_RPC, known = modern && json_int64(code, &n) == 0;
+    buf_t shown = BUF_INIT(1024), detail = BUF_INIT(4096);
+    if (message != NULL)
+        mcpc_text_snippet(&shown, message, strlen(message), 500);
+    if (known && n == MCPC_MCP_MISSING_CAPABILITY) {
+        buf_append_str(&detail, "; the server needs client capabilities mcp-client does not declare: ");
+        list_names(&detail, json_get(data, "requiredCapabilities"));
+    } else if (known && n == MCPC_MCP_UNSUPPORTED_VERSION) {
+        ret = MCPC_ERR_VERSION;
+        buf_append_str(&detail, "; the server supports: ");
+        list_names(&detail, json_get(data, "supported"));
+    }
+    fail(s, ret, "%s: %s (JSON-RPC error %s)%s", method, message != NULL ? text_of(&shown) : "(no message)",
+         code != NULL && code->type == JSON_NUMBER ? code->u.num.raw : "without a code", text_of(&detail));
+    buf_dispose(&shown);
+    buf_dispose(&detail);
+    return ret;
+}
+
+/* A modern request's non-2xx answer: a JSON-RPC error in the body is reported as such, except a header mismatch. */
+static int
+modern_status_error(call_t *call)
+{
+    arena_t a;
+    arena_init(&a, 1u << 20);
+    json_value_t *v;
+    const json_value_t *error = NULL;
+    int64_t code;
+    if (call->body.len != 0 && json_parse(&a, call->body.data, call->body.len, MAX_JSON_DEPTH, &v) == 0)
+        error = json_get(v, "error");
+    int ret = error != NULL && json_int64(json_get(error, "code"), &code) == 0 && code != MCPC_MCP_HEADER_MISMATCH
+                  ? rpc_error(call->s, call->method, error, 1)
+                  : status_error(call);
+    arena_dispose(&a);
+    return ret;
+}
+
+/*
+ * Sends body (a request) as call describes and parses the response into arena. Returns a failure, or 0
+ * with *msg; or, with call->keep_status and a non-2xx answer, 0 with *msg NULL and the start of the body
+ * in call->body. Release with call_dispose().
+ */
+static int
+exchange(call_t *call, const buf_t *body, arena_t *arena, json_value_t **msg)
+{
+    *msg = NULL;
+    buf_init(&call->response, MCPC_MAX_MESSAGE_BYTES);
+    if (buf_failed(body))
+        return fail(call->s, MCPC_ERR_USAGE, "the %s request is too large", call->method);
+    int ret = post(call, "POST", body->data, body->len);
+    if (ret != 0 || call->status < 200 || call->status > 299)
+        return ret;
+    if (json_parse(arena, call->response.data, call->response.len, MAX_JSON_DEPTH, msg) != 0)
+        return fail(call->s, MCPC_ERR_TOO_LARGE, "%s: the response to %s", mcpc_strerror(MCPC_ERR_TOO_LARGE), call->method);
+    return 0;
+}
+
+static void
+call_dispose(call_t *call)
+{
+    buf_dispose(&call->body);
+    buf_dispose(&call->response);
+}
+
+/* The result of a response message, or the failure its error (or the lack of both) means. */
+static int
+take_result(mcpc_session_t *s, const char *method, const json_value_t *msg, const json_value_t **result)
+{
+    const json_value_t *error = json_get(msg, "error");
+    if (error != NULL)
+        return rpc_error(s, method, error, s->era == MCPC_ERA_MODERN);
+    if ((*result = json_get(msg, "result")) == NULL)
+        return fail(s, MCPC_ERR_BAD_MESSAGE, "%s: the response to %s has neither result nor error",
+                    mcpc_strerror(MCPC_ERR_BAD_MESSAGE), method);
+    return 0;
+}
+
+/* A request in the legacy era: one exchange, as a legacy client sends it. */
+static int
+legacy_request(mcpc_session_t *s, const mcpc_request_t *req, const json_value_t *params, arena_t *arena,
+               const json_value_t **result)
 {
     call_t call = {
         .s = s,
-        .method = method,
+        .method = req->method,
         .id = s->next_id++,
         .expects_response = 1,
-        .is_initialize = strcmp(method, "initialize") == 0,
+        .is_initialize = strcmp(req->method, "initialize") == 0,
     };
-    buf_init(&call.response, MCPC_MAX_MESSAGE_BYTES);
+    call.version = call.is_initialize ? NULL : s->version;
     buf_t body = BUF_INIT(MCPC_HTTP_MAX_REQUEST);
+    mcpc_message_t m = {
+        .id = call.id, .method = req->method, .params = params, .progress = (req->flags & MCPC_REQUEST_PROGRESS) != 0};
+    mcpc_message_write(&body, &m);
+    json_value_t *msg;
+    int ret = exchange(&call, &body, arena, &msg);
+    if (ret == 0)
+        ret = take_result(s, req->method, msg, result);
+    call_dispose(&call);
+    buf_dispose(&body);
+    return ret;
+}
+
+/*
+ * One modern request (of version): sends it with the metadata headers, and answers input_required
+ * results round after round. The final result is parsed into arena.
+ */
+static int
+modern_request(mcpc_session_t *s, const char *version, const mcpc_request_t *req, const json_value_t *params, arena_t *arena,
+               const json_value_t **result)
+{
     arena_t scratch;
     arena_init(&scratch, 0);
-    jsonw_t w;
-    jsonw_init(&w, &body);
-    jsonw_object_begin(&w);
-    jsonw_kv_string(&w, "jsonrpc", "2.0");
-    jsonw_kv_int(&w, "id", call.id);
-    jsonw_kv_string(&w, "method", method);
-    if (flags & MCPC_REQUEST_PROGRESS)
-        write_params(&w, params_json, call.id, &scratch);
-    else if (params_json != NULL)
-        jsonw_kv_raw(&w, "params", params_json);
-    jsonw_object_end(&w);
-
-    int ret;
-    if (jsonw_failed(&w)) {
-        ret = fail(s, MCPC_ERR_USAGE, "the %s request is too large", method);
-        goto Exit;
-    }
-    if ((ret = post(&call, "POST", body.data, body.len)) != 0)
-        goto Exit;
-    json_value_t *msg;
-    if (json_parse(arena, call.response.data, call.response.len, MAX_JSON_DEPTH, &msg) != 0) {
-        ret = fail(s, MCPC_ERR_TOO_LARGE, "%s: the response to %s", mcpc_strerror(MCPC_ERR_TOO_LARGE), method);
-        goto Exit;
-    }
-    const json_value_t *error = json_get(msg, "error");
-    if (error != NULL) {
-        const char *message = json_string(json_get(error, "message"));
-        const json_value_t *code = json_get(error, "code");
-        buf_t shown = BUF_INIT(1024);
-        if (message != NULL)
-            mcpc_text_snippet(&shown, message, strlen(message), 500);
-        ret = fail(s, MCPC_ERR_RPC, "%s: %s (JSON-RPC error %s)", method, message != NULL ? shown.data : "(no message)",
-                   code != NULL && code->type == JSON_NUMBER ? code->u.num.raw : "without a code");
+    mcpc_http_header_t meta[MCPC_MAX_METADATA_HEADERS];
+    mcpc_mrtr_round_t round;
+    mcpc_mrtr_round_init(&round);
+    char why[1024];
+    int ret = 0;
+    int num_meta =
+        mcpc_headers_build(req->method, params, req->input_schema, &scratch, meta, MCPC_MAX_METADATA_HEADERS, why, sizeof(why));
+    if (num_meta < 0) {
+        buf_t shown = BUF_INIT(0);
+        mcpc_text_snippet(&shown, why, strlen(why), 300);
+        ret = fail(s, MCPC_ERR_BAD_MESSAGE, "%s: cannot send %s: %s", mcpc_strerror(MCPC_ERR_BAD_MESSAGE), req->method,
+                   text_of(&shown));
         buf_dispose(&shown);
         goto Exit;
     }
-    if ((*result = json_get(msg, "result")) == NULL) {
-        ret = fail(s, MCPC_ERR_BAD_MESSAGE, "%s: the response to %s has neither result nor error",
-                   mcpc_strerror(MCPC_ERR_BAD_MESSAGE), method);
-        goto Exit;
+    for (int n = 1;; ++n) {
+        call_t call = {
+            .s = s,
+            .method = req->method,
+            .id = s->next_id++,
+            .expects_response = 1,
+            .modern = 1,
+            .keep_status = 1,
+            .version = version,
+            .meta_headers = meta,
+            .num_meta_headers = (size_t)num_meta,
+        };
+        mcpc_message_t m = {
+            .id = call.id,
+            .method = req->method,
+            .params = params,
+            .progress = (req->flags & MCPC_REQUEST_PROGRESS) != 0,
+            .protocol_version = version,
+            .capabilities = MCPC_MRTR_CAPABILITIES,
+            .log_level = s->config.log_level,
+            .input_responses = round.responses.len != 0 ? round.responses.data : NULL, /* the last round's answers */
+            .request_state = round.has_state ? text_of(&round.state) : NULL,
+            .request_state_len = round.state.len,
+        };
+        buf_t body = BUF_INIT(MCPC_HTTP_MAX_REQUEST);
+        mcpc_message_write(&body, &m);
+        arena_t parsed; /* this round's response; the final result is parsed again into the caller's arena */
+        arena_init(&parsed, 0);
+        json_value_t *msg;
+        const json_value_t *r = NULL;
+        int next = -1;
+        if ((ret = exchange(&call, &body, &parsed, &msg)) == 0)
+            ret = msg == NULL ? modern_status_error(&call) : take_result(s, req->method, msg, &r);
+        if (ret == 0 && (next = mcpc_mrtr_next(req->method, r, n, &s->config.input, &round, why, sizeof(why))) < 0)
+            ret = fail(s, next, "%s", why);
+        if (next == MCPC_MRTR_COMPLETE) {
+            if (json_parse(arena, call.response.data, call.response.len, MAX_JSON_DEPTH, &msg) == 0)
+                *result = json_get(msg, "result");
+            else
+                ret = fail(s, MCPC_ERR_TOO_LARGE, "%s: the response to %s", mcpc_strerror(MCPC_ERR_TOO_LARGE), req->method);
+        } else if (next == MCPC_MRTR_RETRY) {
+            fprintf(s->config.diag, "mcp-client: the server needs input to complete %s (request %d of at most %d):\n%s",
+                    req->method, n, MCPC_MRTR_MAX_ROUNDS, text_of(&round.report));
+        }
+        arena_dispose(&parsed);
+        call_dispose(&call);
+        buf_dispose(&body);
+        if (ret != 0 || next == MCPC_MRTR_COMPLETE)
+            break;
     }
 Exit:
+    mcpc_mrtr_round_dispose(&round);
     arena_dispose(&scratch);
-    buf_dispose(&body);
-    buf_dispose(&call.response);
+    return ret;
+}
+
+int
+mcpc_session_request(mcpc_session_t *s, const mcpc_request_t *req, arena_t *arena, const json_value_t **result)
+{
+    arena_t scratch;
+    arena_init(&scratch, 0);
+    json_value_t *params = NULL;
+    /* params are ours (built by commands.c from checked input), so they parse */
+    if (req->params != NULL && json_parse(&scratch, req->params, strlen(req->params), MAX_JSON_DEPTH, &params) != 0)
+        params = NULL;
+    int ret = s->era == MCPC_ERA_MODERN ? modern_request(s, s->version, req, params, arena, result)
+                                        : legacy_request(s, req, params, arena, result);
+    arena_dispose(&scratch);
     return ret;
 }
 
@@ -582,16 +755,18 @@ notify(mcpc_session_t *s, const char *method)
 {
     buf_t body = BUF_INIT(0);
     buf_printf(&body, "{\"jsonrpc\":\"2.0\",\"method\":\"%s\"}", method);
-    call_t call = {.s = s, .method = method};
+    call_t call = {.s = s, .method = method, .version = s->version};
     int ret = post(&call, "POST", body.data, body.len);
     buf_dispose(&body);
     return ret;
 }
 
-int
-mcpc_session_initialize(mcpc_session_t *s)
+/* ---- negotiation ---- */
+
+/* The legacy handshake: initialize offering offer, the revision check, notifications/initialized. */
+static int
+initialize(mcpc_session_t *s, const char *offer)
 {
-    const char *offer = s->config.protocol_version != NULL ? s->config.protocol_version : mcpc_protocol_versions[0];
     buf_t params = BUF_INIT(0);
     jsonw_t w;
     jsonw_init(&w, &params);
@@ -600,13 +775,15 @@ mcpc_session_initialize(mcpc_session_t *s)
     jsonw_kv_raw(&w, "capabilities", "{}"); /* no sampling, elicitation or roots: those requests are declined */
     jsonw_key(&w, "clientInfo");
     jsonw_object_begin(&w);
-    jsonw_kv_string(&w, "name", CLIENT_NAME);
-    jsonw_kv_string(&w, "version", CLIENT_VERSION);
+    jsonw_kv_string(&w, "name", MCPC_CLIENT_NAME);
+    jsonw_kv_string(&w, "version", MCPC_CLIENT_VERSION);
     jsonw_object_end(&w);
     jsonw_object_end(&w);
 
+    s->era = MCPC_ERA_LEGACY;
     const json_value_t *result;
-    int ret = mcpc_session_request(s, "initialize", params.data, 0, &s->arena, &result);
+    mcpc_request_t req = {.method = "initialize", .params = params.data};
+    int ret = mcpc_session_request(s, &req, &s->arena, &result);
     buf_dispose(&params);
     if (ret != 0)
         return ret;
@@ -614,21 +791,148 @@ mcpc_session_initialize(mcpc_session_t *s)
     if (json_string(version) == NULL)
         return fail(s, MCPC_ERR_BAD_MESSAGE, "%s: the initialize result has no protocolVersion",
                     mcpc_strerror(MCPC_ERR_BAD_MESSAGE));
-    for (const char *const *v = mcpc_protocol_versions; *v != NULL; ++v)
-        if (strcmp(*v, version->u.str.ptr) == 0)
-            s->version = *v;
-    if (s->version == NULL) {
-        buf_t shown = BUF_INIT(256), ours = BUF_INIT(0);
+    const mcpc_protocol_version_t *ours = mcpc_protocol_find(version->u.str.ptr);
+    if (ours == NULL || ours->era != MCPC_ERA_LEGACY) {
+        buf_t shown = BUF_INIT(256), list = BUF_INIT(0);
         mcpc_text_snippet(&shown, version->u.str.ptr, version->u.str.len, 64);
-        for (const char *const *v = mcpc_protocol_versions; *v != NULL; ++v)
-            buf_printf(&ours, "%s%s", v == mcpc_protocol_versions ? "" : ", ", *v);
-        fail(s, MCPC_ERR_VERSION, "%s (%s); mcp-client speaks %s", mcpc_strerror(MCPC_ERR_VERSION), shown.data, ours.data);
+        for (const mcpc_protocol_version_t *v = mcpc_protocol_versions; v->version != NULL; ++v)
+            if (v->era == MCPC_ERA_LEGACY)
+                buf_printf(&list, "%s%s", list.len != 0 ? ", " : "", v->version);
+        fail(s, MCPC_ERR_VERSION, "%s (%s); with initialize mcp-client speaks %s", mcpc_strerror(MCPC_ERR_VERSION), text_of(&shown),
+             text_of(&list));
         buf_dispose(&shown);
-        buf_dispose(&ours);
+        buf_dispose(&list);
         return MCPC_ERR_VERSION;
     }
+    s->version = ours->version;
     s->server = result;
-    return notify(s, "notifications/initialized");
+    if ((ret = notify(s, "notifications/initialized")) != 0)
+        return ret;
+    if (s->config.log_level == NULL)
+        return 0;
+    /* the legacy way to choose a log level: once, for the session (a stateless server may not keep it) */
+    if (json_get(json_get(result, "capabilities"), "logging") == NULL) {
+        fprintf(s->config.diag, "mcp-client: the server does not declare logging; --log-level is not sent\n");
+        return 0;
+    }
+    buf_t level = BUF_INIT(0);
+    jsonw_init(&w, &level);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "level", s->config.log_level);
+    jsonw_object_end(&w);
+    arena_t scratch;
+    arena_init(&scratch, 0);
+    req = (mcpc_request_t){.method = "logging/setLevel", .params = level.data};
+    ret = mcpc_session_request(s, &req, &scratch, &result);
+    arena_dispose(&scratch);
+    buf_dispose(&level);
+    return ret;
+}
+
+/* Sends server/discover with revision offer and classifies the answer; a DiscoverResult is kept in s. */
+static int
+probe(mcpc_session_t *s, const char *offer, mcpc_probe_t *decision)
+{
+    char our_versions[256] = "";
+    for (const mcpc_protocol_version_t *v = mcpc_protocol_versions; v->version != NULL; ++v)
+        snprintf(our_versions + strlen(our_versions), sizeof(our_versions) - strlen(our_versions), "%s%s",
+                 v == mcpc_protocol_versions ? "" : ", ", v->version);
+    arena_t scratch;
+    arena_init(&scratch, 0);
+    mcpc_http_header_t meta[MCPC_MAX_METADATA_HEADERS];
+    char why[256];
+    int num_meta = mcpc_headers_build("server/discover", NULL, NULL, &scratch, meta, MCPC_MAX_METADATA_HEADERS, why, sizeof(why));
+    call_t call = {
+        .s = s,
+        .method = "server/discover",
+        .id = s->next_id++,
+        .expects_response = 1,
+        .modern = 1,
+        .keep_status = 1,
+        .version = offer,
+        .meta_headers = meta,
+        .num_meta_headers = num_meta > 0 ? (size_t)num_meta : 0,
+    };
+    mcpc_message_t m = {
+        .id = call.id,
+        .method = call.method,
+        .protocol_version = offer,
+        .capabilities = MCPC_MRTR_CAPABILITIES,
+        .log_level = s->config.log_level,
+    };
+    buf_t body = BUF_INIT(MCPC_HTTP_MAX_REQUEST);
+    mcpc_message_write(&body, &m);
+    json_value_t *msg;
+    int ret = exchange(&call, &body, &scratch, &msg);
+    if (ret == MCPC_ERR_NO_RESPONSE)
+        ret = 0; /* a 2xx without the response: judged by its status alone */
+    if (ret == 0 && msg == NULL && call.body.len != 0 &&
+        json_parse(&scratch, call.body.data, call.body.len, MAX_JSON_DEPTH, &msg) != 0)
+        msg = NULL;
+    if (ret == 0) {
+        mcpc_negotiate_discover(call.status, msg != NULL && msg->type == JSON_OBJECT ? msg : NULL, offer, decision);
+        if (s->config.trace != NULL)
+            fprintf(s->config.trace, "* server/discover with %s, HTTP %d: %s\n", offer, call.status, decision->reason);
+        if (decision->outcome == MCPC_PROBE_MODERN) {
+            json_value_t *kept;
+            if (json_parse(&s->arena, call.response.data, call.response.len, MAX_JSON_DEPTH, &kept) == 0)
+                s->server = json_get(kept, "result");
+            else
+                ret = fail(s, MCPC_ERR_TOO_LARGE, "%s: the response to server/discover", mcpc_strerror(MCPC_ERR_TOO_LARGE));
+        } else if (decision->outcome == MCPC_PROBE_NO_VERSION) {
+            buf_t theirs = BUF_INIT(4096);
+            const json_value_t *listed = json_get(json_get(msg, "result"), "supportedVersions");
+            list_names(&theirs, listed != NULL ? listed : json_get(json_get(json_get(msg, "error"), "data"), "supported"));
+            ret = fail(s, MCPC_ERR_VERSION, "%s: the server speaks %s; mcp-client speaks %s", mcpc_strerror(MCPC_ERR_VERSION),
+                       text_of(&theirs), our_versions);
+            buf_dispose(&theirs);
+        } else if (decision->outcome == MCPC_PROBE_MODERN_ERROR || decision->outcome == MCPC_PROBE_SERVER_ERROR) {
+            ret = call.status < 200 || call.status > 299
+                      ? status_error(&call)
+                      : fail(s, MCPC_ERR_BAD_MESSAGE, "%s: %s", mcpc_strerror(MCPC_ERR_BAD_MESSAGE), decision->reason);
+        }
+    }
+    call_dispose(&call);
+    buf_dispose(&body);
+    arena_dispose(&scratch);
+    return ret;
+}
+
+int
+mcpc_session_connect(mcpc_session_t *s)
+{
+    const mcpc_protocol_version_t *forced = mcpc_protocol_find(s->config.protocol_version);
+    if (forced != NULL && forced->era == MCPC_ERA_LEGACY)
+        return initialize(s, forced->version);
+    const char *offer = forced != NULL ? forced->version : mcpc_protocol_newest(MCPC_ERA_MODERN);
+    if (offer == NULL)
+        return initialize(s, mcpc_protocol_newest(MCPC_ERA_LEGACY));
+    for (int attempt = 0;; ++attempt) {
+        mcpc_probe_t decision;
+        int ret = probe(s, offer, &decision);
+        if (ret != 0)
+            return ret;
+        switch (decision.outcome) {
+        case MCPC_PROBE_MODERN:
+            s->era = MCPC_ERA_MODERN;
+            s->version = decision.version;
+            return 0;
+        case MCPC_PROBE_RETRY:
+            if (forced == NULL && attempt == 0) {
+                offer = decision.version;
+                continue;
+            }
+            break;
+        case MCPC_PROBE_LEGACY:
+            if (forced == NULL)
+                return initialize(s, mcpc_protocol_newest(MCPC_ERA_LEGACY));
+            break;
+        default:
+            break;
+        }
+        return fail(s, MCPC_ERR_VERSION, "%s: the server does not speak %s (%s)", mcpc_strerror(MCPC_ERR_VERSION), offer,
+                    decision.reason);
+    }
 }
 
 int
@@ -653,7 +957,8 @@ mcpc_session_list(mcpc_session_t *s, const char *method, const char *key, arena_
             jsonw_object_end(&w);
         }
         const json_value_t *result;
-        ret = mcpc_session_request(s, method, params.data, 0, arena, &result);
+        mcpc_request_t req = {.method = method, .params = params.data};
+        ret = mcpc_session_request(s, &req, arena, &result);
         buf_dispose(&params);
         if (ret != 0)
             goto Exit;
@@ -710,7 +1015,7 @@ mcpc_session_free(mcpc_session_t *s)
         return;
     if (s->session_id != NULL && s->http != NULL) {
         /* the server may keep state for the session: tell it we are done (a 405 answer is fine) */
-        call_t call = {.s = s, .method = "DELETE"};
+        call_t call = {.s = s, .method = "DELETE", .version = s->version};
         post(&call, "DELETE", NULL, 0);
     }
     mcpc_http_client_free(s->http);

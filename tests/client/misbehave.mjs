@@ -12,6 +12,9 @@
 //   /html-error    502 text/html, as a broken gateway answers
 //   /no-response   initialize works; then an event stream that ends without the response
 //   /old-version   initialize answers protocolVersion 2024-11-05
+// The last two are legacy servers. /no-response answers the client's server/discover probe as it answers
+// everything but initialize (a stream without the response); /old-version with a plain 404, as a server
+// that knows nothing of the 2026-07-28 revision may.
 // Listens on 127.0.0.1 on a free port and prints {"event":"listening","port":N} on stdout.
 import net from 'node:net';
 
@@ -44,6 +47,7 @@ function onRequest(sock, path, message) {
     const id = message?.id;
     const isInit = message?.method === 'initialize';
     const isNotification = message && message.id === undefined;
+    const isProbe = message?.method === 'server/discover';
     switch (path) {
         case '/cut-json':
             sock.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n');
@@ -70,6 +74,7 @@ function onRequest(sock, path, message) {
             sse(sock, [JSON.stringify({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'working' } })]);
             return;
         case '/old-version':
+            if (isProbe) return respond(sock, '404 Not Found', 'text/plain', 'not found\n');
             respond(sock, '200 OK', 'application/json', INIT_RESULT(id, '2024-11-05'));
             return;
         default:

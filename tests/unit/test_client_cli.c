@@ -102,6 +102,28 @@ test_args_option(void)
 }
 
 static void
+test_protocol_options(void)
+{
+    mcpc_options_t o;
+    CHECK(parse(ARGV("--url", "http://h/mcp", "--protocol-version", "2026-07-28", "--log-level", "warning", "--elicit",
+                     "{\"name\":\"Ada\"}", "call", "t"),
+                &o) == 0);
+    CHECK_STR(o.protocol_version, "2026-07-28");
+    CHECK_STR(o.log_level, "warning");
+    CHECK_STR(o.elicit, "{\"name\":\"Ada\"}");
+    mcpc_cli_dispose(&o);
+    CHECK(parse(ARGV("--url", "http://h/mcp", "--protocol-version", "2025-03-26", "--elicit", "cancel", "--log-level=emergency",
+                     "ping"),
+                &o) == 0);
+    CHECK_STR(o.elicit, "cancel");
+    CHECK_STR(o.log_level, "emergency");
+    mcpc_cli_dispose(&o);
+    CHECK(parse(ARGV("--url", "http://h/mcp", "ping"), &o) == 0);
+    CHECK(o.protocol_version == NULL && o.log_level == NULL && o.elicit == NULL);
+    mcpc_cli_dispose(&o);
+}
+
+static void
 test_refusals(void)
 {
     char **const cases[] = {
@@ -119,6 +141,11 @@ test_refusals(void)
         ARGV("--url", "http://h/mcp", "--args", "{}", "ping"),                     /* --args is for call */
         ARGV("--url", "http://h/mcp", "--args", "{}", "call", "t", "a=1"),         /* --args and key=value */
         ARGV("--url", "http://h/mcp", "--args", "[1]", "call", "t"),               /* --args not an object */
+        ARGV("--url", "http://h/mcp", "--log-level", "verbose", "ping"),           /* not a log level */
+        ARGV("--url", "http://h/mcp", "--log-level", "INFO", "ping"),              /* levels are lower case */
+        ARGV("--url", "http://h/mcp", "--elicit", "accept", "ping"),               /* neither an action nor an object */
+        ARGV("--url", "http://h/mcp", "--elicit", "[1]", "ping"),                  /* content must be an object */
+        ARGV("--url", "http://h/mcp", "--protocol-version", "2026-07-29", "ping"), /* not a revision */
     };
     for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
         mcpc_options_t o;
@@ -138,6 +165,7 @@ main(void)
     RUN(test_environment);
     RUN(test_help_needs_nothing_else);
     RUN(test_args_option);
+    RUN(test_protocol_options);
     RUN(test_refusals);
     return TEST_REPORT("test_client_cli");
 }
