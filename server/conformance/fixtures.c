@@ -7,22 +7,6 @@
 const char conformance_png_base64[] =
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR42mP4z8AAAAMBAQD3A0FDAAAAAElFTkSuQmCC";
 
-/* Whether the capabilities the client declared include capability. */
-static int
-client_supports(const json_value_t *caps, const char *capability)
-{
-    const json_value_t *cap = json_get(caps, capability);
-    if (cap == NULL)
-        return 0;
-    /*
-     * These fixtures ask for form-mode elicitation. Since 2025-11-25 a client lists the modes it
-     * supports; an empty object still means form only, as before modes existed.
-     */
-    if (strcmp(capability, "elicitation") == 0 && cap->type == JSON_OBJECT && cap->u.obj.len != 0)
-        return json_get(cap, "form") != NULL;
-    return 1;
-}
-
 static const char *
 reason_or_unknown(const char *why)
 {
@@ -30,19 +14,18 @@ reason_or_unknown(const char *why)
 }
 
 int
-conformance_ask(mcp_ctx_t *ctx, const char *capability, const char *method, const char *params_json, const json_value_t **result)
+conformance_ask(mcp_ctx_t *ctx, const char *key, const char *method, const char *params_json, const json_value_t **result)
 {
-    /* a stateless request does not know the capabilities (NULL); then the client's answer decides */
-    const json_value_t *caps = mcp_client_capabilities(ctx);
-    if (caps != NULL && !client_supports(caps, capability))
-        return mcp_error(ctx, "The client did not declare the %s capability, so this tool cannot ask it (%s).", capability, method);
     if (params_json == NULL)
         return mcp_error(ctx, "Internal error: the %s request could not be built.", method);
 
     const char *why = NULL;
-    switch (mcp_client_request(ctx, method, params_json, result, &why)) {
+    switch (mcp_client_request_named(ctx, key, method, params_json, result, &why)) {
     case 0:
         break;
+    case MCP_EREQ_INPUT_REQUIRED:
+    case MCP_EREQ_NO_CAPABILITY:
+        return 1; /* the server answers for us: InputRequiredResult, or -32021 */
     case MCP_EREQ_UNSUPPORTED:
         return mcp_error(ctx, "This server cannot send %s to the client on this connection: %s", method, reason_or_unknown(why));
     case MCP_EREQ_TIMEOUT:
@@ -56,6 +39,45 @@ conformance_ask(mcp_ctx_t *ctx, const char *capability, const char *method, cons
     }
     if (*result == NULL || (*result)->type != JSON_OBJECT)
         return mcp_error(ctx, "The client's answer to %s is not an object.", method);
+    return 0;
+}
+
+int
+conformance_elicit(mcp_ctx_t *ctx, const char *key, const char *message, const char *name, const char *type,
+                   const json_value_t **value)
+{
+    buf_t b = BUF_INIT(0);
+    jsonw_t w;
+    jsonw_init(&w, &b);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "message", message);
+    jsonw_key(&w, "requestedSchema");
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "type", "object");
+    jsonw_key(&w, "properties");
+    jsonw_object_begin(&w);
+    jsonw_key(&w, name);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "type", type);
+    jsonw_object_end(&w);
+    jsonw_object_end(&w);
+    jsonw_key(&w, "required");
+    jsonw_array_begin(&w);
+    jsonw_string(&w, name);
+    jsonw_array_end(&w);
+    jsonw_object_end(&w);
+    jsonw_object_end(&w);
+
+    const json_value_t *answer;
+    *value = NULL;
+    int ret = conformance_ask(ctx, key, "elicitation/create", conformance_take_json(ctx, &w), &answer);
+    if (ret != 0)
+        return ret;
+    const char *action = json_string(json_get(answer, "action"));
+    if (action == NULL || (strcmp(action, "accept") != 0 && strcmp(action, "decline") != 0 && strcmp(action, "cancel") != 0))
+        return mcp_error(ctx, "The client's elicitation answer has no valid action (accept, decline or cancel).");
+    if (strcmp(action, "accept") == 0)
+        *value = json_get(json_get(answer, "content"), name);
     return 0;
 }
 

@@ -21,7 +21,7 @@ elicitation(mcp_ctx_t *ctx, const json_value_t *args)
     jsonw_object_end(&w);
 
     const json_value_t *answer;
-    if (conformance_ask(ctx, "elicitation", "elicitation/create", conformance_take_json(ctx, &w), &answer) != 0)
+    if (conformance_ask(ctx, NULL, "elicitation/create", conformance_take_json(ctx, &w), &answer) != 0)
         return 1;
     return conformance_report_elicitation(ctx, "User response: ", answer);
 }
@@ -32,4 +32,5 @@ MCP_TOOL(test_elicitation, .title = "Elicitation",
          .input_schema = "{\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\","
                          "\"description\":\"The message to show the user\"}},"
                          "\"required\":[\"message\"],\"additionalProperties\":false}",
-         .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}", .handler = elicitation);
+         .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}", .client_capabilities = "{\"elicitation\":{\"form\":{}}}",
+         .handler = elicitation);

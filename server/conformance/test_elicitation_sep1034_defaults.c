@@ -21,7 +21,7 @@ elicitation_sep1034_defaults(mcp_ctx_t *ctx, const json_value_t *args)
 {
     (void)args;
     const json_value_t *answer;
-    if (conformance_ask(ctx, "elicitation", "elicitation/create", params, &answer) != 0)
+    if (conformance_ask(ctx, NULL, "elicitation/create", params, &answer) != 0)
         return 1;
     return conformance_report_elicitation(ctx, "Elicitation completed: ", answer);
 }
@@ -30,4 +30,5 @@ MCP_TOOL(test_elicitation_sep1034_defaults, .title = "Elicitation with defaults 
          .description = "Asks the user for a form whose string, integer, number, enum and boolean fields all have defaults "
                         "(conformance fixture).",
          .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
-         .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}", .handler = elicitation_sep1034_defaults);
+         .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}", .client_capabilities = "{\"elicitation\":{\"form\":{}}}",
+         .handler = elicitation_sep1034_defaults);

@@ -28,7 +28,7 @@ elicitation_sep1330_enums(mcp_ctx_t *ctx, const json_value_t *args)
 {
     (void)args;
     const json_value_t *answer;
-    if (conformance_ask(ctx, "elicitation", "elicitation/create", params, &answer) != 0)
+    if (conformance_ask(ctx, NULL, "elicitation/create", params, &answer) != 0)
         return 1;
     return conformance_report_elicitation(ctx, "Elicitation completed: ", answer);
 }
@@ -37,4 +37,5 @@ MCP_TOOL(test_elicitation_sep1330_enums, .title = "Elicitation with enums (SEP-1
          .description = "Asks the user for a form with every enum variant: untitled, titled and legacy single choice, "
                         "untitled and titled multiple choice (conformance fixture).",
          .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
-         .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}", .handler = elicitation_sep1330_enums);
+         .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}", .client_capabilities = "{\"elicitation\":{\"form\":{}}}",
+         .handler = elicitation_sep1330_enums);

@@ -44,7 +44,7 @@ sampling(mcp_ctx_t *ctx, const json_value_t *args)
     jsonw_object_end(&w);
 
     const json_value_t *reply;
-    if (conformance_ask(ctx, "sampling", "sampling/createMessage", conformance_take_json(ctx, &w), &reply) != 0)
+    if (conformance_ask(ctx, NULL, "sampling/createMessage", conformance_take_json(ctx, &w), &reply) != 0)
         return 1;
     const char *text = first_text(json_get(reply, "content"));
     if (text == NULL)
@@ -58,4 +58,5 @@ MCP_TOOL(test_sampling, .title = "Sampling",
          .input_schema = "{\"type\":\"object\",\"properties\":{\"prompt\":{\"type\":\"string\","
                          "\"description\":\"The prompt to send to the LLM\"}},"
                          "\"required\":[\"prompt\"],\"additionalProperties\":false}",
-         .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}", .handler = sampling);
+         .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}", .client_capabilities = "{\"sampling\":{}}",
+         .handler = sampling);

@@ -1,6 +1,7 @@
 /*
  * toolset.c: the "conformance" set: the fixtures the official MCP conformance suite
- * (@modelcontextprotocol/conformance) calls by name. Enable it only to run the suite: its tools
+ * (@modelcontextprotocol/conformance, 0.1.16 and the 0.2 line with its 2025-11-25 and 2026-07-28
+ * requirement sets) calls by name. Enable it only to run the suite: its tools
  * exist to exercise the protocol, not to be useful.
  */
 #include "mcp.h"
@@ -19,6 +20,20 @@ extern const mcp_tool_t mcp_tool_test_elicitation_sep1034_defaults;
 extern const mcp_tool_t mcp_tool_test_elicitation_sep1330_enums;
 extern const mcp_tool_t mcp_tool_json_schema_2020_12_tool;
 extern const mcp_tool_t mcp_tool_test_reconnection;
+extern const mcp_tool_t mcp_tool_test_missing_capability;
+extern const mcp_tool_t mcp_tool_test_input_required_result_elicitation;
+extern const mcp_tool_t mcp_tool_test_input_required_result_sampling;
+extern const mcp_tool_t mcp_tool_test_input_required_result_list_roots;
+extern const mcp_tool_t mcp_tool_test_input_required_result_request_state;
+extern const mcp_tool_t mcp_tool_test_input_required_result_multiple_inputs;
+extern const mcp_tool_t mcp_tool_test_input_required_result_multi_round;
+extern const mcp_tool_t mcp_tool_test_input_required_result_tampered_state;
+extern const mcp_tool_t mcp_tool_test_input_required_result_capabilities;
+extern const mcp_tool_t mcp_tool_test_streaming_elicitation;
+extern const mcp_tool_t mcp_tool_test_logging_tool;
+extern const mcp_tool_t mcp_tool_test_trigger_tool_change;
+extern const mcp_tool_t mcp_tool_test_trigger_prompt_change;
+extern const mcp_tool_t mcp_tool_test_mcp_param_headers;
 
 extern const mcp_resource_t mcp_resource_static_text;
 extern const mcp_resource_t mcp_resource_static_binary;
@@ -29,6 +44,7 @@ extern const mcp_prompt_t mcp_prompt_test_simple_prompt;
 extern const mcp_prompt_t mcp_prompt_test_prompt_with_arguments;
 extern const mcp_prompt_t mcp_prompt_test_prompt_with_embedded_resource;
 extern const mcp_prompt_t mcp_prompt_test_prompt_with_image;
+extern const mcp_prompt_t mcp_prompt_test_input_required_result_prompt;
 
 const mcp_toolset_t mcp_toolset_conformance = {
     .name = "conformance",
@@ -49,6 +65,20 @@ const mcp_toolset_t mcp_toolset_conformance = {
             &mcp_tool_test_elicitation_sep1330_enums,
             &mcp_tool_json_schema_2020_12_tool,
             &mcp_tool_test_reconnection,
+            &mcp_tool_test_missing_capability,
+            &mcp_tool_test_input_required_result_elicitation,
+            &mcp_tool_test_input_required_result_sampling,
+            &mcp_tool_test_input_required_result_list_roots,
+            &mcp_tool_test_input_required_result_request_state,
+            &mcp_tool_test_input_required_result_multiple_inputs,
+            &mcp_tool_test_input_required_result_multi_round,
+            &mcp_tool_test_input_required_result_tampered_state,
+            &mcp_tool_test_input_required_result_capabilities,
+            &mcp_tool_test_streaming_elicitation,
+            &mcp_tool_test_logging_tool,
+            &mcp_tool_test_trigger_tool_change,
+            &mcp_tool_test_trigger_prompt_change,
+            &mcp_tool_test_mcp_param_headers,
             NULL,
         },
     .resources =
@@ -65,6 +95,7 @@ const mcp_toolset_t mcp_toolset_conformance = {
             &mcp_prompt_test_prompt_with_arguments,
             &mcp_prompt_test_prompt_with_embedded_resource,
             &mcp_prompt_test_prompt_with_image,
+            &mcp_prompt_test_input_required_result_prompt,
             NULL,
         },
 };

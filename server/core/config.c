@@ -1,10 +1,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base64.h"
 
 #define MCP_SERVER_VERSION_STRING "0.1.0"
 
@@ -14,15 +17,22 @@ const char *const mcp_log_level_names[] = {"debug", "info", "notice", "warning",
  * The settings table: each row is one setting with its flag, its environment variable, its default
  * and how to parse it. --help is generated from it.
  */
-typedef enum en_setting_kind_t { SETTING_STRING, SETTING_UINT, SETTING_SIZE, SETTING_LIST, SETTING_LOG, SETTING_CLIENT_LOG } setting_kind_t;
+typedef enum en_setting_kind_t {
+    SETTING_STRING,
+    SETTING_UINT,
+    SETTING_SIZE,
+    SETTING_LIST,
+    SETTING_LOG,
+    SETTING_CLIENT_LOG
+} setting_kind_t;
 
 typedef struct st_setting_t {
-    const char *flag;    /* "--port" */
-    const char *env;     /* "MCP_PORT" */
-    const char *def;     /* default, as text */
-    const char *help;    /* one line */
+    const char *flag; /* "--port" */
+    const char *env;  /* "MCP_PORT" */
+    const char *def;  /* default, as text */
+    const char *help; /* one line */
     setting_kind_t kind;
-    size_t offset;       /* into mcp_config_t */
+    size_t offset;               /* into mcp_config_t */
     unsigned long long min, max; /* for SETTING_UINT and SETTING_SIZE */
 } setting_t;
 
@@ -49,19 +59,26 @@ static const setting_t settings[] = {
     {"--client-log-level", "MCP_CLIENT_LOG_LEVEL", "info",
      "lowest level of log notifications sent to clients (debug ... emergency)", SETTING_CLIENT_LOG, OFF(client_log_level)},
     {"--client-request-timeout-ms", "MCP_CLIENT_REQUEST_TIMEOUT_MS", "60000",
-     "how long a tool waits for the client to answer sampling or elicitation", SETTING_UINT, OFF(client_request_timeout_ms),
-     10, 3600000},
+     "how long a tool waits for the client to answer sampling or elicitation", SETTING_UINT, OFF(client_request_timeout_ms), 10,
+     3600000},
     {"--shutdown-grace-ms", "MCP_SHUTDOWN_GRACE_MS", "30000", "how long SIGTERM waits for in-flight requests", SETTING_UINT,
      OFF(shutdown_grace_ms), 0, 3600000},
     {"--lambda-response-mode", "MCP_LAMBDA_RESPONSE_MODE", "buffered",
-     "on Lambda: buffered, or streaming (API Gateway responseTransferMode STREAM, Function URL RESPONSE_STREAM)",
-     SETTING_STRING, OFF(lambda_response_mode)},
+     "on Lambda: buffered, or streaming (API Gateway responseTransferMode STREAM, Function URL RESPONSE_STREAM)", SETTING_STRING,
+     OFF(lambda_response_mode)},
     {"--public-url", "MCP_PUBLIC_URL", "",
      "the endpoint's canonical URL, e.g. https://mcp.example.com/mcp (default: derived from each request)", SETTING_STRING,
      OFF(public_url)},
     {"--pending-table", "MCP_PENDING_TABLE", "",
      "on Lambda with streaming: the DynamoDB table where clients' answers to sampling and elicitation wait", SETTING_STRING,
      OFF(pending_table)},
+    {"--request-state-key", "MCP_REQUEST_STATE_KEY", "",
+     "base64 of at least 32 random bytes: the key that seals 2026-07-28 requestState; every instance behind one endpoint "
+     "needs the same (default: a random key per process)",
+     SETTING_STRING, OFF(request_state_key)},
+    {"--request-state-ttl-ms", "MCP_REQUEST_STATE_TTL_MS", "600000",
+     "how long a client may take to answer a 2026-07-28 input request (the requestState expires then)", SETTING_UINT,
+     OFF(request_state_ttl_ms), 1000, 86400000},
     {"--authorization-servers", "MCP_AUTHORIZATION_SERVERS", "",
      "comma list of OAuth authorization server URLs announced in /.well-known/oauth-protected-resource", SETTING_LIST,
      OFF(authorization_servers)},
@@ -184,13 +201,38 @@ valid_url(const char *s)
     return 1;
 }
 
+/* The key in either base64 alphabet (openssl rand -base64 32 gives the standard one). */
+static int
+decode_state_key(mcp_config_t *c)
+{
+    buf_t b = BUF_INIT(sizeof(c->request_state_key_bytes));
+    const char *text = c->request_state_key;
+    int ret = -1;
+    if (base64_decode(&b, text, strlen(text), 0) != 0) {
+        buf_reset(&b);
+        if (base64_decode(&b, text, strlen(text), 1) != 0)
+            goto exit;
+    }
+    if (b.len < CONFIG_MIN_STATE_KEY_BYTES || buf_failed(&b))
+        goto exit;
+    memcpy(c->request_state_key_bytes, b.data, b.len);
+    c->request_state_key_len = b.len;
+    ret = 0;
+exit:
+    if (b.data != NULL)
+        OPENSSL_cleanse(b.data, b.len);
+    buf_dispose(&b);
+    return ret;
+}
+
 static int
 set_value(mcp_config_t *c, const setting_t *st, const char *value, const char *source, char *err, size_t err_len)
 {
     void *field = (char *)c + st->offset;
     switch (st->kind) {
     case SETTING_STRING:
-        if (*value == '\0' && st->offset != OFF(public_url) && st->offset != OFF(pending_table))
+        if (*value == '\0' && st->offset != OFF(public_url) && st->offset != OFF(pending_table) &&
+            st->offset != OFF(request_state_key))
             return errorf(err, err_len, "%s: must not be empty", source);
         free(*(char **)field);
         *(char **)field = strdup(value);
@@ -307,6 +349,9 @@ config_parse(mcp_config_t *c, int argc, char **argv, char *err, size_t err_len)
         if (!valid_url(c->authorization_servers.items[i]))
             return errorf(err, err_len, "--authorization-servers: '%.100s' is not an absolute http(s) URL",
                           c->authorization_servers.items[i]);
+    if (c->request_state_key[0] != '\0' && decode_state_key(c) != 0)
+        return errorf(err, err_len, "--request-state-key: expected base64 (standard or URL-safe) of %d to %zu bytes",
+                      CONFIG_MIN_STATE_KEY_BYTES, sizeof(c->request_state_key_bytes));
     if (strcmp(c->lambda_response_mode, "buffered") != 0 && strcmp(c->lambda_response_mode, "streaming") != 0)
         return errorf(err, err_len, "--lambda-response-mode: expected buffered or streaming");
     for (size_t i = 0; i != c->toolsets.len; ++i) {
@@ -327,6 +372,10 @@ config_dispose(mcp_config_t *c)
     free(c->lambda_response_mode);
     free(c->public_url);
     free(c->pending_table);
+    if (c->request_state_key != NULL)
+        OPENSSL_cleanse(c->request_state_key, strlen(c->request_state_key));
+    free(c->request_state_key);
+    OPENSSL_cleanse(c->request_state_key_bytes, sizeof(c->request_state_key_bytes));
     list_clear(&c->authorization_servers);
     list_clear(&c->allowed_origins);
     list_clear(&c->allowed_hosts);

@@ -14,6 +14,7 @@
 #include "mcp.h"
 
 #define CONFIG_MAX_LIST 32
+#define CONFIG_MIN_STATE_KEY_BYTES 32 /* an HMAC-SHA256 key shorter than the hash weakens it */
 
 typedef struct st_config_list_t {
     char *items[CONFIG_MAX_LIST];
@@ -22,8 +23,8 @@ typedef struct st_config_list_t {
 
 struct st_mcp_config_t {
     char *bind;
-    int port;                     /* 0: any free port */
-    char *path;                   /* the MCP endpoint, "/mcp" */
+    int port;                      /* 0: any free port */
+    char *path;                    /* the MCP endpoint, "/mcp" */
     config_list_t allowed_origins; /* "scheme://host[:port]"; no port: any; host may start with "*."; "*": any */
     config_list_t allowed_hosts;   /* "host[:port]", same rules */
     size_t max_body_bytes;
@@ -31,13 +32,17 @@ struct st_mcp_config_t {
     config_list_t toolsets;
     unsigned workers;
     unsigned page_size;
-    mcp_log_level_t client_log_level;   /* notifications/message below this level are not sent */
-    unsigned client_request_timeout_ms; /* how long a tool waits for a sampling/elicitation answer */
-    unsigned shutdown_grace_ms;         /* how long SIGTERM waits for in-flight requests */
-    char *lambda_response_mode;         /* "buffered" or "streaming": must match the integration */
-    char *public_url;                   /* the endpoint's canonical URL (custom domains); "" derives it per request */
-    config_list_t authorization_servers; /* for the protected resource metadata */
-    char *pending_table;                 /* on Lambda with streaming: the DynamoDB table for clients' answers; "" none */
+    mcp_log_level_t client_log_level;           /* notifications/message below this level are not sent */
+    unsigned client_request_timeout_ms;         /* how long a tool waits for a sampling/elicitation answer */
+    unsigned shutdown_grace_ms;                 /* how long SIGTERM waits for in-flight requests */
+    char *lambda_response_mode;                 /* "buffered" or "streaming": must match the integration */
+    char *public_url;                           /* the endpoint's canonical URL (custom domains); "" derives it per request */
+    config_list_t authorization_servers;        /* for the protected resource metadata */
+    char *pending_table;                        /* on Lambda with streaming: the DynamoDB table for clients' answers; "" none */
+    char *request_state_key;                    /* base64 of the requestState HMAC key (a secret); "": random per process */
+    unsigned request_state_ttl_ms;              /* how long a requestState stays valid */
+    unsigned char request_state_key_bytes[256]; /* request_state_key decoded */
+    size_t request_state_key_len;
 };
 
 typedef struct st_mcp_config_t mcp_config_t;

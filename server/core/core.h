@@ -41,6 +41,12 @@ typedef struct st_mcp_http_request_t {
     const char *public_base;   /* how clients reach the server: "https://host/stage", without the endpoint path; may be NULL */
     int64_t deadline_ms;       /* wall-clock ms after which running tools are cut off; 0: none */
     int can_stream;            /* the front door delivers SSE events as they happen (server->client requests work) */
+    /*
+     * The process serves other requests while this one runs (the HTTP server; not Lambda, where an
+     * instance handles one invocation at a time). Only then can anything reach a subscriptions/listen
+     * stream, so only then is one held open.
+     */
+    int concurrent;
 } mcp_http_request_t;
 
 #define MCP_MAX_RESPONSE_HEADERS 10
@@ -65,6 +71,11 @@ mcp_server_t *mcp_server_new(const mcp_config_t *config, char *err, size_t err_l
 void mcp_server_free(mcp_server_t *s);
 /* Wakes every call waiting for a client and refuses new ones; used at shutdown. */
 void mcp_server_shutdown(mcp_server_t *s);
+/*
+ * Ends the responses that only the client would end (subscriptions/listen streams), with their final
+ * result; for a front door about to wait for in-flight requests at shutdown.
+ */
+void mcp_server_drain(mcp_server_t *s);
 
 /*
  * Where the client's answers to server->client requests (sampling, elicitation) meet the tools waiting

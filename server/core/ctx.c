@@ -25,7 +25,7 @@ ctx_init(mcp_ctx_t *ctx, mcp_exchange_t *ex, mcp_ctx_kind_t kind, const json_val
     ctx->ex = ex;
     ctx->kind = kind;
     ctx->id = id;
-    ctx->log_level = ex->server->config->client_log_level;
+    ctx->log_level = ex->client_log_level; /* legacy: configured; modern: the request's _meta, or none */
     arena_init(&ctx->arena, MAX_RESULT_BYTES);
     buf_init(&ctx->items, MAX_RESULT_BYTES);
     buf_init(&ctx->structured, MAX_RESULT_BYTES);
@@ -37,7 +37,19 @@ ctx_dispose(mcp_ctx_t *ctx)
 {
     buf_dispose(&ctx->items);
     buf_dispose(&ctx->structured);
+    buf_dispose(&ctx->input_requests);
+    buf_dispose(&ctx->used_answers);
     arena_dispose(&ctx->arena);
+}
+
+int
+ctx_copy_error(mcp_ctx_t *ctx, mcp_call_t *call, int code)
+{
+    arena_t *arena = &call->ex->arena;
+    const char *message = ctx->error_message != NULL ? ctx->error_message : "Internal error";
+    call->error_message = arena_strndup(arena, message, strlen(message));
+    call->error_data = ctx->error_data != NULL ? arena_strndup(arena, ctx->error_data, strlen(ctx->error_data)) : NULL;
+    return code;
 }
 
 /* Starts a new item and returns a writer for it. */
@@ -273,10 +285,35 @@ mcp_log(mcp_ctx_t *ctx, mcp_log_level_t level, const char *logger, const char *f
 }
 
 int
+mcp_client_request_named(mcp_ctx_t *ctx, const char *key, const char *method, const char *params_json, const json_value_t **result,
+                         const char **error_message)
+{
+    if (ctx->ex->era == MCP_ERA_MODERN)
+        return mrtr_client_request(ctx, key, method, params_json, result, error_message);
+    return exec_client_request(ctx, method, params_json, result, error_message);
+}
+
+int
 mcp_client_request(mcp_ctx_t *ctx, const char *method, const char *params_json, const json_value_t **result,
                    const char **error_message)
 {
-    return exec_client_request(ctx, method, params_json, result, error_message);
+    return mcp_client_request_named(ctx, NULL, method, params_json, result, error_message);
+}
+
+int
+mcp_resumed(mcp_ctx_t *ctx)
+{
+    return ctx->prior_answers != NULL;
+}
+
+void
+mcp_notify_list_changed(mcp_ctx_t *ctx, mcp_list_t list)
+{
+    static const char *const filters[] = {"toolsListChanged", "promptsListChanged", "resourcesListChanged"};
+    static const char *const methods[] = {"notifications/tools/list_changed", "notifications/prompts/list_changed",
+                                          "notifications/resources/list_changed"};
+    if ((unsigned)list < sizeof(filters) / sizeof(filters[0]))
+        subscriptions_broadcast(ctx->server, filters[list], methods[list]);
 }
 
 int
@@ -330,8 +367,8 @@ mcp_identity(mcp_ctx_t *ctx)
 const json_value_t *
 mcp_client_capabilities(mcp_ctx_t *ctx)
 {
-    (void)ctx;
-    return NULL; /* stateless: what initialize declared is not known to this request */
+    /* a legacy request on a stateless server: what initialize declared is not known to it (NULL) */
+    return ctx->ex->client_capabilities;
 }
 
 void
@@ -425,11 +462,15 @@ check_structured(mcp_ctx_t *ctx, const char **problem)
     return v;
 }
 
-void
+int
 ctx_run_tool(mcp_ctx_t *ctx, const json_value_t *args, jsonw_t *w)
 {
     if (ctx->tool->tool->handler(ctx, args) != 0)
         ctx->is_error = 1;
+    /* a question for the client ends the round: what the handler emitted meanwhile is not the result */
+    int ret = mrtr_finish(ctx, w);
+    if (ret != 0)
+        return ret > 0 ? 0 : ret;
     const char *problem = NULL;
     int has_structured = !ctx->is_error && ctx->structured.len != 0;
     if (has_structured && check_structured(ctx, &problem) == NULL)
@@ -467,5 +508,6 @@ ctx_run_tool(mcp_ctx_t *ctx, const json_value_t *args, jsonw_t *w)
     }
     if (ctx->is_error)
         jsonw_kv_bool(w, "isError", 1);
-    jsonw_object_end(w);
+    era_result_end(ctx->ex, w, NULL);
+    return 0;
 }

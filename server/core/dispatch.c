@@ -1,7 +1,7 @@
 /*
  * dispatch.c: where a JSON-RPC message is validated and its method is found. Methods live in one
- * table; notifications are accepted and never answered; responses from the client go to the tool
- * waiting for them.
+ * table, whose rows say in which era each exists and what 2026-07-28 asks of it; notifications are
+ * accepted and never answered; responses from the client go to the tool waiting for them (legacy era).
  */
 #include <string.h>
 
@@ -9,43 +9,49 @@
 #include "log.h"
 
 /*
- * The method table. Each row: the method name; the handler; the first protocol revision that has the
- * method. Adding a method means adding a row.
+ * Caching hints of modern results. The lists are fixed for the life of a deployment and the same for
+ * every caller; a resource's contents may depend on the caller (mcp_identity()) and change at any time.
  */
-struct st_mcp_method_t {
-    const char *name;
-    mcp_method_handler_t handler;
-    mcp_version_t since;
-};
+static const mcp_cache_hint_t list_cache = {.ttl_ms = 300000, .scope = "public"};
+static const mcp_cache_hint_t read_cache = {.ttl_ms = 0, .scope = "private"};
 
+#define LEGACY MCP_ERA_LEGACY
+#define MODERN MCP_ERA_MODERN
+#define BOTH (MCP_ERA_LEGACY | MCP_ERA_MODERN)
+
+/* The method table; the columns are documented with mcp_method_t in internal.h. */
 static const mcp_method_t methods[] = {
-    {"initialize", lifecycle_initialize, MCP_V2025_03_26},
-    {"ping", lifecycle_ping, MCP_V2025_03_26},
-    {"logging/setLevel", lifecycle_set_level, MCP_V2025_03_26},
-    {"tools/list", tools_list, MCP_V2025_03_26},
-    {"tools/call", tools_call, MCP_V2025_03_26},
-    {"resources/list", resources_list, MCP_V2025_03_26},
-    {"resources/templates/list", resources_templates_list, MCP_V2025_03_26},
-    {"resources/read", resources_read, MCP_V2025_03_26},
-    {"resources/subscribe", resources_subscribe, MCP_V2025_03_26},
-    {"resources/unsubscribe", resources_subscribe, MCP_V2025_03_26},
-    {"prompts/list", prompts_list, MCP_V2025_03_26},
-    {"prompts/get", prompts_get, MCP_V2025_03_26},
-    {"completion/complete", completion_complete, MCP_V2025_03_26},
+    /* name, handler, eras, since, name_param, input_required, cache */
+    {"initialize", lifecycle_initialize, LEGACY, MCP_V2025_03_26},
+    {"ping", lifecycle_ping, LEGACY, MCP_V2025_03_26},
+    {"logging/setLevel", lifecycle_set_level, LEGACY, MCP_V2025_03_26},
+    {"server/discover", lifecycle_discover, MODERN, .cache = &list_cache},
+    {"tools/list", tools_list, BOTH, MCP_V2025_03_26, .cache = &list_cache},
+    {"tools/call", tools_call, BOTH, MCP_V2025_03_26, .name_param = "name", .input_required = 1},
+    {"resources/list", resources_list, BOTH, MCP_V2025_03_26, .cache = &list_cache},
+    {"resources/templates/list", resources_templates_list, BOTH, MCP_V2025_03_26, .cache = &list_cache},
+    {"resources/read", resources_read, BOTH, MCP_V2025_03_26, .name_param = "uri", .input_required = 1, .cache = &read_cache},
+    {"resources/subscribe", resources_subscribe, LEGACY, MCP_V2025_03_26},
+    {"resources/unsubscribe", resources_subscribe, LEGACY, MCP_V2025_03_26},
+    {"prompts/list", prompts_list, BOTH, MCP_V2025_03_26, .cache = &list_cache},
+    {"prompts/get", prompts_get, BOTH, MCP_V2025_03_26, .name_param = "name", .input_required = 1},
+    {"completion/complete", completion_complete, BOTH, MCP_V2025_03_26},
+    {"subscriptions/listen", subscriptions_listen, MODERN},
 };
 
 static const mcp_method_t *
-find_method(const char *name, mcp_version_t version)
+find_method(const char *name)
 {
     for (size_t i = 0; i != sizeof(methods) / sizeof(methods[0]); ++i)
         if (strcmp(methods[i].name, name) == 0)
-            return version >= methods[i].since ? &methods[i] : NULL;
+            return &methods[i];
     return NULL;
 }
 
 static void
 add_error(mcp_exchange_t *ex, const json_value_t *id, int code, const char *message, const char *data)
 {
+    ex->error_code = code;
     buf_t tmp = BUF_INIT(0);
     jsonw_t w;
     jsonw_init(&w, &tmp);
@@ -99,8 +105,17 @@ dispatch_request(mcp_exchange_t *ex, const json_value_t *msg, const char **metho
         }
         return;
     }
-    const mcp_method_t *m = find_method(method->u.str.ptr, ex->version);
-    if (m == NULL) {
+    static const json_value_t empty_object = {.type = JSON_OBJECT};
+    const mcp_method_t *m = find_method(method->u.str.ptr);
+    const char *message, *data;
+    /* a modern request's envelope comes first: only then is it known which version it asks for */
+    int ret = era_check_request(ex, method->u.str.ptr, params != NULL && params->type == JSON_OBJECT ? params : &empty_object, m,
+                                &message, &data);
+    if (ret != 0) {
+        add_error(ex, id, ret, message, data);
+        return;
+    }
+    if (m == NULL || !era_has_method(ex, m)) {
         add_error(ex, id, JSONRPC_METHOD_NOT_FOUND, "Method not found", NULL);
         return;
     }
@@ -109,13 +124,12 @@ dispatch_request(mcp_exchange_t *ex, const json_value_t *msg, const char **metho
         add_error(ex, id, JSONRPC_INVALID_PARAMS, "Invalid params: params must be an object", NULL);
         return;
     }
-    static const json_value_t empty_object = {.type = JSON_OBJECT};
-    mcp_call_t call = {.ex = ex, .id = id, .params = params != NULL ? params : &empty_object};
+    mcp_call_t call = {.ex = ex, .method = m, .id = id, .params = params != NULL ? params : &empty_object};
     buf_t out = BUF_INIT(0);
     jsonw_t w;
     jsonw_init(&w, &out);
     jsonrpc_begin_result(&w, id);
-    int ret = m->handler(&call, &w);
+    ret = m->handler(&call, &w);
     *tool_out = call.tool_name;
     if (ret == MCP_DEFERRED) {
         buf_dispose(&out);
@@ -139,6 +153,11 @@ dispatch_request(mcp_exchange_t *ex, const json_value_t *msg, const char **metho
 void
 dispatch_response(mcp_exchange_t *ex, const json_value_t *msg)
 {
+    if (ex->era == MCP_ERA_MODERN) {
+        /* 2026-07-28 servers send no requests (MRTR replaced them), so a client has nothing to answer */
+        invalid_request(ex, NULL, "Invalid Request: this protocol version has no server requests to respond to");
+        return;
+    }
     const json_value_t *jsonrpc = json_get(msg, "jsonrpc");
     const json_value_t *id = json_get(msg, "id");
     if (jsonrpc == NULL || jsonrpc->type != JSON_STRING || strcmp(jsonrpc->u.str.ptr, "2.0") != 0 || !jsonrpc_valid_id(id) ||

@@ -17,7 +17,7 @@
 #define MAX_QUEUED_JOBS 1024
 #define WORKER_STACK_SIZE (512 * 1024)
 #define CUT_OFF_RESULT                                                                                                             \
-    "{\"content\":[{\"type\":\"text\",\"text\":\"The tool did not finish before the deadline and was stopped.\"}],"               \
+    "{\"content\":[{\"type\":\"text\",\"text\":\"The tool did not finish before the deadline and was stopped.\"}],"                \
     "\"isError\":true}"
 
 typedef struct st_job_t {
@@ -55,12 +55,16 @@ run_job(job_t *job)
     jsonw_t w;
     jsonw_init(&w, &out);
     jsonrpc_begin_result(&w, ctx->id);
-    ctx_run_tool(ctx, job->args, &w);
+    int code = ctx_run_tool(ctx, job->args, &w);
     jsonrpc_end_result(&w);
-    if (jsonw_failed(&w)) {
+    if (code != 0 || jsonw_failed(&w)) {
+        /* an error instead of a result (a capability the client lacks, ...): its HTTP status is long sent */
         buf_reset(&out);
         jsonw_init(&w, &out);
-        jsonrpc_write_error(&w, ctx->id, JSONRPC_INTERNAL_ERROR, "Internal error: result too large", NULL);
+        if (code != 0)
+            jsonrpc_write_error(&w, ctx->id, code, ctx->error_message, ctx->error_data);
+        else
+            jsonrpc_write_error(&w, ctx->id, JSONRPC_INTERNAL_ERROR, "Internal error: result too large", NULL);
     }
     pthread_mutex_lock(&ex->lock);
     int abandoned = ctx->abandoned;
@@ -168,6 +172,7 @@ void
 mcp_stream_cut_off(mcp_stream_t *st)
 {
     mcp_exchange_t *ex = &st->ex;
+    subscriptions_end(ex, 1); /* before taking ex->lock: it takes the listeners' lock, which comes first */
     pthread_mutex_lock(&ex->lock);
     while (ex->calls != NULL) {
         mcp_ctx_t *ctx = ex->calls;
@@ -340,8 +345,8 @@ exec_client_request(mcp_ctx_t *ctx, const char *method, const char *params_json,
         return MCP_EREQ_UNSUPPORTED;
     }
     json_value_t *params = NULL;
-    if (params_json != NULL && (json_parse(&ctx->arena, params_json, strlen(params_json), 64, &params) != 0 ||
-                                params->type != JSON_OBJECT)) {
+    if (params_json != NULL &&
+        (json_parse(&ctx->arena, params_json, strlen(params_json), 64, &params) != 0 || params->type != JSON_OBJECT)) {
         *error_message = "invalid request parameters";
         return MCP_EREQ_UNSUPPORTED;
     }

@@ -52,7 +52,7 @@ pagination_list_begin(mcp_call_t *call, jsonw_t *w, char kind, const char *key, 
 }
 
 void
-pagination_list_end(jsonw_t *w, char kind, size_t end, size_t total)
+pagination_list_end(mcp_call_t *call, jsonw_t *w, char kind, size_t end, size_t total)
 {
     jsonw_array_end(w);
     if (end < total) {
@@ -64,6 +64,5 @@ pagination_list_end(jsonw_t *w, char kind, size_t end, size_t total)
         jsonw_stringn(w, enc.data, enc.len);
         buf_dispose(&enc);
     }
-    jsonw_object_end(w);
+    era_result_end(call->ex, w, call->method->cache);
 }
-

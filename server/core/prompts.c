@@ -33,7 +33,7 @@ prompts_list(mcp_call_t *call, jsonw_t *w)
         }
         jsonw_object_end(w);
     }
-    pagination_list_end(w, 'p', end, s->num_prompts);
+    pagination_list_end(call, w, 'p', end, s->num_prompts);
     return 0;
 }
 
@@ -76,8 +76,15 @@ prompts_get(mcp_call_t *call, jsonw_t *w)
     }
     mcp_ctx_t ctx;
     ctx_init(&ctx, call->ex, MCP_CTX_PROMPT, call->id, call->params);
-    int ret = 0;
-    if (p->get(&ctx, args) != 0 || buf_failed(&ctx.items)) {
+    int ret = mrtr_begin(&ctx, call, p->name, args, &call->error_message);
+    if (ret != 0)
+        goto exit;
+    int rc = p->get(&ctx, args);
+    if ((ret = mrtr_finish(&ctx, w)) != 0) {
+        ret = ret > 0 ? 0 : ctx_copy_error(&ctx, call, ret);
+        goto exit;
+    }
+    if (rc != 0 || buf_failed(&ctx.items)) {
         call->error_message = "Internal error: the prompt could not be rendered";
         ret = JSONRPC_INTERNAL_ERROR;
         goto exit;
@@ -91,7 +98,7 @@ prompts_get(mcp_call_t *call, jsonw_t *w)
     jsonw_array_begin(w);
     jsonw_raw(w, ctx.items.data != NULL ? ctx.items.data : "", ctx.items.len);
     jsonw_array_end(w);
-    jsonw_object_end(w);
+    era_result_end(call->ex, w, call->method->cache);
 exit:
     ctx_dispose(&ctx);
     return ret;
@@ -154,7 +161,7 @@ completion_complete(mcp_call_t *call, jsonw_t *w)
     jsonw_kv_int(w, "total", (int64_t)ctx.num_items);
     jsonw_kv_bool(w, "hasMore", ctx.num_items > sent);
     jsonw_object_end(w);
-    jsonw_object_end(w);
+    era_result_end(call->ex, w, call->method->cache);
     ctx_dispose(&ctx);
     return 0;
 }

@@ -30,7 +30,7 @@ list(mcp_call_t *call, jsonw_t *w, char kind, const char *key, const mcp_resourc
             jsonw_kv_raw(w, "annotations", r->annotations);
         jsonw_object_end(w);
     }
-    pagination_list_end(w, kind, end, total);
+    pagination_list_end(call, w, kind, end, total);
     return 0;
 }
 
@@ -188,7 +188,7 @@ not_found(mcp_call_t *call, const json_value_t *uri)
     call->error_data = arena_strndup(&call->ex->arena, data.data, data.len);
     buf_dispose(&data);
     call->error_message = "Resource not found";
-    return MCP_RESOURCE_NOT_FOUND;
+    return era_resource_not_found_code(call->ex);
 }
 
 int
@@ -206,7 +206,13 @@ resources_read(mcp_call_t *call, jsonw_t *w)
         ret = not_found(call, uri);
         goto exit;
     }
+    if ((ret = mrtr_begin(&ctx, call, uri->u.str.ptr, NULL, &call->error_message)) != 0)
+        goto exit;
     int rc = r->read(&ctx, uri->u.str.ptr, vars);
+    if ((ret = mrtr_finish(&ctx, w)) != 0) {
+        ret = ret > 0 ? 0 : ctx_copy_error(&ctx, call, ret);
+        goto exit;
+    }
     if (rc == MCP_NOT_FOUND) {
         ret = not_found(call, uri);
         goto exit;
@@ -221,7 +227,7 @@ resources_read(mcp_call_t *call, jsonw_t *w)
     jsonw_array_begin(w);
     jsonw_raw(w, ctx.items.data, ctx.items.len);
     jsonw_array_end(w);
-    jsonw_object_end(w);
+    era_result_end(call->ex, w, call->method->cache);
 exit:
     ctx_dispose(&ctx);
     return ret;

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "internal.h"
+#include "log.h"
 
 static int
 errorf(char *err, size_t err_len, const char *fmt, ...)
@@ -24,8 +26,7 @@ static int
 valid_tool_name(const char *name)
 {
     size_t len = strlen(name);
-    return len >= 1 && len <= 128 &&
-           strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == len;
+    return len >= 1 && len <= 128 && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == len;
 }
 
 /* A JSON fragment inserted verbatim into responses must be valid and on one line (SSE framing). */
@@ -71,6 +72,20 @@ add_tool(mcp_server_t *s, const mcp_tool_t *t, char *err, size_t err_len)
     e->tool = t;
     if (t->input_schema != NULL && parse_schema(s, t->name, "input schema", t->input_schema, &e->input_schema, err, err_len) != 0)
         return -1;
+    if (e->input_schema != NULL) {
+        char why[200];
+        mcp_header_param_t *params;
+        if (headers_collect_params(&s->arena, e->input_schema, &params, &e->num_header_params, why, sizeof(why)) != 0)
+            return errorf(err, err_len, "tool %s: input schema: %s", t->name, why);
+        e->header_params = params;
+    }
+    if (t->client_capabilities != NULL) {
+        json_value_t *caps;
+        if (!valid_fragment(&s->arena, t->client_capabilities, JSON_OBJECT) ||
+            json_parse(&s->arena, t->client_capabilities, strlen(t->client_capabilities), 8, &caps) != 0)
+            return errorf(err, err_len, "tool %s: client_capabilities must be a JSON object (ClientCapabilities)", t->name);
+        e->client_capabilities = caps;
+    }
     if (t->output_schema != NULL &&
         parse_schema(s, t->name, "output schema", t->output_schema, &e->output_schema, err, err_len) != 0)
         return -1;
@@ -128,6 +143,18 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
     s->config = config;
     arena_init(&s->arena, 0);
     pthread_mutex_init(&s->pending_lock, NULL);
+    pthread_mutex_init(&s->listen_lock, NULL);
+    if (config->request_state_key_len != 0) {
+        memcpy(s->state_key, config->request_state_key_bytes, config->request_state_key_len);
+        s->state_key_len = config->request_state_key_len;
+    } else {
+        /* only this process can verify what it seals: fine for one server, not for several behind one endpoint */
+        s->state_key_len = 32;
+        if (getrandom(s->state_key, s->state_key_len, 0) != (ssize_t)s->state_key_len) {
+            errorf(err, err_len, "no randomness for the request state key");
+            goto fail;
+        }
+    }
 
     size_t max_tools = 0, max_resources = 0, max_prompts = 0;
     for (size_t i = 0; mcp_toolsets[i] != NULL; ++i) {
@@ -178,6 +205,7 @@ mcp_server_set_answer_store(mcp_server_t *s, mcp_answer_store_t *store)
 void
 mcp_server_shutdown(mcp_server_t *s)
 {
+    subscriptions_end_all(s);
     exec_shutdown(s);
 }
 
@@ -186,8 +214,11 @@ mcp_server_free(mcp_server_t *s)
 {
     if (s == NULL)
         return;
+    subscriptions_end_all(s);
     exec_shutdown(s);
     pthread_mutex_destroy(&s->pending_lock);
+    pthread_mutex_destroy(&s->listen_lock);
+    explicit_bzero(s->state_key, sizeof(s->state_key));
     arena_dispose(&s->arena);
     free(s);
 }

@@ -40,7 +40,7 @@ tools_list(mcp_call_t *call, jsonw_t *w)
             jsonw_kv_raw(w, "icons", t->icons);
         jsonw_object_end(w);
     }
-    pagination_list_end(w, 't', end, s->num_tools);
+    pagination_list_end(call, w, 't', end, s->num_tools);
     return 0;
 }
 
@@ -82,6 +82,9 @@ tools_call(mcp_call_t *call, jsonw_t *w)
         call->error_message = "Invalid params: progressToken must be a string or an integer";
         return JSONRPC_INVALID_PARAMS;
     }
+    int ret = era_check_tool_call(call, entry, args);
+    if (ret != 0)
+        return ret;
 
     char why[256];
     if (entry->input_schema != NULL && schema_validate(entry->input_schema, args, why, sizeof(why)) != 0) {
@@ -97,7 +100,7 @@ tools_call(mcp_call_t *call, jsonw_t *w)
         jsonw_object_end(w);
         jsonw_array_end(w);
         jsonw_kv_bool(w, "isError", 1);
-        jsonw_object_end(w);
+        era_result_end(ex, w, NULL);
         return 0;
     }
 
@@ -106,9 +109,10 @@ tools_call(mcp_call_t *call, jsonw_t *w)
         ctx_init(&ctx, ex, MCP_CTX_TOOL, call->id, call->params);
         ctx.tool = entry;
         ctx.progress_token = token;
-        ctx_run_tool(&ctx, args, w);
+        if ((ret = mrtr_begin(&ctx, call, name, args, &call->error_message)) == 0 && (ret = ctx_run_tool(&ctx, args, w)) != 0)
+            ctx_copy_error(&ctx, call, ret);
         ctx_dispose(&ctx);
-        return 0;
+        return ret;
     }
     mcp_ctx_t *ctx = malloc(sizeof(*ctx));
     if (ctx == NULL) {
@@ -119,6 +123,11 @@ tools_call(mcp_call_t *call, jsonw_t *w)
     ctx->tool = entry;
     ctx->progress_token = token;
     ctx->on_worker = 1;
+    if ((ret = mrtr_begin(ctx, call, name, args, &call->error_message)) != 0) {
+        ctx_dispose(ctx);
+        free(ctx);
+        return ret;
+    }
     if (exec_submit_tool(ctx, args) != 0) {
         ctx_dispose(ctx);
         free(ctx);

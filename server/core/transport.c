@@ -1,8 +1,9 @@
 /*
  * transport.c: the Streamable HTTP layer. Where a request enters the core: HTTP method, path, Host and
- * Origin (DNS rebinding), Accept, Content-Type, body size and MCP-Protocol-Version are checked here,
- * in that order, before any JSON is parsed; then the body is parsed and each message handed to
- * jsonrpc/dispatch; finally the collected messages become a JSON body, an SSE body or a stream.
+ * Origin (DNS rebinding), Accept, Content-Type and body size are checked here, in that order, before any
+ * JSON is parsed; then the body is parsed, era.c decides the request's era from MCP-Protocol-Version
+ * and the body's _meta, and each message is handed to jsonrpc/dispatch; finally the collected messages
+ * become a JSON body, an SSE body or a stream.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,34 +16,12 @@
 
 #define MAX_JSON_DEPTH 64
 
-const char *const mcp_version_names[MCP_NUM_VERSIONS] = {"2025-03-26", "2025-06-18", "2025-11-25"};
-
-int
-mcp_version_parse(const char *s, size_t len)
-{
-    for (int i = 0; i != MCP_NUM_VERSIONS; ++i)
-        if (strlen(mcp_version_names[i]) == len && memcmp(mcp_version_names[i], s, len) == 0)
-            return i;
-    return -1;
-}
-
 int64_t
 mcp_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static const mcp_header_t *
-find_header(const mcp_http_request_t *req, const char *name)
-{
-    size_t len = strlen(name);
-    const mcp_header_t *found = NULL;
-    for (size_t i = 0; i != req->num_headers; ++i)
-        if (req->headers[i].name_len == len && strncasecmp(req->headers[i].name, name, len) == 0)
-            found = &req->headers[i];
-    return found;
 }
 
 static void
@@ -107,8 +86,7 @@ host_matches(const char *pattern, const char *host, size_t host_len)
         ++pport;
     }
     if (pport != NULL) {
-        if (colon == NULL || strlen(pport) != host_len - (size_t)(colon + 1 - host) ||
-            memcmp(pport, colon + 1, strlen(pport)) != 0)
+        if (colon == NULL || strlen(pport) != host_len - (size_t)(colon + 1 - host) || memcmp(pport, colon + 1, strlen(pport)) != 0)
             return 0;
     }
     if (strncmp(pattern, "*.", 2) == 0) {
@@ -202,7 +180,8 @@ accepts(const char *value, size_t len, const char *type)
             ++end;
         const char *item = value + start;
         size_t item_len = end - start;
-        if ((media_type_is(item, item_len, type) || media_type_is(item, item_len, wildcard) || media_type_is(item, item_len, "*/*")) &&
+        if ((media_type_is(item, item_len, type) || media_type_is(item, item_len, wildcard) ||
+             media_type_is(item, item_len, "*/*")) &&
             !accept_q_zero(item, item_len))
             return 1;
         start = end + 1;
@@ -282,6 +261,9 @@ exchange_new(mcp_server_t *s, const mcp_http_request_t *req)
     ex->server = s;
     arena_init(&ex->arena, 32 * s->config->max_body_bytes + (1 << 20)); /* a dense document takes ~28 bytes per byte */
     ex->can_stream = req->can_stream;
+    ex->concurrent = req->concurrent;
+    ex->req = req;
+    ex->client_log_level = s->config->client_log_level;
     if (req->request_id != NULL)
         snprintf(ex->log_id, sizeof(ex->log_id), "%s", req->request_id);
     ex->deadline_ms = req->deadline_ms;
@@ -414,6 +396,8 @@ mcp_stream_release(mcp_stream_t *st)
     ex->released = 1;
     ex->notify = NULL;
     pthread_mutex_unlock(&ex->lock);
+    /* a listen stream's client is gone: nobody to send its final result to */
+    subscriptions_end(ex, 0);
     exchange_release(ex);
 }
 
@@ -500,18 +484,21 @@ finish(mcp_exchange_t *ex, mcp_response_t *res)
     exchange_release(ex);
 }
 
+#define UNSUPPORTED_LEGACY_VERSION                                                                                                 \
+    "Bad Request: Unsupported protocol version (supported versions: 2025-11-25, 2025-06-18, 2025-03-26)"
+
 void
 mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res)
 {
     const mcp_config_t *cfg = s->config;
     memset(res, 0, sizeof(*res));
 
-    const mcp_header_t *host = find_header(req, "host");
+    const mcp_header_t *host = headers_find(req, "host");
     if (host != NULL && !host_allowed(&cfg->allowed_hosts, host->value, host->value_len)) {
         refuse(res, 403, MCP_TRANSPORT_ERROR, "Forbidden: Host not allowed");
         return;
     }
-    const mcp_header_t *origin = find_header(req, "origin");
+    const mcp_header_t *origin = headers_find(req, "origin");
     if (origin != NULL) {
         if (!origin_allowed(&cfg->allowed_origins, origin->value, origin->value_len)) {
             refuse(res, 403, MCP_TRANSPORT_ERROR, "Forbidden: Origin not allowed");
@@ -536,8 +523,9 @@ mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res)
         /* CORS preflight for browser clients */
         res->status = 204;
         add_header(res, "access-control-allow-methods", "POST, OPTIONS");
-        add_header(res, "access-control-allow-headers",
-                   "content-type, accept, authorization, mcp-protocol-version, mcp-session-id, last-event-id");
+        add_header(
+            res, "access-control-allow-headers",
+            "content-type, accept, authorization, mcp-protocol-version, mcp-session-id, last-event-id, mcp-method, mcp-name");
         add_header(res, "access-control-expose-headers", "mcp-session-id, www-authenticate");
         add_header(res, "access-control-max-age", "600");
         return;
@@ -548,13 +536,13 @@ mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res)
         add_header(res, "allow", "POST");
         return;
     }
-    const mcp_header_t *accept = find_header(req, "accept");
+    const mcp_header_t *accept = headers_find(req, "accept");
     if (accept == NULL || !accepts(accept->value, accept->value_len, "application/json") ||
         !accepts(accept->value, accept->value_len, "text/event-stream")) {
         refuse(res, 406, MCP_TRANSPORT_ERROR, "Not Acceptable: Client must accept both application/json and text/event-stream");
         return;
     }
-    const mcp_header_t *ctype = find_header(req, "content-type");
+    const mcp_header_t *ctype = headers_find(req, "content-type");
     if (ctype == NULL || !media_type_is(ctype->value, ctype->value_len, "application/json")) {
         refuse(res, 415, MCP_TRANSPORT_ERROR, "Unsupported Media Type: Content-Type must be application/json");
         return;
@@ -563,30 +551,19 @@ mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res)
         refuse(res, 413, MCP_TRANSPORT_ERROR, "Payload Too Large");
         return;
     }
-    int version = MCP_V2025_03_26; /* what a server SHOULD assume when the header is absent */
-    const mcp_header_t *vh = find_header(req, "mcp-protocol-version");
-    if (vh != NULL) {
-        const char *v = vh->value;
-        size_t vlen = vh->value_len;
-        while (vlen != 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
-            --vlen;
-        while (vlen != 0 && (*v == ' ' || *v == '\t'))
-            ++v, --vlen;
-        if ((version = mcp_version_parse(v, vlen)) < 0) {
-            refuse(res, 400, MCP_TRANSPORT_ERROR,
-                   "Bad Request: Unsupported protocol version (supported versions: 2025-11-25, 2025-06-18, 2025-03-26)");
-            return;
-        }
-    }
-
     mcp_exchange_t *ex = exchange_new(s, req);
     if (ex == NULL) {
         refuse(res, 500, JSONRPC_INTERNAL_ERROR, "Internal error");
         return;
     }
-    ex->version = (mcp_version_t)version;
     json_value_t *root;
     int err = json_parse(&ex->arena, req->body, req->body_len, MAX_JSON_DEPTH, &root);
+    /* a legacy client naming a revision we do not speak hears so before anything about its body */
+    if (era_select(ex, headers_find(req, "mcp-protocol-version"), err == 0 ? root : NULL) == ERA_BAD_LEGACY_VERSION) {
+        refuse(res, 400, MCP_TRANSPORT_ERROR, UNSUPPORTED_LEGACY_VERSION);
+        exchange_release(ex);
+        return;
+    }
     if (err != 0) {
         log_msg(LOG_DEBUG, "parse_error", "%s", json_strerror(err));
         refuse(res, 400, JSONRPC_PARSE_ERROR, err == JSON_ERR_NOMEM ? "Parse error: document too large" : "Parse error");
@@ -598,19 +575,21 @@ mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res)
         if (json_parse(&ex->arena, req->identity_json, strlen(req->identity_json), MAX_JSON_DEPTH, &identity) == 0)
             ex->identity = identity;
     }
-    if (root->type == JSON_ARRAY && (version != MCP_V2025_03_26 || root->u.arr.len == 0)) {
+    if (root->type == JSON_ARRAY && (ex->version != MCP_V2025_03_26 || root->u.arr.len == 0)) {
         /* batches exist only in 2025-03-26, and an empty one is invalid there */
         refuse(res, 400, JSONRPC_INVALID_REQUEST,
-               root->u.arr.len == 0 ? "Invalid Request: empty batch" : "Invalid Request: batches are not supported in this protocol version");
+               root->u.arr.len == 0 ? "Invalid Request: empty batch"
+                                    : "Invalid Request: batches are not supported in this protocol version");
         exchange_release(ex);
         return;
     }
     handle_messages(ex, root, res);
-    /* a single message that is not a valid request is refused at the HTTP level too */
-    int invalid = !ex->is_batch && ex->invalid_message;
+    ex->req = NULL; /* borrowed for this call only; workers never look at it */
+    /* a single message that is refused gets an HTTP status saying so too */
+    int status = ex->is_batch ? 0 : era_response_status(ex);
     finish(ex, res);
-    if (invalid)
-        res->status = 400;
+    if (status != 0)
+        res->status = status;
 }
 
 void

@@ -34,7 +34,7 @@ typedef struct st_http_server_t {
     h2o_socket_t *listener;
     h2o_multithread_queue_t *queue;
     h2o_multithread_receiver_t receiver; /* streams with new bytes */
-    h2o_timeout_t keepalive_timeout;      /* idle streams get an SSE comment */
+    h2o_timeout_t keepalive_timeout;     /* idle streams get an SSE comment */
     mcp_server_t *mcp;
     const mcp_config_t *config;
     size_t in_flight;
@@ -281,6 +281,7 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
         .request_id = rl->request_id,
         .public_base = public_base,
         .can_stream = 1,
+        .concurrent = 1,
     };
     mcp_response_t res;
     log_set_request_id(rl->request_id);
@@ -449,9 +450,10 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *config)
     while (!stop_requested)
         h2o_evloop_run(server.ctx.loop, 1000);
 
-    /* SIGTERM: stop accepting, let in-flight requests finish (bounded), then exit 0 */
+    /* SIGTERM: stop accepting, end subscriptions/listen streams, let in-flight requests finish (bounded), then exit 0 */
     h2o_socket_read_stop(server.listener);
     h2o_socket_close(server.listener);
+    mcp_server_drain(mcp);
     log_msg(LOG_INFO, "shutting_down", "waiting for %zu in-flight request(s)", server.in_flight);
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);

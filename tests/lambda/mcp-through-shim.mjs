@@ -1,17 +1,25 @@
 // mcp-through-shim.mjs: the server binary in Lambda mode, behind the Runtime API emulator and the API
 // Gateway shim, driven by the official TypeScript client end-to-end test and the official conformance
-// suite (0.1.16, --suite all), once per event format.
+// suite, once per event format: 0.1.16 --suite all, and the 0.2 line's requirement sets for 2025-11-25
+// (the legacy era) and 2026-07-28 (the stateless era).
 //
 //   node tests/lambda/mcp-through-shim.mjs [BUILD_DIR]      (default: build)
 //
-// Buffered (the default on Lambda): REST API, HTTP API and Function URL events. A tool cannot ask the
-// client anything here (its response reaches the client only when it has finished), so the end-to-end
-// test expects sampling and elicitation to be refused at once, and the conformance run must fail exactly
-// those scenarios and no others (conformance-buffered.yml, with the reasons).
+// Buffered (the default on Lambda): REST API, HTTP API and Function URL events. A legacy tool cannot ask
+// the client anything here (its response reaches the client only when it has finished), so the end-to-end
+// test expects sampling and elicitation to be refused at once, and the 0.1.16 and 2025-11-25 runs must fail
+// exactly those scenarios and no others (conformance-buffered.yml, with the reasons). Under 2026-07-28 a
+// tool asks through an InputRequiredResult and the client's retry, which needs no stream: nothing fails
+// for being buffered.
 //
 // Streaming (REST responseTransferMode STREAM, Function URL RESPONSE_STREAM): two instances, and a local
 // DynamoDB (dynalite) holding the table where a client's answer, received by one instance, meets the tool
 // waiting on the other. Everything must pass.
+//
+// Every instance gets the same MCP_REQUEST_STATE_KEY, as a deployment with more than one instance must:
+// a 2026-07-28 retry may reach another instance than the round that sealed its requestState.
+// The 2026-07-28 runs, buffered or streaming, share tests/node/conformance-2026-07-28.yml: a scenario the
+// suite does not score, failing for a reason unrelated to Lambda (see the file).
 //
 // Every process is started on 127.0.0.1 with ports the OS picks, and stopped by PID at the end.
 import { spawn } from 'node:child_process';
@@ -29,6 +37,8 @@ const server = join(build, 'mcp-server');
 const require = createRequire(join(root, 'tests', 'node', 'package.json'));
 
 const REGION = 'ap-southeast-2';
+/* base64 of 32 bytes; any fixed value does for the test, a deployment uses a secret of its own */
+const REQUEST_STATE_KEY = Buffer.alloc(32, 7).toString('base64');
 const AWS_ENV = {
     AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
     AWS_SECRET_ACCESS_KEY: 'local-test-secret',
@@ -71,7 +81,7 @@ function run(label, command, args, env) {
 async function withLambda({ toolsets, format, stream, env }, body) {
     const emulator = await startEmulator({
         command: server,
-        env: { MCP_TOOLSETS: toolsets, MCP_LOG_LEVEL: 'warn', ...AWS_ENV, ...env },
+        env: { MCP_TOOLSETS: toolsets, MCP_LOG_LEVEL: 'warn', MCP_REQUEST_STATE_KEY: REQUEST_STATE_KEY, ...AWS_ENV, ...env },
         region: REGION,
         maxInstances: stream ? 2 : 1,
         timeoutMs: 30_000,
@@ -106,9 +116,23 @@ async function scenario(name, { format, stream, env = {} }) {
         if (!stream) conformanceArgs.push('--allowed-failures', join(here, 'conformance-buffered.yml'));
         const conformance = await run(`${name}: conformance 0.1.16 --suite all`, process.execPath, conformanceArgs,
             { MCP_SERVER_URL: conformanceUrl });
+        const legacyArgs = ['tests/node/conformance.mjs', '--requirements', '2025-11-25'];
+        if (!stream) legacyArgs.push('--allowed-failures', join(here, 'conformance-buffered.yml'));
+        const conformance20251125 = await run(`${name}: conformance 0.2.0-alpha.12 --requirements 2025-11-25`, process.execPath,
+            legacyArgs, { MCP_SERVER_URL: conformanceUrl });
+        const modernArgs = ['tests/node/conformance.mjs', '--requirements', '2026-07-28',
+            '--allowed-failures', join(root, 'tests', 'node', 'conformance-2026-07-28.yml')];
+        const conformance20260728 = await run(`${name}: conformance 0.2.0-alpha.12 --requirements 2026-07-28`, process.execPath,
+            modernArgs, { MCP_SERVER_URL: conformanceUrl });
         const violations = emulators.flatMap((e) => e.violations());
         if (violations.length > 0) console.log(`${name}: Runtime API protocol violations: ${JSON.stringify(violations)}`);
-        return { e2e, conformance, protocol: violations.length === 0 };
+        return {
+            e2e,
+            conformance,
+            'conformance 2025-11-25': conformance20251125,
+            'conformance 2026-07-28': conformance20260728,
+            protocol: violations.length === 0,
+        };
     });
 }
 

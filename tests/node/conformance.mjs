@@ -7,10 +7,19 @@
 // exited 0, and the server then exited 0 on SIGTERM. No expected-failures baseline is used: the one
 // WARNING of server-sse-multiple-streams for a sessionless server does not fail a run without one.
 //
+// With --requirements REVISION (2025-11-25 or 2026-07-28) the 0.2 line of the suite runs instead (the
+// npm alias conformance-next, pinned to 0.2.0-alpha.12): exactly the scenarios that revision requires,
+// at its wire (2026-07-28 is the stateless, per-request-_meta era), plus the ones it runs without
+// scoring. The scored scenarios must all pass (the CLI's own verdict). Of the unscored ones, extensions
+// (the tasks extension, which this server does not implement) are only reported; the others (pending
+// scenarios, ones added after the revision shipped) must pass too unless an --allowed-failures file
+// lists them, because they test what this server claims (header validation, x-mcp-header, ...).
+//
 // Extra arguments are passed to the CLI, e.g.
 //     node conformance.mjs --scenario tools-call-with-progress --verbose
 //     node conformance.mjs -o results/run1
-// and replace `--suite all` when they contain --scenario or --suite.
+//     node conformance.mjs --requirements 2026-07-28 --allowed-failures conformance-2026-07-28.yml
+// and replace `--suite all` when they contain --scenario, --suite or --requirements.
 // Environment: MCP_SERVER_BIN, CONFORMANCE_TIMEOUT_MS (default 900000), SERVER_ARGS (extra server arguments,
 // space-separated), SHOW_SERVER_LOG=1 (print the server's stderr at the end).
 import { spawn, spawnSync } from 'node:child_process';
@@ -33,38 +42,51 @@ function node22() {
     return { bin, version: v.stdout.trim() };
 }
 
-function conformanceCli() {
-    const pkgPath = require.resolve('@modelcontextprotocol/conformance/package.json');
+const SUITES = {
+    legacy: { pkg: '@modelcontextprotocol/conformance', version: '0.1.16' },
+    next: { pkg: 'conformance-next', version: '0.2.0-alpha.12' },
+};
+
+function conformanceCli(suite) {
+    const pkgPath = require.resolve(`${suite.pkg}/package.json`);
     const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
     const rel = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.conformance ?? Object.values(pkg.bin ?? {})[0]);
     if (!rel) throw new Error(`${pkgPath} has no bin entry`);
+    if (pkg.version !== suite.version) {
+        throw new Error(`${suite.pkg} is ${pkg.version}, expected ${suite.version} (run npm ci in tests/node)`);
+    }
     return { entry: join(dirname(pkgPath), rel), version: pkg.version };
+}
+
+/** Scenario names from an allowed-failures file: YAML list items ("  - name  # reason"), in any section. */
+function readScenarioList(path) {
+    return readFileSync(path, 'utf8')
+        .split('\n')
+        .map((line) => /^\s*-\s*([A-Za-z0-9_./-]+)/.exec(line)?.[1])
+        .filter(Boolean);
 }
 
 async function main() {
     let passthrough = process.argv.slice(2);
-    // --allowed-failures FILE is ours, not the CLI's: a list of scenarios that must fail (and only those).
+    // --allowed-failures FILE (repeatable) is ours, not the CLI's: scenarios that must fail (and only those).
     // Unlike the CLI's --expected-failures, it judges failed checks only, so a scenario with nothing but
     // WARNINGs (sessionless servers get some) is not a failure that has to be listed.
     let allowed = null;
-    const at = passthrough.indexOf('--allowed-failures');
-    if (at >= 0) {
-        allowed = readFileSync(passthrough[at + 1], 'utf8')
-            .split('\n')
-            .map((line) => /^\s*-\s*([A-Za-z0-9_.-]+)/.exec(line)?.[1])
-            .filter(Boolean);
+    for (let at; (at = passthrough.indexOf('--allowed-failures')) >= 0; ) {
+        allowed = [...(allowed ?? []), ...readScenarioList(passthrough[at + 1])];
         passthrough = passthrough.filter((_, i) => i !== at && i !== at + 1);
     }
+    const requirements = passthrough.find((a, i) => passthrough[i - 1] === '--requirements') ?? null;
     const node = node22();
-    const cli = conformanceCli();
-    if (cli.version !== '0.1.16') throw new Error(`@modelcontextprotocol/conformance is ${cli.version}, expected 0.1.16 (run npm ci)`);
+    const cli = conformanceCli(requirements ? SUITES.next : SUITES.legacy);
 
     const serverArgs = (process.env.SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
     const server = await startServer({ toolsets: 'default,conformance', args: serverArgs });
     console.log(`server: ${server.argv.join(' ')} (pid ${server.pid}) listening on ${server.url}`);
 
     const args = [cli.entry, 'server', '--url', server.url];
-    if (!passthrough.some((a) => a === '--scenario' || a === '--suite' || a.startsWith('--scenario=') || a.startsWith('--suite='))) {
+    const selects = ['--scenario', '--suite', '--requirements'];
+    if (!passthrough.some((a) => selects.some((s) => a === s || a.startsWith(`${s}=`)))) {
         args.push('--suite', 'all');
     }
     args.push(...passthrough);
@@ -125,14 +147,46 @@ async function main() {
     } else {
         problems.push('no summary ("Total: N passed, M failed") in the conformance output');
     }
-    if (allowed === null) {
+    // "✗ name: 0 passed, 1 failed" per scenario in the summary
+    const scenarios = [...output.matchAll(/^\S+\s+([A-Za-z0-9_./-]+):\s*(\d+)\s+passed,\s*(\d+)\s+failed/gm)].map((m) => ({
+        name: m[1],
+        passed: Number(m[2]),
+        failed: Number(m[3]),
+    }));
+    // "  ✗ tasks-lifecycle (extension)" after "Not scored for REVISION: ..."
+    const notScored = new Map();
+    const notScoredAt = output.search(/^Not scored for /m);
+    if (notScoredAt >= 0) {
+        for (const m of output.slice(notScoredAt).matchAll(/^\s+\S+\s+([A-Za-z0-9_./-]+)\s+\(([^)]*)\)\s*$/gm)) notScored.set(m[1], m[2]);
+    }
+    if (requirements) {
+        const scored = scenarios.filter((s) => !notScored.has(s.name));
+        passed = scored.reduce((n, s) => n + s.passed, 0);
+        failed = scored.reduce((n, s) => n + s.failed, 0);
+        const extensions = scenarios.filter((s) => notScored.get(s.name) === 'extension');
+        const judged = scenarios.filter((s) => notScored.get(s.name) !== 'extension');
+        const failing = judged.filter((s) => s.failed > 0).map((s) => s.name);
+        const allowedHere = allowed ?? [];
+        const unexpected = failing.filter((n) => !allowedHere.includes(n));
+        const stale = allowedHere.filter((n) => !failing.includes(n));
+        if (unexpected.length > 0) problems.push(`scenarios failed that are not allowed to: ${unexpected.join(', ')}`);
+        if (stale.length > 0) problems.push(`scenarios allowed to fail passed (remove them from the list): ${stale.join(', ')}`);
+        const scoredFailing = failing.filter((n) => !notScored.has(n));
+        if (cliExit.signal !== null || (cliExit.code !== 0 && scoredFailing.length === 0)) {
+            problems.push(`the conformance CLI exited with code ${cliExit.code}, signal ${cliExit.signal}`);
+        }
+        if (scenarios.length === 0) problems.push('no scenario results in the conformance output');
+        const extensionFailing = extensions.filter((s) => s.failed > 0).map((s) => s.name);
+        if (extensionFailing.length > 0) {
+            console.log(`\nnot scored, extensions this server does not implement (reported only): ${extensionFailing.join(', ')}`);
+        }
+        if (problems.length === 0 && failing.length > 0) console.log(`\nfailed exactly as allowed: ${failing.join(', ')}`);
+    } else if (allowed === null) {
         if (failed !== undefined && failed !== 0) problems.push(`${failed} check(s) failed`);
         if (cliExit.code !== 0) problems.push(`the conformance CLI exited with code ${cliExit.code}, signal ${cliExit.signal}`);
     } else {
-        // "✗ name: 0 passed, 1 failed" per scenario in the summary; the CLI exits 1 whenever anything failed
-        const failing = [...output.matchAll(/^\S+\s+([A-Za-z0-9_.-]+):\s*\d+\s+passed,\s*(\d+)\s+failed/gm)]
-            .filter((m) => Number(m[2]) > 0)
-            .map((m) => m[1]);
+        // the CLI exits 1 whenever anything failed
+        const failing = scenarios.filter((s) => s.failed > 0).map((s) => s.name);
         const unexpected = failing.filter((n) => !allowed.includes(n));
         const stale = allowed.filter((n) => !failing.includes(n));
         if (unexpected.length > 0) problems.push(`scenarios failed that are not allowed to: ${unexpected.join(', ')}`);
@@ -155,9 +209,13 @@ async function main() {
         }
         process.exitCode = 1;
     } else {
-        console.log('OK: conformance passed with 0 failed checks; the server exited 0 on SIGTERM');
+        console.log(
+            requirements
+                ? `OK: conformance ${cli.version} --requirements ${requirements}: every scored scenario passed; the server exited 0 on SIGTERM`
+                : 'OK: conformance passed with 0 failed checks; the server exited 0 on SIGTERM',
+        );
     }
-    if (passed !== undefined) console.log(`conformance: ${passed} passed, ${failed} failed`);
+    if (passed !== undefined) console.log(`conformance${requirements ? ` ${requirements} (scored checks)` : ''}: ${passed} passed, ${failed} failed`);
 }
 
 main().catch((err) => {
