@@ -40,7 +40,7 @@ suite "README example compiles" tests/readme-example.sh
 suite "C unit tests" unit_tests "$build"
 suite "C unit tests (ASan+UBSan)" unit_tests "$asan"
 suite "Runtime API emulator and API Gateway shim" node --test tests/lambda/emulator.test.mjs
-suite "Lambda front door through the shim: SDK client and conformance, every event format" node tests/lambda/mcp-through-shim.mjs "$build"
+suite "Lambda front door through the shim: SDK client and conformance (0.1.16, 2025-11-25, 2026-07-28), every event format" node tests/lambda/mcp-through-shim.mjs "$build"
 suite "authorizer through the Lambda emulator" tests/authorizer/run.sh "$build"
 suite "authorizer through the Lambda emulator (ASan+UBSan)" tests/authorizer/run.sh "$asan"
 suite "authorizer fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer, ASan+UBSan)" tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
@@ -48,6 +48,8 @@ suite "bad-input table" env MCP_SERVER_BIN="$build/mcp-server" node --test tests
 suite "bad-input table (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/badinput.test.mjs
 suite "end-to-end with the TypeScript SDK client" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/e2e.test.mjs
 suite "conformance 0.1.16 --suite all" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs
+suite "conformance 0.2.0-alpha.12 --requirements 2025-11-25" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs --requirements 2025-11-25
+suite "conformance 0.2.0-alpha.12 --requirements 2026-07-28" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs --requirements 2026-07-28 --allowed-failures tests/node/conformance-2026-07-28.yml
 suite "CDK app: assertions, cdk-nag, cdk synth dev/qas/prod" bash -c 'cd cdk && npm test'
 suite "GitHub Actions workflows: actionlint, shellcheck, deploy policy, deploy scripts" env MCP_BUILD_DIR="$build" bash -c 'cd tests/workflows && npm test'
 suite "container images (podman: build, contents, SDK client, conformance, Lambda emulator)" tests/container/run.sh

@@ -7,6 +7,7 @@ import { McpAlarms } from './mcp-alarms';
 import { McpApi } from './mcp-api';
 import { McpFunction } from './mcp-function';
 import { PendingTable } from './pending-table';
+import { RequestStateKey } from './request-state-key';
 
 export interface McpStackProps extends StackProps {
     readonly config: StageConfig;
@@ -25,6 +26,7 @@ export class McpStack extends Stack {
     readonly authorizer: McpFunction;
     readonly api: McpApi;
     readonly pendingTable?: PendingTable;
+    readonly requestStateKey: RequestStateKey;
 
     constructor(scope: Construct, id: string, props: McpStackProps) {
         super(scope, id, props);
@@ -51,7 +53,12 @@ export class McpStack extends Stack {
             removalPolicy: config.removalPolicy,
         });
 
+        this.requestStateKey = new RequestStateKey(this, 'RequestStateKey', {
+            secretName: `${prefix}-request-state-key`,
+            removalPolicy: config.removalPolicy,
+        });
         const serverEnvironment: Record<string, string> = {
+            MCP_REQUEST_STATE_KEY: this.requestStateKey.environmentValue(),
             MCP_LOG_LEVEL: config.server.logLevel,
             MCP_TOOLSETS: config.server.toolsets.join(','),
             MCP_LAMBDA_RESPONSE_MODE: config.streaming ? 'streaming' : 'buffered',

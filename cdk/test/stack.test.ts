@@ -72,6 +72,7 @@ for (const stage of STAGE_NAMES) {
                 'AWS::IAM::Role': 3,
                 'AWS::IAM::Policy': 2,
                 'AWS::DynamoDB::Table': config.streaming ? 1 : 0,
+                'AWS::SecretsManager::Secret': 1,
             };
             for (const [type, count] of Object.entries(counts)) {
                 template.resourceCountIs(type, count);
@@ -114,9 +115,20 @@ for (const stage of STAGE_NAMES) {
             } else {
                 assert.equal(env.MCP_PENDING_TABLE, undefined);
             }
+            // the request-state key: a dynamic reference to the stage's generated secret, never a value
+            const [secretId, secret] = onlyResource(json, 'AWS::SecretsManager::Secret');
+            assert.equal(secret.Properties.Name, `${prefix}-request-state-key`);
+            assert.deepEqual(secret.Properties.GenerateSecretString, {
+                ExcludePunctuation: true,
+                IncludeSpace: false,
+                PasswordLength: 64,
+            });
+            assert.deepEqual(env.MCP_REQUEST_STATE_KEY, {
+                'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
+            });
             assert.deepEqual(
                 Object.keys(env).sort(),
-                ['MCP_ALLOWED_HOSTS', 'MCP_LAMBDA_RESPONSE_MODE', 'MCP_LOG_LEVEL', 'MCP_TOOLSETS']
+                ['MCP_ALLOWED_HOSTS', 'MCP_LAMBDA_RESPONSE_MODE', 'MCP_LOG_LEVEL', 'MCP_REQUEST_STATE_KEY', 'MCP_TOOLSETS']
                     .concat(config.streaming ? ['MCP_PENDING_TABLE'] : [])
                     .sort(),
             );
