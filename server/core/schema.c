@@ -552,14 +552,114 @@ hex_value(char c)
     return -1;
 }
 
-enum { REF_OK, REF_UNSUPPORTED, REF_MISSING };
+/* The 2020-12 syntax of an anchor name: ^[A-Za-z_][-A-Za-z0-9._]*$ */
+static int
+is_anchor_name(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    for (size_t i = 0; i != len; ++i) {
+        char ch = s[i];
+        int starts = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '_';
+        if (!starts && (i == 0 || !(is_digit(ch) || ch == '-' || ch == '.')))
+            return 0;
+    }
+    return 1;
+}
 
 /*
- * Resolves "#", "#/$defs/NAME" or "#/definitions/NAME" against root. The fragment is percent-decoded
- * first, then read as a JSON pointer (RFC 6901 section 6): NAME is one token, with ~0 and ~1 escapes.
+ * The anchors of a schema, sorted by name and then by document order, so that the first of a repeated
+ * name (which schema_check() reports) comes first. The table is built on first use by walking the places
+ * schema_check() reads as subschemas, so an "$anchor" inside const, default, enum, examples or a vendor
+ * extension is not one.
+ */
+typedef struct st_anchor_t {
+    const json_value_t *name;   /* the $anchor string */
+    const json_value_t *schema; /* the subschema it names */
+    size_t order;
+} anchor_t;
+
+enum { ANCHORS_UNBUILT, ANCHORS_READY, ANCHORS_NO_MEMORY };
+
+typedef struct st_anchors_t {
+    anchor_t *items;
+    size_t len, cap;
+    int state;
+} anchors_t;
+
+static int anchors_ready(anchors_t *a, const json_value_t *root);
+
+static int
+anchors_add(anchors_t *a, const json_value_t *name, const json_value_t *schema)
+{
+    if (a->len == a->cap) {
+        size_t cap = a->cap != 0 ? a->cap * 2 : 8;
+        anchor_t *items = realloc(a->items, cap * sizeof(*items));
+        if (items == NULL)
+            return -1;
+        a->items = items;
+        a->cap = cap;
+    }
+    a->items[a->len] = (anchor_t){name, schema, a->len};
+    ++a->len;
+    return 0;
+}
+
+static int
+compare_names(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    int cmp = memcmp(a, b, a_len < b_len ? a_len : b_len);
+    if (cmp != 0)
+        return cmp;
+    return a_len < b_len ? -1 : a_len > b_len;
+}
+
+static int
+compare_anchor(const void *x, const void *y)
+{
+    const anchor_t *a = x, *b = y;
+    int cmp = compare_names(a->name->u.str.ptr, a->name->u.str.len, b->name->u.str.ptr, b->name->u.str.len);
+    if (cmp != 0)
+        return cmp;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* The first anchor, in document order, named name[0..len); NULL if there is none. */
+static const anchor_t *
+anchors_find(const anchors_t *a, const char *name, size_t len)
+{
+    size_t lo = 0, hi = a->len;
+    while (lo != hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const json_value_t *n = a->items[mid].name;
+        if (compare_names(n->u.str.ptr, n->u.str.len, name, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == a->len)
+        return NULL;
+    const json_value_t *n = a->items[lo].name;
+    return compare_names(n->u.str.ptr, n->u.str.len, name, len) == 0 ? &a->items[lo] : NULL;
+}
+
+static void
+anchors_dispose(anchors_t *a)
+{
+    free(a->items);
+    *a = (anchors_t){NULL};
+}
+
+enum { REF_OK, REF_UNSUPPORTED, REF_MISSING, REF_NO_MEMORY };
+
+/*
+ * Resolves "#", "#/$defs/NAME", "#/definitions/NAME" or "#ANCHOR" against root. A pointer fragment is
+ * percent-decoded first, then read as a JSON pointer (RFC 6901 section 6): NAME is one token, with ~0 and
+ * ~1 escapes. A plain-name fragment is taken as written (an anchor name has nothing a URI escapes) and
+ * names the subschema whose $anchor it is; anchors builds the lookup table on first use.
  */
 static int
-resolve_ref(const json_value_t *root, const json_value_t *ref, const json_value_t **out)
+resolve_ref(const json_value_t *root, anchors_t *anchors, const json_value_t *ref, const json_value_t **out)
 {
     static const char *const containers[] = {"$defs", "definitions"};
     *out = NULL;
@@ -571,10 +671,21 @@ resolve_ref(const json_value_t *root, const json_value_t *ref, const json_value_
         *out = root;
         return REF_OK;
     }
+    if (len < 2 || s[0] != '#')
+        return REF_UNSUPPORTED;
+    if (s[1] != '/') {
+        if (!is_anchor_name(s + 1, len - 1))
+            return REF_UNSUPPORTED;
+        if (anchors_ready(anchors, root) != 0)
+            return REF_NO_MEMORY;
+        const anchor_t *found = anchors_find(anchors, s + 1, len - 1);
+        if (found == NULL)
+            return REF_MISSING;
+        *out = found->schema;
+        return REF_OK;
+    }
     char decoded[SCHEMA_REF_NAME_SIZE];
     size_t n = 0;
-    if (len < 2 || s[0] != '#' || s[1] != '/')
-        return REF_UNSUPPORTED;
     for (size_t i = 1; i < len; ++i) {
         char c = s[i];
         if (c == '%') {
@@ -630,11 +741,12 @@ typedef enum en_keyword_kind_t {
     KW_POSITIVE,    /* multipleOf */
     KW_COUNT,       /* a non-negative integer: minLength, maxItems, ... */
     KW_NAMES,       /* required: an array of distinct strings */
-    KW_SCHEMA,      /* additionalProperties, not */
+    KW_SCHEMA,      /* additionalProperties, not, if, then, else */
     KW_ITEMS,       /* a schema; the pre-2020 array form gets a hint towards prefixItems */
     KW_SCHEMA_LIST, /* a non-empty array of schemas: prefixItems, allOf, anyOf, oneOf */
     KW_SCHEMA_MAP,  /* an object of schemas: properties, $defs, definitions */
     KW_REF,         /* a local reference that resolves */
+    KW_ANCHOR,      /* $anchor: a plain name for "#NAME" references, unique within the schema */
 } keyword_kind_t;
 
 typedef struct st_keyword_t {
@@ -659,6 +771,7 @@ static const keyword_t keywords[] = {
     {"$defs", KW_SCHEMA_MAP},
     {"definitions", KW_SCHEMA_MAP},
     {"$ref", KW_REF},
+    {"$anchor", KW_ANCHOR},
     {"type", KW_TYPE},
     {"enum", KW_ARRAY},
     {"const", KW_ANY},
@@ -683,10 +796,14 @@ static const keyword_t keywords[] = {
     {"anyOf", KW_SCHEMA_LIST},
     {"oneOf", KW_SCHEMA_LIST},
     {"not", KW_SCHEMA},
+    {"if", KW_SCHEMA},
+    {"then", KW_SCHEMA},
+    {"else", KW_SCHEMA},
 };
 
 typedef struct st_check_ctx_t {
     const json_value_t *root;
+    anchors_t anchors;
     char *err;
     size_t err_len;
     path_t path;
@@ -716,6 +833,56 @@ find_keyword(const char *name)
         if (strcmp(keywords[i].name, name) == 0)
             return &keywords[i];
     return NULL;
+}
+
+/* Collects the string $anchors of s and its subschemas, to the depth schema_check() allows. */
+static int
+anchors_collect(anchors_t *a, const json_value_t *s, unsigned depth)
+{
+    if (s->type != JSON_OBJECT || depth > SCHEMA_MAX_CHECK_DEPTH)
+        return 0;
+    for (size_t i = 0; i != s->u.obj.len; ++i) {
+        const json_value_t *v = s->u.obj.items[i].value;
+        const keyword_t *kw = find_keyword(s->u.obj.items[i].key);
+        int ret = 0;
+        if (kw == NULL)
+            continue;
+        switch (kw->kind) {
+        case KW_ANCHOR:
+            if (v->type == JSON_STRING)
+                ret = anchors_add(a, v, s);
+            break;
+        case KW_SCHEMA:
+        case KW_ITEMS:
+            ret = anchors_collect(a, v, depth + 1);
+            break;
+        case KW_SCHEMA_LIST:
+            for (size_t k = 0; ret == 0 && v->type == JSON_ARRAY && k != v->u.arr.len; ++k)
+                ret = anchors_collect(a, v->u.arr.items[k], depth + 1);
+            break;
+        case KW_SCHEMA_MAP:
+            for (size_t k = 0; ret == 0 && v->type == JSON_OBJECT && k != v->u.obj.len; ++k)
+                ret = anchors_collect(a, v->u.obj.items[k].value, depth + 1);
+            break;
+        default:
+            break;
+        }
+        if (ret != 0)
+            return ret;
+    }
+    return 0;
+}
+
+/* Builds the table of root's anchors unless it is built already; 0, or -1 when out of memory. */
+static int
+anchors_ready(anchors_t *a, const json_value_t *root)
+{
+    if (a->state == ANCHORS_UNBUILT) {
+        a->state = anchors_collect(a, root, 0) == 0 ? ANCHORS_READY : ANCHORS_NO_MEMORY;
+        if (a->state == ANCHORS_READY && a->len > 1)
+            qsort(a->items, a->len, sizeof(a->items[0]), compare_anchor);
+    }
+    return a->state == ANCHORS_READY ? 0 : -1;
 }
 
 /* Index of the first member before index i with the same key as member i, or i if there is none. */
@@ -833,14 +1000,29 @@ check_keyword(check_ctx_t *c, const keyword_t *kw, const json_value_t *v, unsign
         const json_value_t *target;
         if (v->type != JSON_STRING)
             return check_fail(c, "must be a string");
-        switch (resolve_ref(c->root, v, &target)) {
+        switch (resolve_ref(c->root, &c->anchors, v, &target)) {
         case REF_OK:
             return 0;
         case REF_MISSING:
             return check_fail(c, "'%s' does not resolve", v->u.str.ptr);
+        case REF_NO_MEMORY:
+            return check_fail(c, "out of memory");
         default:
-            return check_fail(c, "unsupported reference '%s' (only '#', '#/$defs/NAME' and '#/definitions/NAME')", v->u.str.ptr);
+            return check_fail(c, "unsupported reference '%s' (only '#', '#/$defs/NAME', '#/definitions/NAME' and '#ANCHOR')",
+                              v->u.str.ptr);
         }
+    }
+    case KW_ANCHOR: {
+        if (v->type != JSON_STRING)
+            return check_fail(c, "must be a string");
+        if (!is_anchor_name(v->u.str.ptr, v->u.str.len))
+            return check_fail(c, "must be a letter or '_' followed by letters, digits, '-', '.' or '_'");
+        if (anchors_ready(&c->anchors, c->root) != 0)
+            return check_fail(c, "out of memory");
+        const anchor_t *first = anchors_find(&c->anchors, v->u.str.ptr, v->u.str.len);
+        if (first != NULL && first->name != v)
+            return check_fail(c, "duplicate anchor '%s'", v->u.str.ptr);
+        return 0;
     }
     }
     return check_fail(c, "internal error");
@@ -881,7 +1063,9 @@ schema_check(const json_value_t *schema, char *err, size_t err_len)
         err[0] = '\0';
     if (schema == NULL)
         return check_fail(&c, "no schema");
-    return check_schema(&c, schema, 0);
+    int ret = check_schema(&c, schema, 0);
+    anchors_dispose(&c.anchors);
+    return ret;
 }
 
 /* ---- uniqueItems ---- */
@@ -997,9 +1181,10 @@ enum { V_OK = 0, V_INVALID = -1, V_ABORT = -2 /* not a verdict on the instance: 
 
 typedef struct st_validate_ctx_t {
     const json_value_t *root;
+    anchors_t anchors; /* built by the first "#ANCHOR" reference followed */
     char *err;
     size_t err_len;
-    unsigned quiet;     /* > 0 while trying alternatives (anyOf, oneOf, not), whose failures are not reported */
+    unsigned quiet;     /* > 0 while trying alternatives (anyOf, oneOf, not, if), whose failures are not reported */
     unsigned ref_chain; /* $refs followed since the last step into the instance */
     unsigned nesting;
     size_t steps_left;
@@ -1294,7 +1479,7 @@ schema_types(validate_ctx_t *c, const json_value_t *s)
                 mask |= instance_types(e->u.arr.items[i]);
             return mask;
         }
-        if ((ref = json_get(s, "$ref")) == NULL || resolve_ref(c->root, ref, &s) != REF_OK)
+        if ((ref = json_get(s, "$ref")) == NULL || resolve_ref(c->root, &c->anchors, ref, &s) != REF_OK)
             return T_ALL;
     }
     return T_ALL;
@@ -1338,6 +1523,26 @@ try_schema(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
     int ret = validate(c, s, v);
     --c->quiet;
     return ret;
+}
+
+/*
+ * if/then/else: the outcome of "if" (tried without reporting) picks "then" or "else", whose own complaint
+ * is the message. An "if" with neither is not even tried, and "then" or "else" without "if" does nothing.
+ */
+static int
+validate_conditional(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
+{
+    const json_value_t *if_schema = json_get(s, "if");
+    if (if_schema == NULL)
+        return V_OK;
+    const json_value_t *then_schema = json_get(s, "then"), *else_schema = json_get(s, "else");
+    if (then_schema == NULL && else_schema == NULL)
+        return V_OK;
+    int ret = try_schema(c, if_schema, v);
+    if (ret == V_ABORT)
+        return ret;
+    const json_value_t *branch = ret == V_OK ? then_schema : else_schema;
+    return branch != NULL ? validate(c, branch, v) : V_OK;
 }
 
 static int
@@ -1386,10 +1591,18 @@ validate_applicators(validate_ctx_t *c, const json_value_t *s, const json_value_
         if (ret == V_OK)
             return invalid(c, "is not allowed");
     }
+    if ((ret = validate_conditional(c, s, v)) != V_OK)
+        return ret;
     const json_value_t *ref = json_get(s, "$ref"), *target;
     if (ref != NULL) {
-        if (resolve_ref(c->root, ref, &target) != REF_OK)
+        switch (resolve_ref(c->root, &c->anchors, ref, &target)) {
+        case REF_OK:
+            break;
+        case REF_NO_MEMORY:
+            return give_up(c, "out of memory");
+        default:
             return invalid_schema(c);
+        }
         if (c->ref_chain == SCHEMA_MAX_REF_CHAIN)
             return give_up(c, "schema references nest too deeply");
         ++c->ref_chain;
@@ -1495,7 +1708,9 @@ schema_validate(const json_value_t *schema, const json_value_t *instance, char *
     c.steps_left = nodes < (SIZE_MAX - SCHEMA_STEPS_BASE) / SCHEMA_STEPS_PER_NODE
                        ? SCHEMA_STEPS_BASE + nodes * SCHEMA_STEPS_PER_NODE
                        : SIZE_MAX;
-    if (validate(&c, schema, instance) == V_OK) {
+    int ret = validate(&c, schema, instance);
+    anchors_dispose(&c.anchors);
+    if (ret == V_OK) {
         if (c.err_len != 0)
             err[0] = '\0';
         return 0;

@@ -5,10 +5,12 @@
  * properties, required, additionalProperties (boolean or schema), enum, const, minimum, maximum,
  * exclusiveMinimum, exclusiveMaximum, multipleOf, minLength, maxLength (counted in code points), items
  * (a schema), prefixItems, minItems, maxItems, uniqueItems, minProperties, maxProperties, allOf, anyOf,
- * oneOf, not, and $ref to a local "#/$defs/NAME" or "#/definitions/NAME" or "#". Annotations
- * ($schema, $id, title, description, default, examples, format, ...) are accepted and ignored. A $ref
- * to anything else, or an unknown keyword with a validating meaning (pattern, if/then/else, ...), is
- * reported by schema_check() so a tool cannot silently ship a schema the server would not enforce.
+ * oneOf, not, if/then/else, and $ref to a local "#/$defs/NAME" or "#/definitions/NAME" or "#", or to
+ * "#NAME" for the subschema whose $anchor is NAME (anchors are unique names of the 2020-12 syntax,
+ * ^[A-Za-z_][-A-Za-z0-9._]*$). Annotations ($schema, $id, title, description, default, examples,
+ * format, ...) are accepted and ignored. A $ref to anything else, or an unknown keyword with a validating
+ * meaning (pattern, contains, $dynamicRef, ...), is reported by schema_check() so a tool cannot silently
+ * ship a schema the server would not enforce.
  */
 #ifndef MCP_SCHEMA_H
 #define MCP_SCHEMA_H

@@ -18,8 +18,8 @@
 //
 // Every instance gets the same MCP_REQUEST_STATE_KEY, as a deployment with more than one instance must:
 // a 2026-07-28 retry may reach another instance than the round that sealed its requestState.
-// The 2026-07-28 runs, buffered or streaming, share tests/node/conformance-2026-07-28.yml: a scenario the
-// suite does not score, failing for a reason unrelated to Lambda (see the file).
+// The 2026-07-28 runs, buffered or streaming, share tests/node/conformance-2026-07-28.yml with the HTTP
+// run (unscored scenarios allowed to fail, with the reason; currently none).
 //
 // Every process is started on 127.0.0.1 with ports the OS picks, and stopped by PID at the end.
 import { spawn } from 'node:child_process';

@@ -457,6 +457,150 @@ test_refs(void)
     RUN_TABLE(cases);
 }
 
+static void
+test_conditionals(void)
+{
+    /* the input schema the MCP conformance suite (SEP-2106) asks of json_schema_2020_12_tool */
+    static const char contact[] =
+        "{'$schema':'https://json-schema.org/draft/2020-12/schema','type':'object','$defs':{'address':{'$anchor':'addressDef',"
+        "'type':'object','properties':{'street':{'type':'string'},'city':{'type':'string'}}}},'properties':{'name':{'type':"
+        "'string'},'address':{'$ref':'#/$defs/address'},'contactMethod':{'type':'string','enum':['phone','email']},'phone':{"
+        "'type':'string'},'email':{'type':'string'}},'allOf':[{'anyOf':[{'required':['phone']},{'required':['email']}]}],"
+        "'if':{'properties':{'contactMethod':{'const':'phone'}},'required':['contactMethod']},'then':{'required':['phone']},"
+        "'else':{'required':['email']},'additionalProperties':false}";
+    static const char kind[] = "{'if':{'properties':{'kind':{'const':'phone'}},'required':['kind']},'then':{'required':['phone']}}";
+    static const char nested[] = "{'properties':{'contact':{'type':'object','if':{'properties':{'method':{'const':'email'}},"
+                                 "'required':['method']},'then':{'required':['email']},'else':{'required':['phone']}}}}";
+    static const validate_case_t cases[] = {
+        /* if/then: "then" applies only when "if" validates */
+        VALID(kind, "{'kind':'phone','phone':'1'}"),
+        INVALID(kind, "{'kind':'phone'}", "missing required argument 'phone'"),
+        VALID(kind, "{'kind':'" SENTINEL "'}"),
+        VALID(kind, "{}"),
+        VALID(kind, "'not an object'"),
+        /* if/else: "else" applies only when "if" fails */
+        VALID("{'if':{'type':'string'},'else':{'minimum':0}}", "'x'"),
+        VALID("{'if':{'type':'string'},'else':{'minimum':0}}", "3"),
+        INVALID("{'if':{'type':'string'},'else':{'minimum':0}}", "-5", "arguments: must be at least 0"),
+        /* if/then/else */
+        VALID("{'if':{'type':'integer'},'then':{'minimum':1},'else':{'type':'string'}}", "5"),
+        INVALID("{'if':{'type':'integer'},'then':{'minimum':1},'else':{'type':'string'}}", "0", "arguments: must be at least 1"),
+        VALID("{'if':{'type':'integer'},'then':{'minimum':1},'else':{'type':'string'}}", "'" SENTINEL "'"),
+        INVALID("{'if':{'type':'integer'},'then':{'minimum':1},'else':{'type':'string'}}", "1.5", "arguments: expected string"),
+        INVALID("{'if':{'type':'integer'},'then':{'minimum':1},'else':{'type':'string'}}", "null", "expected string"),
+        VALID("{'if':true,'then':true,'else':false}", "1"),
+        INVALID("{'if':true,'then':false,'else':true}", "1", "arguments: is not allowed"),
+        INVALID("{'if':false,'then':true,'else':false}", "1", "arguments: is not allowed"),
+        /* "if" failing leaves no message behind; its own complaints are never reported */
+        VALID("{'if':{'type':'string','maxLength':1},'then':{'minLength':1}}", "'" SENTINEL "'"),
+        INVALID("{'if':{'properties':{'a':{'type':'string'}}},'then':{'required':['b']}}", "{'a':'" SENTINEL "'}",
+                "missing required argument 'b'"),
+        VALID("{'if':{'properties':{'a':{'type':'string'}}},'then':{'required':['b']}}", "{'a':5}"),
+        /* "if" alone has no effect, and is not even tried; "then" and "else" without "if" are ignored */
+        VALID("{'if':false}", "1"),
+        VALID("{'if':{'type':'string'}}", "1"),
+        VALID("{'if':{'$ref':'#'}}", "1"),
+        VALID("{'then':false}", "1"),
+        VALID("{'else':false}", "1"),
+        VALID("{'then':false,'else':false}", "{'a':1}"),
+        /* nested inside properties: the branch's message names the property */
+        VALID(nested, "{'contact':{'method':'email','email':'a@b'}}"),
+        VALID(nested, "{'contact':{'phone':'1'}}"),
+        INVALID(nested, "{'contact':{'method':'email'}}", "missing required argument 'contact.email'"),
+        INVALID(nested, "{'contact':{'method':'" SENTINEL "'}}", "missing required argument 'contact.phone'"),
+        INVALID(nested, "{'contact':5}", "argument 'contact': expected object"),
+        INVALID("{'properties':{'n':{'if':{'type':'number'},'then':{'maximum':10}}}}", "{'n':11}",
+                "argument 'n': must be at most 10"),
+        INVALID("{'items':{'if':{'type':'string'},'then':{'maxLength':2},'else':{'type':'integer'}}}", "['ab',1,'abc']",
+                "argument '[2]': must be at most 2 characters long"),
+        INVALID("{'items':{'if':{'type':'string'},'then':{'maxLength':2},'else':{'type':'integer'}}}", "['ab',1.5]",
+                "argument '[1]': expected integer"),
+        /* conditionals inside other applicators and through references */
+        INVALID("{'anyOf':[{'if':{'type':'string'},'then':false,'else':{'type':'integer'}},{'type':'null'}]}", "'x'",
+                "arguments: is not allowed"),
+        VALID("{'anyOf':[{'if':{'type':'string'},'then':false,'else':{'type':'integer'}},{'type':'null'}]}", "1"),
+        INVALID("{'$defs':{'c':{'if':{'minimum':0},'then':{'multipleOf':2}}},'$ref':'#/$defs/c'}", "3", "must be a multiple of 2"),
+        VALID("{'$defs':{'c':{'if':{'minimum':0},'then':{'multipleOf':2}}},'$ref':'#/$defs/c'}", "-3"),
+        /* a reference loop inside "if" still stops everything */
+        INVALID("{'if':{'$ref':'#'},'then':true}", "1", "schema references nest too deeply"),
+        INVALID("{'not':{'if':{'$ref':'#'},'else':true}}", "1", "schema references nest too deeply"),
+        /* the conformance schema: the allOf/anyOf asks for a phone or an email, the conditional says which */
+        VALID(contact, "{'contactMethod':'phone','phone':'555'}"),
+        VALID(contact, "{'email':'a@b','address':{'street':'1 Main St','city':'x'}}"),
+        VALID(contact, "{'contactMethod':'email','email':'a@b','phone':'555'}"),
+        INVALID(contact, "{'contactMethod':'phone','email':'a@b'}", "missing required argument 'phone'"),
+        INVALID(contact, "{'contactMethod':'email','phone':'555'}", "missing required argument 'email'"),
+        INVALID(contact, "{'phone':'555'}", "missing required argument 'email'"),
+        INVALID(contact, "{}", "arguments: does not match any of the allowed schemas"),
+        INVALID(contact, "{'contactMethod':'" SENTINEL "','email':'a@b'}",
+                "argument 'contactMethod': must be one of the allowed values"),
+        INVALID(contact, "{'email':'a@b','address':{'street':1}}", "argument 'address.street': expected string"),
+        INVALID(contact, "{'email':'a@b','" SENTINEL "':1}", "unexpected argument"),
+    };
+    RUN_TABLE(cases);
+}
+
+static void
+test_anchors(void)
+{
+    static const char addr[] = "{'$defs':{'address':{'$anchor':'addr','type':'object','properties':{'street':{'type':'string'}},"
+                               "'required':['street']}},'properties':{'home':{'$ref':'#addr'},'work':{'$ref':'#/$defs/address'}}}";
+    static const char list[] =
+        "{'$anchor':'node','type':'object','properties':{'value':{'type':'integer'},'next':{'$ref':'#node'}},"
+        "'additionalProperties':false}";
+    static const validate_case_t cases[] = {
+        VALID(addr, "{'home':{'street':'1 Main St'}}"),
+        INVALID(addr, "{'home':{'street':1}}", "argument 'home.street': expected string"),
+        INVALID(addr, "{'home':{}}", "missing required argument 'home.street'"),
+        INVALID(addr, "{'home':'" SENTINEL "'}", "argument 'home': expected object"),
+        INVALID(addr, "{'work':{}}", "missing required argument 'work.street'"),
+        /* an anchor at the root makes a recursive schema; each level into the instance resets the chain */
+        VALID(list, "{'value':1,'next':{'value':2,'next':{'value':3}}}"),
+        INVALID(list, "{'value':1,'next':{'value':2,'next':{'value':'" SENTINEL "'}}}",
+                "argument 'next.next.value': expected integer"),
+        INVALID(list, "{'next':{'" SENTINEL "':1}}", "argument 'next': unexpected property"),
+        /* anchors anywhere a subschema is: items, allOf, nested $defs, properties, "then" without "if" */
+        INVALID("{'items':{'$anchor':'item','type':'string'},'properties':{'x':{'$ref':'#item'}}}", "{'x':1}",
+                "argument 'x': expected string"),
+        INVALID("{'allOf':[{'$anchor':'pos','minimum':1}],'properties':{'n':{'$ref':'#pos'}}}", "{'n':0}",
+                "argument 'n': must be at least 1"),
+        INVALID("{'$defs':{'outer':{'$defs':{'inner':{'$anchor':'deep','type':'null'}}}},'$ref':'#deep'}", "1",
+                "arguments: expected null"),
+        VALID("{'$defs':{'outer':{'$defs':{'inner':{'$anchor':'deep','type':'null'}}}},'$ref':'#deep'}", "null"),
+        INVALID("{'properties':{'a':{'$anchor':'A','type':'string'},'b':{'$ref':'#A'}}}", "{'b':2}",
+                "argument 'b': expected string"),
+        INVALID("{'then':{'$anchor':'t','type':'string'},'properties':{'x':{'$ref':'#t'}}}", "{'x':1}",
+                "argument 'x': expected string"),
+        VALID("{'then':{'$anchor':'t','type':'string'},'properties':{'x':{'$ref':'#t'}}}", "{'x':'s'}"),
+        /* every character an anchor name allows; names are case-sensitive */
+        INVALID("{'$defs':{'a':{'$anchor':'_a.b-C_9','maxLength':1},'b':{'$anchor':'_a.b-c_9','maxLength':2}},'$ref':'#_a.b-C_9'}",
+                "'ab'", "must be at most 1 character long"),
+        VALID("{'$defs':{'a':{'$anchor':'_a.b-C_9','maxLength':1},'b':{'$anchor':'_a.b-c_9','maxLength':2}},'$ref':'#_a.b-c_9'}",
+              "'ab'"),
+        /* many anchors: the lookup finds each */
+        INVALID(
+            "{'$defs':{'a':{'$anchor':'m','minimum':1},'b':{'$anchor':'c','minimum':2},'c':{'$anchor':'x','minimum':3},"
+            "'d':{'$anchor':'b','minimum':4},'e':{'$anchor':'z','minimum':5}},'properties':{'p':{'$ref':'#m'},'q':{'$ref':'#x'},"
+            "'r':{'$ref':'#z'}}}",
+            "{'p':1,'q':3,'r':4}", "argument 'r': must be at least 5"),
+        /* $ref to an anchor and sibling keywords both apply */
+        INVALID("{'$defs':{'s':{'$anchor':'s','type':'string'}},'$ref':'#s','maxLength':2}", "'abc'", "at most 2 characters"),
+        INVALID("{'$defs':{'s':{'$anchor':'s','type':'string'}},'$ref':'#s','maxLength':2}", "5", "arguments: expected string"),
+        /* anyOf over anchored alternatives still names the types they allow */
+        INVALID("{'$defs':{'s':{'$anchor':'S','type':'string'},'n':{'$anchor':'N','type':'null'}},'anyOf':[{'$ref':'#S'},"
+                "{'$ref':'#N'}]}",
+                "[]", "expected string or null"),
+        /* reference loops through anchors stop with an error */
+        INVALID("{'$anchor':'self','$ref':'#self'}", "1", "schema references nest too deeply"),
+        INVALID("{'$defs':{'a':{'$anchor':'a','$ref':'#b'},'b':{'$anchor':'b','$ref':'#a'}},'$ref':'#a'}", "null",
+                "schema references nest too deeply"),
+        INVALID("{'$defs':{'a':{'$anchor':'a','$ref':'#/$defs/b'},'b':{'$ref':'#a'}},'not':{'$ref':'#a'}}", "{}",
+                "schema references nest too deeply"),
+        INVALID("{'$anchor':'r','if':{'$ref':'#r'},'then':true}", "1", "schema references nest too deeply"),
+    };
+    RUN_TABLE(cases);
+}
+
 /* ---- exact messages ---- */
 
 static void
@@ -580,6 +724,22 @@ test_check_accepts(void)
         ACCEPT("{'$defs':{'a/b':true,'c~d':true,'e f':true,'':true},'allOf':[{'$ref':'#/$defs/a~1b'},{'$ref':'#/$defs/c~0d'},"
                "{'$ref':'#/$defs/e%20f'},{'$ref':'#/$defs/'},{'$ref':'#/$defs/a%7E1b'}]}"),
         ACCEPT("{'additionalProperties':{'$ref':'#/$defs/x'},'$defs':{'x':{'$defs':{'nested':{}}}}}"),
+        ACCEPT("{'if':{'required':['a']},'then':{'required':['b']},'else':false}"),
+        ACCEPT("{'if':true}"),
+        ACCEPT("{'then':{'type':'string'}}"),
+        ACCEPT("{'else':false}"),
+        ACCEPT("{'properties':{'a':{'if':{'properties':{'b':{'if':{},'then':{}}}},'else':{'not':{'if':true,'else':{}}}}}}"),
+        ACCEPT("{'$anchor':'root','$ref':'#root'}"),
+        ACCEPT("{'$defs':{'a':{'$anchor':'addr'}},'properties':{'x':{'$ref':'#addr'},'y':{'$ref':'#/$defs/a'}}}"),
+        ACCEPT("{'$anchor':'_','items':{'$anchor':'A9'},'prefixItems':[{'$anchor':'a-b'}],'additionalProperties':{'$anchor':'a.b'},"
+               "'not':{'$anchor':'a_b'},'if':{'$anchor':'i'},'then':{'$anchor':'t'},'else':{'$anchor':'e'},"
+               "'allOf':[{'$anchor':'x'}],'anyOf':[{'$anchor':'y'}],'oneOf':[{'$anchor':'z'}],'definitions':{'d':{'$anchor':'d'}},"
+               "'$ref':'#_','properties':{'p':{'$ref':'#A9'},'q':{'$ref':'#a-b'},'r':{'$ref':'#a.b'},'s':{'$ref':'#e'},"
+               "'t':{'$ref':'#d'},'u':{'$ref':'#z'}}}"),
+        /* an "$anchor" where no subschema is does not count: not a duplicate, and not a target */
+        ACCEPT("{'$defs':{'a':{'$anchor':'a'}},'default':{'$anchor':'a'},'const':{'$anchor':'a'},'enum':[{'$anchor':'a'}],"
+               "'examples':[{'$anchor':'a'}],'x-ext':{'$anchor':'a'},'$ref':'#a'}"),
+        ACCEPT("{'properties':{'$anchor':{'type':'string'},'if':{'$anchor':'if'}},'$ref':'#if'}"),
     };
     run_check_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -592,9 +752,6 @@ test_check_rejects(void)
         REJECT("{'properties':{'city':{'type':'string','pattern':'x'}}}", "/properties/city: unsupported keyword 'pattern'"),
         REJECT("{'patternProperties':{}}", "unsupported keyword 'patternProperties'"),
         REJECT("{'propertyNames':{}}", "unsupported keyword 'propertyNames'"),
-        REJECT("{'if':{},'then':{},'else':{}}", "unsupported keyword 'if'"),
-        REJECT("{'then':{}}", "unsupported keyword 'then'"),
-        REJECT("{'else':{}}", "unsupported keyword 'else'"),
         REJECT("{'dependentRequired':{}}", "unsupported keyword 'dependentRequired'"),
         REJECT("{'dependentSchemas':{}}", "unsupported keyword 'dependentSchemas'"),
         REJECT("{'dependencies':{}}", "unsupported keyword 'dependencies'"),
@@ -604,7 +761,6 @@ test_check_rejects(void)
         REJECT("{'unevaluatedProperties':false}", "unsupported keyword 'unevaluatedProperties'"),
         REJECT("{'unevaluatedItems':false}", "unsupported keyword 'unevaluatedItems'"),
         REJECT("{'additionalItems':false}", "unsupported keyword 'additionalItems'"),
-        REJECT("{'$anchor':'a'}", "unsupported keyword '$anchor'"),
         REJECT("{'$dynamicRef':'#a'}", "unsupported keyword '$dynamicRef'"),
         REJECT("{'$dynamicAnchor':'a'}", "unsupported keyword '$dynamicAnchor'"),
         REJECT("{'$recursiveRef':'#'}", "unsupported keyword '$recursiveRef'"),
@@ -616,7 +772,9 @@ test_check_rejects(void)
         REJECT("{'x_vendor':1}", "unsupported keyword 'x_vendor'"),
         /* where the problem is */
         REJECT("{'properties':{'a/b~c':{'pattern':'x'}}}", "/properties/a~1b~0c: unsupported keyword 'pattern'"),
-        REJECT("{'$defs':{'x':{'if':true}}}", "/$defs/x: unsupported keyword 'if'"),
+        REJECT("{'$defs':{'x':{'if':true,'then':{'contains':{}}}}}", "/$defs/x/then: unsupported keyword 'contains'"),
+        REJECT("{'if':{'pattern':'x'},'then':{}}", "/if: unsupported keyword 'pattern'"),
+        REJECT("{'else':{'properties':{'a':{'$dynamicAnchor':'a'}}}}", "/else/properties/a: unsupported keyword '$dynamicAnchor'"),
         REJECT("{'anyOf':[{'type':'string'},{'contains':{}}]}", "/anyOf/1: unsupported keyword 'contains'"),
         REJECT("{'items':{'items':{'not':{'format':'x','pattern':'y'}}}}", "/items/items/not: unsupported keyword 'pattern'"),
         REJECT("{'additionalProperties':{'properties':{'x':{'propertyNames':{}}}}}",
@@ -627,7 +785,16 @@ test_check_rejects(void)
         REJECT("{'$ref':'#/properties/a','properties':{'a':{}}}", "unsupported reference"),
         REJECT("{'$ref':'#/$defs/a/properties/b','$defs':{'a':{'properties':{'b':{}}}}}", "unsupported reference"),
         REJECT("{'$ref':'#/$defs'}", "unsupported reference"),
-        REJECT("{'$ref':'#a'}", "unsupported reference"),
+        REJECT("{'$ref':'#a'}", "/$ref: '#a' does not resolve"),
+        REJECT("{'$ref':'#nowhere','$defs':{'a':{'$anchor':'somewhere'}}}", "/$ref: '#nowhere' does not resolve"),
+        REJECT("{'properties':{'a':{'$ref':'#Addr'}},'$defs':{'addr':{'$anchor':'addr'}}}",
+               "/properties/a/$ref: '#Addr' does not resolve"),
+        REJECT("{'default':{'$anchor':'a'},'$ref':'#a'}", "/$ref: '#a' does not resolve"),
+        REJECT("{'x-ext':{'$anchor':'a'},'$ref':'#a'}", "/$ref: '#a' does not resolve"),
+        REJECT("{'$ref':'#a b'}", "/$ref: unsupported reference '#a b'"),
+        REJECT("{'$ref':'#1a','$defs':{'a':{'$anchor':'a'}}}", "unsupported reference"),
+        REJECT("{'$ref':'#a%62','$defs':{'a':{'$anchor':'ab'}}}", "unsupported reference"),
+        REJECT("{'$ref':'other.json#addr','$defs':{'a':{'$anchor':'addr'}}}", "unsupported reference"),
         REJECT("{'$ref':''}", "unsupported reference"),
         REJECT("{'$ref':'#/$defs/a~2','$defs':{'a~2':{}}}", "unsupported reference"),
         REJECT("{'$ref':'#/$defs/a%2','$defs':{}}", "unsupported reference"),
@@ -637,6 +804,23 @@ test_check_rejects(void)
         REJECT("{'$ref':'#/definitions/a','$defs':{'a':{}}}", "does not resolve"),
         REJECT("{'properties':{'a':{'$ref':'#/$defs/a'}},'$defs':{'b':{}}}", "/properties/a/$ref: '#/$defs/a' does not resolve"),
         REJECT("{'$ref':5}", "/$ref: must be a string"),
+        /* anchors */
+        REJECT("{'$anchor':5}", "/$anchor: must be a string"),
+        REJECT("{'$anchor':''}", "/$anchor: must be a letter or '_' followed by letters, digits, '-', '.' or '_'"),
+        REJECT("{'$anchor':'1a'}", "/$anchor: must be a letter"),
+        REJECT("{'$anchor':'-a'}", "/$anchor: must be a letter"),
+        REJECT("{'$anchor':'.a'}", "/$anchor: must be a letter"),
+        REJECT("{'$anchor':'a b'}", "/$anchor: must be a letter"),
+        REJECT("{'$anchor':'#a'}", "/$anchor: must be a letter"),
+        REJECT("{'$anchor':'a/b'}", "/$anchor: must be a letter"),
+        REJECT("{'$anchor':'caf\u00e9'}", "/$anchor: must be a letter"),
+        REJECT("{'properties':{'a':{'$anchor':'a:b'}}}", "/properties/a/$anchor: must be a letter"),
+        REJECT("{'$defs':{'a':{'$anchor':'x'},'b':{'$anchor':'x'}}}", "/$defs/b/$anchor: duplicate anchor 'x'"),
+        REJECT("{'$anchor':'x','properties':{'p':{'items':{'$anchor':'x'}}}}", "/properties/p/items/$anchor: duplicate anchor 'x'"),
+        REJECT("{'properties':{'p':{'$anchor':'x'}},'$anchor':'x'}", "/$anchor: duplicate anchor 'x'"),
+        REJECT("{'allOf':[{'$anchor':'a'},{'$anchor':'b'},{'not':{'$anchor':'a'}}]}", "/allOf/2/not/$anchor: duplicate anchor 'a'"),
+        REJECT("{'if':{'$anchor':'c'},'then':{'$anchor':'c'}}", "/then/$anchor: duplicate anchor 'c'"),
+        REJECT("{'$anchor':'a','$anchor':'b'}", "(root): duplicate keyword '$anchor'"),
         REJECT("{'properties':{'a':{'$id':'https://example.com/a'}}}", "/properties/a/$id: '$id' is only supported at the root"),
         /* malformed values */
         REJECT("{'type':'strin'}", "/type: unknown type 'strin'"),
@@ -668,6 +852,10 @@ test_check_rejects(void)
         REJECT("{'anyOf':[]}", "/anyOf: must be a non-empty array of schemas"),
         REJECT("{'oneOf':[null]}", "/oneOf/0: a schema must be an object or a boolean"),
         REJECT("{'not':5}", "/not: a schema must be an object or a boolean"),
+        REJECT("{'if':5,'then':{}}", "/if: a schema must be an object or a boolean"),
+        REJECT("{'then':[]}", "/then: a schema must be an object or a boolean"),
+        REJECT("{'else':'x'}", "/else: a schema must be an object or a boolean"),
+        REJECT("{'properties':{'a':{'if':{},'then':null}}}", "/properties/a/then: a schema must be an object or a boolean"),
         REJECT("{'additionalProperties':'no'}", "/additionalProperties: a schema must be an object or a boolean"),
         REJECT("{'properties':[]}", "/properties: must be an object of schemas"),
         REJECT("{'properties':{'a':5}}", "/properties/a: a schema must be an object or a boolean"),
@@ -713,6 +901,27 @@ test_deep_recursion(void)
     for (int i = 0; i != 63; ++i)
         buf_append_str(&b, "{'next':");
     buf_append_str(&b, "5");
+    for (int i = 0; i != 63; ++i)
+        buf_append_char(&b, '}');
+    CHECK(schema_validate(schema, parse(b.data), err, sizeof(err)) == -1);
+    CHECK(strncmp(err, "argument 'next.next.next.", 25) == 0);
+    CHECK(strstr(err, "': expected object") != NULL);
+
+    /* the same through an anchor, with a conditional at every level */
+    schema = parse("{'$defs':{'node':{'$anchor':'node','type':'object','properties':{'next':{'$ref':'#node'}},"
+                   "'if':{'required':['next']},'else':{'maxProperties':0},'additionalProperties':false}},'$ref':'#node'}");
+    CHECK(schema_check(schema, err, sizeof(err)) == 0);
+    buf_reset(&b);
+    for (int i = 0; i != 63; ++i)
+        buf_append_str(&b, "{'next':");
+    buf_append_str(&b, "{}");
+    for (int i = 0; i != 63; ++i)
+        buf_append_char(&b, '}');
+    CHECK(schema_validate(schema, parse(b.data), err, sizeof(err)) == 0);
+    buf_reset(&b);
+    for (int i = 0; i != 63; ++i)
+        buf_append_str(&b, "{'next':");
+    buf_append_str(&b, "[]");
     for (int i = 0; i != 63; ++i)
         buf_append_char(&b, '}');
     CHECK(schema_validate(schema, parse(b.data), err, sizeof(err)) == -1);
@@ -799,8 +1008,8 @@ test_long_paths(void)
     /* control characters in names the schema lists are not copied into messages */
     CHECK(schema_validate(parse("{'properties':{'a\\nb':{'type':'string'}}}"), parse("{'a\\nb':1}"), err, sizeof(err)) == -1);
     CHECK_STR(err, "argument 'a?b': expected string");
-    CHECK(schema_check(parse("{'properties':{'a\\u0001b':{'if':1}}}"), err, sizeof(err)) == -1);
-    CHECK_STR(err, "/properties/a?b: unsupported keyword 'if'");
+    CHECK(schema_check(parse("{'properties':{'a\\u0001b':{'contains':1}}}"), err, sizeof(err)) == -1);
+    CHECK_STR(err, "/properties/a?b: unsupported keyword 'contains'");
 
     /* a $ref loop through deeply nested allOf hits the frame limit before the reference-chain limit */
     buf_reset(&b);
@@ -843,6 +1052,69 @@ test_exponential_schema(void)
     CHECK(schema_check(schema, err, sizeof(err)) == 0);
     CHECK(schema_validate(schema, parse("1"), err, sizeof(err)) == -1);
     CHECK_STR(err, "arguments: too complex to validate");
+
+    /* if/then over anchors doubles the work per level just the same */
+    buf_reset(&b);
+    buf_append_str(&b, "{'$ref':'#d0','$defs':{");
+    for (int i = 0; i != 30; ++i)
+        buf_printf(&b, "'d%d':{'$anchor':'d%d','if':{'$ref':'#d%d'},'then':{'$ref':'#d%d'},'else':false},", i, i, i + 1, i + 1);
+    buf_append_str(&b, "'d30':{'$anchor':'d30'}}}");
+    schema = parse(b.data);
+    CHECK(schema_check(schema, err, sizeof(err)) == 0);
+    CHECK(schema_validate(schema, parse("1"), err, sizeof(err)) == -1);
+    CHECK_STR(err, "arguments: too complex to validate");
+    /* "else" over a failing "if" too, and giving up inside "if" is not a failed condition */
+    buf_reset(&b);
+    buf_append_str(&b, "{'$ref':'#d0','$defs':{");
+    for (int i = 0; i != 30; ++i)
+        buf_printf(&b, "'d%d':{'$anchor':'d%d','if':{'$ref':'#d%d'},'then':false,'else':{'$ref':'#d%d'}},", i, i, i + 1, i + 1);
+    buf_append_str(&b, "'d30':{'$anchor':'d30','type':'string'}}}");
+    schema = parse(b.data);
+    CHECK(schema_check(schema, err, sizeof(err)) == 0);
+    CHECK(schema_validate(schema, parse("1"), err, sizeof(err)) == -1);
+    CHECK_STR(err, "arguments: too complex to validate");
+    buf_dispose(&b);
+}
+
+/* thousands of anchors: every one resolves, the first duplicate is found, and lookups stay cheap */
+static void
+test_many_anchors(void)
+{
+    enum { N = 3000 };
+    char err[256];
+    buf_t b = BUF_INIT(0);
+    buf_append_str(&b, "{'type':'object','$defs':{");
+    for (int i = 0; i != N; ++i)
+        buf_printf(&b, "%s'd%d':{'$anchor':'a%d','const':%d}", i == 0 ? "" : ",", i, (i * 7919) % N, (i * 7919) % N);
+    buf_append_str(&b, "},'properties':{");
+    for (int i = 0; i != N; ++i)
+        buf_printf(&b, "%s'p%d':{'$ref':'#a%d'}", i == 0 ? "" : ",", i, i);
+    buf_append_str(&b, "},'additionalProperties':{'items':{'$ref':'#a1234'}}}");
+    const json_value_t *schema = parse(b.data);
+    CHECK(schema_check(schema, err, sizeof(err)) == 0);
+
+    buf_reset(&b);
+    buf_append_char(&b, '{');
+    for (int i = 0; i != N; ++i)
+        buf_printf(&b, "'p%d':%d,", i, i);
+    buf_append_str(&b, "'extra':[");
+    for (int i = 0; i != 10000; ++i)
+        buf_append_str(&b, "1234,");
+    buf_append_str(&b, "1234]}");
+    CHECK(schema_validate(schema, parse(b.data), err, sizeof(err)) == 0);
+    buf_reset(&b);
+    buf_append_str(&b, "{'p2999':2999,'p17':18}");
+    CHECK(schema_validate(schema, parse(b.data), err, sizeof(err)) == -1);
+    CHECK_STR(err, "argument 'p17': must be equal to the allowed value");
+
+    /* the same anchor twice, far apart */
+    buf_reset(&b);
+    buf_append_str(&b, "{'$defs':{");
+    for (int i = 0; i != N; ++i)
+        buf_printf(&b, "%s'd%d':{'$anchor':'a%d'}", i == 0 ? "" : ",", i, i == N - 1 ? 5 : i);
+    buf_append_str(&b, "}}");
+    CHECK(schema_check(parse(b.data), err, sizeof(err)) == -1);
+    CHECK_STR(err, "/$defs/d2999/$anchor: duplicate anchor 'a5'");
     buf_dispose(&b);
 }
 
@@ -896,6 +1168,10 @@ test_never_echoes(void)
         "{'not':{'type':['string','object','array']}}",
         "{'properties':{'a':{'additionalProperties':false}}}",
         "{'properties':{'a':{'items':{'additionalProperties':{'const':0}}}}}",
+        "{'if':{'type':'string'},'then':{'maxLength':3},'else':{'additionalProperties':false}}",
+        "{'if':{'additionalProperties':{'type':'string'}},'then':{'additionalProperties':{'maxLength':1}},'else':{'items':false}}",
+        "{'$defs':{'a':{'$anchor':'a','additionalProperties':{'const':0}}},'$ref':'#a'}",
+        "{'$defs':{'a':{'$anchor':'a','items':{'$ref':'#a'},'additionalProperties':{'$ref':'#a'},'type':'array'}},'$ref':'#a'}",
     };
     static const char *const instances[] = {
         "'" SENTINEL "'",           "{'" SENTINEL "':'" SENTINEL "'}",         "['" SENTINEL "','" SENTINEL "']",
@@ -926,12 +1202,15 @@ main(void)
     RUN(test_objects);
     RUN(test_combinators);
     RUN(test_refs);
+    RUN(test_conditionals);
+    RUN(test_anchors);
     RUN(test_messages);
     RUN(test_check_accepts);
     RUN(test_check_rejects);
     RUN(test_deep_recursion);
     RUN(test_long_paths);
     RUN(test_exponential_schema);
+    RUN(test_many_anchors);
     RUN(test_unique_long_arrays);
     RUN(test_never_echoes);
     arena_dispose(&arena);
