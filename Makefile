@@ -56,8 +56,9 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-bench: deps
+bench: deps node-deps
 	bench/run.sh
+	bench/lambda.sh
 	bench/authorizer.sh
 
 format:

@@ -50,6 +50,13 @@ log_begin(log_line_t *l, log_level_t level, const char *event)
 {
     if (level < min_level)
         return 0;
+    log_begin_always(l, level, event);
+    return 1;
+}
+
+void
+log_begin_always(log_line_t *l, log_level_t level, const char *event)
+{
     buf_init(&l->buf, 16384);
     jsonw_init(&l->w, &l->buf);
     struct timespec ts;
@@ -65,7 +72,6 @@ log_begin(log_line_t *l, log_level_t level, const char *event)
     jsonw_kv_string(&l->w, "event", event);
     if (request_id[0] != '\0')
         jsonw_kv_string(&l->w, "requestId", request_id);
-    return 1;
 }
 
 void

@@ -32,6 +32,8 @@ void log_set_request_id(const char *id);
 const char *log_request_id(void);
 /* Returns 1 and starts a line when level is enabled, else 0 (and nothing needs ending). */
 int log_begin(log_line_t *l, log_level_t level, const char *event);
+/* Starts a line whatever the configured level: for the few lines operators and tools always need (startup). */
+void log_begin_always(log_line_t *l, log_level_t level, const char *event);
 void log_end(log_line_t *l);
 /* A line with a "message" field. */
 void log_msg(log_level_t level, const char *event, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -438,7 +438,9 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *config)
         return 1;
     }
     log_line_t l;
-    if (log_begin(&l, LOG_INFO, "listening")) {
+    {
+        /* always written, whatever the log level: it says where the server is (port 0 picks one) */
+        log_begin_always(&l, LOG_INFO, "listening");
         char url[300];
         int v6 = strchr(config->bind, ':') != NULL;
         snprintf(url, sizeof(url), "http://%s%s%s:%d%s", v6 ? "[" : "", config->bind, v6 ? "]" : "", port, config->path);
