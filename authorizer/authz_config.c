@@ -5,7 +5,6 @@
  */
 #include "authz.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,21 +12,12 @@
 #include <openssl/crypto.h>
 
 #include "base64.h"
+#include "error.h"
 
 #define TOKENS_VAR "MCP_AUTH_TOKENS"
 #define JWT_KEY_VAR "MCP_JWT_HS256_KEY"
 #define JWT_ISSUER_VAR "MCP_JWT_ISSUER"
 #define JWT_AUDIENCE_VAR "MCP_JWT_AUDIENCE"
-
-static int
-fail(char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static int
 is_space(char c)
@@ -78,30 +68,30 @@ static int
 parse_entry(authz_config_t *c, const char *entry, size_t len, size_t index, char *err, size_t err_len)
 {
     if (len == 0)
-        return fail(err, err_len, TOKENS_VAR ": entry %zu is empty (expected label:sha256hex)", index);
+        return error_format(err, err_len, TOKENS_VAR ": entry %zu is empty (expected label:sha256hex)", index);
     const char *colon = memchr(entry, ':', len);
     if (colon == NULL)
-        return fail(err, err_len, TOKENS_VAR ": entry %zu is not label:sha256hex (no ':')", index);
+        return error_format(err, err_len, TOKENS_VAR ": entry %zu is not label:sha256hex (no ':')", index);
     size_t label_len = (size_t)(colon - entry), digest_len = len - label_len - 1;
     if (!valid_label(entry, label_len))
-        return fail(err, err_len, TOKENS_VAR ": entry %zu: the label must be 1 to %d characters of A-Z a-z 0-9 . _ -", index,
+        return error_format(err, err_len, TOKENS_VAR ": entry %zu: the label must be 1 to %d characters of A-Z a-z 0-9 . _ -", index,
                     AUTHZ_MAX_LABEL);
     authz_token_t *t = &c->tokens[c->num_tokens];
     memcpy(t->label, entry, label_len);
     t->label[label_len] = '\0';
     if (digest_len != 64)
-        return fail(err, err_len,
+        return error_format(err, err_len,
                     TOKENS_VAR ": entry %zu (label \"%s\"): the digest must be 64 hexadecimal characters (a SHA-256 in hex), "
                                "not %zu",
                     index, t->label, digest_len);
     if (parse_digest(colon + 1, t->digest) != 0)
-        return fail(err, err_len, TOKENS_VAR ": entry %zu (label \"%s\"): the digest is not hexadecimal", index, t->label);
+        return error_format(err, err_len, TOKENS_VAR ": entry %zu (label \"%s\"): the digest is not hexadecimal", index, t->label);
     for (size_t i = 0; i != c->num_tokens; ++i) {
         if (strcmp(c->tokens[i].label, t->label) == 0)
-            return fail(err, err_len, TOKENS_VAR ": entries %zu and %zu have the same label \"%s\"", i + 1, index, t->label);
+            return error_format(err, err_len, TOKENS_VAR ": entries %zu and %zu have the same label \"%s\"", i + 1, index, t->label);
         /* one token with two labels would make the principal depend on the order of the list */
         if (memcmp(c->tokens[i].digest, t->digest, sizeof(t->digest)) == 0)
-            return fail(err, err_len, TOKENS_VAR ": entries %zu (\"%s\") and %zu (\"%s\") have the same digest", i + 1,
+            return error_format(err, err_len, TOKENS_VAR ": entries %zu (\"%s\") and %zu (\"%s\") have the same digest", i + 1,
                         c->tokens[i].label, index, t->label);
     }
     ++c->num_tokens;
@@ -117,7 +107,7 @@ parse_tokens(authz_config_t *c, const char *value, char *err, size_t err_len)
     while (is_space(*p))
         ++p;
     if (*p == '\0')
-        return fail(err, err_len, TOKENS_VAR " is set but empty (expected label:sha256hex[,label:sha256hex...])");
+        return error_format(err, err_len, TOKENS_VAR " is set but empty (expected label:sha256hex[,label:sha256hex...])");
     for (size_t index = 1;; ++index) {
         const char *comma = strchr(p, ','), *end = comma != NULL ? comma : p + strlen(p);
         const char *b = p, *e = end;
@@ -126,7 +116,7 @@ parse_tokens(authz_config_t *c, const char *value, char *err, size_t err_len)
         while (e != b && is_space(e[-1]))
             --e;
         if (c->num_tokens == AUTHZ_MAX_TOKENS)
-            return fail(err, err_len, TOKENS_VAR ": more than %d entries", AUTHZ_MAX_TOKENS);
+            return error_format(err, err_len, TOKENS_VAR ": more than %d entries", AUTHZ_MAX_TOKENS);
         if (parse_entry(c, b, (size_t)(e - b), index, err, err_len) != 0)
             return -1;
         if (comma == NULL)
@@ -140,7 +130,7 @@ copy_claim(char *dst, const char *value, const char *name, char *err, size_t err
 {
     size_t len = strlen(value);
     if (len == 0 || len > AUTHZ_JWT_MAX_CLAIM)
-        return fail(err, err_len, "%s must be 1 to %d bytes", name, AUTHZ_JWT_MAX_CLAIM);
+        return error_format(err, err_len, "%s must be 1 to %d bytes", name, AUTHZ_JWT_MAX_CLAIM);
     memcpy(dst, value, len + 1);
     return 0;
 }
@@ -150,13 +140,13 @@ parse_jwt(authz_jwt_config_t *jwt, const authz_settings_t *s, char *err, size_t 
 {
     if (s->jwt_key == NULL) {
         if (s->jwt_issuer != NULL || s->jwt_audience != NULL)
-            return fail(err, err_len, "%s is set but " JWT_KEY_VAR " is not",
+            return error_format(err, err_len, "%s is set but " JWT_KEY_VAR " is not",
                         s->jwt_issuer != NULL ? JWT_ISSUER_VAR : JWT_AUDIENCE_VAR);
         return 0;
     }
     /* An HMAC key shared with other services needs both checks, or a token minted for one is good for all. */
     if (s->jwt_issuer == NULL || s->jwt_audience == NULL)
-        return fail(err, err_len, JWT_ISSUER_VAR " and " JWT_AUDIENCE_VAR " are required when " JWT_KEY_VAR " is set");
+        return error_format(err, err_len, JWT_ISSUER_VAR " and " JWT_AUDIENCE_VAR " are required when " JWT_KEY_VAR " is set");
     int ret = -1;
     buf_t key = BUF_INIT(AUTHZ_JWT_MAX_KEY + 4); /* the decoder reserves up to 3 bytes more than it writes */
     size_t len = strlen(s->jwt_key);
@@ -164,16 +154,16 @@ parse_jwt(authz_jwt_config_t *jwt, const authz_settings_t *s, char *err, size_t 
     if (base64_decode(&key, s->jwt_key, len, 0) != 0) {
         buf_reset(&key);
         if (base64_decode(&key, s->jwt_key, len, 1) != 0) {
-            fail(err, err_len, JWT_KEY_VAR " is not base64 (standard, padded) or base64url (unpadded), or is too long");
+            error_format(err, err_len, JWT_KEY_VAR " is not base64 (standard, padded) or base64url (unpadded), or is too long");
             goto exit;
         }
     }
     if (key.len > AUTHZ_JWT_MAX_KEY) {
-        fail(err, err_len, JWT_KEY_VAR " decodes to more than %d bytes", AUTHZ_JWT_MAX_KEY);
+        error_format(err, err_len, JWT_KEY_VAR " decodes to more than %d bytes", AUTHZ_JWT_MAX_KEY);
         goto exit;
     }
     if (key.len < AUTHZ_JWT_MIN_KEY) {
-        fail(err, err_len, JWT_KEY_VAR " decodes to %zu bytes; HS256 needs a key of at least %d (RFC 7518 3.2)", key.len,
+        error_format(err, err_len, JWT_KEY_VAR " decodes to %zu bytes; HS256 needs a key of at least %d (RFC 7518 3.2)", key.len,
              AUTHZ_JWT_MIN_KEY);
         goto exit;
     }
@@ -199,7 +189,7 @@ authz_config_parse(authz_config_t *c, const authz_settings_t *s, char *err, size
     if (parse_tokens(c, s->tokens, err, err_len) != 0 || parse_jwt(&c->jwt, s, err, err_len) != 0)
         goto error;
     if (c->num_tokens == 0 && !c->jwt.enabled) {
-        fail(err, err_len, "no credentials configured: set " TOKENS_VAR " (label:sha256hex[,...]) or " JWT_KEY_VAR);
+        error_format(err, err_len, "no credentials configured: set " TOKENS_VAR " (label:sha256hex[,...]) or " JWT_KEY_VAR);
         goto error;
     }
     return 0;

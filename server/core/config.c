@@ -2,10 +2,11 @@
 
 #include <errno.h>
 #include <openssl/crypto.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "error.h"
 
 #include "base64.h"
 
@@ -85,16 +86,6 @@ static const setting_t settings[] = {
 };
 
 #define NUM_SETTINGS (sizeof(settings) / sizeof(settings[0]))
-
-static int
-errorf(char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return CONFIG_ERROR;
-}
 
 int
 config_parse_client_log_level(const char *s, mcp_log_level_t *out)
@@ -233,7 +224,7 @@ set_value(mcp_config_t *c, const setting_t *st, const char *value, const char *s
     case SETTING_STRING:
         if (*value == '\0' && st->offset != OFF(public_url) && st->offset != OFF(pending_table) &&
             st->offset != OFF(request_state_key))
-            return errorf(err, err_len, "%s: must not be empty", source);
+            return error_format(err, err_len, "%s: must not be empty", source);
         free(*(char **)field);
         *(char **)field = strdup(value);
         break;
@@ -242,12 +233,12 @@ set_value(mcp_config_t *c, const setting_t *st, const char *value, const char *s
         errno = 0;
         char *end;
         if (*value < '0' || *value > '9')
-            return errorf(err, err_len, "%s: expected a whole number", source);
+            return error_format(err, err_len, "%s: expected a whole number", source);
         unsigned long long v = strtoull(value, &end, 10);
         if (errno != 0 || *end != '\0')
-            return errorf(err, err_len, "%s: expected a whole number", source);
+            return error_format(err, err_len, "%s: expected a whole number", source);
         if (v < st->min || v > st->max)
-            return errorf(err, err_len, "%s: must be between %llu and %llu", source, st->min, st->max);
+            return error_format(err, err_len, "%s: must be between %llu and %llu", source, st->min, st->max);
         if (st->kind == SETTING_SIZE)
             *(size_t *)field = (size_t)v;
         else if (st->offset == OFF(port))
@@ -259,23 +250,23 @@ set_value(mcp_config_t *c, const setting_t *st, const char *value, const char *s
     case SETTING_LIST: {
         config_list_t *list = field;
         if (list_parse(list, value) != 0)
-            return errorf(err, err_len, "%s: at most %d entries", source, CONFIG_MAX_LIST);
+            return error_format(err, err_len, "%s: at most %d entries", source, CONFIG_MAX_LIST);
         for (size_t i = 0; i != list->len; ++i) {
             int ok = st->offset == OFF(allowed_origins) ? valid_origin_pattern(list->items[i])
                      : st->offset == OFF(allowed_hosts) ? valid_host_pattern(list->items[i])
                                                         : list->items[i][0] != '\0';
             if (!ok)
-                return errorf(err, err_len, "%s: invalid entry '%.100s'", source, list->items[i]);
+                return error_format(err, err_len, "%s: invalid entry '%.100s'", source, list->items[i]);
         }
         break;
     }
     case SETTING_LOG:
         if (log_parse_level(value, (log_level_t *)field) != 0)
-            return errorf(err, err_len, "%s: expected debug, info, warn or error", source);
+            return error_format(err, err_len, "%s: expected debug, info, warn or error", source);
         break;
     case SETTING_CLIENT_LOG:
         if (config_parse_client_log_level(value, (mcp_log_level_t *)field) != 0)
-            return errorf(err, err_len, "%s: expected debug, info, notice, warning, error, critical, alert or emergency", source);
+            return error_format(err, err_len, "%s: expected debug, info, notice, warning, error, critical, alert or emergency", source);
         break;
     }
     return CONFIG_OK;
@@ -331,35 +322,35 @@ config_parse(mcp_config_t *c, int argc, char **argv, char *err, size_t err_len)
             if (strlen(settings[i].flag) == name_len && strncmp(settings[i].flag, arg, name_len) == 0)
                 st = &settings[i];
         if (st == NULL)
-            return errorf(err, err_len, "unknown option '%.100s' (see --help)", arg);
+            return error_format(err, err_len, "unknown option '%.100s' (see --help)", arg);
         const char *value = eq != NULL ? eq + 1 : NULL;
         if (value == NULL) {
             if (a + 1 >= argc)
-                return errorf(err, err_len, "%s needs a value", st->flag);
+                return error_format(err, err_len, "%s needs a value", st->flag);
             value = argv[++a];
         }
         if (set_value(c, st, value, st->flag, err, err_len) != CONFIG_OK)
             return CONFIG_ERROR;
     }
     if (c->path[0] != '/')
-        return errorf(err, err_len, "--path: must start with '/'");
+        return error_format(err, err_len, "--path: must start with '/'");
     if (c->public_url[0] != '\0' && !valid_url(c->public_url))
-        return errorf(err, err_len, "--public-url: expected an absolute http(s) URL");
+        return error_format(err, err_len, "--public-url: expected an absolute http(s) URL");
     for (size_t i = 0; i != c->authorization_servers.len; ++i)
         if (!valid_url(c->authorization_servers.items[i]))
-            return errorf(err, err_len, "--authorization-servers: '%.100s' is not an absolute http(s) URL",
+            return error_format(err, err_len, "--authorization-servers: '%.100s' is not an absolute http(s) URL",
                           c->authorization_servers.items[i]);
     if (c->request_state_key[0] != '\0' && decode_state_key(c) != 0)
-        return errorf(err, err_len, "--request-state-key: expected base64 (standard or URL-safe) of %d to %zu bytes",
+        return error_format(err, err_len, "--request-state-key: expected base64 (standard or URL-safe) of %d to %zu bytes",
                       CONFIG_MIN_STATE_KEY_BYTES, sizeof(c->request_state_key_bytes));
     if (strcmp(c->lambda_response_mode, "buffered") != 0 && strcmp(c->lambda_response_mode, "streaming") != 0)
-        return errorf(err, err_len, "--lambda-response-mode: expected buffered or streaming");
+        return error_format(err, err_len, "--lambda-response-mode: expected buffered or streaming");
     for (size_t i = 0; i != c->toolsets.len; ++i) {
         size_t k = 0;
         while (mcp_toolsets[k] != NULL && strcmp(mcp_toolsets[k]->name, c->toolsets.items[i]) != 0)
             ++k;
         if (mcp_toolsets[k] == NULL)
-            return errorf(err, err_len, "--toolsets: unknown tool set '%.100s' (see --help)", c->toolsets.items[i]);
+            return error_format(err, err_len, "--toolsets: unknown tool set '%.100s' (see --help)", c->toolsets.items[i]);
     }
     return CONFIG_OK;
 }

@@ -3,24 +3,14 @@
  * schemas, JSON fragments), so that a broken declaration stops the server at start rather than
  * producing bad answers later.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
+#include "error.h"
 #include "internal.h"
 #include "log.h"
-
-static int
-errorf(char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static int
 valid_tool_name(const char *name)
@@ -43,13 +33,13 @@ parse_schema(mcp_server_t *s, const char *owner, const char *which, const char *
 {
     json_value_t *v;
     if (json_parse(&s->arena, text, strlen(text), 64, &v) != 0 || v->type != JSON_OBJECT)
-        return errorf(err, err_len, "tool %s: %s is not a JSON object", owner, which);
+        return error_format(err, err_len, "tool %s: %s is not a JSON object", owner, which);
     const char *type = json_string(json_get(v, "type"));
     if (type == NULL || strcmp(type, "object") != 0)
-        return errorf(err, err_len, "tool %s: %s must have type \"object\"", owner, which);
+        return error_format(err, err_len, "tool %s: %s must have type \"object\"", owner, which);
     char why[200];
     if (schema_check(v, why, sizeof(why)) != 0)
-        return errorf(err, err_len, "tool %s: %s: %s", owner, which, why);
+        return error_format(err, err_len, "tool %s: %s: %s", owner, which, why);
     *out = v;
     return 0;
 }
@@ -58,15 +48,15 @@ static int
 add_tool(mcp_server_t *s, const mcp_tool_t *t, char *err, size_t err_len)
 {
     if (t->name == NULL || !valid_tool_name(t->name))
-        return errorf(err, err_len, "tool '%s': name must be 1-128 of [A-Za-z0-9_.-]", t->name ? t->name : "(null)");
+        return error_format(err, err_len, "tool '%s': name must be 1-128 of [A-Za-z0-9_.-]", t->name ? t->name : "(null)");
     if (t->description == NULL || t->description[0] == '\0' || t->handler == NULL)
-        return errorf(err, err_len, "tool %s: description and handler are required", t->name);
+        return error_format(err, err_len, "tool %s: description and handler are required", t->name);
     for (size_t i = 0; i != s->num_tools; ++i)
         if (strcmp(s->tools[i].tool->name, t->name) == 0)
-            return errorf(err, err_len, "tool %s: declared twice", t->name);
+            return error_format(err, err_len, "tool %s: declared twice", t->name);
     if ((t->annotations != NULL && !valid_fragment(&s->arena, t->annotations, JSON_OBJECT)) ||
         (t->icons != NULL && !valid_fragment(&s->arena, t->icons, JSON_ARRAY)))
-        return errorf(err, err_len, "tool %s: annotations must be a JSON object and icons an array, each on one line", t->name);
+        return error_format(err, err_len, "tool %s: annotations must be a JSON object and icons an array, each on one line", t->name);
     mcp_tool_entry_t *e = &s->tools[s->num_tools];
     memset(e, 0, sizeof(*e));
     e->tool = t;
@@ -76,14 +66,14 @@ add_tool(mcp_server_t *s, const mcp_tool_t *t, char *err, size_t err_len)
         char why[200];
         mcp_header_param_t *params;
         if (headers_collect_params(&s->arena, e->input_schema, &params, &e->num_header_params, why, sizeof(why)) != 0)
-            return errorf(err, err_len, "tool %s: input schema: %s", t->name, why);
+            return error_format(err, err_len, "tool %s: input schema: %s", t->name, why);
         e->header_params = params;
     }
     if (t->client_capabilities != NULL) {
         json_value_t *caps;
         if (!valid_fragment(&s->arena, t->client_capabilities, JSON_OBJECT) ||
             json_parse(&s->arena, t->client_capabilities, strlen(t->client_capabilities), 8, &caps) != 0)
-            return errorf(err, err_len, "tool %s: client_capabilities must be a JSON object (ClientCapabilities)", t->name);
+            return error_format(err, err_len, "tool %s: client_capabilities must be a JSON object (ClientCapabilities)", t->name);
         e->client_capabilities = caps;
     }
     if (t->output_schema != NULL &&
@@ -98,15 +88,15 @@ add_resource(mcp_server_t *s, const mcp_resource_t *r, char *err, size_t err_len
 {
     const char *id = r->uri != NULL ? r->uri : r->uri_template;
     if ((r->uri == NULL) == (r->uri_template == NULL) || r->name == NULL || r->read == NULL)
-        return errorf(err, err_len, "resource %s: exactly one of uri and uri_template, a name and a reader are required",
+        return error_format(err, err_len, "resource %s: exactly one of uri and uri_template, a name and a reader are required",
                       id ? id : "(null)");
     if (r->annotations != NULL && !valid_fragment(&s->arena, r->annotations, JSON_OBJECT))
-        return errorf(err, err_len, "resource %s: annotations must be a JSON object on one line", id);
+        return error_format(err, err_len, "resource %s: annotations must be a JSON object on one line", id);
     const mcp_resource_t **list = r->uri != NULL ? s->resources : s->templates;
     size_t *n = r->uri != NULL ? &s->num_resources : &s->num_templates;
     for (size_t i = 0; i != *n; ++i)
         if (strcmp(r->uri != NULL ? list[i]->uri : list[i]->uri_template, id) == 0)
-            return errorf(err, err_len, "resource %s: declared twice", id);
+            return error_format(err, err_len, "resource %s: declared twice", id);
     list[(*n)++] = r;
     return 0;
 }
@@ -115,10 +105,10 @@ static int
 add_prompt(mcp_server_t *s, const mcp_prompt_t *p, char *err, size_t err_len)
 {
     if (p->name == NULL || p->description == NULL || p->get == NULL)
-        return errorf(err, err_len, "prompt %s: name, description and getter are required", p->name ? p->name : "(null)");
+        return error_format(err, err_len, "prompt %s: name, description and getter are required", p->name ? p->name : "(null)");
     for (size_t i = 0; i != s->num_prompts; ++i)
         if (strcmp(s->prompts[i]->name, p->name) == 0)
-            return errorf(err, err_len, "prompt %s: declared twice", p->name);
+            return error_format(err, err_len, "prompt %s: declared twice", p->name);
     s->prompts[s->num_prompts++] = p;
     return 0;
 }
@@ -137,7 +127,7 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
 {
     mcp_server_t *s = calloc(1, sizeof(*s));
     if (s == NULL) {
-        errorf(err, err_len, "out of memory");
+        error_format(err, err_len, "out of memory");
         return NULL;
     }
     s->config = config;
@@ -151,7 +141,7 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
         /* only this process can verify what it seals: fine for one server, not for several behind one endpoint */
         s->state_key_len = 32;
         if (getrandom(s->state_key, s->state_key_len, 0) != (ssize_t)s->state_key_len) {
-            errorf(err, err_len, "no randomness for the request state key");
+            error_format(err, err_len, "no randomness for the request state key");
             goto fail;
         }
     }
@@ -167,7 +157,7 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
     s->templates = arena_alloc(&s->arena, (max_resources + 1) * sizeof(*s->templates));
     s->prompts = arena_alloc(&s->arena, (max_prompts + 1) * sizeof(*s->prompts));
     if (s->tools == NULL || s->resources == NULL || s->templates == NULL || s->prompts == NULL) {
-        errorf(err, err_len, "out of memory");
+        error_format(err, err_len, "out of memory");
         goto fail;
     }
     for (size_t c = 0; c != config->toolsets.len; ++c) {
@@ -176,7 +166,7 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
             if (strcmp(mcp_toolsets[i]->name, config->toolsets.items[c]) == 0)
                 set = mcp_toolsets[i];
         if (set == NULL) {
-            errorf(err, err_len, "unknown tool set '%s'", config->toolsets.items[c]);
+            error_format(err, err_len, "unknown tool set '%s'", config->toolsets.items[c]);
             goto fail;
         }
         for (size_t i = 0; set->tools != NULL && set->tools[i] != NULL; ++i)
