@@ -36,7 +36,9 @@ log_set_request_id(const char *id)
         request_id[0] = '\0';
         return;
     }
-    snprintf(request_id, sizeof(request_id), "%s", id);
+    size_t len = strnlen(id, sizeof(request_id) - 1);
+    memcpy(request_id, id, len);
+    request_id[len] = '\0';
 }
 
 const char *

@@ -170,9 +170,11 @@ accept_q_zero(const char *s, size_t len)
 static int
 accepts(const char *value, size_t len, const char *type)
 {
-    const char *slash = strchr(type, '/');
+    /* "application/json" gives the wildcard "application/" followed by a star */
     char wildcard[64];
-    snprintf(wildcard, sizeof(wildcard), "%.*s/*", (int)(slash - type), type);
+    size_t type_len = (size_t)(strchr(type, '/') - type);
+    memcpy(wildcard, type, type_len);
+    memcpy(wildcard + type_len, "/*", 3);
     size_t start = 0;
     while (start <= len) {
         size_t end = start;
@@ -265,7 +267,7 @@ exchange_new(mcp_server_t *s, const mcp_http_request_t *req)
     ex->req = req;
     ex->client_log_level = s->config->client_log_level;
     if (req->request_id != NULL)
-        snprintf(ex->log_id, sizeof(ex->log_id), "%s", req->request_id);
+        strncpy(ex->log_id, req->request_id, sizeof(ex->log_id) - 1); /* calloc'd: stays NUL-terminated */
     ex->deadline_ms = req->deadline_ms;
     buf_init(&ex->json, 0);
     buf_init(&ex->sse, 0);

@@ -98,7 +98,10 @@ random_id(char out[17])
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     z ^= z >> 31;
-    snprintf(out, 17, "%016llx", (unsigned long long)z);
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; --i, z >>= 4)
+        out[i] = digits[z & 15];
+    out[16] = '\0';
 }
 
 static void
@@ -355,6 +358,9 @@ on_accept(h2o_socket_t *listener, const char *err)
     if (sock == NULL)
         return;
     http_server_t *server = listener->data;
+    /* SSE events are small writes that must not wait for the client's delayed ACK */
+    int on = 1;
+    setsockopt(h2o_socket_get_fd(sock), IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
     h2o_accept(&server->accept_ctx, sock);
 }
 
@@ -449,8 +455,9 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *config)
         log_end(&l);
     }
 
+    /* the signal handler only sets a flag: wake up often enough to notice it promptly */
     while (!stop_requested)
-        h2o_evloop_run(server.ctx.loop, 1000);
+        h2o_evloop_run(server.ctx.loop, 100);
 
     /* SIGTERM: stop accepting, end subscriptions/listen streams, let in-flight requests finish (bounded), then exit 0 */
     h2o_socket_read_stop(server.listener);
