@@ -40,6 +40,8 @@ suite "README example compiles" tests/readme-example.sh
 suite "C unit tests" unit_tests "$build"
 suite "C unit tests (ASan+UBSan)" unit_tests "$asan"
 suite "Runtime API emulator and API Gateway shim" node --test tests/lambda/emulator.test.mjs
+suite "Lambda front door, invocation by invocation: init errors, bad events, request ids, deadlines" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/lambda/server-lambda.test.mjs
+suite "Lambda front door, invocation by invocation (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/lambda/server-lambda.test.mjs
 suite "Lambda front door through the shim: SDK client and conformance (0.1.16, 2025-11-25, 2026-07-28), every event format" node tests/lambda/mcp-through-shim.mjs "$build"
 suite "authorizer through the Lambda emulator" tests/authorizer/run.sh "$build"
 suite "authorizer through the Lambda emulator (ASan+UBSan)" tests/authorizer/run.sh "$asan"

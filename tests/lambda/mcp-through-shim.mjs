@@ -23,18 +23,17 @@
 //
 // Every process is started on 127.0.0.1 with ports the OS picks, and stopped by PID at the end.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { startEmulator } from './runtime-emulator.mjs';
 import { startShim } from './apigw-shim.mjs';
+import { startDynamo } from './local-dynamodb.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 const build = resolve(root, process.argv[2] ?? 'build');
 const server = join(build, 'mcp-server');
-const require = createRequire(join(root, 'tests', 'node', 'package.json'));
 
 const REGION = 'ap-southeast-2';
 /* base64 of 32 bytes; any fixed value does for the test, a deployment uses a secret of its own */
@@ -44,31 +43,6 @@ const AWS_ENV = {
     AWS_SECRET_ACCESS_KEY: 'local-test-secret',
     AWS_SESSION_TOKEN: 'local-test-session',
 };
-
-/* A local DynamoDB with the pending-answers table, as the CDK app creates it (key id, TTL expiresAt). */
-async function startDynamo() {
-    const dynalite = require('dynalite');
-    const srv = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise((ok, fail) => srv.listen(0, '127.0.0.1', (err) => (err ? fail(err) : ok())));
-    const endpoint = `http://127.0.0.1:${srv.address().port}/`;
-    const res = await fetch(endpoint, {
-        method: 'POST',
-        headers: {
-            'content-type': 'application/x-amz-json-1.0',
-            'x-amz-target': 'DynamoDB_20120810.CreateTable',
-            'x-amz-date': '20260101T000000Z',
-            authorization: 'AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST/20260101/ap-southeast-2/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-        },
-        body: JSON.stringify({
-            TableName: 'mcp-test-pending',
-            AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-            KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-            BillingMode: 'PAY_PER_REQUEST',
-        }),
-    });
-    if (res.status !== 200) throw new Error(`CreateTable: ${res.status} ${await res.text()}`);
-    return { endpoint, table: 'mcp-test-pending', stop: () => new Promise((ok) => srv.close(() => ok())) };
-}
 
 function run(label, command, args, env) {
     return new Promise((ok) => {

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "core.h"
@@ -316,6 +317,49 @@ test_worker_stream(void)
     const char *p3 = last.body ? strstr(last.body, "\"progress\":100") : NULL;
     const char *result = last.body ? strstr(last.body, "\"id\":9,\"result\"") : NULL;
     CHECK(p1 && p2 && p3 && result && p1 < p2 && p2 < p3 && p3 < result);
+}
+
+/*
+ * The Lambda front door's last resort before its deadline: a tool still running is answered with an error
+ * result at once, and its own result, when it comes, is dropped.
+ */
+static void
+test_cut_off(void)
+{
+    static const char body[] = "{\"jsonrpc\":\"2.0\",\"id\":\"slow\",\"method\":\"tools/call\",\"params\":{\"name\":"
+                               "\"test_tool_with_logging\",\"arguments\":{}}}";
+    mcp_header_t hs[] = {{"Content-Type", 12, "application/json", 16}, {"Accept", 6, "application/json, text/event-stream", 35}};
+    mcp_http_request_t req = {.method = "POST",
+                              .method_len = 4,
+                              .path = "/mcp",
+                              .path_len = 4,
+                              .headers = hs,
+                              .num_headers = 2,
+                              .body = body,
+                              .body_len = sizeof(body) - 1,
+                              .can_stream = 1};
+    mcp_response_t res;
+    mcp_handle(server, &req, &res);
+    CHECK(res.stream != NULL); /* the tool runs on a worker and takes ~150 ms */
+    if (res.stream == NULL) {
+        mcp_response_dispose(&res);
+        return;
+    }
+    mcp_stream_cut_off(res.stream);
+    buf_t out = BUF_INIT(0);
+    CHECK(mcp_stream_wait(res.stream, 0) == 1); /* complete at once */
+    CHECK(mcp_stream_take(res.stream, &out) == 1);
+    CHECK(out.data != NULL && strstr(out.data, "\"id\":\"slow\",\"result\"") != NULL &&
+          strstr(out.data, "did not finish before the deadline") != NULL && strstr(out.data, "\"isError\":true") != NULL);
+    /* the tool goes on until it notices the cancellation; whatever it returns never reaches the response */
+    struct timespec pause = {0, 300 * 1000000};
+    nanosleep(&pause, NULL);
+    buf_reset(&out);
+    CHECK(mcp_stream_take(res.stream, &out) == 1);
+    CHECK(out.data == NULL || strstr(out.data, "\"result\"") == NULL);
+    buf_dispose(&out);
+    mcp_stream_release(res.stream);
+    mcp_response_dispose(&res);
 }
 
 static void
@@ -852,6 +896,7 @@ main(void)
     RUN(test_pagination);
     RUN(test_tools);
     RUN(test_worker_stream);
+    RUN(test_cut_off);
     RUN(test_logging_and_completion);
     RUN(test_resources_and_prompts);
     RUN(test_era_selection);
