@@ -326,7 +326,8 @@ mcp_cancelled(mcp_ctx_t *ctx)
     int gone = ex->released;
     pthread_mutex_unlock(&ex->lock);
     /* tell tools in time to finish before the front door cuts them off */
-    if (gone || (ex->deadline_ms != 0 && mcp_now_ms() >= ex->deadline_ms - MCP_CANCEL_MARGIN_MS))
+    if (gone || atomic_load(&ctx->server->shutting_down) ||
+        (ex->deadline_ms != 0 && mcp_now_ms() >= ex->deadline_ms - MCP_CANCEL_MARGIN_MS))
         atomic_store(&ctx->cancelled, 1);
     return atomic_load(&ctx->cancelled);
 }

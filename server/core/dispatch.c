@@ -166,6 +166,12 @@ dispatch_response(mcp_exchange_t *ex, const json_value_t *msg)
         invalid_request(ex, NULL, "Invalid Request: malformed response");
         return;
     }
-    if (!exec_deliver_response(ex->server, msg))
+    int delivered = exec_deliver_response(ex->server, msg);
+    if (delivered == 0) {
         log_msg(LOG_DEBUG, "unmatched_response", "a response matched no waiting request");
+    } else if (delivered < 0) {
+        /* the answer would be lost behind a 202: say so, so that the client can send it again */
+        ex->unavailable = 1;
+        add_error(ex, NULL, JSONRPC_INTERNAL_ERROR, "Internal error: the answer could not be stored; send it again", NULL);
+    }
 }

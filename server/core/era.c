@@ -255,7 +255,7 @@ int
 era_response_status(const mcp_exchange_t *ex)
 {
     if (ex->era != MCP_ERA_MODERN)
-        return ex->invalid_message ? 400 : 0;
+        return ex->invalid_message ? 400 : ex->unavailable ? 503 : 0;
     switch (ex->error_code) {
     case 0:
         return ex->invalid_message ? 400 : 0;

@@ -16,9 +16,7 @@
 
 #define MAX_QUEUED_JOBS 1024
 #define WORKER_STACK_SIZE (512 * 1024)
-#define CUT_OFF_RESULT                                                                                                             \
-    "{\"content\":[{\"type\":\"text\",\"text\":\"The tool did not finish before the deadline and was stopped.\"}],"                \
-    "\"isError\":true}"
+#define CUT_OFF_CONTENT "[{\"type\":\"text\",\"text\":\"The tool did not finish before the deadline and was stopped.\"}]"
 
 typedef struct st_job_t {
     struct st_job_t *next;
@@ -51,11 +49,15 @@ run_job(job_t *job)
     mcp_ctx_t *ctx = job->ctx;
     mcp_exchange_t *ex = ctx->ex;
     log_set_request_id(ex->log_id[0] != '\0' ? ex->log_id : NULL);
+    pthread_mutex_lock(&ex->lock);
+    int cut_off = ctx->abandoned;
+    pthread_mutex_unlock(&ex->lock);
     buf_t out = BUF_INIT(0);
     jsonw_t w;
     jsonw_init(&w, &out);
     jsonrpc_begin_result(&w, ctx->id);
-    int code = ctx_run_tool(ctx, job->args, &w);
+    /* a job still queued when the client was told it was stopped must not run later after all */
+    int code = cut_off ? 0 : ctx_run_tool(ctx, job->args, &w);
     jsonrpc_end_result(&w);
     if (code != 0 || jsonw_failed(&w)) {
         /* an error instead of a result (a capability the client lacks, ...): its HTTP status is long sent */
@@ -183,7 +185,11 @@ mcp_stream_cut_off(mcp_stream_t *st)
         jsonw_t w;
         jsonw_init(&w, &out);
         jsonrpc_begin_result(&w, ctx->id);
-        jsonw_raw(&w, CUT_OFF_RESULT, sizeof(CUT_OFF_RESULT) - 1);
+        jsonw_object_begin(&w);
+        jsonw_key(&w, "content");
+        jsonw_raw(&w, CUT_OFF_CONTENT, sizeof(CUT_OFF_CONTENT) - 1);
+        jsonw_kv_bool(&w, "isError", 1);
+        era_result_end(ex, &w, NULL); /* resultType and serverInfo for 2026-07-28 clients, as every result */
         jsonrpc_end_result(&w);
         exchange_add_locked(ex, out.data, out.len, 1, 1);
         buf_dispose(&out);
@@ -196,7 +202,7 @@ void
 exec_shutdown(mcp_server_t *s)
 {
     pthread_mutex_lock(&s->pending_lock);
-    s->shutting_down = 1;
+    atomic_store(&s->shutting_down, 1);
     for (mcp_pending_t *p = s->pending; p != NULL; p = p->next)
         pthread_cond_signal(&p->cond);
     pthread_mutex_unlock(&s->pending_lock);
@@ -219,7 +225,9 @@ int
 exec_deliver_response(mcp_server_t *s, const json_value_t *msg)
 {
     const char *id = json_string(json_get(msg, "id"));
-    if (id == NULL || strncmp(id, "srv-", 4) != 0 || s->answers == ANSWERS_NONE)
+    /* only ids this server could have made (srv- and 32 hex digits) reach the waiting tools or the store */
+    if (id == NULL || strlen(id) != 36 || strncmp(id, "srv-", 4) != 0 || strspn(id + 4, "0123456789abcdef") != 32 ||
+        s->answers == ANSWERS_NONE)
         return 0;
     const json_value_t *error = json_get(msg, "error");
     buf_t answer = BUF_INIT(32u << 20);
@@ -230,7 +238,7 @@ exec_deliver_response(mcp_server_t *s, const json_value_t *msg)
     if (jsonw_failed(&w)) {
         found = 0;
     } else if (s->answers == ANSWERS_STORE) {
-        found = s->answer_store->put(s->answer_store, id, answer.data, answer.len, error != NULL) == 0;
+        found = s->answer_store->put(s->answer_store, id, answer.data, answer.len, error != NULL) == 0 ? 1 : -1;
     } else {
         pthread_mutex_lock(&s->pending_lock);
         for (mcp_pending_t *p = s->pending; p != NULL; p = p->next) {
@@ -280,7 +288,7 @@ wait_in_process(mcp_ctx_t *ctx, mcp_pending_t *p, int64_t deadline)
             ret = 0;
             break;
         }
-        if (s->shutting_down) {
+        if (atomic_load(&s->shutting_down)) {
             ret = MCP_EREQ_CANCELLED;
             break;
         }
@@ -320,7 +328,7 @@ wait_in_store(mcp_ctx_t *ctx, mcp_pending_t *p, int64_t deadline)
             return 0;
         if (found < 0)
             log_msg(LOG_WARN, "answer_store", "could not read the answer store");
-        if (mcp_cancelled(ctx) || ctx->server->shutting_down)
+        if (mcp_cancelled(ctx))
             return MCP_EREQ_CANCELLED;
         if (mcp_now_ms() >= deadline)
             return MCP_EREQ_TIMEOUT;

@@ -119,7 +119,7 @@ struct st_mcp_server_t {
     mcp_pool_t *pool;             /* worker threads, created on first use */
     pthread_mutex_t pending_lock; /* server->client requests waiting for an answer */
     mcp_pending_t *pending;
-    int shutting_down;
+    atomic_int shutting_down; /* set once by exec_shutdown(); tools see mcp_cancelled() */
     enum { ANSWERS_IN_PROCESS, ANSWERS_STORE, ANSWERS_NONE } answers; /* where clients' answers meet waiting tools */
     mcp_answer_store_t *answer_store;
     unsigned char state_key[MCP_REQUEST_STATE_MAX_KEY]; /* seals requestState (configured, or random per process) */
@@ -141,6 +141,7 @@ typedef struct st_mcp_exchange_t {
     const mcp_http_request_t *req; /* the request's headers, for era.c; valid during mcp_handle() only */
     int is_batch;
     int invalid_message; /* a message failed JSON-RPC validation (HTTP 400 when it is the only one) */
+    int unavailable;     /* a client's answer could not be stored (HTTP 503: the client may retry) */
     int error_code;      /* the JSON-RPC error of a single request, for the modern era's HTTP status */
     /* a modern request's _meta (legacy: unknown capabilities, the configured log level) */
     const json_value_t *client_capabilities;
@@ -434,7 +435,7 @@ void subscriptions_end_all(mcp_server_t *s);
 /* ---- exec.c: worker pool and server->client requests ---- */
 /* Runs the tool call on a worker; the response is added to the exchange when done. Returns 0 or -1 (busy). */
 int exec_submit_tool(mcp_ctx_t *ctx, const json_value_t *args);
-/* Routes a client's response to the tool waiting for it; returns 1 if one was. */
+/* Routes a client's response to the tool waiting for it: 1 delivered, 0 no such request, -1 the store failed. */
 int exec_deliver_response(mcp_server_t *s, const json_value_t *msg);
 void exec_shutdown(mcp_server_t *s);
 int exec_client_request(mcp_ctx_t *ctx, const char *method, const char *params_json, const json_value_t **result,

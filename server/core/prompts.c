@@ -148,8 +148,11 @@ completion_complete(mcp_call_t *call, jsonw_t *w)
     }
     mcp_ctx_t ctx;
     ctx_init(&ctx, call->ex, MCP_CTX_COMPLETION, call->id, call->params);
-    if (completer != NULL)
-        completer(&ctx, arg_name, arg_value, context);
+    if ((completer != NULL && completer(&ctx, arg_name, arg_value, context) != 0) || buf_failed(&ctx.items)) {
+        ctx_dispose(&ctx);
+        call->error_message = "Internal error: the completion failed";
+        return JSONRPC_INTERNAL_ERROR;
+    }
     size_t sent = ctx.num_items < 100 ? ctx.num_items : 100;
     jsonw_object_begin(w);
     jsonw_key(w, "completion");

@@ -21,6 +21,9 @@
 static const char *const filter_names[] = {"toolsListChanged", "promptsListChanged", "resourcesListChanged"};
 #define NUM_FILTERS (sizeof(filter_names) / sizeof(filter_names[0]))
 
+#define MAX_LISTENERS 256                 /* open listen streams per process */
+#define MAX_HELD_REQUEST_BYTES (16 * 1024) /* a listen request is a few hundred bytes */
+
 struct st_mcp_listener_t {
     mcp_listener_t *next;
     mcp_exchange_t *ex;     /* holds a reference */
@@ -91,11 +94,18 @@ subscriptions_listen(mcp_call_t *call, jsonw_t *w)
     exchange_add_message(ex, ack.data, ack.len);
     buf_dispose(&ack);
 
+    /*
+     * An open stream keeps its whole exchange (the parsed request included) until the client leaves: only
+     * small listen requests are held open, and only so many at once; the others end after the acknowledgement.
+     */
     mcp_listener_t *l = NULL;
-    if (ex->can_stream && ex->concurrent && (l = malloc(sizeof(*l))) != NULL) {
+    if (ex->can_stream && ex->concurrent && ex->req->body_len <= MAX_HELD_REQUEST_BYTES && (l = malloc(sizeof(*l))) != NULL) {
         *l = (mcp_listener_t){.ex = ex, .id = call->id, .filter = filter};
         pthread_mutex_lock(&s->listen_lock);
-        if (s->listen_closed) {
+        size_t open = 0;
+        for (mcp_listener_t *o = s->listeners; o != NULL; o = o->next)
+            ++open;
+        if (s->listen_closed || open >= MAX_LISTENERS) {
             free(l);
             l = NULL;
         } else {

@@ -15,6 +15,8 @@
 #include "log.h"
 
 #define MAX_JSON_DEPTH 64
+/* What an exchange may hold that the front door has not taken yet (responses and SSE events). */
+#define MAX_BACKLOG_BYTES (64u << 20)
 
 int64_t
 mcp_now_ms(void)
@@ -269,8 +271,8 @@ exchange_new(mcp_server_t *s, const mcp_http_request_t *req)
     if (req->request_id != NULL)
         strncpy(ex->log_id, req->request_id, sizeof(ex->log_id) - 1); /* calloc'd: stays NUL-terminated */
     ex->deadline_ms = req->deadline_ms;
-    buf_init(&ex->json, 0);
-    buf_init(&ex->sse, 0);
+    buf_init(&ex->json, MAX_BACKLOG_BYTES);
+    buf_init(&ex->sse, MAX_BACKLOG_BYTES);
     pthread_mutex_init(&ex->lock, NULL);
     pthread_cond_init(&ex->cond, NULL);
     ex->refcnt = 1;
@@ -364,9 +366,15 @@ mcp_stream_take(mcp_stream_t *st, buf_t *out)
 {
     mcp_exchange_t *ex = &st->ex;
     pthread_mutex_lock(&ex->lock);
-    buf_append(out, ex->sse.data, ex->sse.len);
-    buf_reset(&ex->sse);
     int done = ex->running == 0;
+    if (buf_failed(&ex->sse)) {
+        /* more was produced than the client took: end the stream rather than grow without bound */
+        log_msg(LOG_WARN, "stream_overflow", "the client reads too slowly; the stream ends");
+        done = 1;
+    } else {
+        buf_append(out, ex->sse.data, ex->sse.len);
+    }
+    buf_reset(&ex->sse);
     pthread_mutex_unlock(&ex->lock);
     return done;
 }

@@ -172,8 +172,13 @@ static void
 stream_on_keepalive(h2o_timeout_entry_t *entry)
 {
     stream_state_t *st = H2O_STRUCT_FROM_MEMBER(stream_state_t, keepalive, entry);
-    if (st->req == NULL || st->sending || st->done)
+    if (st->req == NULL || st->done)
         return;
+    if (st->sending) {
+        /* a write is still in flight (a slow reader): look again later rather than never */
+        h2o_timeout_link(st->server->ctx.loop, &st->server->keepalive_timeout, &st->keepalive);
+        return;
+    }
     static const char comment[] = ": keep-alive\n\n";
     st->sending = 1;
     h2o_iovec_t vec = h2o_iovec_init(comment, sizeof(comment) - 1);
@@ -257,14 +262,24 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
     random_id(rl->request_id);
     ++server->in_flight;
 
-    mcp_header_t headers[64];
+    mcp_header_t headers[H2O_MAX_HEADERS + 1];
+    /*
+     * Every header must reach the core: a dropped Origin or Host would skip the DNS-rebinding checks, and
+     * a page can add custom headers without a preflight. h2o's parser takes at most H2O_MAX_HEADERS (and
+     * refuses requests with more), so this is a guard, never expected to trip.
+     */
+    if (req->headers.size > H2O_MAX_HEADERS) {
+        rl->status = 431;
+        h2o_send_error_generic(req, 431, "Request Header Fields Too Large", "too many header fields\n", 0);
+        return 0;
+    }
     size_t num_headers = 0;
-    for (size_t i = 0; i != req->headers.size && num_headers != sizeof(headers) / sizeof(headers[0]); ++i) {
+    for (size_t i = 0; i != req->headers.size; ++i) {
         const h2o_header_t *h = &req->headers.entries[i];
         headers[num_headers++] = (mcp_header_t){h->name->base, h->name->len, h->value.base, h->value.len};
     }
     /* h2o keeps Host as the authority rather than a header */
-    if (req->authority.len != 0 && num_headers != sizeof(headers) / sizeof(headers[0]))
+    if (req->authority.len != 0)
         headers[num_headers++] = (mcp_header_t){"host", 4, req->authority.base, req->authority.len};
     size_t path_len = req->path_normalized.len;
     char *public_base = NULL;

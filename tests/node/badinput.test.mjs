@@ -41,8 +41,11 @@ function buildBody(spec, limit) {
 }
 
 /** Default headers overridden by the row's (case-insensitively); null removes one; {port} is substituted. */
-function buildHeaders(overrides, port) {
+// A row may ask for {"padding": N} custom headers ahead of everything else (X-Pad-1 ... X-Pad-N), as a
+// page may add without a preflight, to push the headers that matter past any fixed-size table.
+function buildHeaders(overrides, port, padding = 0) {
     const out = new Map();
+    for (let i = 1; i <= padding; ++i) out.set(`x-pad-${i}`, [`X-Pad-${i}`, 'a']);
     for (const [k, v] of Object.entries(table.defaultHeaders)) out.set(k.toLowerCase(), [k, v]);
     for (const [k, v] of Object.entries(overrides ?? {})) {
         if (v === null) out.delete(k.toLowerCase());
@@ -169,7 +172,7 @@ describe('bad input', () => {
             const req = {
                 method: row.method ?? 'POST',
                 path: row.path ?? new URL(server.url).pathname,
-                headers: buildHeaders(row.headers, server.port),
+                headers: buildHeaders(row.headers, server.port, row.padding ?? 0),
                 body: buildBody(row.body, limit),
             };
             let res;
