@@ -75,6 +75,10 @@ log_invocation(const mcp_response_t *res, int64_t start_ms, const char *outcome)
         jsonw_kv_int(&l.w, "status", res->status);
     if (outcome != NULL)
         jsonw_kv_string(&l.w, "outcome", outcome);
+    /* read back from the environment, where X-Ray's SDKs look for it: the line proves it was set */
+    const char *trace = getenv("_X_AMZN_TRACE_ID");
+    if (trace != NULL)
+        jsonw_kv_string(&l.w, "traceId", trace);
     jsonw_kv_int(&l.w, "durationMs", mcp_now_ms() - start_ms);
     log_end(&l);
 }
