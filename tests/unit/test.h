@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
+
 static int test_checks_failed;
 static int test_passed, test_failed;
 
@@ -41,6 +43,20 @@ static int test_passed, test_failed;
             fprintf(stderr, "FAIL %s\n", #fn);                                                                                     \
         }                                                                                                                          \
     } while (0)
+
+/* Appends s[0..len) to b with CR and LF written as \\r and \\n, for one-line transcripts of parsed input. */
+static inline void
+append_escaped(buf_t *b, const char *s, size_t len)
+{
+    for (size_t i = 0; i != len; ++i) {
+        if (s[i] == '\n')
+            buf_append_str(b, "\\n");
+        else if (s[i] == '\r')
+            buf_append_str(b, "\\r");
+        else
+            buf_append_char(b, s[i]);
+    }
+}
 
 #define TEST_REPORT(name)                                                                                                          \
     (printf("%s: %d passed, %d failed\n", (name), test_passed, test_failed), test_failed != 0)

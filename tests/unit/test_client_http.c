@@ -18,19 +18,6 @@ typedef struct st_transcript_t {
     int stop_on_head;
 } transcript_t;
 
-static void
-append_escaped(buf_t *b, const char *s, size_t len)
-{
-    for (size_t i = 0; i != len; ++i) {
-        if (s[i] == '\n')
-            buf_append_str(b, "\\n");
-        else if (s[i] == '\r')
-            buf_append_str(b, "\\r");
-        else
-            buf_append_char(b, s[i]);
-    }
-}
-
 static int
 on_head(void *data, const mcpc_http_response_t *res)
 {
