@@ -17,7 +17,7 @@ static int test_passed, test_failed;
 #define CHECK(cond)                                                                                                                \
     do {                                                                                                                           \
         if (!(cond)) {                                                                                                             \
-            fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);                                            \
+            fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);                                             \
             ++test_checks_failed;                                                                                                  \
         }                                                                                                                          \
     } while (0)
@@ -26,7 +26,7 @@ static int test_passed, test_failed;
     do {                                                                                                                           \
         const char *a_ = (a), *b_ = (b);                                                                                           \
         if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) {                                                                     \
-            fprintf(stderr, "  %s:%d: %s == %s\n    got:      %s\n    expected: %s\n", __FILE__, __LINE__, #a, #b,                  \
+            fprintf(stderr, "  %s:%d: %s == %s\n    got:      %s\n    expected: %s\n", __FILE__, __LINE__, #a, #b,                 \
                     a_ ? a_ : "(null)", b_ ? b_ : "(null)");                                                                       \
             ++test_checks_failed;                                                                                                  \
         }                                                                                                                          \
@@ -58,7 +58,6 @@ append_escaped(buf_t *b, const char *s, size_t len)
     }
 }
 
-#define TEST_REPORT(name)                                                                                                          \
-    (printf("%s: %d passed, %d failed\n", (name), test_passed, test_failed), test_failed != 0)
+#define TEST_REPORT(name) (printf("%s: %d passed, %d failed\n", (name), test_passed, test_failed), test_failed != 0)
 
 #endif
