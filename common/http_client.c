@@ -106,8 +106,8 @@ trace_header(FILE *f, char dir, const char *name, size_t name_len, const char *v
 static void
 build_request(mcpc_http_client_t *c, const mcpc_http_request_t *req, buf_t *out)
 {
-    buf_printf(out, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: " MCPC_USER_AGENT "\r\n", req->method, c->url.path,
-               c->url.authority);
+    const char *path = req->path != NULL ? req->path : c->url.path;
+    buf_printf(out, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: " MCPC_USER_AGENT "\r\n", req->method, path, c->url.authority);
     for (size_t i = 0; i != req->num_headers; ++i) {
         const mcpc_http_header_t *h = &req->headers[i];
         buf_append(out, h->name, h->name_len);
@@ -121,7 +121,7 @@ build_request(mcpc_http_client_t *c, const mcpc_http_request_t *req, buf_t *out)
     buf_append(out, req->body, req->body_len);
 
     if (c->trace != NULL) {
-        fprintf(c->trace, "> %s %s HTTP/1.1\n> Host: %s\n", req->method, c->url.path, c->url.authority);
+        fprintf(c->trace, "> %s %s HTTP/1.1\n> Host: %s\n", req->method, path, c->url.authority);
         for (size_t i = 0; i != req->num_headers; ++i) {
             const mcpc_http_header_t *h = &req->headers[i];
             trace_header(c->trace, '>', h->name, h->name_len, h->value, h->value_len);
@@ -268,6 +268,7 @@ mcpc_http_send(mcpc_http_client_t *c, const mcpc_http_request_t *req)
         } else if ((ret = mcpc_conn_open(&conn, &c->url, c->ssl_ctx, c->timeout_ms, c->error, sizeof(c->error))) != 0) {
             goto Exit;
         }
+        conn.timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : c->timeout_ms;
         int keep, nothing_received;
         ret = exchange(c, &conn, &request, req, &keep, &nothing_received);
         if ((ret == MCPC_ERR_IO || ret == MCPC_ERR_CLOSED_EARLY) && reused && nothing_received && attempt == 0) {

@@ -29,6 +29,8 @@ typedef struct st_mcpc_http_config_t {
 
 typedef struct st_mcpc_http_request_t {
     const char *method;
+    const char *path;                  /* path and query; NULL: the configured URL's */
+    int timeout_ms;                    /* this request's waits; 0: the configured timeout */
     const mcpc_http_header_t *headers; /* beyond Host, User-Agent and Content-Length, which are added */
     size_t num_headers;
     const char *body;

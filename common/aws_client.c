@@ -1,0 +1,318 @@
+#include "aws_client.h"
+
+#include <openssl/crypto.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "arena.h"
+#include "error.h"
+#include "http_client.h"
+#include "http_url.h"
+#include "json.h"
+#include "mcpc_errors.h"
+
+#define DEFAULT_TIMEOUT_MS 5000
+#define DEFAULT_MAX_REPLY (8u << 20)
+#define MAX_HEADERS 16
+
+struct st_aws_client_t {
+    pthread_mutex_t lock; /* one connection, shared by every thread */
+    mcpc_http_client_t *http;
+    char *service;
+    char *region;
+    char *host;        /* the Host header, as signed */
+    char *path_prefix; /* the endpoint URL's path without its trailing '/' ("" for most) */
+    int s3;            /* S3 signs the path as sent; every other service encodes it once more */
+    char *access_key_id;
+    char *secret_access_key;
+    char *session_token;
+};
+
+static char *
+env_dup(const char *name)
+{
+    const char *v = getenv(name);
+    return v != NULL && v[0] != '\0' ? strdup(v) : NULL;
+}
+
+static void
+free_secret(char *s)
+{
+    if (s != NULL) {
+        OPENSSL_cleanse(s, strlen(s));
+        free(s);
+    }
+}
+
+int
+aws_client_new(const aws_client_config_t *config, aws_client_t **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    aws_client_t *c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        return error_format(err, err_len, "out of memory");
+    pthread_mutex_init(&c->lock, NULL);
+    c->service = strdup(config->service);
+    c->s3 = strcmp(config->service, "s3") == 0;
+    c->region = env_dup("AWS_REGION");
+    c->access_key_id = env_dup("AWS_ACCESS_KEY_ID");
+    c->secret_access_key = env_dup("AWS_SECRET_ACCESS_KEY");
+    c->session_token = env_dup("AWS_SESSION_TOKEN");
+    if (c->region == NULL || c->access_key_id == NULL || c->secret_access_key == NULL) {
+        error_format(err, err_len, "calling %s needs AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", config->service);
+        goto fail;
+    }
+    char url[512];
+    if (config->endpoint != NULL && config->endpoint[0] != '\0')
+        snprintf(url, sizeof(url), "%s", config->endpoint);
+    else
+        snprintf(url, sizeof(url), "https://%s.%s.amazonaws.com/", config->service, c->region);
+    mcpc_url_t parsed;
+    if (mcpc_url_parse(url, &parsed, err, err_len) != 0)
+        goto fail;
+    size_t prefix_len = strcspn(parsed.path, "?");
+    while (prefix_len != 0 && parsed.path[prefix_len - 1] == '/')
+        --prefix_len;
+    c->host = strdup(parsed.authority);
+    c->path_prefix = strndup(parsed.path, prefix_len);
+    mcpc_url_dispose(&parsed);
+    mcpc_http_config_t http = {.url = url, .timeout_ms = config->timeout_ms != 0 ? config->timeout_ms : DEFAULT_TIMEOUT_MS};
+    if (mcpc_http_client_new(&http, &c->http, err, err_len) != 0)
+        goto fail;
+    if (c->service == NULL || c->host == NULL || c->path_prefix == NULL) {
+        error_format(err, err_len, "out of memory");
+        goto fail;
+    }
+    *out = c;
+    return 0;
+fail:
+    aws_client_free(c);
+    return -1;
+}
+
+void
+aws_client_free(aws_client_t *c)
+{
+    if (c == NULL)
+        return;
+    if (c->http != NULL)
+        mcpc_http_client_free(c->http);
+    free(c->service);
+    free(c->region);
+    free(c->host);
+    free(c->path_prefix);
+    free_secret(c->access_key_id);
+    free_secret(c->secret_access_key);
+    free_secret(c->session_token);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+const char *
+aws_client_region(const aws_client_t *c)
+{
+    return c->region;
+}
+
+void
+aws_uri_encode(buf_t *out, const char *s, size_t len, int keep_slash)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    for (size_t i = 0; i != len; ++i) {
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+            ch == '.' || ch == '~' || (ch == '/' && keep_slash)) {
+            buf_append_char(out, (char)ch);
+        } else {
+            char esc[3] = {'%', digits[ch >> 4], digits[ch & 15]};
+            buf_append(out, esc, 3);
+        }
+    }
+}
+
+typedef struct st_collect_t {
+    aws_reply_t *reply;
+    size_t max;
+} collect_t;
+
+static int
+on_head(void *data, const mcpc_http_response_t *res)
+{
+    aws_reply_t *reply = ((collect_t *)data)->reply;
+    reply->status = res->status;
+    for (size_t i = 0; i != res->num_headers && reply->num_headers != AWS_REPLY_MAX_HEADERS; ++i) {
+        const mcpc_http_header_t *h = &res->headers[i];
+        if (h->name_len < 5 || strncasecmp(h->name, "x-amz", 5) != 0 || h->name_len >= sizeof(reply->headers[0].name))
+            continue;
+        size_t k = reply->num_headers++;
+        for (size_t j = 0; j != h->name_len; ++j)
+            reply->headers[k].name[j] = (char)(h->name[j] >= 'A' && h->name[j] <= 'Z' ? h->name[j] - 'A' + 'a' : h->name[j]);
+        reply->headers[k].name[h->name_len] = '\0';
+        snprintf(reply->headers[k].value, sizeof(reply->headers[k].value), "%.*s", (int)h->value_len, h->value);
+    }
+    return 0;
+}
+
+static int
+on_body(void *data, const char *bytes, size_t len)
+{
+    aws_reply_t *reply = ((collect_t *)data)->reply;
+    buf_append(&reply->body, bytes, len);
+    return buf_failed(&reply->body) ? MCPC_ERR_TOO_LARGE : 0;
+}
+
+const char *
+aws_reply_header(const aws_reply_t *reply, const char *name)
+{
+    for (size_t i = 0; i != reply->num_headers; ++i)
+        if (strcmp(reply->headers[i].name, name) == 0)
+            return reply->headers[i].value;
+    return NULL;
+}
+
+void
+aws_reply_dispose(aws_reply_t *reply)
+{
+    buf_dispose(&reply->body);
+}
+
+/* Copies text up to the first ':' (x-amzn-ErrorType: "Code:http://...") or after the last '#' (__type). */
+static void
+set_error_code(aws_reply_t *reply, const char *code, size_t len)
+{
+    const char *hash = memrchr(code, '#', len);
+    if (hash != NULL) {
+        len -= (size_t)(hash + 1 - code);
+        code = hash + 1;
+    }
+    const char *colon = memchr(code, ':', len);
+    if (colon != NULL)
+        len = (size_t)(colon - code);
+    snprintf(reply->error_code, sizeof(reply->error_code), "%.*s", (int)len, code);
+}
+
+/* What AWS says went wrong: the JSON protocols' __type/code and message, or the x-amzn-ErrorType header. */
+static void
+read_error(aws_reply_t *reply)
+{
+    const char *type = aws_reply_header(reply, "x-amzn-errortype");
+    if (type != NULL)
+        set_error_code(reply, type, strlen(type));
+    if (reply->body.len == 0 || reply->body.data[0] != '{')
+        return; /* XML (S3) errors are read by the caller, which parses its service's XML anyway */
+    arena_t a;
+    arena_init(&a, 4 * reply->body.len + 4096);
+    json_value_t *v;
+    if (json_parse(&a, reply->body.data, reply->body.len, 16, &v) == 0) {
+        static const char *const code_keys[] = {"__type", "code", "Code", "Type"};
+        for (size_t i = 0; reply->error_code[0] == '\0' && i != sizeof(code_keys) / sizeof(code_keys[0]); ++i) {
+            const json_value_t *c = json_get(v, code_keys[i]);
+            if (c != NULL && c->type == JSON_STRING)
+                set_error_code(reply, c->u.str.ptr, c->u.str.len);
+        }
+        const char *m = json_string(json_get(v, "message"));
+        if (m == NULL)
+            m = json_string(json_get(v, "Message"));
+        if (m != NULL)
+            snprintf(reply->error_message, sizeof(reply->error_message), "%s", m);
+    }
+    arena_dispose(&a);
+}
+
+int
+aws_client_send(aws_client_t *c, const aws_request_t *req, aws_reply_t *reply)
+{
+    memset(reply, 0, sizeof(*reply));
+    buf_init(&reply->body, req->max_reply_bytes != 0 ? req->max_reply_bytes : DEFAULT_MAX_REPLY);
+    if (req->num_headers > MAX_HEADERS - 4) {
+        snprintf(reply->error_message, sizeof(reply->error_message), "too many headers");
+        return -1;
+    }
+    const char *path = req->path != NULL ? req->path : "/";
+    buf_t wire_path = BUF_INIT(0), canonical_path = BUF_INIT(0), authorization = BUF_INIT(4096);
+    buf_append_str(&wire_path, c->path_prefix);
+    buf_append_str(&wire_path, path);
+    if (c->s3)
+        buf_append(&canonical_path, wire_path.data, wire_path.len);
+    else
+        aws_uri_encode(&canonical_path, wire_path.data, wire_path.len, 1);
+    if (req->query != NULL && req->query[0] != '\0')
+        buf_printf(&wire_path, "?%s", req->query);
+
+    char timestamp[17];
+    aws_sigv4_timestamp(time(NULL), timestamp);
+    aws_header_t headers[MAX_HEADERS];
+    size_t n = 0;
+    for (size_t i = 0; i != req->num_headers; ++i)
+        headers[n++] = req->headers[i];
+    headers[n++] = (aws_header_t){"host", c->host};
+    headers[n++] = (aws_header_t){"x-amz-date", timestamp};
+    if (c->session_token != NULL)
+        headers[n++] = (aws_header_t){"x-amz-security-token", c->session_token};
+    /* SigV4 wants the signed headers sorted by name */
+    for (size_t i = 1; i < n; ++i)
+        for (size_t j = i; j != 0 && strcmp(headers[j - 1].name, headers[j].name) > 0; --j) {
+            aws_header_t t = headers[j];
+            headers[j] = headers[j - 1];
+            headers[j - 1] = t;
+        }
+    aws_credentials_t creds = {c->access_key_id, c->secret_access_key, c->session_token};
+    int ret = -1;
+    if (buf_failed(&wire_path) || buf_failed(&canonical_path) ||
+        aws_sigv4_sign(&creds, c->region, c->service, timestamp, req->method, canonical_path.data,
+                       req->query != NULL ? req->query : "", headers, n, req->body != NULL ? req->body : "", req->body_len,
+                       &authorization) != 0) {
+        snprintf(reply->error_message, sizeof(reply->error_message), "cannot sign the request");
+        goto exit;
+    }
+    mcpc_http_header_t wire[MAX_HEADERS + 1];
+    size_t h = 0;
+    for (size_t i = 0; i != n; ++i) {
+        if (strcmp(headers[i].name, "host") == 0)
+            continue; /* the HTTP client sends Host itself, from the same URL */
+        wire[h++] = (mcpc_http_header_t){headers[i].name, strlen(headers[i].name), headers[i].value, strlen(headers[i].value)};
+    }
+    wire[h++] = (mcpc_http_header_t){"authorization", 13, authorization.data, authorization.len};
+    collect_t collect = {.reply = reply};
+    mcpc_http_request_t hreq = {.method = req->method,
+                                .path = wire_path.data,
+                                .headers = wire,
+                                .num_headers = h,
+                                .body = req->body,
+                                .body_len = req->body_len,
+                                .timeout_ms = req->timeout_ms,
+                                .on_head = on_head,
+                                .on_body = on_body,
+                                .cb_data = &collect};
+    pthread_mutex_lock(&c->lock);
+    ret = mcpc_http_send(c->http, &hreq);
+    if (ret != 0) {
+        snprintf(reply->error_message, sizeof(reply->error_message), "%s: %s", c->service, mcpc_http_error(c->http));
+        ret = -1;
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (ret == 0 && (reply->status < 200 || reply->status > 299))
+        read_error(reply);
+exit:
+    buf_dispose(&wire_path);
+    buf_dispose(&canonical_path);
+    OPENSSL_cleanse(authorization.data, authorization.len);
+    buf_dispose(&authorization);
+    return ret;
+}
+
+int
+aws_client_json_call(aws_client_t *c, const char *target_prefix, const char *operation, const char *json_version, const void *body,
+                     size_t body_len, aws_reply_t *reply)
+{
+    char target[128], content_type[48];
+    snprintf(target, sizeof(target), "%s.%s", target_prefix, operation);
+    snprintf(content_type, sizeof(content_type), "application/x-amz-json-%s", json_version);
+    aws_header_t headers[] = {{"content-type", content_type}, {"x-amz-target", target}};
+    aws_request_t req = {.method = "POST", .headers = headers, .num_headers = 2, .body = body, .body_len = body_len};
+    return aws_client_send(c, &req, reply);
+}
