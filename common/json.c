@@ -491,3 +491,55 @@ json_equal(const json_value_t *a, const json_value_t *b)
     }
     return 0;
 }
+
+json_value_t *
+json_copy(arena_t *arena, const json_value_t *v)
+{
+    json_value_t *c = arena_alloc(arena, sizeof(*c));
+    if (c == NULL)
+        return NULL;
+    c->type = v->type;
+    switch (v->type) {
+    case JSON_NULL:
+    case JSON_TRUE:
+    case JSON_FALSE:
+        break;
+    case JSON_NUMBER:
+        if ((c->u.num.raw = arena_strndup(arena, v->u.num.raw, v->u.num.len)) == NULL)
+            return NULL;
+        c->u.num.len = v->u.num.len;
+        break;
+    case JSON_STRING:
+        if ((c->u.str.ptr = arena_strndup(arena, v->u.str.ptr, v->u.str.len)) == NULL)
+            return NULL;
+        c->u.str.len = v->u.str.len;
+        break;
+    case JSON_ARRAY:
+        c->u.arr.len = v->u.arr.len;
+        c->u.arr.items = NULL;
+        if (v->u.arr.len == 0)
+            break;
+        if ((c->u.arr.items = arena_alloc(arena, v->u.arr.len * sizeof(*c->u.arr.items))) == NULL)
+            return NULL;
+        for (size_t i = 0; i != v->u.arr.len; ++i)
+            if ((c->u.arr.items[i] = json_copy(arena, v->u.arr.items[i])) == NULL)
+                return NULL;
+        break;
+    case JSON_OBJECT:
+        c->u.obj.len = v->u.obj.len;
+        c->u.obj.items = NULL;
+        if (v->u.obj.len == 0)
+            break;
+        if ((c->u.obj.items = arena_alloc(arena, v->u.obj.len * sizeof(*c->u.obj.items))) == NULL)
+            return NULL;
+        for (size_t i = 0; i != v->u.obj.len; ++i) {
+            const json_member_t *m = &v->u.obj.items[i];
+            c->u.obj.items[i].key_len = m->key_len;
+            if ((c->u.obj.items[i].key = arena_strndup(arena, m->key, m->key_len)) == NULL ||
+                (c->u.obj.items[i].value = json_copy(arena, m->value)) == NULL)
+                return NULL;
+        }
+        break;
+    }
+    return c;
+}

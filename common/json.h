@@ -90,5 +90,7 @@ int json_int64(const json_value_t *v, int64_t *out);
 int json_double(const json_value_t *v, double *out);
 /* Compares two values structurally (numbers by value); 1 if equal. */
 int json_equal(const json_value_t *a, const json_value_t *b);
+/* A deep copy of v in arena (recursion as deep as v, which a parsed tree bounds); NULL when the arena is full. */
+json_value_t *json_copy(arena_t *arena, const json_value_t *v);
 
 #endif

@@ -1,19 +1,39 @@
 /*
- * main.c: configuration, then one of the two front doors. With AWS_LAMBDA_RUNTIME_API set (Lambda
- * sets it), the binary is a Lambda custom runtime; otherwise it is an HTTP server.
+ * main.c: configuration, then one of the two front doors. With AWS_LAMBDA_RUNTIME_API set (Lambda sets
+ * it), the binary is a Lambda custom runtime; otherwise it is an HTTP server. Each module owns its
+ * settings (the core's, the HTTP front door's, the Lambda front door's); they are parsed here in one pass.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "config.h"
 #include "core.h"
-#include "http/http_server.h"
-#include "lambda/lambda_server.h"
+#include "http_config.h"
+#include "http_server.h"
+#include "lambda_config.h"
+#include "lambda_server.h"
 #include "log.h"
+#include "version.h"
+
+typedef struct st_process_config_t {
+    log_level_t log_level;
+} process_config_t;
+
+static int
+parse_log_level(const char *value, void *field)
+{
+    return log_parse_level(value, field);
+}
+
+static const setting_t process_settings[] = {
+    {"--log-level", "MCP_LOG_LEVEL", "info", "server log level: debug, info, warn, error", SETTING_PARSED,
+     offsetof(process_config_t, log_level), .parse = parse_log_level, .expect = "debug, info, warn or error"},
+};
 
 /*
  * Behind API Gateway or a Function URL the Host header is AWS's domain, not localhost; unless the
  * deployment configures its own list (a custom domain), allow AWS's domains for the function's region.
+ * (Before any thread exists: setenv is not safe once there are.)
  */
 static void
 default_lambda_hosts(void)
@@ -29,31 +49,59 @@ default_lambda_hosts(void)
     setenv("MCP_ALLOWED_HOSTS", hosts, 1);
 }
 
+/* The tool sets, for the end of --help. */
+static char *
+toolsets_help(void)
+{
+    buf_t b = BUF_INIT(0);
+    buf_append_str(&b, "Tool sets:\n");
+    for (size_t i = 0; mcp_toolsets[i] != NULL; ++i)
+        buf_printf(&b, "  %-12s %s\n", mcp_toolsets[i]->name, mcp_toolsets[i]->description);
+    size_t len;
+    return buf_release(&b, &len);
+}
+
 int
 main(int argc, char **argv)
 {
     const char *lambda_api = getenv("AWS_LAMBDA_RUNTIME_API");
     if (lambda_api != NULL)
         default_lambda_hosts();
-    mcp_config_t config;
+    static mcp_config_t core;
+    static http_config_t http;
+    static lambda_config_t lambda;
+    static process_config_t process;
+    const settings_table_t tables[] = {
+        config_settings(&core),
+        http_config_settings(&http),
+        lambda_config_settings(&lambda),
+        {"Logging", process_settings, sizeof(process_settings) / sizeof(process_settings[0]), &process},
+    };
+    const size_t num_tables = sizeof(tables) / sizeof(tables[0]);
     char err[512];
     int status = 0;
     mcp_server_t *server = NULL;
-    switch (config_parse(&config, argc, argv, err, sizeof(err))) {
-    case CONFIG_OK:
+    char *epilogue = toolsets_help();
+    int parsed = settings_parse(tables, num_tables, argc, argv,
+                                "An MCP server (Streamable HTTP, stateless). Every option can also be set with the environment\n"
+                                "variable shown; a flag overrides the variable.\n",
+                                epilogue, "mcp-server " MCP_PROJECT_VERSION, err, sizeof(err));
+    free(epilogue);
+    switch (parsed) {
+    case SETTINGS_OK:
         break;
-    case CONFIG_EXIT_HELP:
+    case SETTINGS_EXIT_HELP:
         goto exit;
     default:
         status = 2;
         goto fail;
     }
-    log_set_level(config.log_level);
-    if ((server = mcp_server_new(&config, err, sizeof(err))) == NULL) {
+    log_set_level(process.log_level);
+    if ((server = mcp_server_new(&core, err, sizeof(err))) == NULL) {
         status = 1;
         goto fail;
     }
-    status = lambda_api != NULL ? lambda_server_run(server, &config, lambda_api) : http_server_run(server, &config);
+    status = lambda_api != NULL ? lambda_server_run(server, &lambda, lambda_api) : http_server_run(server, &core, &http);
     goto exit;
 fail:
     fprintf(stderr, "mcp-server: %s\n", err);
@@ -61,6 +109,6 @@ fail:
         lambda_server_report_init_error(lambda_api, err);
 exit:
     mcp_server_free(server);
-    config_dispose(&config);
+    settings_dispose(tables, num_tables);
     return status;
 }

@@ -1,38 +1,44 @@
 /*
  * mcp.h: the API for adding tools, resources and prompts to the server.
  *
- * A tool is one C file: a handler and an MCP_TOOL(...) declaration holding its name, title, description,
- * input schema, optional output schema and annotations as JSON text. Add it to a set (the list in
- * server/tools/toolset.c for the default set) and it is listed, validated and callable:
+ * A tool is one C file under server/tools/<set>/ (the folder names its set): declare its parameters
+ * once, write a handler that receives them in a typed struct, and declare the tool. Nothing else is
+ * edited: the build finds the declaration and registers it.
  *
- *     static int greet(mcp_ctx_t *ctx, const json_value_t *args)
+ *     #define GREET_PARAMS(P) P(name, STRING, "Who to greet", .required = 1, .min_length = 1)
+ *     MCP_PARAMS(greet, GREET_PARAMS);
+ *
+ *     static int greet(mcp_ctx_t *ctx, const struct greet_params *p)
  *     {
- *         mcp_textf(ctx, "Hello, %s!", json_string(json_get(args, "name")));
+ *         mcp_textf(ctx, "Hello, %s!", p->name);
  *         return 0;
  *     }
- *     MCP_TOOL(greet, .description = "Greets someone by name.",
- *              .input_schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},"
- *                              "\"required\":[\"name\"]}",
- *              .handler = greet);
+ *     MCP_TOOL_TYPED(greet, .description = "Greets someone by name.");
+ *
+ * The parameter list yields the advertised input schema, its validation (before the handler runs, a
+ * failure is an isError result the model can read), and the struct. For a schema richer than flat
+ * parameters, keep it in a .json file next to the .c (embedded at build time, MCP_SCHEMA) and read the
+ * arguments from the JSON tree (MCP_TOOL with .input_schema).
  *
  * Ownership: every string and value a handler receives, and everything it allocates with mcp_alloc(),
  * lives until the request is answered; nothing needs freeing. Strings passed to the emit functions are
  * copied. Declarations (mcp_tool_t, ...) are static data and must outlive the server.
  *
- * Threads: a tool with .inline_ = 1 runs on the front door's thread and must not block (no sleeping, no
- * I/O, no sampling). Any other tool runs on a worker thread and may block, emit progress over time and
- * ask the client for sampling or elicitation. Handlers must not keep a context after returning.
+ * Threads: a tool with .nonblocking = 1 runs on the front door's thread and must not block (no
+ * sleeping, no I/O, no asking the client); every tool shipped in the default set is one. Any other tool
+ * runs on a worker thread and may block, emit progress over time and ask the client for sampling or
+ * elicitation. Handlers must not keep a context after returning.
  *
  * Two protocol eras, one API. A request of a legacy revision (2025-03-26 .. 2025-11-25) and one of
  * 2026-07-28 reach the same handler; the server turns what it emits into each era's messages. The one
- * difference a handler can see is how a question to the client (mcp_client_request()) is answered: a
- * legacy request sends it to the client and waits; a 2026-07-28 request cannot (the protocol is
- * stateless), so the call returns MCP_EREQ_INPUT_REQUIRED at once, the handler returns, and the client
- * gets the question in an InputRequiredResult. When the client retries with its answer, the handler runs
- * again from the start and, this time, the same question gets the answer. Handlers must therefore be
- * deterministic up to their questions: the same arguments must lead to the same questions in the same
- * order, and nothing a handler does before its last question may matter twice (no side effects that
- * cannot be repeated, or do them after the questions).
+ * difference a handler can see is how a question to the client (mcp_ask(), mcp_sample(), mcp_elicit())
+ * is answered: a legacy request sends it to the client and waits; a 2026-07-28 request cannot (the
+ * protocol is stateless), so the handler returns at once and the client gets the question in an
+ * InputRequiredResult. When the client retries with its answer, the handler runs again from the start
+ * and, this time, the same question gets the answer. Handlers must therefore be deterministic up to their
+ * questions: the same arguments must lead to the same questions in the same order, and nothing a handler
+ * does before its last question may matter twice (no side effects that cannot be repeated, or do them
+ * after the questions).
  */
 #ifndef MCP_H
 #define MCP_H
@@ -41,8 +47,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/json.h"
-#include "../common/jsonw.h"
+#include "json.h"
+#include "jsonw.h"
 
 typedef struct st_mcp_ctx_t mcp_ctx_t;
 
@@ -59,26 +65,126 @@ typedef enum en_mcp_log_level_t {
 } mcp_log_level_t;
 
 /*
- * A tool handler. args is the validated "arguments" object (an empty object when the client sent none).
- * Return 0 when the result is complete; a non-zero return marks the result isError (with the content
- * emitted so far, or a generic message when there is none).
+ * A tool handler that reads its arguments from the JSON tree. args is the "arguments" object, validated
+ * against the input schema (an empty object when the client sent none). Return 0 when the result is
+ * complete; a non-zero return marks the result isError (with the content emitted so far, or a generic
+ * message when there is none).
  */
 typedef int (*mcp_tool_handler_t)(mcp_ctx_t *ctx, const json_value_t *args);
+
+/* ---- typed parameters ---- */
+
+typedef enum en_mcp_param_type_t {
+    MCP_PARAM_STRING,  /* const char *; NULL when absent and without a default */
+    MCP_PARAM_INTEGER, /* int64_t */
+    MCP_PARAM_NUMBER,  /* double */
+    MCP_PARAM_BOOLEAN, /* int: 0 or 1 */
+    MCP_PARAM_ENUM,    /* const char *: one of .values */
+    MCP_PARAM_STRINGS, /* mcp_strings_t: an array of strings */
+} mcp_param_type_t;
+
+typedef struct st_mcp_strings_t {
+    const char *const *items;
+    size_t len;
+} mcp_strings_t;
+
+/*
+ * One parameter (or one member of a typed structured result), as a row of a P(...) list:
+ *
+ *     P(name, TYPE, "description", .required = 1, .min_length = 1, ...)
+ *
+ * TYPE is STRING, INTEGER, NUMBER, BOOLEAN, ENUM or STRINGS. The fields after the description are
+ * optional; values are text so that one row type serves every TYPE and the schema gets them verbatim.
+ */
+typedef struct st_mcp_param_t {
+    const char *name;
+    mcp_param_type_t type;
+    const char *description;
+    size_t offset;     /* of the value in the struct (filled in by the macros) */
+    size_t has_offset; /* of its presence flag, struct.has.<name> */
+    int required;
+    const char *def;                 /* the default, as text in the parameter's type: "metric", "10", "2.5", "true" */
+    const char *values;              /* ENUM, and each of STRINGS: the allowed values, "metric|imperial" */
+    const char *minimum, *maximum;   /* INTEGER, NUMBER: inclusive bounds as JSON numbers, "0", "100" */
+    unsigned min_length, max_length; /* STRING, and each of STRINGS: in code points; 0: no bound */
+    unsigned min_items, max_items;   /* STRINGS; 0: no bound */
+    const char *pattern;             /* STRING, and each of STRINGS: an ECMA-262 regular expression */
+    const char *header;              /* 2026-07-28: the client mirrors the value in Mcp-Param-<header> (x-mcp-header) */
+} mcp_param_t;
+
+#define MCP_CTYPE_STRING const char *
+#define MCP_CTYPE_INTEGER int64_t
+#define MCP_CTYPE_NUMBER double
+#define MCP_CTYPE_BOOLEAN int
+#define MCP_CTYPE_ENUM const char *
+#define MCP_CTYPE_STRINGS mcp_strings_t
+#define MCP_PARAM_FIELD_(name_, type_, ...) MCP_CTYPE_##type_ name_;
+#define MCP_PARAM_HAS_(name_, ...) unsigned char name_;
+#define MCP_PARAM_ROW_(self_, name_, type_, description_, ...)                                                                     \
+    {.name = #name_,                                                                                                               \
+     .type = MCP_PARAM_##type_,                                                                                                    \
+     .description = description_,                                                                                                  \
+     .offset = offsetof(self_, name_),                                                                                             \
+     .has_offset = offsetof(self_, has.name_),                                                                                     \
+     __VA_ARGS__},
+#define MCP_PARAMS_ROW_(...) MCP_PARAM_ROW_(mcp_this_params_t_, __VA_ARGS__)
+#define MCP_OUTPUT_ROW_(...) MCP_PARAM_ROW_(mcp_this_output_t_, __VA_ARGS__)
+
+/*
+ * MCP_PARAMS(ident, LIST) declares struct ident_params (one field per row of LIST, of the row's C type,
+ * and has.<name> set when the client gave the value; defaults fill values the client left out) and its
+ * row table. One MCP_PARAMS per file.
+ */
+#define MCP_PARAMS(ident, LIST)                                                                                                    \
+    struct ident##_params {                                                                                                        \
+        LIST(MCP_PARAM_FIELD_) struct {                                                                                            \
+            LIST(MCP_PARAM_HAS_)                                                                                                   \
+        } has;                                                                                                                     \
+    };                                                                                                                             \
+    typedef struct ident##_params mcp_this_params_t_;                                                                              \
+    static const mcp_param_t ident##_params_table[] = {LIST(MCP_PARAMS_ROW_){.name = NULL}}
+
+/*
+ * MCP_OUTPUT(ident, LIST) declares a typed structured result: struct ident_output, its row table
+ * ident_output_table (for the tool's .output) and ident_output(ctx, &out), which emits it as the result's
+ * structuredContent; the output schema is generated from the rows. Members with .required are always
+ * written, the others when has.<name> is set. One MCP_OUTPUT per file.
+ */
+#define MCP_OUTPUT(ident, LIST)                                                                                                    \
+    struct ident##_output {                                                                                                        \
+        LIST(MCP_PARAM_FIELD_) struct {                                                                                            \
+            LIST(MCP_PARAM_HAS_)                                                                                                   \
+        } has;                                                                                                                     \
+    };                                                                                                                             \
+    typedef struct ident##_output mcp_this_output_t_;                                                                              \
+    static const mcp_param_t ident##_output_table[] = {LIST(MCP_OUTPUT_ROW_){.name = NULL}};                                       \
+    static inline void ident##_output(mcp_ctx_t *ctx, const struct ident##_output *out)                                            \
+    {                                                                                                                              \
+        mcp_structured_params(ctx, ident##_output_table, out);                                                                     \
+    }
 
 typedef struct st_mcp_tool_t {
     const char *name;        /* 1-128 of [A-Za-z0-9_.-], unique */
     const char *title;       /* optional, human-readable */
     const char *description; /* required */
     /*
-     * JSON Schema object (type "object"); NULL means no parameters. A property reached from the root
-     * through "properties" alone, of type string, integer or boolean, may carry "x-mcp-header": "Name":
-     * a 2026-07-28 client then mirrors its value in an Mcp-Param-Name header (for proxies and load
-     * balancers), and the server refuses a call whose header and argument differ.
+     * The parameters, either typed (MCP_TOOL_TYPED sets these three) or as a JSON Schema object (type
+     * "object") with a handler that reads the JSON tree; neither means no parameters. A property reached
+     * from the root through "properties" alone, of type string, integer or boolean, may carry
+     * "x-mcp-header": "Name" (typed: .header): a 2026-07-28 client then mirrors its value in an
+     * Mcp-Param-Name header (for proxies and load balancers), and the server refuses a call whose header
+     * and argument differ.
      */
+    const mcp_param_t *params;
+    size_t params_size;
+    int (*typed_handler)(mcp_ctx_t *ctx, const void *params);
     const char *input_schema;
-    const char *output_schema; /* optional JSON Schema for structuredContent */
-    const char *annotations;   /* optional JSON object: readOnlyHint, destructiveHint, ... */
-    const char *icons;         /* optional JSON array of icons (2025-11-25) */
+    mcp_tool_handler_t handler;
+    /* Structured results, typed (MCP_OUTPUT: .output = ident_output_table) or as a JSON Schema object. */
+    const mcp_param_t *output;
+    const char *output_schema;
+    const char *annotations; /* optional JSON object: readOnlyHint, destructiveHint, ... */
+    const char *icons;       /* optional JSON array of icons (2025-11-25) */
     /*
      * Optional JSON object: the client capabilities the tool cannot work without, e.g. {"sampling":{}}.
      * A 2026-07-28 request that does not declare them is refused (-32021, HTTP 400) before the tool runs.
@@ -86,11 +192,27 @@ typedef struct st_mcp_tool_t {
      * it asks.)
      */
     const char *client_capabilities;
-    mcp_tool_handler_t handler;
-    int inline_; /* runs on the front door's thread: must be quick and never block */
+    int nonblocking; /* runs on the front door's thread: must be quick and never block */
 } mcp_tool_t;
 
+/* A tool whose handler reads the JSON tree (or takes no parameters). */
 #define MCP_TOOL(ident, ...) const mcp_tool_t mcp_tool_##ident = {.name = #ident, __VA_ARGS__}
+/* A tool with typed parameters (MCP_PARAMS(ident, ...)) whose handler is int ident(mcp_ctx_t *, const struct ident_params *). */
+#define MCP_TOOL_TYPED(ident, ...)                                                                                                 \
+    static int ident##_typed_(mcp_ctx_t *ctx, const void *params)                                                                  \
+    {                                                                                                                              \
+        return ident(ctx, (const struct ident##_params *)params);                                                                  \
+    }                                                                                                                              \
+    const mcp_tool_t mcp_tool_##ident = {.name = #ident,                                                                           \
+                                         .params = ident##_params_table,                                                           \
+                                         .params_size = sizeof(struct ident##_params),                                             \
+                                         .typed_handler = ident##_typed_,                                                          \
+                                         __VA_ARGS__}
+/*
+ * A JSON file next to the tool's .c, embedded at build time: MCP_SCHEMA(get_weather_output) declares
+ * mcp_schema_get_weather_output, the text of get_weather.output.json (dots in the file name become '_').
+ */
+#define MCP_SCHEMA(name) extern const char mcp_schema_##name[]
 
 /* ---- what a tool handler emits ---- */
 
@@ -112,6 +234,8 @@ void mcp_resource_link(mcp_ctx_t *ctx, const char *uri, const char *name, const 
  * adds its serialisation as a text block for clients that predate structured output.
  */
 jsonw_t *mcp_structured(mcp_ctx_t *ctx);
+/* Emits a typed structured result (MCP_OUTPUT's ident_output() calls this with the tool's rows). */
+void mcp_structured_params(mcp_ctx_t *ctx, const mcp_param_t *rows, const void *values);
 /* Replaces the content with one text block and marks the result isError. Returns 1 (for `return mcp_error(...)`). */
 int mcp_error(mcp_ctx_t *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -120,35 +244,64 @@ void mcp_progress(mcp_ctx_t *ctx, double progress, double total, const char *mes
 /* A log message to the client (notifications/message), sent when level is at or above the request's level. */
 void mcp_log(mcp_ctx_t *ctx, mcp_log_level_t level, const char *logger, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* ---- asking the client ---- */
+
 /*
- * Asks the client (sampling/createMessage, elicitation/create, roots/list) and gets its answer.
- * params_json is the request's params object. On success returns 0 and sets *result to the client's
- * result; otherwise returns a negative MCP_EREQ_* value (and *error_message, if not NULL, gets a
- * human-readable reason).
- *
- * Legacy request: the question goes out on the response stream and the call waits for the answer. Only
- * worker-thread tools may ask, and only where responses are streamed.
- * 2026-07-28 request: nothing waits. When the client's retry carries the answer, it is returned;
- * otherwise the question is recorded and MCP_EREQ_INPUT_REQUIRED returned. The handler may ask further
- * questions that do not depend on the answer (they go to the client together), and must then return
- * (what it emitted is discarded); the client is sent an InputRequiredResult and the handler runs again
- * when it retries. Questions are keyed r0, r1, ... in the order they are asked; a question the client
- * may not be equipped for (a capability it did not declare) fails the request with -32021. Tools,
- * prompts and resource readers may ask, on any thread.
+ * How a question to the client can fail, as negative codes; mcp_strerror() gives each one's fixed text.
+ * Most handlers never see them: mcp_ask(), mcp_sample() and mcp_elicit() turn them into the tool's result.
  */
-#define MCP_EREQ_UNSUPPORTED -1    /* this front door or request cannot carry server-to-client requests */
-#define MCP_EREQ_TIMEOUT -2        /* no answer in time; the server sent notifications/cancelled */
-#define MCP_EREQ_REJECTED -3       /* the client answered with a JSON-RPC error */
-#define MCP_EREQ_CANCELLED -4      /* the call was cancelled or the client went away */
-#define MCP_EREQ_INPUT_REQUIRED -5 /* 2026-07-28: the question goes to the client with the result; return */
-#define MCP_EREQ_NO_CAPABILITY -6  /* 2026-07-28: the client lacks the capability (the request fails, -32021) */
+#define MCP_EREQ_ERRORS(X)                                                                                                         \
+    X(MCP_EREQ_UNSUPPORTED, -1, "this front door or request cannot carry server-to-client requests")                               \
+    X(MCP_EREQ_TIMEOUT, -2, "the client did not answer in time")                                                                   \
+    X(MCP_EREQ_REJECTED, -3, "the client answered with an error")                                                                  \
+    X(MCP_EREQ_CANCELLED, -4, "the call was cancelled or the client went away")                                                    \
+    X(MCP_EREQ_INPUT_REQUIRED, -5, "the question goes to the client with this round's result")                                     \
+    X(MCP_EREQ_NO_CAPABILITY, -6, "the client did not declare the capability the question needs")
+
+enum {
+#define MCP_EREQ_ENUM(name, code, text) name = code,
+    MCP_EREQ_ERRORS(MCP_EREQ_ENUM)
+#undef MCP_EREQ_ENUM
+};
+
+/* The fixed text of an MCP_EREQ_* code ("unknown error" for anything else). */
+const char *mcp_strerror(int err);
+
+/*
+ * Asks the client (sampling/createMessage, elicitation/create, roots/list; params_json is the request's
+ * params object). Returns 0 with *result set to the client's answer, an object; or 1, meaning: return
+ * from the handler now (`return mcp_ask(...)`). Then either the question goes to a 2026-07-28 client with
+ * this round's result (the handler runs again with the answer, see above), the request fails with -32021
+ * (the client lacks the capability), or the failure (this deployment cannot stream, no answer in time,
+ * the client refused, the call was cancelled) has been made the tool's isError result, saying why.
+ *
+ * key names the question for 2026-07-28 clients (they answer under it in inputResponses: 1-64 of
+ * [A-Za-z0-9_.-], unique within the request); NULL numbers the questions r0, r1, ... in the order asked.
+ * A legacy request sends the question on the response stream and waits: only worker-thread tools may ask,
+ * and only where responses are streamed. Resource readers and prompt getters may ask under 2026-07-28;
+ * for them a failure is not a tool result, and the method answers with an error.
+ */
+int mcp_ask(mcp_ctx_t *ctx, const char *key, const char *method, const char *params_json, const json_value_t **result);
+/*
+ * sampling/createMessage with one user message; on 0, *text is the reply's text (NULL when the reply
+ * was not text). Returns as mcp_ask().
+ */
+int mcp_sample(mcp_ctx_t *ctx, const char *key, const char *prompt, unsigned max_tokens, const char **text);
+/*
+ * elicitation/create in form mode: message, and requested_schema_json (an object schema of flat
+ * properties). On 0, *action is "accept", "decline" or "cancel" and *content the accepted values (NULL
+ * unless accepted). Returns as mcp_ask(); an answer without a valid action is an isError result.
+ */
+int mcp_elicit(mcp_ctx_t *ctx, const char *key, const char *message, const char *requested_schema_json, const char **action,
+               const json_value_t **content);
+
+/*
+ * The underlying call, for handlers that act on each failure themselves: returns 0 with *result set, or
+ * a negative MCP_EREQ_* code (and *error_message, if not NULL, gets a human-readable reason). Where
+ * mcp_ask() returns 1 for MCP_EREQ_INPUT_REQUIRED and MCP_EREQ_NO_CAPABILITY, the handler must return.
+ */
 int mcp_client_request(mcp_ctx_t *ctx, const char *method, const char *params_json, const json_value_t **result,
                        const char **error_message);
-/*
- * The same with the question's key chosen by the handler: 2026-07-28 clients see it in inputRequests
- * and answer under it in inputResponses (1-64 of [A-Za-z0-9_.-], unique within the request). The key
- * does not matter to legacy requests.
- */
 int mcp_client_request_named(mcp_ctx_t *ctx, const char *key, const char *method, const char *params_json,
                              const json_value_t **result, const char **error_message);
 /*
@@ -192,7 +345,7 @@ void mcp_notify_list_changed(mcp_ctx_t *ctx, mcp_list_t list);
  * Reads one resource. vars holds the template's variables, percent-decoded ({"id":"123"}); it is empty
  * for a fixed URI. Return 0 after emitting contents, MCP_NOT_FOUND when the URI names nothing (an
  * unknown id in a template), or another non-zero value for an internal error. A reader may ask the
- * client (mcp_client_request()) under 2026-07-28.
+ * client (mcp_ask()) under 2026-07-28.
  */
 #define MCP_NOT_FOUND 2
 typedef int (*mcp_resource_reader_t)(mcp_ctx_t *ctx, const char *uri, const json_value_t *vars);
@@ -226,7 +379,7 @@ typedef struct st_mcp_prompt_arg_t {
 
 /*
  * args is an object of string values, already checked for the required arguments. A getter runs on the
- * front door's thread; under 2026-07-28 it may ask the client (mcp_client_request()), which never waits.
+ * front door's thread; under 2026-07-28 it may ask the client (mcp_ask()), which never waits.
  */
 typedef int (*mcp_prompt_getter_t)(mcp_ctx_t *ctx, const json_value_t *args);
 /*
@@ -258,7 +411,11 @@ void mcp_completion(mcp_ctx_t *ctx, const char *value);
 
 /* ---- sets ---- */
 
-/* A named set of tools, resources and prompts that configuration enables as a whole (server/toolsets.c). */
+/*
+ * A named set of tools, resources and prompts that configuration enables as a whole. The sets are the
+ * folders of server/tools/; the build generates this list from the declarations it finds there, and a
+ * folder's set.c gives its description (MCP_TOOLSET_DESCRIPTION).
+ */
 typedef struct st_mcp_toolset_t {
     const char *name;
     const char *description;
@@ -268,5 +425,7 @@ typedef struct st_mcp_toolset_t {
 } mcp_toolset_t;
 
 extern const mcp_toolset_t *const mcp_toolsets[]; /* NULL-terminated */
+
+#define MCP_TOOLSET_DESCRIPTION(set, text) const char mcp_toolset_description_##set[] = text
 
 #endif

@@ -8,6 +8,8 @@
  *
  * Threads: mcp_handle() and every mcp_stream_* call except the notify callback run on the front
  * door's thread. The notify callback is called from worker threads.
+ *
+ * Where the core's files stand and how a request travels through them: docs/architecture.md.
  */
 #ifndef MCP_CORE_H
 #define MCP_CORE_H
@@ -16,6 +18,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "json.h"
 
 typedef struct st_mcp_server_t mcp_server_t;
 typedef struct st_mcp_stream_t mcp_stream_t;
@@ -36,11 +39,11 @@ typedef struct st_mcp_http_request_t {
     size_t num_headers;
     const char *body; /* borrowed for the duration of mcp_handle() only */
     size_t body_len;
-    const char *identity_json; /* the caller's identity as a JSON object (copied), or NULL */
-    const char *request_id;    /* for log lines, including those of worker threads (copied); may be NULL */
-    const char *public_base;   /* how clients reach the server: "https://host/stage", without the endpoint path; may be NULL */
-    int64_t deadline_ms;       /* wall-clock ms after which running tools are cut off; 0: none */
-    int can_stream;            /* the front door delivers SSE events as they happen (server->client requests work) */
+    const json_value_t *identity; /* the caller's identity, a JSON object the front door built (copied), or NULL */
+    const char *request_id;       /* for log lines, including those of worker threads (copied); may be NULL */
+    const char *public_base;      /* how clients reach the server: "https://host/stage", without the endpoint path; may be NULL */
+    int64_t deadline_ms;          /* wall-clock ms after which running tools are cut off; 0: none */
+    int can_stream;               /* the front door delivers SSE events as they happen (server->client requests work) */
     /*
      * The process serves other requests while this one runs (the HTTP server; not Lambda, where an
      * instance handles one invocation at a time). Only then can anything reach a subscriptions/listen

@@ -1,12 +1,16 @@
 /*
- * dispatch.c: where a JSON-RPC message is validated and its method is found. Methods live in one
- * table, whose rows say in which era each exists and what 2026-07-28 asks of it; notifications are
- * accepted and never answered; responses from the client go to the tool waiting for them (legacy era).
+ * dispatch.c: where a request finds its method. Methods live in one table, whose rows say in which era
+ * each exists and what 2026-07-28 asks of it; notifications are accepted and never answered; responses
+ * from the client go to the call waiting for them (legacy era, client_requests.c).
  */
+#include "dispatch.h"
+
 #include <string.h>
 
-#include "internal.h"
+#include "client_requests.h"
 #include "log.h"
+#include "methods/methods.h"
+#include "server.h"
 
 /*
  * Caching hints of modern results. The lists are fixed for the life of a deployment and the same for
@@ -19,7 +23,7 @@ static const mcp_cache_hint_t read_cache = {.ttl_ms = 0, .scope = "private"};
 #define MODERN MCP_ERA_MODERN
 #define BOTH (MCP_ERA_LEGACY | MCP_ERA_MODERN)
 
-/* The method table; the columns are documented with mcp_method_t in internal.h. */
+/* The method table; the columns are documented with mcp_method_t in dispatch.h. */
 static const mcp_method_t methods[] = {
     /* name, handler, eras, since, name_param, input_required, cache */
     {"initialize", lifecycle_initialize, LEGACY, MCP_V2025_03_26},
@@ -48,10 +52,17 @@ find_method(const char *name)
     return NULL;
 }
 
-static void
-add_error(mcp_exchange_t *ex, const json_value_t *id, int code, const char *message, const char *data)
+mcp_outcome_t
+call_error(mcp_call_t *call, int code, const char *message, const char *data)
 {
-    ex->error_code = code;
+    rpc_error_set(&call->error, code, message, data);
+    return MCP_OUTCOME_DONE;
+}
+
+static void
+add_error(mcp_exchange_t *ex, dispatch_outcome_t *out, const json_value_t *id, int code, const char *message, const char *data)
+{
+    out->error_code = code;
     buf_t tmp = BUF_INIT(0);
     jsonw_t w;
     jsonw_init(&w, &tmp);
@@ -61,117 +72,96 @@ add_error(mcp_exchange_t *ex, const json_value_t *id, int code, const char *mess
 }
 
 static void
-invalid_request(mcp_exchange_t *ex, const json_value_t *id, const char *message)
+invalid_request(mcp_exchange_t *ex, dispatch_outcome_t *out, const json_value_t *id, const char *message)
 {
-    ex->invalid_message = 1;
-    add_error(ex, jsonrpc_valid_id(id) ? id : NULL, JSONRPC_INVALID_REQUEST, message, NULL);
+    out->invalid_message = 1;
+    add_error(ex, out, id, JSONRPC_INVALID_REQUEST, message, NULL);
 }
 
 void
-dispatch_request(mcp_exchange_t *ex, const json_value_t *msg, const char **method_out, const char **tool_out)
+dispatch_request(mcp_exchange_t *ex, const json_value_t *msg, dispatch_outcome_t *out)
 {
-    *method_out = NULL;
-    *tool_out = NULL;
-    if (msg->type != JSON_OBJECT) {
-        invalid_request(ex, NULL, "Invalid Request: not a JSON-RPC message");
+    memset(out, 0, sizeof(*out));
+    jsonrpc_request_t rpc;
+    const char *message;
+    if (jsonrpc_check_request(msg, &rpc, &message) != 0) {
+        invalid_request(ex, out, rpc.id, message);
         return;
     }
-    const json_value_t *id = json_get(msg, "id");
-    const json_value_t *jsonrpc = json_get(msg, "jsonrpc");
-    if (jsonrpc == NULL || jsonrpc->type != JSON_STRING || strcmp(jsonrpc->u.str.ptr, "2.0") != 0) {
-        invalid_request(ex, id, "Invalid Request: jsonrpc must be \"2.0\"");
-        return;
-    }
-    if (id != NULL && !jsonrpc_valid_id(id)) {
-        invalid_request(ex, NULL, "Invalid Request: id must be a string or an integer");
-        return;
-    }
-    const json_value_t *method = json_get(msg, "method");
-    if (method == NULL || method->type != JSON_STRING) {
-        invalid_request(ex, id, "Invalid Request: method must be a string");
-        return;
-    }
-    const json_value_t *params = json_get(msg, "params");
-    if (params != NULL && params->type != JSON_OBJECT && params->type != JSON_ARRAY) {
-        invalid_request(ex, id, "Invalid Request: params must be an object");
-        return;
-    }
-    if (id == NULL) {
+    if (rpc.id == NULL) {
         /* a notification: never answered, whatever its method (initialized, cancelled, ...) */
         log_line_t l;
         if (log_begin(&l, LOG_DEBUG, "notification")) {
-            jsonw_kv_string(&l.w, "rpcMethod", method->u.str.len <= 64 ? method->u.str.ptr : "(long)");
+            jsonw_kv_string(&l.w, "rpcMethod", strlen(rpc.method) <= 64 ? rpc.method : "(long)");
             log_end(&l);
         }
         return;
     }
     static const json_value_t empty_object = {.type = JSON_OBJECT};
-    const mcp_method_t *m = find_method(method->u.str.ptr);
-    const char *message, *data;
+    mcp_request_t *req = exchange_request(ex);
+    const mcp_method_t *m = find_method(rpc.method);
+    mcp_call_t call = {.ex = ex, .req = req, .method = m, .id = rpc.id};
     /* a modern request's envelope comes first: only then is it known which version it asks for */
-    int ret = era_check_request(ex, method->u.str.ptr, params != NULL && params->type == JSON_OBJECT ? params : &empty_object, m,
-                                &message, &data);
-    if (ret != 0) {
-        add_error(ex, id, ret, message, data);
+    if (era_check_request(req, rpc.method, rpc.params != NULL && rpc.params->type == JSON_OBJECT ? rpc.params : &empty_object, m,
+                          &call.error) != 0) {
+        add_error(ex, out, rpc.id, call.error.code, call.error.message, call.error.data);
         return;
     }
-    if (m == NULL || !era_has_method(ex, m)) {
-        add_error(ex, id, JSONRPC_METHOD_NOT_FOUND, "Method not found", NULL);
+    if (m == NULL || !era_has_method(req, m)) {
+        add_error(ex, out, rpc.id, JSONRPC_METHOD_NOT_FOUND, "Method not found", NULL);
         return;
     }
-    *method_out = m->name;
-    if (params != NULL && params->type != JSON_OBJECT) {
-        add_error(ex, id, JSONRPC_INVALID_PARAMS, "Invalid params: params must be an object", NULL);
+    out->rpc_method = m->name;
+    if (rpc.params != NULL && rpc.params->type != JSON_OBJECT) {
+        add_error(ex, out, rpc.id, JSONRPC_INVALID_PARAMS, "Invalid params: params must be an object", NULL);
         return;
     }
-    mcp_call_t call = {.ex = ex, .method = m, .id = id, .params = params != NULL ? params : &empty_object};
-    buf_t out = BUF_INIT(0);
+    call.params = rpc.params != NULL ? rpc.params : &empty_object;
+    buf_t result = BUF_INIT(0);
     jsonw_t w;
-    jsonw_init(&w, &out);
-    jsonrpc_begin_result(&w, id);
-    ret = m->handler(&call, &w);
-    *tool_out = call.tool_name;
-    if (ret == MCP_DEFERRED) {
-        buf_dispose(&out);
+    jsonw_init(&w, &result);
+    jsonrpc_begin_result(&w, rpc.id);
+    mcp_outcome_t outcome = m->handler(&call, &w);
+    out->tool_name = call.tool_name;
+    if (outcome == MCP_OUTCOME_DEFERRED) {
+        buf_dispose(&result);
         return;
     }
-    if (ret == 0) {
+    if (call.error.code == 0) {
         jsonrpc_end_result(&w);
         if (!jsonw_failed(&w)) {
-            exchange_add_response(ex, out.data, out.len);
-            buf_dispose(&out);
+            exchange_add_response(ex, result.data, result.len);
+            buf_dispose(&result);
             return;
         }
-        ret = JSONRPC_INTERNAL_ERROR;
-        call.error_message = "Internal error: result too large";
-        call.error_data = NULL;
+        rpc_error_set(&call.error, JSONRPC_INTERNAL_ERROR, "Internal error: result too large", NULL);
     }
-    buf_dispose(&out);
-    add_error(ex, id, ret, call.error_message != NULL ? call.error_message : "Internal error", call.error_data);
+    buf_dispose(&result);
+    add_error(ex, out, rpc.id, call.error.code, call.error.message != NULL ? call.error.message : "Internal error",
+              call.error.data);
 }
 
 void
-dispatch_response(mcp_exchange_t *ex, const json_value_t *msg)
+dispatch_response(mcp_exchange_t *ex, const json_value_t *msg, dispatch_outcome_t *out)
 {
-    if (ex->era == MCP_ERA_MODERN) {
+    memset(out, 0, sizeof(*out));
+    const mcp_request_t *req = exchange_request(ex);
+    if (req->era == MCP_ERA_MODERN) {
         /* 2026-07-28 servers send no requests (MRTR replaced them), so a client has nothing to answer */
-        invalid_request(ex, NULL, "Invalid Request: this protocol version has no server requests to respond to");
+        invalid_request(ex, out, NULL, "Invalid Request: this protocol version has no server requests to respond to");
         return;
     }
-    const json_value_t *jsonrpc = json_get(msg, "jsonrpc");
-    const json_value_t *id = json_get(msg, "id");
-    if (jsonrpc == NULL || jsonrpc->type != JSON_STRING || strcmp(jsonrpc->u.str.ptr, "2.0") != 0 || !jsonrpc_valid_id(id) ||
-        (json_get(msg, "result") != NULL) == (json_get(msg, "error") != NULL)) {
+    if (!jsonrpc_valid_response(msg)) {
         /* not a valid response: refuse it the way an invalid request is refused, without an id */
-        invalid_request(ex, NULL, "Invalid Request: malformed response");
+        invalid_request(ex, out, NULL, "Invalid Request: malformed response");
         return;
     }
-    int delivered = exec_deliver_response(ex->server, msg);
+    int delivered = client_requests_deliver(server_client_requests(req->server), msg);
     if (delivered == 0) {
         log_msg(LOG_DEBUG, "unmatched_response", "a response matched no waiting request");
     } else if (delivered < 0) {
         /* the answer would be lost behind a 202: say so, so that the client can send it again */
-        ex->unavailable = 1;
-        add_error(ex, NULL, JSONRPC_INTERNAL_ERROR, "Internal error: the answer could not be stored; send it again", NULL);
+        out->unavailable = 1;
+        add_error(ex, out, NULL, JSONRPC_INTERNAL_ERROR, "Internal error: the answer could not be stored; send it again", NULL);
     }
 }

@@ -12,7 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "era.h"
+#include "config.h"
+#include "http_checks.h"
+#include "jsonrpc.h"
+#include "mirrored_headers.h"
+#include "registry.h"
+#include "request.h"
+#include "version.h"
+#include "dispatch.h"
 
 const char *const mcp_version_names[MCP_NUM_VERSIONS] = {"2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"};
 const mcp_era_t mcp_version_eras[MCP_NUM_VERSIONS] = {MCP_ERA_LEGACY, MCP_ERA_LEGACY, MCP_ERA_LEGACY, MCP_ERA_MODERN};
@@ -43,7 +51,7 @@ request_meta(const json_value_t *msg)
 }
 
 int
-era_select(mcp_exchange_t *ex, const mcp_header_t *version_header, const json_value_t *root)
+era_select(mcp_request_t *req, const mcp_header_t *version_header, const json_value_t *root)
 {
     /*
      * Modern when the body's _meta names a version that is not a legacy one (a legacy client never
@@ -61,38 +69,38 @@ era_select(mcp_exchange_t *ex, const mcp_header_t *version_header, const json_va
         modern = hv >= 0 && mcp_version_eras[hv] == MCP_ERA_MODERN;
     }
     if (modern) {
-        ex->era = MCP_ERA_MODERN;
-        ex->version = MCP_V2026_07_28; /* the only modern revision; era_check_request() refuses others */
+        req->era = MCP_ERA_MODERN;
+        req->version = MCP_V2026_07_28; /* the only modern revision; era_check_request() refuses others */
         return 0;
     }
-    ex->era = MCP_ERA_LEGACY;
+    req->era = MCP_ERA_LEGACY;
     if (version_header == NULL) {
-        ex->version = MCP_V2025_03_26; /* what a server SHOULD assume when the header is absent */
+        req->version = MCP_V2025_03_26; /* what a server SHOULD assume when the header is absent */
         return 0;
     }
     if (hv < 0 || mcp_version_eras[hv] != MCP_ERA_LEGACY)
         return ERA_BAD_LEGACY_VERSION;
-    ex->version = (mcp_version_t)hv;
+    req->version = (mcp_version_t)hv;
     return 0;
 }
 
 int
-era_has_method(const mcp_exchange_t *ex, const mcp_method_t *m)
+era_has_method(const mcp_request_t *req, const mcp_method_t *m)
 {
-    return (m->eras & ex->era) != 0 && (ex->era == MCP_ERA_MODERN || ex->version >= m->since);
+    return (m->eras & req->era) != 0 && (req->era == MCP_ERA_MODERN || req->version >= m->since);
 }
 
 static const char *
-arena_json(mcp_exchange_t *ex, buf_t *b)
+arena_json(const mcp_request_t *req, buf_t *b)
 {
-    const char *s = buf_failed(b) ? NULL : arena_strndup(&ex->arena, b->data != NULL ? b->data : "", b->len);
+    const char *s = buf_failed(b) ? NULL : arena_strndup(req->arena, b->data != NULL ? b->data : "", b->len);
     buf_dispose(b);
     return s;
 }
 
 /* -32022's data: the versions this server speaks and the one the client asked for. */
 static const char *
-unsupported_version_data(mcp_exchange_t *ex, const json_value_t *requested)
+unsupported_version_data(mcp_request_t *req, const json_value_t *requested)
 {
     buf_t b = BUF_INIT(4096);
     jsonw_t w;
@@ -106,7 +114,7 @@ unsupported_version_data(mcp_exchange_t *ex, const json_value_t *requested)
     else
         jsonw_string(&w, ""); /* a version that is not even a string: nothing to echo */
     jsonw_object_end(&w);
-    return arena_json(ex, &b);
+    return arena_json(req, &b);
 }
 
 /* Compares a header that mirrors a body string; the value may use the base64 form when decode is set. */
@@ -128,76 +136,62 @@ header_matches(const mcp_header_t *h, const char *expected, size_t expected_len,
 }
 
 int
-era_check_request(mcp_exchange_t *ex, const char *method, const json_value_t *params, const mcp_method_t *m, const char **message,
-                  const char **data)
+era_check_request(mcp_request_t *req, const char *method, const json_value_t *params, const mcp_method_t *m, mcp_rpc_error_t *e)
 {
-    *data = NULL;
-    if (ex->era != MCP_ERA_MODERN)
+    if (req->era != MCP_ERA_MODERN)
         return 0;
     const json_value_t *meta = json_get(params, "_meta");
     const json_value_t *version = json_get(meta, MCP_META_PROTOCOL_VERSION);
     const json_value_t *caps = json_get(meta, MCP_META_CLIENT_CAPABILITIES);
-    const mcp_header_t *version_header = headers_find(ex->req, "mcp-protocol-version");
+    const mcp_header_t *version_header = headers_find(req->http, "mcp-protocol-version");
     /* in the order of the spec's validation: the header exists, the _meta is complete, they agree, we speak it */
-    if (version_header == NULL) {
-        *message = "Header mismatch: the MCP-Protocol-Version header is required";
-        return MCP_HEADER_MISMATCH;
-    }
-    if (version == NULL || version->type != JSON_STRING || caps == NULL || caps->type != JSON_OBJECT) {
-        *message = "Invalid params: _meta must carry io.modelcontextprotocol/protocolVersion (a string) and "
-                   "io.modelcontextprotocol/clientCapabilities (an object)";
-        return JSONRPC_INVALID_PARAMS;
-    }
-    if (!header_matches(version_header, version->u.str.ptr, version->u.str.len, 0)) {
-        *message = "Header mismatch: MCP-Protocol-Version differs from _meta's protocol version";
-        return MCP_HEADER_MISMATCH;
-    }
+    if (version_header == NULL)
+        return rpc_error_set(e, MCP_HEADER_MISMATCH, "Header mismatch: the MCP-Protocol-Version header is required", NULL);
+    if (version == NULL || version->type != JSON_STRING || caps == NULL || caps->type != JSON_OBJECT)
+        return rpc_error_set(e, JSONRPC_INVALID_PARAMS,
+                             "Invalid params: _meta must carry io.modelcontextprotocol/protocolVersion (a string) and "
+                             "io.modelcontextprotocol/clientCapabilities (an object)",
+                             NULL);
+    if (!header_matches(version_header, version->u.str.ptr, version->u.str.len, 0))
+        return rpc_error_set(e, MCP_HEADER_MISMATCH, "Header mismatch: MCP-Protocol-Version differs from _meta's protocol version",
+                             NULL);
     int v = mcp_version_parse(version->u.str.ptr, version->u.str.len);
-    if (v < 0 || mcp_version_eras[v] != MCP_ERA_MODERN) {
-        *message = MCP_UNSUPPORTED_VERSION_MESSAGE;
-        *data = unsupported_version_data(ex, version);
-        return MCP_UNSUPPORTED_VERSION;
-    }
+    if (v < 0 || mcp_version_eras[v] != MCP_ERA_MODERN)
+        return rpc_error_set(e, MCP_UNSUPPORTED_VERSION, MCP_UNSUPPORTED_VERSION_MESSAGE, unsupported_version_data(req, version));
     const json_value_t *level = json_get(meta, MCP_META_LOG_LEVEL);
     mcp_log_level_t parsed = MCP_LOG_OFF; /* no level: no notifications/message at all */
-    if (level != NULL && (level->type != JSON_STRING || config_parse_client_log_level(level->u.str.ptr, &parsed) != 0)) {
-        *message = "Invalid params: _meta's io.modelcontextprotocol/logLevel is not a log level";
-        return JSONRPC_INVALID_PARAMS;
-    }
-    if (!header_matches(headers_find(ex->req, "mcp-method"), method, strlen(method), 0)) {
-        *message = "Header mismatch: the Mcp-Method header is missing or differs from the method";
-        return MCP_HEADER_MISMATCH;
-    }
+    if (level != NULL && (level->type != JSON_STRING || config_parse_client_log_level(level->u.str.ptr, &parsed) != 0))
+        return rpc_error_set(e, JSONRPC_INVALID_PARAMS,
+                             "Invalid params: _meta's io.modelcontextprotocol/logLevel is not a log level", NULL);
+    if (!header_matches(headers_find(req->http, "mcp-method"), method, strlen(method), 0))
+        return rpc_error_set(e, MCP_HEADER_MISMATCH, "Header mismatch: the Mcp-Method header is missing or differs from the method",
+                             NULL);
     const json_value_t *name = m != NULL && m->name_param != NULL ? json_get(params, m->name_param) : NULL;
     /* a name of the wrong type is the handler's -32602; there is nothing a header could mirror */
     if (name != NULL && name->type == JSON_STRING &&
-        !header_matches(headers_find(ex->req, "mcp-name"), name->u.str.ptr, name->u.str.len, 1)) {
-        *message = "Header mismatch: the Mcp-Name header is missing or differs from the request's name or uri";
-        return MCP_HEADER_MISMATCH;
+        !header_matches(headers_find(req->http, "mcp-name"), name->u.str.ptr, name->u.str.len, 1)) {
+        return rpc_error_set(e, MCP_HEADER_MISMATCH,
+                             "Header mismatch: the Mcp-Name header is missing or differs from the request's name or uri", NULL);
     }
-    ex->client_capabilities = caps;
-    ex->client_log_level = parsed;
+    req->client_capabilities = caps;
+    req->client_log_level = parsed;
     return 0;
 }
 
 int
-era_check_tool_call(mcp_call_t *call, const mcp_tool_entry_t *entry, const json_value_t *args)
+era_check_tool_call(const mcp_request_t *req, const mcp_tool_entry_t *entry, const json_value_t *args, mcp_rpc_error_t *e)
 {
-    mcp_exchange_t *ex = call->ex;
-    if (ex->era != MCP_ERA_MODERN)
+    if (req->era != MCP_ERA_MODERN)
         return 0;
-    if (headers_check_params(ex->req, entry->header_params, entry->num_header_params, args) != 0) {
-        call->error_message = "Header mismatch: an Mcp-Param header is missing, malformed or differs from its argument";
-        return MCP_HEADER_MISMATCH;
-    }
+    if (headers_check_params(req->http, entry->header_params, entry->num_header_params, args) != 0)
+        return rpc_error_set(e, MCP_HEADER_MISMATCH,
+                             "Header mismatch: an Mcp-Param header is missing, malformed or differs from its argument", NULL);
     buf_t missing = BUF_INIT(64 * 1024);
-    if (entry->client_capabilities != NULL && !era_client_has(ex->client_capabilities, entry->client_capabilities, &missing)) {
+    if (entry->client_capabilities != NULL && !era_client_has(req->client_capabilities, entry->client_capabilities, &missing)) {
         buf_t b = BUF_INIT(64 * 1024);
         buf_printf(&b, "{\"requiredCapabilities\":%s}", missing.data != NULL ? missing.data : "{}");
-        call->error_data = arena_json(ex, &b);
         buf_dispose(&missing);
-        call->error_message = MCP_MISSING_CAPABILITY_MESSAGE;
-        return MCP_MISSING_CAPABILITY;
+        return rpc_error_set(e, MCP_MISSING_CAPABILITY, MCP_MISSING_CAPABILITY_MESSAGE, arena_json(req, &b));
     }
     buf_dispose(&missing);
     return 0;
@@ -245,20 +239,20 @@ era_client_has(const json_value_t *client, const json_value_t *required, buf_t *
 }
 
 int
-era_resource_not_found_code(const mcp_exchange_t *ex)
+era_resource_not_found_code(const mcp_request_t *req)
 {
     /* 2026-07-28 retired -32002 (SEP-2164): an unknown URI is an invalid parameter like any other */
-    return ex->era == MCP_ERA_MODERN ? JSONRPC_INVALID_PARAMS : MCP_RESOURCE_NOT_FOUND;
+    return req->era == MCP_ERA_MODERN ? JSONRPC_INVALID_PARAMS : MCP_RESOURCE_NOT_FOUND;
 }
 
 int
-era_response_status(const mcp_exchange_t *ex)
+era_response_status(const mcp_request_t *req, int invalid_message, int unavailable, int error_code)
 {
-    if (ex->era != MCP_ERA_MODERN)
-        return ex->invalid_message ? 400 : ex->unavailable ? 503 : 0;
-    switch (ex->error_code) {
+    if (req->era != MCP_ERA_MODERN)
+        return invalid_message ? 400 : unavailable ? 503 : 0;
+    switch (error_code) {
     case 0:
-        return ex->invalid_message ? 400 : 0;
+        return invalid_message ? 400 : 0;
     case JSONRPC_METHOD_NOT_FOUND:
         /* what tells a modern client "no such method" apart from "no MCP endpoint here" (a 404 without a JSON-RPC body) */
         return 404;
@@ -277,10 +271,10 @@ era_response_status(const mcp_exchange_t *ex)
 }
 
 static void
-result_tail(const mcp_exchange_t *ex, jsonw_t *w, const char *type, const mcp_cache_hint_t *cache,
+result_tail(const mcp_request_t *req, jsonw_t *w, const char *type, const mcp_cache_hint_t *cache,
             const json_value_t *subscription_id)
 {
-    if (ex->era == MCP_ERA_MODERN) {
+    if (req->era == MCP_ERA_MODERN) {
         jsonw_kv_string(w, "resultType", type);
         if (cache != NULL) {
             jsonw_kv_int(w, "ttlMs", cache->ttl_ms);
@@ -289,7 +283,7 @@ result_tail(const mcp_exchange_t *ex, jsonw_t *w, const char *type, const mcp_ca
         jsonw_key(w, "_meta");
         jsonw_object_begin(w);
         jsonw_key(w, MCP_META_SERVER_INFO);
-        lifecycle_write_server_info(w, ex->version);
+        era_write_server_info(w, req->version);
         if (subscription_id != NULL) {
             jsonw_key(w, MCP_META_SUBSCRIPTION_ID);
             jsonrpc_write_id(w, subscription_id);
@@ -300,21 +294,21 @@ result_tail(const mcp_exchange_t *ex, jsonw_t *w, const char *type, const mcp_ca
 }
 
 void
-era_result_end(const mcp_exchange_t *ex, jsonw_t *w, const mcp_cache_hint_t *cache)
+era_result_end(const mcp_request_t *req, jsonw_t *w, const mcp_cache_hint_t *cache)
 {
-    result_tail(ex, w, "complete", cache, NULL);
+    result_tail(req, w, "complete", cache, NULL);
 }
 
 void
-era_input_required_end(const mcp_exchange_t *ex, jsonw_t *w)
+era_input_required_end(const mcp_request_t *req, jsonw_t *w)
 {
-    result_tail(ex, w, "input_required", NULL, NULL);
+    result_tail(req, w, "input_required", NULL, NULL);
 }
 
 void
-era_listen_result_end(const mcp_exchange_t *ex, jsonw_t *w, const json_value_t *subscription_id)
+era_listen_result_end(const mcp_request_t *req, jsonw_t *w, const json_value_t *subscription_id)
 {
-    result_tail(ex, w, "complete", NULL, subscription_id);
+    result_tail(req, w, "complete", NULL, subscription_id);
 }
 
 void
@@ -324,4 +318,17 @@ era_write_supported_versions(jsonw_t *w)
     for (int i = MCP_NUM_VERSIONS - 1; i >= 0; --i)
         jsonw_string(w, mcp_version_names[i]);
     jsonw_array_end(w);
+}
+
+void
+era_write_server_info(jsonw_t *w, mcp_version_t version)
+{
+    jsonw_object_begin(w);
+    jsonw_kv_string(w, "name", MCP_PROJECT_NAME);
+    if (version >= MCP_V2025_06_18)
+        jsonw_kv_string(w, "title", "MCP server for AWS Lambda, in C");
+    jsonw_kv_string(w, "version", MCP_PROJECT_VERSION);
+    if (version >= MCP_V2025_11_25)
+        jsonw_kv_string(w, "description", "Model Context Protocol server for AWS Lambda and local use, written in C.");
+    jsonw_object_end(w);
 }

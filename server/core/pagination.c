@@ -1,13 +1,11 @@
-/*
- * pagination.c: opaque, stateless cursors. A cursor is base64url("<kind>:<offset>"), so any instance
- * can continue a listing; it reveals nothing but a position in a public list, so it needs no MAC.
- */
+/* pagination.c: opaque, stateless cursors (see pagination.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base64.h"
-#include "internal.h"
+#include "pagination.h"
+#include "server.h"
 
 static int
 pagination_begin(const json_value_t *params, char kind, size_t total, size_t *offset)
@@ -39,11 +37,9 @@ exit:
 int
 pagination_list_begin(mcp_call_t *call, jsonw_t *w, char kind, const char *key, size_t total, size_t *begin, size_t *end)
 {
-    if (pagination_begin(call->params, kind, total, begin) != 0) {
-        call->error_message = "Invalid params: invalid cursor";
-        return JSONRPC_INVALID_PARAMS;
-    }
-    size_t page = call->ex->server->config->page_size;
+    if (pagination_begin(call->params, kind, total, begin) != 0)
+        return rpc_error_set(&call->error, JSONRPC_INVALID_PARAMS, "Invalid params: invalid cursor", NULL);
+    size_t page = server_config(call->req->server)->page_size;
     *end = total - *begin > page ? *begin + page : total;
     jsonw_object_begin(w);
     jsonw_key(w, key);
@@ -64,5 +60,5 @@ pagination_list_end(mcp_call_t *call, jsonw_t *w, char kind, size_t end, size_t 
         jsonw_stringn(w, enc.data, enc.len);
         buf_dispose(&enc);
     }
-    era_result_end(call->ex, w, call->method->cache);
+    era_result_end(call->req, w, call->method->cache);
 }

@@ -17,7 +17,8 @@
 #include <string.h>
 
 #include "base64.h"
-#include "internal.h"
+#include "request_state.h"
+#include "jsonw.h"
 
 #define FORMAT_V1 1
 #define HEADER_LEN 9

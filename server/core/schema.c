@@ -11,6 +11,8 @@
 #include "schema.h"
 
 #include <math.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,7 +29,9 @@
 #define SCHEMA_PATH_SHOWN 120 /* bytes of a path shown in a message; a longer one loses its middle */
 #define SCHEMA_PATH_HEAD 40
 #define SCHEMA_REF_NAME_SIZE 256
-#define SCHEMA_UNIQUE_ON_STACK 32 /* uniqueItems hashes kept on the stack; longer arrays use the heap */
+#define SCHEMA_UNIQUE_ON_STACK 32         /* uniqueItems hashes kept on the stack; longer arrays use the heap */
+#define SCHEMA_PATTERN_MATCH_LIMIT 100000 /* PCRE2 backtracking steps per match: a runaway pattern fails, never hangs */
+#define SCHEMA_PATTERN_DEPTH_LIMIT 1000
 
 /* ---- messages ---- */
 
@@ -747,6 +751,7 @@ typedef enum en_keyword_kind_t {
     KW_SCHEMA_MAP,  /* an object of schemas: properties, $defs, definitions */
     KW_REF,         /* a local reference that resolves */
     KW_ANCHOR,      /* $anchor: a plain name for "#NAME" references, unique within the schema */
+    KW_PATTERN,     /* pattern: a regular expression that compiles */
 } keyword_kind_t;
 
 typedef struct st_keyword_t {
@@ -782,6 +787,7 @@ static const keyword_t keywords[] = {
     {"multipleOf", KW_POSITIVE},
     {"minLength", KW_COUNT},
     {"maxLength", KW_COUNT},
+    {"pattern", KW_PATTERN},
     {"items", KW_ITEMS},
     {"prefixItems", KW_SCHEMA_LIST},
     {"minItems", KW_COUNT},
@@ -907,6 +913,32 @@ earlier_equal_string(const json_value_t *arr, size_t i)
 
 static int check_schema(check_ctx_t *c, const json_value_t *s, unsigned depth);
 
+/*
+ * A pattern compiled the way JSON Schema means it: an ECMA-262 regular expression over code points,
+ * unanchored. PCRE2 in UTF mode with \u escapes (ALT_BSUX) is that, for every construct ECMA-262 has.
+ */
+static pcre2_code *
+compile_pattern(const json_value_t *pattern, char *why, size_t why_len)
+{
+    int code;
+    PCRE2_SIZE offset;
+    pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+    if (cc == NULL) {
+        snprintf(why, why_len, "out of memory");
+        return NULL;
+    }
+    pcre2_set_compile_extra_options(cc, PCRE2_EXTRA_ALT_BSUX);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern->u.str.ptr, pattern->u.str.len,
+                                   PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_DOLLAR_ENDONLY, &code, &offset, cc);
+    pcre2_compile_context_free(cc);
+    if (re == NULL) {
+        PCRE2_UCHAR text[96];
+        pcre2_get_error_message(code, text, sizeof(text));
+        snprintf(why, why_len, "%s at offset %zu", (const char *)text, (size_t)offset);
+    }
+    return re;
+}
+
 static int
 check_type_keyword(check_ctx_t *c, const json_value_t *v)
 {
@@ -949,6 +981,16 @@ check_keyword(check_ctx_t *c, const keyword_t *kw, const json_value_t *v, unsign
         return v->type == JSON_STRING ? 0 : check_fail(c, "must be a string");
     case KW_TYPE:
         return check_type_keyword(c, v);
+    case KW_PATTERN: {
+        if (v->type != JSON_STRING)
+            return check_fail(c, "must be a string");
+        char why[128];
+        pcre2_code *re = compile_pattern(v, why, sizeof(why));
+        if (re == NULL)
+            return check_fail(c, "not a regular expression this server can run: %s", why);
+        pcre2_code_free(re);
+        return 0;
+    }
     case KW_NUMBER:
         return decimal_of(v, &d) == 0 ? 0 : check_fail(c, "must be a number");
     case KW_POSITIVE:
@@ -1334,6 +1376,32 @@ validate_number(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
     return V_OK;
 }
 
+/* A string matches the schema's pattern somewhere (patterns are not anchored); bounded work against runaway backtracking. */
+static int
+match_pattern(validate_ctx_t *c, const json_value_t *pattern, const json_value_t *v)
+{
+    char why[128];
+    pcre2_code *re = compile_pattern(pattern, why, sizeof(why));
+    if (re == NULL)
+        return invalid_schema(c);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    pcre2_match_context *mc = pcre2_match_context_create(NULL);
+    int rc = PCRE2_ERROR_NOMEMORY;
+    if (md != NULL && mc != NULL) {
+        pcre2_set_match_limit(mc, SCHEMA_PATTERN_MATCH_LIMIT);
+        pcre2_set_depth_limit(mc, SCHEMA_PATTERN_DEPTH_LIMIT);
+        rc = pcre2_match(re, (PCRE2_SPTR)v->u.str.ptr, v->u.str.len, 0, 0, md, mc);
+    }
+    pcre2_match_context_free(mc);
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+    if (rc >= 0)
+        return V_OK;
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return invalid(c, "does not match the pattern %s", pattern->u.str.len <= 64 ? pattern->u.str.ptr : "(long)");
+    return invalid(c, "could not be matched against its pattern in the time allowed");
+}
+
 static int
 validate_string(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
 {
@@ -1349,6 +1417,9 @@ validate_string(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
         return has;
     if (has && length > limit)
         return invalid(c, "must be at most %zu character%s long", limit, plural(limit, "", "s"));
+    const json_value_t *pattern = json_get(s, "pattern");
+    if (pattern != NULL)
+        return match_pattern(c, pattern, v);
     return V_OK;
 }
 

@@ -3,13 +3,14 @@
  *
  * Supported keywords: type (a name or an array of names; "integer" accepts any integral number),
  * properties, required, additionalProperties (boolean or schema), enum, const, minimum, maximum,
- * exclusiveMinimum, exclusiveMaximum, multipleOf, minLength, maxLength (counted in code points), items
+ * exclusiveMinimum, exclusiveMaximum, multipleOf, minLength, maxLength (counted in code points), pattern
+ * (ECMA-262 regular expressions, run by PCRE2 with a bound on backtracking), items
  * (a schema), prefixItems, minItems, maxItems, uniqueItems, minProperties, maxProperties, allOf, anyOf,
  * oneOf, not, if/then/else, and $ref to a local "#/$defs/NAME" or "#/definitions/NAME" or "#", or to
  * "#NAME" for the subschema whose $anchor is NAME (anchors are unique names of the 2020-12 syntax,
  * ^[A-Za-z_][-A-Za-z0-9._]*$). Annotations ($schema, $id, title, description, default, examples,
  * format, ...) are accepted and ignored. A $ref to anything else, or an unknown keyword with a validating
- * meaning (pattern, contains, $dynamicRef, ...), is reported by schema_check() so a tool cannot silently
+ * meaning (contains, patternProperties, $dynamicRef, ...), is reported by schema_check() so a tool cannot silently
  * ship a schema the server would not enforce.
  */
 #ifndef MCP_SCHEMA_H

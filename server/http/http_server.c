@@ -24,6 +24,7 @@
 #include <h2o/multithread.h>
 
 #include "log.h"
+#include "version.h"
 
 #define KEEPALIVE_MS 15000
 
@@ -36,7 +37,6 @@ typedef struct st_http_server_t {
     h2o_multithread_receiver_t receiver; /* streams with new bytes */
     h2o_timeout_t keepalive_timeout;     /* idle streams get an SSE comment */
     mcp_server_t *mcp;
-    const mcp_config_t *config;
     size_t in_flight;
 } http_server_t;
 
@@ -421,11 +421,10 @@ create_listener(http_server_t *server, const char *bind_addr, int port, int *bou
 }
 
 int
-http_server_run(mcp_server_t *mcp, const mcp_config_t *config)
+http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t *config)
 {
     static http_server_t server;
     server.mcp = mcp;
-    server.config = config;
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -436,8 +435,8 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *config)
 
     h2o_config_init(&server.globalconf);
     /* a little over the core's limit, so a body just over it gets the core's JSON-RPC 413 */
-    server.globalconf.max_request_entity_size = config->max_body_bytes + 1024;
-    server.globalconf.server_name = h2o_iovec_init(H2O_STRLIT("mcp-lambda-c"));
+    server.globalconf.max_request_entity_size = core->max_body_bytes + 1024;
+    server.globalconf.server_name = h2o_iovec_init(H2O_STRLIT(MCP_PROJECT_NAME));
     h2o_hostconf_t *host = h2o_config_register_host(&server.globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     mcp_handler_t *handler = (mcp_handler_t *)h2o_create_handler(path, sizeof(*handler));
@@ -453,7 +452,7 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *config)
 
     char err[256];
     int port;
-    if (create_listener(&server, config->bind, config->port, &port, err, sizeof(err)) != 0) {
+    if (create_listener(&server, config->bind, (int)config->port, &port, err, sizeof(err)) != 0) {
         log_msg(LOG_ERROR, "listen_failed", "%s", err);
         fprintf(stderr, "mcp-server: %s\n", err);
         return 1;
@@ -464,7 +463,7 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *config)
         log_begin_always(&l, LOG_INFO, "listening");
         char url[300];
         int v6 = strchr(config->bind, ':') != NULL;
-        snprintf(url, sizeof(url), "http://%s%s%s:%d%s", v6 ? "[" : "", config->bind, v6 ? "]" : "", port, config->path);
+        snprintf(url, sizeof(url), "http://%s%s%s:%d%s", v6 ? "[" : "", config->bind, v6 ? "]" : "", port, core->path);
         jsonw_kv_string(&l.w, "url", url);
         jsonw_kv_int(&l.w, "port", port);
         log_end(&l);

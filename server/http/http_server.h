@@ -4,8 +4,9 @@
 
 #include "config.h"
 #include "core.h"
+#include "http_config.h"
 
 /* Serves MCP over HTTP until SIGTERM or SIGINT; returns the process exit status. */
-int http_server_run(mcp_server_t *mcp, const mcp_config_t *config);
+int http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t *config);
 
 #endif

@@ -123,28 +123,22 @@ decode_body(apigw_request_t *r, const json_value_t *root)
     return ret;
 }
 
-/* The caller's identity for tools: the authorizer's context, serialised into the arena. */
+/* The caller's identity for tools: the authorizer's context, without API Gateway's own fields. */
 static int
 set_identity(apigw_request_t *r, const json_value_t *identity)
 {
     if (identity == NULL || identity->type != JSON_OBJECT)
         return 0;
-    buf_t out = BUF_INIT(APIGW_MAX_EVENT_BYTES);
-    jsonw_t w;
-    jsonw_init(&w, &out);
-    jsonw_object_begin(&w);
-    for (size_t i = 0; i != identity->u.obj.len; ++i) {
-        const json_member_t *m = &identity->u.obj.items[i];
-        if (strcmp(m->key, "integrationLatency") == 0) /* API Gateway's timing, not the caller's */
-            continue;
-        jsonw_keyn(&w, m->key, m->key_len);
-        jsonw_value(&w, m->value);
-    }
-    jsonw_object_end(&w);
-    r->req.identity_json = jsonw_failed(&w) ? NULL : arena_strndup(&r->arena, out.data, out.len);
-    int ret = r->req.identity_json != NULL ? 0 : APIGW_ERR_TOO_LARGE;
-    buf_dispose(&out);
-    return ret;
+    json_value_t *v = arena_alloc(&r->arena, sizeof(*v));
+    json_member_t *members = identity->u.obj.len != 0 ? arena_alloc(&r->arena, identity->u.obj.len * sizeof(*members)) : NULL;
+    if (v == NULL || (identity->u.obj.len != 0 && members == NULL))
+        return APIGW_ERR_TOO_LARGE;
+    *v = (json_value_t){.type = JSON_OBJECT, .u.obj = {members, 0}};
+    for (size_t i = 0; i != identity->u.obj.len; ++i)
+        if (strcmp(identity->u.obj.items[i].key, "integrationLatency") != 0) /* API Gateway's timing, not the caller's */
+            members[v->u.obj.len++] = identity->u.obj.items[i];
+    r->req.identity = v;
+    return 0;
 }
 
 /* "https://" + domain + prefix, for the canonical URL of the endpoint. */
@@ -235,9 +229,9 @@ parse_v1(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx)
 {
     const json_value_t *method, *path, *headers, *multi, *authorizer, *domain, *full_path;
     if (optional_string(root, "httpMethod", &method) != 0 || method == NULL || optional_string(root, "path", &path) != 0 ||
-        path == NULL || optional_object(root, "headers", &headers) != 0 || optional_object(root, "multiValueHeaders", &multi) != 0 ||
-        optional_object(ctx, "authorizer", &authorizer) != 0 || optional_string(ctx, "domainName", &domain) != 0 ||
-        optional_string(ctx, "path", &full_path) != 0)
+        path == NULL || optional_object(root, "headers", &headers) != 0 ||
+        optional_object(root, "multiValueHeaders", &multi) != 0 || optional_object(ctx, "authorizer", &authorizer) != 0 ||
+        optional_string(ctx, "domainName", &domain) != 0 || optional_string(ctx, "path", &full_path) != 0)
         return APIGW_ERR_FIELD;
     r->format = APIGW_REST;
     r->req.method = method->u.str.ptr;

@@ -232,11 +232,11 @@ lambda_server_report_init_error(const char *api, const char *message)
 }
 
 int
-lambda_server_run(mcp_server_t *mcp, const mcp_config_t *config, const char *api)
+lambda_server_run(mcp_server_t *mcp, const lambda_config_t *config, const char *api)
 {
     static lambda_server_t ls;
     ls.mcp = mcp;
-    ls.streaming = strcmp(config->lambda_response_mode, "streaming") == 0;
+    ls.streaming = strcmp(config->response_mode, "streaming") == 0;
     pthread_mutex_init(&ls.lock, NULL);
     pthread_cond_init(&ls.cond, NULL);
     int ret = lambda_runtime_init(&ls.rt, api);
@@ -262,7 +262,7 @@ lambda_server_run(mcp_server_t *mcp, const mcp_config_t *config, const char *api
     mcp_server_set_answer_store(mcp, store != NULL ? dynamodb_store_base(store) : NULL);
     log_line_t l;
     if (log_begin(&l, LOG_INFO, "lambda_ready")) {
-        jsonw_kv_string(&l.w, "responseMode", config->lambda_response_mode);
+        jsonw_kv_string(&l.w, "responseMode", config->response_mode);
         jsonw_kv_bool(&l.w, "clientRequests", store != NULL);
         log_end(&l);
     }

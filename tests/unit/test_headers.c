@@ -1,11 +1,13 @@
 /*
- * Tests of headers.c: the header values 2026-07-28 mirrors from the body (the =?base64?...?= form, the
+ * Tests of mirrored_headers.c: the header values 2026-07-28 mirrors from the body (the =?base64?...?= form, the
  * characters a value may have), and the x-mcp-header tool parameters: which annotations a tool may
  * declare, and how a call's Mcp-Param headers are held against its arguments.
  */
 #include <string.h>
 
-#include "internal.h"
+#include "arena.h"
+#include "http_checks.h"
+#include "mirrored_headers.h"
 #include "test.h"
 
 /* Decodes value; returns the decoded text, or "(refused)". */

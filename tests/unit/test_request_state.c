@@ -8,7 +8,8 @@
 
 #include "base64.h"
 #include "config.h"
-#include "internal.h"
+#include "request_state.h"
+#include "server.h"
 #include "test.h"
 
 static const unsigned char key[32] = "0123456789abcdef0123456789abcdef";
@@ -129,13 +130,15 @@ test_malformed(void)
     buf_dispose(&out);
 }
 
+/* The key comes from the environment only (a flag would show in ps): MCP_REQUEST_STATE_KEY. */
 static int
 parse_key(const char *value, mcp_config_t *c, char *err, size_t err_len)
 {
-    char arg[512];
-    snprintf(arg, sizeof(arg), "--request-state-key=%s", value);
-    char *argv[] = {"test", arg, NULL};
-    return config_parse(c, 2, argv, err, err_len);
+    setenv("MCP_REQUEST_STATE_KEY", value, 1);
+    char *argv[] = {"test", NULL};
+    int ret = config_parse(c, 1, argv, err, err_len);
+    unsetenv("MCP_REQUEST_STATE_KEY");
+    return ret;
 }
 
 static void
@@ -144,22 +147,25 @@ test_config_key(void)
     mcp_config_t c;
     char err[256];
     /* openssl rand -base64 32 */
-    CHECK(parse_key("q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=", &c, err, sizeof(err)) == CONFIG_OK &&
-          c.request_state_key_len == 32);
+    CHECK(parse_key("q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=", &c, err, sizeof(err)) == SETTINGS_OK &&
+          c.request_state_key.len == 32);
     config_dispose(&c);
-    CHECK(parse_key("q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA", &c, err, sizeof(err)) == CONFIG_OK); /* URL-safe, unpadded */
+    CHECK(parse_key("q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA", &c, err, sizeof(err)) == SETTINGS_OK); /* URL-safe, unpadded */
     config_dispose(&c);
-    CHECK(parse_key("q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRW", &c, err, sizeof(err)) == CONFIG_ERROR); /* 30 bytes */
-    CHECK(strstr(err, "--request-state-key") != NULL && strstr(err, "q83v") == NULL); /* the secret is not echoed */
+    CHECK(parse_key("q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRW", &c, err, sizeof(err)) == SETTINGS_ERROR); /* 30 bytes */
+    CHECK(strstr(err, "MCP_REQUEST_STATE_KEY") != NULL && strstr(err, "q83v") == NULL); /* the secret is not echoed */
     config_dispose(&c);
-    CHECK(parse_key("not base64 at all, but long enough to be a key ...", &c, err, sizeof(err)) == CONFIG_ERROR);
+    CHECK(parse_key("not base64 at all, but long enough to be a key ...", &c, err, sizeof(err)) == SETTINGS_ERROR);
     config_dispose(&c);
     char *argv[] = {"test", NULL};
-    CHECK(config_parse(&c, 1, argv, err, sizeof(err)) == CONFIG_OK && c.request_state_key_len == 0 &&
+    CHECK(config_parse(&c, 1, argv, err, sizeof(err)) == SETTINGS_OK && c.request_state_key.len == 0 &&
           c.request_state_ttl_ms == 600000);
     /* without a key, each server makes its own: what one seals, another cannot open */
     mcp_server_t *s1 = mcp_server_new(&c, err, sizeof(err)), *s2 = mcp_server_new(&c, err, sizeof(err));
-    CHECK(s1 != NULL && s2 != NULL && s1->state_key_len == 32 && memcmp(s1->state_key, s2->state_key, 32) != 0);
+    size_t len1, len2;
+    const unsigned char *k1 = s1 != NULL ? server_state_key(s1, &len1) : NULL,
+                        *k2 = s2 != NULL ? server_state_key(s2, &len2) : NULL;
+    CHECK(k1 != NULL && k2 != NULL && len1 == 32 && len2 == 32 && memcmp(k1, k2, 32) != 0);
     mcp_server_free(s1);
     mcp_server_free(s2);
     config_dispose(&c);

@@ -879,7 +879,7 @@ main(void)
                     "http://localhost,http://127.0.0.1,https://*.example.com",
                     NULL};
     char err[256];
-    if (config_parse(&config, sizeof(argv) / sizeof(argv[0]) - 1, argv, err, sizeof(err)) != CONFIG_OK) {
+    if (config_parse(&config, sizeof(argv) / sizeof(argv[0]) - 1, argv, err, sizeof(err)) != SETTINGS_OK) {
         fprintf(stderr, "config: %s\n", err);
         return 1;
     }

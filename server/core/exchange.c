@@ -1,0 +1,389 @@
+/*
+ * exchange.c: one HTTP request and its response (see exchange.h for the lifetime and the lock order).
+ *
+ * Until the response starts streaming, every message is collected twice: responses comma-separated for
+ * a JSON body, and every message SSE-framed for an event-stream body, because which one the client gets
+ * is known only at the end. Once calls run on workers the response is a stream and only the SSE buffer
+ * grows; the front door takes its bytes as they come (mcp_stream_take()).
+ */
+#include "exchange.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "server.h"
+#include "subscriptions.h"
+
+/* What an exchange may hold that the front door has not taken yet (responses and SSE events). */
+#define MAX_BACKLOG_BYTES (64u << 20)
+
+struct st_exchange_call_t {
+    exchange_call_t *next; /* in the exchange's list, under its lock */
+    mcp_exchange_t *ex;
+    const json_value_t *id;
+    const char *label;
+    atomic_int cut_off;
+};
+
+struct st_mcp_exchange_t {
+    mcp_request_t req;
+    arena_t arena;
+    buf_t json; /* responses, comma-separated, until the response streams */
+    size_t num_responses;
+    buf_t sse; /* every message, SSE-framed, in order */
+    size_t num_notifications;
+    atomic_int released;  /* the front door is done with it */
+    pthread_mutex_t lock; /* guards everything below, and the buffers once calls run */
+    pthread_cond_t cond;  /* signalled on every change, for mcp_stream_wait() */
+    int streaming;
+    int running; /* calls registered and not ended */
+    int refcnt;
+    exchange_call_t *calls;
+    mcp_stream_notify_cb notify;
+    void *notify_data;
+};
+
+int64_t
+mcp_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+mcp_exchange_t *
+exchange_new(mcp_server_t *s, const mcp_http_request_t *http)
+{
+    mcp_exchange_t *ex = calloc(1, sizeof(*ex));
+    if (ex == NULL)
+        return NULL;
+    size_t max_body = server_config(s)->max_body_bytes;
+    arena_init(&ex->arena, 32 * max_body + (1 << 20)); /* a dense document takes ~28 bytes per byte */
+    mcp_request_t *req = &ex->req;
+    req->server = s;
+    req->arena = &ex->arena;
+    req->http = http;
+    req->can_stream = http->can_stream;
+    req->concurrent = http->concurrent;
+    req->client_log_level = server_config(s)->client_log_level;
+    req->deadline_ms = http->deadline_ms;
+    if (http->request_id != NULL)
+        strncpy(req->log_id, http->request_id, sizeof(req->log_id) - 1); /* calloc'd: stays NUL-terminated */
+    buf_init(&ex->json, MAX_BACKLOG_BYTES);
+    buf_init(&ex->sse, MAX_BACKLOG_BYTES);
+    atomic_init(&ex->released, 0);
+    pthread_mutex_init(&ex->lock, NULL);
+    pthread_cond_init(&ex->cond, NULL);
+    ex->refcnt = 1;
+    return ex;
+}
+
+mcp_request_t *
+exchange_request(mcp_exchange_t *ex)
+{
+    return &ex->req;
+}
+
+mcp_exchange_t *
+exchange_from_stream(mcp_stream_t *st)
+{
+    return (mcp_exchange_t *)st;
+}
+
+static void
+exchange_free(mcp_exchange_t *ex)
+{
+    buf_dispose(&ex->json);
+    buf_dispose(&ex->sse);
+    arena_dispose(&ex->arena);
+    pthread_mutex_destroy(&ex->lock);
+    pthread_cond_destroy(&ex->cond);
+    free(ex);
+}
+
+void
+exchange_retain(mcp_exchange_t *ex)
+{
+    pthread_mutex_lock(&ex->lock);
+    ++ex->refcnt;
+    pthread_mutex_unlock(&ex->lock);
+}
+
+void
+exchange_release(mcp_exchange_t *ex)
+{
+    pthread_mutex_lock(&ex->lock);
+    int last = --ex->refcnt == 0;
+    pthread_mutex_unlock(&ex->lock);
+    if (last)
+        exchange_free(ex);
+}
+
+int
+exchange_released(const mcp_exchange_t *ex)
+{
+    return atomic_load(&ex->released);
+}
+
+static void
+frame_sse(buf_t *out, const char *json, size_t len)
+{
+    buf_append(out, "event: message\ndata: ", 21);
+    buf_append(out, json, len);
+    buf_append(out, "\n\n", 2);
+}
+
+static void
+add_locked(mcp_exchange_t *ex, const char *json, size_t len, int is_response)
+{
+    if (!is_response) {
+        ++ex->num_notifications;
+    } else if (!ex->streaming) {
+        if (ex->num_responses++ != 0)
+            buf_append_char(&ex->json, ',');
+        buf_append(&ex->json, json, len);
+    }
+    frame_sse(&ex->sse, json, len);
+    pthread_cond_broadcast(&ex->cond);
+    if (ex->notify != NULL)
+        ex->notify(ex->notify_data);
+}
+
+static void
+add(mcp_exchange_t *ex, const char *json, size_t len, int is_response)
+{
+    pthread_mutex_lock(&ex->lock);
+    add_locked(ex, json, len, is_response);
+    pthread_mutex_unlock(&ex->lock);
+}
+
+void
+exchange_add_response(mcp_exchange_t *ex, const char *json, size_t len)
+{
+    add(ex, json, len, 1);
+}
+
+void
+exchange_add_message(mcp_exchange_t *ex, const char *json, size_t len)
+{
+    add(ex, json, len, 0);
+}
+
+/* ---- calls that answer later ---- */
+
+exchange_call_t *
+exchange_begin_call(mcp_exchange_t *ex, const json_value_t *id, const char *label)
+{
+    exchange_call_t *call = malloc(sizeof(*call));
+    if (call == NULL)
+        return NULL;
+    call->ex = ex;
+    call->id = id;
+    call->label = label;
+    atomic_init(&call->cut_off, 0);
+    pthread_mutex_lock(&ex->lock);
+    ++ex->running;
+    ++ex->refcnt;
+    call->next = ex->calls;
+    ex->calls = call;
+    pthread_mutex_unlock(&ex->lock);
+    return call;
+}
+
+/* Takes the call off the list; returns 0 if it was no longer there (cut off). */
+static int
+unlink_locked(mcp_exchange_t *ex, exchange_call_t *call)
+{
+    for (exchange_call_t **pp = &ex->calls; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == call) {
+            *pp = call->next;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void
+end_call(exchange_call_t *call, const char *json, size_t len)
+{
+    mcp_exchange_t *ex = call->ex;
+    pthread_mutex_lock(&ex->lock);
+    if (unlink_locked(ex, call)) {
+        /* a call cut off was counted out when its stand-in was sent */
+        --ex->running;
+        if (json != NULL)
+            add_locked(ex, json, len, 1);
+        else
+            pthread_cond_broadcast(&ex->cond);
+    }
+    pthread_mutex_unlock(&ex->lock);
+    free(call);
+    exchange_release(ex);
+}
+
+void
+exchange_complete_call(exchange_call_t *call, const char *json, size_t len)
+{
+    end_call(call, json, len);
+}
+
+void
+exchange_end_call(exchange_call_t *call)
+{
+    end_call(call, NULL, 0);
+}
+
+int
+exchange_call_cut_off(const exchange_call_t *call)
+{
+    return atomic_load(&call->cut_off);
+}
+
+mcp_exchange_t *
+exchange_call_exchange(const exchange_call_t *call)
+{
+    return call->ex;
+}
+
+void
+exchange_cut_off_calls(mcp_exchange_t *ex,
+                       void (*write_stand_in)(jsonw_t *w, const mcp_request_t *req, const json_value_t *id, const char *label))
+{
+    pthread_mutex_lock(&ex->lock);
+    while (ex->calls != NULL) {
+        exchange_call_t *call = ex->calls;
+        ex->calls = call->next;
+        atomic_store(&call->cut_off, 1);
+        --ex->running;
+        buf_t out = BUF_INIT(0);
+        jsonw_t w;
+        jsonw_init(&w, &out);
+        write_stand_in(&w, &ex->req, call->id, call->label);
+        add_locked(ex, out.data, out.len, 1);
+        buf_dispose(&out);
+    }
+    pthread_mutex_unlock(&ex->lock);
+}
+
+/* ---- the front door's side (core.h) ---- */
+
+void
+mcp_stream_set_notify(mcp_stream_t *st, mcp_stream_notify_cb cb, void *data)
+{
+    mcp_exchange_t *ex = exchange_from_stream(st);
+    pthread_mutex_lock(&ex->lock);
+    ex->notify = cb;
+    ex->notify_data = data;
+    pthread_mutex_unlock(&ex->lock);
+}
+
+int
+mcp_stream_take(mcp_stream_t *st, buf_t *out)
+{
+    mcp_exchange_t *ex = exchange_from_stream(st);
+    pthread_mutex_lock(&ex->lock);
+    int done = ex->running == 0;
+    if (buf_failed(&ex->sse)) {
+        /* more was produced than the client took: end the stream rather than grow without bound */
+        log_msg(LOG_WARN, "stream_overflow", "the client reads too slowly; the stream ends");
+        done = 1;
+    } else {
+        buf_append(out, ex->sse.data, ex->sse.len);
+    }
+    buf_reset(&ex->sse);
+    pthread_mutex_unlock(&ex->lock);
+    return done;
+}
+
+int
+mcp_stream_wait(mcp_stream_t *st, int64_t deadline_ms)
+{
+    mcp_exchange_t *ex = exchange_from_stream(st);
+    pthread_mutex_lock(&ex->lock);
+    while (ex->running != 0) {
+        if (deadline_ms == 0) {
+            pthread_cond_wait(&ex->cond, &ex->lock);
+            continue;
+        }
+        struct timespec ts = {.tv_sec = deadline_ms / 1000, .tv_nsec = (deadline_ms % 1000) * 1000000};
+        if (pthread_cond_timedwait(&ex->cond, &ex->lock, &ts) != 0 && mcp_now_ms() >= deadline_ms)
+            break;
+    }
+    int done = ex->running == 0;
+    pthread_mutex_unlock(&ex->lock);
+    return done;
+}
+
+void
+mcp_stream_release(mcp_stream_t *st)
+{
+    mcp_exchange_t *ex = exchange_from_stream(st);
+    pthread_mutex_lock(&ex->lock);
+    atomic_store(&ex->released, 1);
+    ex->notify = NULL;
+    pthread_mutex_unlock(&ex->lock);
+    /* a listen stream's client is gone: nobody to send its final result to */
+    subscriptions_end(ex, 0);
+    exchange_release(ex);
+}
+
+/* ---- the response ---- */
+
+static void
+add_header(mcp_response_t *res, const char *name, const char *value)
+{
+    if (res->num_headers == MCP_MAX_RESPONSE_HEADERS)
+        return;
+    res->headers[res->num_headers++] = (mcp_header_t){name, strlen(name), value, strlen(value)};
+}
+
+static void
+event_stream_headers(mcp_response_t *res)
+{
+    add_header(res, "content-type", "text/event-stream");
+    add_header(res, "cache-control", "no-cache");
+    add_header(res, "x-accel-buffering", "no");
+}
+
+void
+exchange_finish(mcp_exchange_t *ex, int is_batch, mcp_response_t *res)
+{
+    ex->req.http = NULL; /* borrowed for mcp_handle() only; calls never look at it afterwards */
+    pthread_mutex_lock(&ex->lock);
+    int running = ex->running;
+    if (running != 0)
+        ex->streaming = 1;
+    pthread_mutex_unlock(&ex->lock);
+
+    if (running != 0) {
+        res->status = 200;
+        res->stream = (mcp_stream_t *)ex;
+        event_stream_headers(res);
+        return;
+    }
+    if (ex->num_responses == 0) {
+        /* only notifications and responses: accepted, no body */
+        res->status = 202;
+    } else if (ex->num_notifications != 0) {
+        res->status = 200;
+        res->body = buf_release(&ex->sse, &res->body_len);
+        event_stream_headers(res);
+    } else if (is_batch) {
+        buf_t body = BUF_INIT(0);
+        buf_append_char(&body, '[');
+        buf_append(&body, ex->json.data, ex->json.len);
+        buf_append_char(&body, ']');
+        res->status = 200;
+        res->body = buf_release(&body, &res->body_len);
+        add_header(res, "content-type", "application/json");
+    } else {
+        res->status = 200;
+        res->body = buf_release(&ex->json, &res->body_len);
+        add_header(res, "content-type", "application/json");
+    }
+    exchange_release(ex);
+}

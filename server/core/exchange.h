@@ -1,0 +1,87 @@
+/*
+ * exchange.h: one HTTP request and its response, the object every thread touches. Opaque: this header is
+ * the whole of what other files may do with it.
+ *
+ * What it holds: the parsed request (request.h) in an arena, and the messages the request produced
+ * (responses to its JSON-RPC requests, notifications, server-to-client requests), collected until
+ * mcp_handle() turns them into a JSON body, an SSE body, or a stream the front door reads over time
+ * (core.h's mcp_stream_t is an exchange seen from outside).
+ *
+ * Lifetime: reference-counted. mcp_handle() creates it with one reference, the front door's, which it
+ * keeps while it reads the stream (mcp_stream_release()) and which finishing a complete response drops.
+ * Every call that answers later (a tool on a worker, a held subscriptions/listen stream) holds another,
+ * from exchange_begin_call() to its end. A call may therefore outlive the HTTP request: it keeps reading
+ * the request while the front door has long gone (mcp_stream_release()); what it adds after that is
+ * dropped, and it learns so from exchange_released(). A call whose result goes somewhere other than the
+ * response (a task store) ends with exchange_end_call() and writes its result there.
+ *
+ * Threads: exchange_new(), exchange_finish() and the mcp_stream_* functions of core.h run on the front
+ * door's thread; everything else may run on any thread.
+ *
+ * Lock order, the whole of it (a lock is only ever taken while holding locks above it in this list):
+ *   1. the server's subscriptions lock (subscriptions.c), held while listen streams are added to;
+ *   2. an exchange's lock (exchange.c);
+ *   3. the front door's own locks, taken by the notify callback it registered (http_server.c: its stream
+ *      state lock, then h2o's multithread queue mutex; lambda_server.c: its wake-up lock).
+ * The worker pool's lock (workers.c) and the pending-answers lock (client_requests.c) are leaves: nothing
+ * else is taken while either is held.
+ */
+#ifndef MCP_EXCHANGE_H
+#define MCP_EXCHANGE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "core.h"
+#include "json.h"
+#include "request.h"
+
+typedef struct st_mcp_exchange_t mcp_exchange_t;
+typedef struct st_exchange_call_t exchange_call_t;
+
+/* A new exchange for http (whose headers and body are borrowed until exchange_finish()); NULL when out of memory. */
+mcp_exchange_t *exchange_new(mcp_server_t *s, const mcp_http_request_t *http);
+/* The parsed request: filled in by mcp_handle(), read-only afterwards. */
+mcp_request_t *exchange_request(mcp_exchange_t *ex);
+void exchange_retain(mcp_exchange_t *ex);
+void exchange_release(mcp_exchange_t *ex);
+/* The exchange a stream handle stands for, and back (core.h's mcp_stream_t). */
+mcp_exchange_t *exchange_from_stream(mcp_stream_t *st);
+
+/* A complete response to one of the request's messages (any thread). */
+void exchange_add_response(mcp_exchange_t *ex, const char *json, size_t len);
+/* A notification or a server-to-client request, sent on the response stream (any thread). */
+void exchange_add_message(mcp_exchange_t *ex, const char *json, size_t len);
+/* Whether the front door is done with the response (sent, or the client went away); any thread, lock-free. */
+int exchange_released(const mcp_exchange_t *ex);
+
+/*
+ * Registers a call that answers after mcp_handle() returns; it holds a reference to the exchange until it
+ * ends. id is the request's id (in the exchange's arena), label names the call in log lines (a tool name).
+ * Returns NULL when out of memory.
+ */
+exchange_call_t *exchange_begin_call(mcp_exchange_t *ex, const json_value_t *id, const char *label);
+/* Adds the call's response, unless it was cut off (its stand-in was sent instead), and ends it. */
+void exchange_complete_call(exchange_call_t *call, const char *json, size_t len);
+/* Ends the call without a response (its result went elsewhere, or nobody is left to read it). */
+void exchange_end_call(exchange_call_t *call);
+/* Whether the call was cut off at the deadline (its answer is already sent); any thread, lock-free. */
+int exchange_call_cut_off(const exchange_call_t *call);
+mcp_exchange_t *exchange_call_exchange(const exchange_call_t *call);
+
+/*
+ * Cuts off every call still running: each is answered with what write_stand_in writes for it (a complete
+ * response to id, with w) and marked cut off, so that its own result is dropped when it comes. Runs
+ * write_stand_in with the exchange's lock held: it must only write.
+ */
+void exchange_cut_off_calls(mcp_exchange_t *ex, void (*write_stand_in)(jsonw_t *w, const mcp_request_t *req, const json_value_t *id,
+                                                                       const char *label));
+
+/*
+ * Turns what the request's messages produced into the HTTP response: a stream when calls still run,
+ * otherwise 202 (nothing to answer), an SSE body (notifications came too), a JSON array (a batch) or a
+ * JSON object. Drops the front door's reference unless the response is a stream.
+ */
+void exchange_finish(mcp_exchange_t *ex, int is_batch, mcp_response_t *res);
+
+#endif

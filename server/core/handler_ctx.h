@@ -1,0 +1,59 @@
+/*
+ * handler_ctx.h: the context a handler writes through (mcp.h's mcp_ctx_t), as the core's methods see it.
+ * One per tools/call, resources/read, prompts/get and completion/complete. What the handler emits
+ * accumulates here (content items, contents, messages, completion values, structured content);
+ * progress and log notifications go straight to the exchange, so a worker's tool is heard while it runs.
+ * The method then writes the result from it with the writer for its kind. A handler that emits output
+ * of another kind (a resource reader calling mcp_text()) is a bug: it is logged and the request fails
+ * with -32603 instead of producing malformed JSON.
+ */
+#ifndef MCP_HANDLER_CTX_H
+#define MCP_HANDLER_CTX_H
+
+#include "dispatch.h"
+#include "exchange.h"
+#include "mcp.h"
+#include "registry.h"
+
+typedef enum en_mcp_ctx_kind_t { MCP_CTX_TOOL, MCP_CTX_RESOURCE, MCP_CTX_PROMPT, MCP_CTX_COMPLETION } mcp_ctx_kind_t;
+
+typedef struct st_input_round_t input_round_t;
+
+/* A context for the call (whose exchange and request it uses); NULL when out of memory. */
+mcp_ctx_t *ctx_new(const mcp_call_t *call, mcp_ctx_kind_t kind);
+void ctx_free(mcp_ctx_t *ctx);
+
+const mcp_request_t *ctx_request(const mcp_ctx_t *ctx);
+mcp_ctx_kind_t ctx_kind(const mcp_ctx_t *ctx);
+mcp_exchange_t *ctx_exchange(const mcp_ctx_t *ctx);
+const json_value_t *ctx_id(const mcp_ctx_t *ctx);
+/* The tool being called, and the progress token of its request (NULL: no progress notifications). */
+void ctx_set_tool(mcp_ctx_t *ctx, const mcp_tool_entry_t *tool, const json_value_t *progress_token);
+const mcp_tool_entry_t *ctx_tool(const mcp_ctx_t *ctx);
+/* The exchange call a worker's tool answers through; its cut-off is a cancellation. NULL: runs inline. */
+void ctx_set_exchange_call(mcp_ctx_t *ctx, exchange_call_t *call);
+exchange_call_t *ctx_exchange_call(const mcp_ctx_t *ctx);
+/* The 2026-07-28 round this run belongs to (input_required.h); NULL: the handler may not ask. */
+void ctx_set_round(mcp_ctx_t *ctx, input_round_t *round);
+input_round_t *ctx_round(const mcp_ctx_t *ctx);
+/* Parses JSON text (at most 64 deep) into the context's memory; returns 0 or a JSON_ERR_* code. */
+int ctx_parse_json(mcp_ctx_t *ctx, const char *text, size_t len, json_value_t **out);
+/* Whether the handler marked its result an error (mcp_error(), or a non-zero return the method reported). */
+void ctx_set_error(mcp_ctx_t *ctx);
+
+/*
+ * The result writers, one per kind; each returns 0, or a JSON-RPC error code recorded in *e (output too
+ * large, output of the wrong kind, nothing emitted where something must be).
+ */
+/* A CallToolResult: content, structuredContent (checked against the output schema), isError. */
+int ctx_write_tool_result(mcp_ctx_t *ctx, jsonw_t *w, mcp_rpc_error_t *e);
+/* A ReadResourceResult's contents array, without closing the result. */
+int ctx_write_contents(mcp_ctx_t *ctx, jsonw_t *w, mcp_rpc_error_t *e);
+/* A GetPromptResult's description (the handler's, else default_description) and messages, without closing the result. */
+int ctx_write_prompt(mcp_ctx_t *ctx, jsonw_t *w, const char *default_description, mcp_rpc_error_t *e);
+/* A CompleteResult's completion object, without closing the result. */
+int ctx_write_completion(mcp_ctx_t *ctx, jsonw_t *w, mcp_rpc_error_t *e);
+/* Whether the handler emitted anything of its kind (a resource reader must). */
+size_t ctx_num_items(const mcp_ctx_t *ctx);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * methods.h: the handlers of the method table (dispatch.c), one file per family: lifecycle.c
+ * (initialize, ping, logging/setLevel, server/discover), tools.c, resources.c, prompts.c, completion.c
+ * and subscriptions.c (2026-07-28 subscriptions/listen).
+ */
+#ifndef MCP_METHODS_H
+#define MCP_METHODS_H
+
+#include "dispatch.h"
+#include "registry.h"
+
+mcp_outcome_t lifecycle_initialize(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t lifecycle_ping(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t lifecycle_set_level(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t lifecycle_discover(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t tools_list(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t tools_call(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t resources_list(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t resources_templates_list(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t resources_read(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t resources_subscribe(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t prompts_list(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t prompts_get(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t completion_complete(mcp_call_t *call, jsonw_t *w);
+mcp_outcome_t subscriptions_listen(mcp_call_t *call, jsonw_t *w);
+
+/* The "arguments" param of tools/call and prompts/get: an empty object when absent or null; NULL (with the call's error set) when
+ * not an object. */
+const json_value_t *methods_arguments(mcp_call_t *call);
+/* Finds the fixed resource or the template matching uri; fills vars (an object) for a template. */
+const mcp_resource_t *resources_find(const registry_t *r, arena_t *arena, const char *uri, json_value_t **vars);
+/*
+ * Keeps a context's error for the response written after the context is gone: its data moves into the
+ * request's memory. For handlers that run on the front door's thread.
+ */
+mcp_outcome_t methods_keep_error(mcp_call_t *call, const mcp_rpc_error_t *e);
+
+#endif

@@ -1,0 +1,15 @@
+/* http_config.h: the settings of the HTTP front door (server/http), beside the core's (server/core/config.h). */
+#ifndef MCP_HTTP_CONFIG_H
+#define MCP_HTTP_CONFIG_H
+
+#include "settings.h"
+
+typedef struct st_http_config_t {
+    char *bind;
+    unsigned port;              /* 0: any free port */
+    unsigned shutdown_grace_ms; /* how long SIGTERM waits for in-flight requests */
+} http_config_t;
+
+settings_table_t http_config_settings(http_config_t *config);
+
+#endif

@@ -1,0 +1,27 @@
+/* lambda_config.c: the Lambda front door's settings table (common/settings.h). */
+#include "lambda_config.h"
+
+#include <string.h>
+
+static int
+valid_response_mode(const char *s)
+{
+    return strcmp(s, "buffered") == 0 || strcmp(s, "streaming") == 0;
+}
+
+#define OFF(f) offsetof(lambda_config_t, f)
+
+static const setting_t settings[] = {
+    {"--lambda-response-mode", "MCP_LAMBDA_RESPONSE_MODE", "buffered",
+     "on Lambda: buffered, or streaming (API Gateway responseTransferMode STREAM, Function URL RESPONSE_STREAM)", SETTING_STRING,
+     OFF(response_mode), .valid = valid_response_mode, .expect = "buffered or streaming"},
+    {"--pending-table", "MCP_PENDING_TABLE", "",
+     "on Lambda with streaming: the DynamoDB table where clients' answers to sampling and elicitation wait", SETTING_STRING,
+     OFF(pending_table), .may_be_empty = 1},
+};
+
+settings_table_t
+lambda_config_settings(lambda_config_t *config)
+{
+    return (settings_table_t){"Lambda front door", settings, sizeof(settings) / sizeof(settings[0]), config};
+}
