@@ -109,6 +109,7 @@ typedef struct st_mcp_param_t {
     unsigned min_length, max_length; /* STRING, and each of STRINGS: in code points; 0: no bound */
     unsigned min_items, max_items;   /* STRINGS; 0: no bound */
     const char *pattern;             /* STRING, and each of STRINGS: an ECMA-262 regular expression */
+    const char *format;              /* STRING: an annotation for the client ("date-time", "email", ...); not enforced */
     const char *header;              /* 2026-07-28: the client mirrors the value in Mcp-Param-<header> (x-mcp-header) */
 } mcp_param_t;
 
@@ -283,8 +284,8 @@ const char *mcp_strerror(int err);
  */
 int mcp_ask(mcp_ctx_t *ctx, const char *key, const char *method, const char *params_json, const json_value_t **result);
 /*
- * sampling/createMessage with one user message; on 0, *text is the reply's text (NULL when the reply
- * was not text). Returns as mcp_ask().
+ * sampling/createMessage with one user message; on 0, *text is the reply's text (the first text block;
+ * NULL when the reply has none). Returns as mcp_ask().
  */
 int mcp_sample(mcp_ctx_t *ctx, const char *key, const char *prompt, unsigned max_tokens, const char **text);
 /*
@@ -318,6 +319,11 @@ int mcp_sleep(mcp_ctx_t *ctx, unsigned ms);
 /* Request-scoped memory. */
 void *mcp_alloc(mcp_ctx_t *ctx, size_t size);
 char *mcp_strdup(mcp_ctx_t *ctx, const char *s);
+/*
+ * The one JSON value w wrote (to a buf_t of its own, e.g. the params of mcp_ask()), as text in request
+ * memory; w's buffer is disposed. NULL when the writer failed (too deep, too large) or memory ran out.
+ */
+const char *mcp_take_json(mcp_ctx_t *ctx, jsonw_t *w);
 
 /*
  * The caller's identity as the front door established it (for example the API Gateway authorizer's

@@ -68,13 +68,28 @@ mcp_ask(mcp_ctx_t *ctx, const char *key, const char *method, const char *params_
     return 0;
 }
 
-/* The writer's one value as request memory; NULL when it failed. The buffer is disposed. */
-static const char *
-take_json(mcp_ctx_t *ctx, jsonw_t *w)
+const char *
+mcp_take_json(mcp_ctx_t *ctx, jsonw_t *w)
 {
     const char *copy = !jsonw_failed(w) && w->depth == 0 && w->out->data != NULL ? mcp_strdup(ctx, w->out->data) : NULL;
     buf_dispose(w->out);
     return copy;
+}
+
+/* The text of a sampling result's content: one block, or (since 2025-11-25) an array; the first text counts. */
+static const char *
+first_text(const json_value_t *content)
+{
+    if (content != NULL && content->type == JSON_ARRAY) {
+        for (size_t i = 0; i != content->u.arr.len; ++i) {
+            const char *text = first_text(content->u.arr.items[i]);
+            if (text != NULL)
+                return text;
+        }
+        return NULL;
+    }
+    const char *type = json_string(json_get(content, "type"));
+    return type != NULL && strcmp(type, "text") == 0 ? json_string(json_get(content, "text")) : NULL;
 }
 
 int
@@ -99,9 +114,9 @@ mcp_sample(mcp_ctx_t *ctx, const char *key, const char *prompt, unsigned max_tok
     jsonw_kv_int(&w, "maxTokens", max_tokens);
     jsonw_object_end(&w);
     const json_value_t *answer;
-    int ret = mcp_ask(ctx, key, "sampling/createMessage", take_json(ctx, &w), &answer);
+    int ret = mcp_ask(ctx, key, "sampling/createMessage", mcp_take_json(ctx, &w), &answer);
     if (ret == 0)
-        *text = json_string(json_get(json_get(answer, "content"), "text"));
+        *text = first_text(json_get(answer, "content"));
     return ret;
 }
 
@@ -119,12 +134,14 @@ mcp_elicit(mcp_ctx_t *ctx, const char *key, const char *message, const char *req
     jsonw_kv_raw(&w, "requestedSchema", requested_schema_json);
     jsonw_object_end(&w);
     const json_value_t *answer;
-    int ret = mcp_ask(ctx, key, "elicitation/create", take_json(ctx, &w), &answer);
+    int ret = mcp_ask(ctx, key, "elicitation/create", mcp_take_json(ctx, &w), &answer);
     if (ret != 0)
         return ret;
     const char *a = json_string(json_get(answer, "action"));
     if (a == NULL || (strcmp(a, "accept") != 0 && strcmp(a, "decline") != 0 && strcmp(a, "cancel") != 0))
-        return report(ctx, MCP_EREQ_REJECTED, "elicitation/create", "the answer has no valid action (accept, decline or cancel)");
+        return ctx_kind(ctx) != MCP_CTX_TOOL
+                   ? 1
+                   : mcp_error(ctx, "The client's elicitation answer has no valid action (accept, decline or cancel).");
     *action = a;
     if (strcmp(a, "accept") == 0)
         *content = json_get(answer, "content");

@@ -55,12 +55,14 @@ parse_schema(registry_t *s, const char *owner, const char *which, const char *te
     return 0;
 }
 
-/* A schema from the typed rows (generated), from JSON text, or none. */
+/* A schema from the typed rows (generated), from JSON text, or the fallback (NULL: none). */
 static int
-schema_of(registry_t *s, const mcp_tool_t *t, const char *which, const mcp_param_t *rows, const char *text,
+schema_of(registry_t *s, const mcp_tool_t *t, const char *which, const mcp_param_t *rows, const char *text, const char *fallback,
           const json_value_t **out, char *err, size_t err_len)
 {
     *out = NULL;
+    if (rows == NULL && text == NULL)
+        text = fallback;
     if (rows == NULL)
         return text != NULL ? parse_schema(s, t->name, which, text, out, err, err_len) : 0;
     buf_t generated = BUF_INIT(1u << 20);
@@ -97,7 +99,9 @@ add_tool(registry_t *s, const mcp_tool_t *t, char *err, size_t err_len)
     mcp_tool_entry_t *e = &s->tools[s->num_tools];
     memset(e, 0, sizeof(*e));
     e->tool = t;
-    if (schema_of(s, t, "input schema", t->params, t->input_schema, &e->input_schema, err, err_len) != 0)
+    /* no parameters: the arguments must be an empty object */
+    if (schema_of(s, t, "input schema", t->params, t->input_schema, "{\"type\":\"object\",\"additionalProperties\":false}",
+                  &e->input_schema, err, err_len) != 0)
         return -1;
     if (e->input_schema != NULL) {
         char why[200];
@@ -113,7 +117,7 @@ add_tool(registry_t *s, const mcp_tool_t *t, char *err, size_t err_len)
             return error_format(err, err_len, "tool %s: client_capabilities must be a JSON object (ClientCapabilities)", t->name);
         e->client_capabilities = caps;
     }
-    if (schema_of(s, t, "output schema", t->output, t->output_schema, &e->output_schema, err, err_len) != 0)
+    if (schema_of(s, t, "output schema", t->output, t->output_schema, NULL, &e->output_schema, err, err_len) != 0)
         return -1;
     ++s->num_tools;
     return 0;

@@ -17,7 +17,7 @@
 /* A tool as registered: the declaration plus what start-up derived from it. */
 typedef struct st_mcp_tool_entry_t {
     const mcp_tool_t *tool;
-    const json_value_t *input_schema; /* parsed once at start-up (or generated from the typed parameters) */
+    const json_value_t *input_schema; /* parsed once at start-up, or generated from the typed parameters; never NULL */
     const json_value_t *output_schema;
     const json_value_t *client_capabilities; /* the capabilities a modern request must declare; NULL: none */
     const mcp_header_param_t *header_params;

@@ -81,6 +81,8 @@ write_string_constraints(jsonw_t *w, const mcp_param_t *p)
         jsonw_kv_int(w, "maxLength", p->max_length);
     if (p->pattern != NULL)
         jsonw_kv_string(w, "pattern", p->pattern);
+    if (p->format != NULL)
+        jsonw_kv_string(w, "format", p->format);
 }
 
 static int
@@ -99,8 +101,8 @@ check_row(const mcp_param_t *p, char *err, size_t err_len)
         (p->maximum != NULL && (!numeric || !literal_of_type(p->maximum, JSON_NUMBER, 0))))
         return error_format(err, err_len, "parameter %s: .minimum and .maximum are JSON numbers, for INTEGER and NUMBER", p->name);
     int stringy = p->type == MCP_PARAM_STRING || p->type == MCP_PARAM_STRINGS;
-    if ((p->min_length != 0 || p->max_length != 0 || p->pattern != NULL) && !stringy)
-        return error_format(err, err_len, "parameter %s: lengths and .pattern are for STRING and STRINGS", p->name);
+    if ((p->min_length != 0 || p->max_length != 0 || p->pattern != NULL || p->format != NULL) && !stringy)
+        return error_format(err, err_len, "parameter %s: lengths, .pattern and .format are for STRING and STRINGS", p->name);
     if ((p->min_items != 0 || p->max_items != 0) && p->type != MCP_PARAM_STRINGS)
         return error_format(err, err_len, "parameter %s: .min_items and .max_items are for STRINGS", p->name);
     if (p->header != NULL && p->type == MCP_PARAM_STRINGS)

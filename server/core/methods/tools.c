@@ -17,8 +17,6 @@
 #include "tool_params.h"
 #include "workers.h"
 
-static const char no_parameters_schema[] = "{\"type\":\"object\",\"additionalProperties\":false}";
-
 mcp_outcome_t
 tools_list(mcp_call_t *call, jsonw_t *w)
 {
@@ -36,10 +34,7 @@ tools_list(mcp_call_t *call, jsonw_t *w)
             jsonw_kv_string(w, "title", t->title);
         jsonw_kv_string(w, "description", t->description);
         jsonw_key(w, "inputSchema");
-        if (e->input_schema != NULL)
-            jsonw_value(w, e->input_schema);
-        else
-            jsonw_raw(w, no_parameters_schema, sizeof(no_parameters_schema) - 1);
+        jsonw_value(w, e->input_schema);
         if (e->output_schema != NULL && v >= MCP_V2025_06_18) {
             jsonw_key(w, "outputSchema");
             jsonw_value(w, e->output_schema);
@@ -167,7 +162,7 @@ tools_call(mcp_call_t *call, jsonw_t *w)
     if (era_check_tool_call(call->req, entry, args, &call->error) != 0)
         return MCP_OUTCOME_DONE;
     char why[256];
-    if (entry->input_schema != NULL && schema_validate(entry->input_schema, args, why, sizeof(why)) != 0)
+    if (schema_validate(entry->input_schema, args, why, sizeof(why)) != 0)
         return invalid_arguments(call, w, why);
 
     mcp_ctx_t *ctx = ctx_new(call, MCP_CTX_TOOL);

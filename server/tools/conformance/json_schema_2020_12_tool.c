@@ -6,7 +6,9 @@
  * one the 0.2 suite describes, and the server enforces all of it: a phone or an email is required, and
  * which one follows contactMethod. It reports the arguments it received.
  */
-#include "fixtures.h"
+#include "mcp.h"
+
+MCP_SCHEMA(json_schema_2020_12_tool_input); /* json_schema_2020_12_tool.input.json */
 
 static int
 json_schema_2020_12(mcp_ctx_t *ctx, const json_value_t *args)
@@ -15,7 +17,7 @@ json_schema_2020_12(mcp_ctx_t *ctx, const json_value_t *args)
     jsonw_t w;
     jsonw_init(&w, &b);
     jsonw_value(&w, args);
-    const char *text = conformance_take_json(ctx, &w);
+    const char *text = mcp_take_json(ctx, &w);
     if (text == NULL)
         return mcp_error(ctx, "The arguments are too large to report.");
     mcp_textf(ctx, "Received arguments: %s", text);
@@ -25,15 +27,6 @@ json_schema_2020_12(mcp_ctx_t *ctx, const json_value_t *args)
 MCP_TOOL(json_schema_2020_12_tool, .title = "JSON Schema 2020-12",
          .description = "Tool with JSON Schema 2020-12 features ($schema, $defs, $anchor, $ref, allOf/anyOf, if/then/else, "
                         "additionalProperties); returns the arguments it received (conformance fixture).",
-         .input_schema = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
-                         "\"$defs\":{\"address\":{\"$anchor\":\"addressDef\",\"type\":\"object\",\"properties\":{"
-                         "\"street\":{\"type\":\"string\"},\"city\":{\"type\":\"string\"}}}},"
-                         "\"properties\":{\"name\":{\"type\":\"string\"},\"address\":{\"$ref\":\"#/$defs/address\"},"
-                         "\"contactMethod\":{\"type\":\"string\",\"enum\":[\"phone\",\"email\"]},"
-                         "\"phone\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"}},"
-                         "\"allOf\":[{\"anyOf\":[{\"required\":[\"phone\"]},{\"required\":[\"email\"]}]}],"
-                         "\"if\":{\"properties\":{\"contactMethod\":{\"const\":\"phone\"}},\"required\":[\"contactMethod\"]},"
-                         "\"then\":{\"required\":[\"phone\"]},\"else\":{\"required\":[\"email\"]},"
-                         "\"additionalProperties\":false}",
+         .input_schema = mcp_schema_json_schema_2020_12_tool_input,
          .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .handler = json_schema_2020_12,
          .nonblocking = 1);

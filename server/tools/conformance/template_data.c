@@ -26,7 +26,7 @@ read_template_data(mcp_ctx_t *ctx, const char *uri, const json_value_t *vars)
     jsonw_kv_bool(&w, "templateTest", 1);
     jsonw_kv_string(&w, "data", data);
     jsonw_object_end(&w);
-    const char *text = conformance_take_json(ctx, &w);
+    const char *text = mcp_take_json(ctx, &w);
     if (text == NULL)
         return 1;
     mcp_contents_text(ctx, uri, "application/json", text);

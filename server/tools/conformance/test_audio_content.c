@@ -56,6 +56,5 @@ audio_content(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_audio_content, .title = "Audio content",
          .description = "Returns a short WAV audio clip, a 440 Hz tone (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .handler = audio_content,
          .nonblocking = 1);

@@ -5,32 +5,23 @@
  */
 #include "fixtures.h"
 
-static int
-elicitation(mcp_ctx_t *ctx, const json_value_t *args)
-{
-    buf_t b = BUF_INIT(0);
-    jsonw_t w;
-    jsonw_init(&w, &b);
-    jsonw_object_begin(&w);
-    jsonw_kv_string(&w, "message", json_string(json_get(args, "message")));
-    jsonw_kv_raw(&w, "requestedSchema",
-                 "{\"type\":\"object\",\"properties\":{"
-                 "\"username\":{\"type\":\"string\",\"description\":\"User's response\"},"
-                 "\"email\":{\"type\":\"string\",\"description\":\"User's email address\"}},"
-                 "\"required\":[\"username\",\"email\"]}");
-    jsonw_object_end(&w);
+MCP_SCHEMA(test_elicitation_requested); /* test_elicitation.requested.json */
 
-    const json_value_t *answer;
-    if (conformance_ask(ctx, NULL, "elicitation/create", conformance_take_json(ctx, &w), &answer) != 0)
+#define TEST_ELICITATION_PARAMS(P) P(message, STRING, "The message to show the user", .required = 1)
+MCP_PARAMS(test_elicitation, TEST_ELICITATION_PARAMS);
+
+static int
+test_elicitation(mcp_ctx_t *ctx, const struct test_elicitation_params *p)
+{
+    const char *action;
+    const json_value_t *content;
+    if (mcp_elicit(ctx, NULL, p->message, mcp_schema_test_elicitation_requested, &action, &content) != 0)
         return 1;
-    return conformance_report_elicitation(ctx, "User response: ", answer);
+    return conformance_report_elicitation(ctx, "User response: ", action, content);
 }
 
-MCP_TOOL(test_elicitation, .title = "Elicitation",
-         .description = "Asks the user for a username and an email address (elicitation/create) and returns the answer "
-                        "(conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\","
-                         "\"description\":\"The message to show the user\"}},"
-                         "\"required\":[\"message\"],\"additionalProperties\":false}",
-         .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}", .client_capabilities = "{\"elicitation\":{\"form\":{}}}",
-         .handler = elicitation);
+MCP_TOOL_TYPED(test_elicitation, .title = "Elicitation",
+               .description = "Asks the user for a username and an email address (elicitation/create) and returns the answer "
+                              "(conformance fixture).",
+               .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}",
+               .client_capabilities = "{\"elicitation\":{\"form\":{}}}");

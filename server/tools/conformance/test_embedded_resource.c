@@ -11,6 +11,5 @@ embedded_resource(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_embedded_resource, .title = "Embedded resource",
          .description = "Returns an embedded text resource (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .handler = embedded_resource,
          .nonblocking = 1);

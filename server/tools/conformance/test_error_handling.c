@@ -13,6 +13,5 @@ error_handling(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_error_handling, .title = "Error handling",
          .description = "Always returns a tool error (isError: true) (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .handler = error_handling,
          .nonblocking = 1);

@@ -10,6 +10,5 @@ image_content(mcp_ctx_t *ctx, const json_value_t *args)
 }
 
 MCP_TOOL(test_image_content, .title = "Image content", .description = "Returns a 1x1 red PNG image (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .handler = image_content,
          .nonblocking = 1);

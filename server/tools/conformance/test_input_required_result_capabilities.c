@@ -18,14 +18,14 @@ input_required_capabilities(mcp_ctx_t *ctx, const json_value_t *args)
     const json_value_t *sample = NULL, *name = NULL, *roots = NULL;
     int pending = 0;
     if (json_get(caps, "sampling") != NULL)
-        pending |= conformance_ask(ctx, "sample", "sampling/createMessage",
-                                   "{\"messages\":[{\"role\":\"user\",\"content\":{\"type\":\"text\",\"text\":\"Say hello.\"}}],"
-                                   "\"maxTokens\":20}",
-                                   &sample);
+        pending |= mcp_ask(ctx, "sample", "sampling/createMessage",
+                           "{\"messages\":[{\"role\":\"user\",\"content\":{\"type\":\"text\",\"text\":\"Say hello.\"}}],"
+                           "\"maxTokens\":20}",
+                           &sample);
     if (json_get(caps, "elicitation") != NULL)
         pending |= conformance_elicit(ctx, "user_name", "What is your name?", "name", "string", &name);
     if (json_get(caps, "roots") != NULL)
-        pending |= conformance_ask(ctx, "client_roots", "roots/list", "{}", &roots);
+        pending |= mcp_ask(ctx, "client_roots", "roots/list", "{}", &roots);
     if (pending)
         return 1;
     mcp_textf(ctx, "Asked what the client declared: sampling %s, elicitation %s, roots %s.",
@@ -36,5 +36,4 @@ input_required_capabilities(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_input_required_result_capabilities, .title = "Input required: declared capabilities only",
          .description = "Asks the client only what its declared capabilities allow (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}", .annotations = "{\"readOnlyHint\":true}",
-         .handler = input_required_capabilities);
+         .annotations = "{\"readOnlyHint\":true}", .handler = input_required_capabilities);

@@ -21,6 +21,5 @@ input_required_elicitation(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_input_required_result_elicitation, .title = "Input required: elicitation",
          .description = "Asks the user's name (elicitation, key user_name) and greets them (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .client_capabilities = "{\"elicitation\":{\"form\":{}}}", .annotations = "{\"readOnlyHint\":true}",
          .handler = input_required_elicitation);

@@ -9,7 +9,7 @@ input_required_list_roots(mcp_ctx_t *ctx, const json_value_t *args)
 {
     (void)args;
     const json_value_t *reply;
-    if (conformance_ask(ctx, "client_roots", "roots/list", "{}", &reply) != 0)
+    if (mcp_ask(ctx, "client_roots", "roots/list", "{}", &reply) != 0)
         return 1;
     const json_value_t *roots = json_get(reply, "roots");
     if (roots == NULL || roots->type != JSON_ARRAY)
@@ -27,5 +27,4 @@ input_required_list_roots(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_input_required_result_list_roots, .title = "Input required: roots",
          .description = "Asks the client for its roots (roots/list, key client_roots) and lists them (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}", .client_capabilities = "{\"roots\":{}}",
-         .annotations = "{\"readOnlyHint\":true}", .handler = input_required_list_roots);
+         .client_capabilities = "{\"roots\":{}}", .annotations = "{\"readOnlyHint\":true}", .handler = input_required_list_roots);

@@ -20,6 +20,5 @@ input_required_multi_round(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_input_required_result_multi_round, .title = "Input required: two rounds",
          .description = "Asks a name, then a favourite colour, one round each (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .client_capabilities = "{\"elicitation\":{\"form\":{}}}", .annotations = "{\"readOnlyHint\":true}",
          .handler = input_required_multi_round);

@@ -14,11 +14,11 @@ input_required_multiple_inputs(mcp_ctx_t *ctx, const json_value_t *args)
     (void)args;
     const json_value_t *name, *greeting, *roots;
     int pending = conformance_elicit(ctx, "user_name", "What is your name?", "name", "string", &name);
-    pending |= conformance_ask(ctx, "greeting", "sampling/createMessage",
-                               "{\"messages\":[{\"role\":\"user\",\"content\":{\"type\":\"text\",\"text\":\"Generate a "
-                               "greeting\"}}],\"maxTokens\":50}",
-                               &greeting);
-    pending |= conformance_ask(ctx, "client_roots", "roots/list", "{}", &roots);
+    pending |= mcp_ask(ctx, "greeting", "sampling/createMessage",
+                       "{\"messages\":[{\"role\":\"user\",\"content\":{\"type\":\"text\",\"text\":\"Generate a "
+                       "greeting\"}}],\"maxTokens\":50}",
+                       &greeting);
+    pending |= mcp_ask(ctx, "client_roots", "roots/list", "{}", &roots);
     if (pending)
         return 1;
     const json_value_t *content = json_get(greeting, "content");
@@ -32,6 +32,5 @@ input_required_multiple_inputs(mcp_ctx_t *ctx, const json_value_t *args)
 MCP_TOOL(test_input_required_result_multiple_inputs, .title = "Input required: several questions",
          .description = "Asks an elicitation, a sampling request and roots/list at once and combines the answers "
                         "(conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .client_capabilities = "{\"elicitation\":{\"form\":{}},\"sampling\":{},\"roots\":{}}",
          .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}", .handler = input_required_multiple_inputs);

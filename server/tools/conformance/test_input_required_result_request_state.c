@@ -20,6 +20,5 @@ input_required_request_state(mcp_ctx_t *ctx, const json_value_t *args)
 MCP_TOOL(test_input_required_result_request_state, .title = "Input required: request state",
          .description = "Asks for a confirmation (key confirm) and reports whether the retry's requestState verified "
                         "(conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .client_capabilities = "{\"elicitation\":{\"form\":{}}}", .annotations = "{\"readOnlyHint\":true}",
          .handler = input_required_request_state);

@@ -11,10 +11,10 @@ input_required_sampling(mcp_ctx_t *ctx, const json_value_t *args)
 {
     (void)args;
     const json_value_t *reply;
-    if (conformance_ask(ctx, "capital_question", "sampling/createMessage",
-                        "{\"messages\":[{\"role\":\"user\",\"content\":{\"type\":\"text\",\"text\":\"What is the capital of "
-                        "France?\"}}],\"maxTokens\":100}",
-                        &reply) != 0)
+    if (mcp_ask(ctx, "capital_question", "sampling/createMessage",
+                "{\"messages\":[{\"role\":\"user\",\"content\":{\"type\":\"text\",\"text\":\"What is the capital of "
+                "France?\"}}],\"maxTokens\":100}",
+                &reply) != 0)
         return 1;
     const json_value_t *content = json_get(reply, "content");
     const char *type = json_string(json_get(content, "type"));
@@ -28,5 +28,5 @@ input_required_sampling(mcp_ctx_t *ctx, const json_value_t *args)
 MCP_TOOL(test_input_required_result_sampling, .title = "Input required: sampling",
          .description = "Asks the client's model a question (sampling, key capital_question) and returns the answer "
                         "(conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}", .client_capabilities = "{\"sampling\":{}}",
-         .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}", .handler = input_required_sampling);
+         .client_capabilities = "{\"sampling\":{}}", .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":true}",
+         .handler = input_required_sampling);

@@ -19,6 +19,5 @@ input_required_tampered_state(mcp_ctx_t *ctx, const json_value_t *args)
 MCP_TOOL(test_input_required_result_tampered_state, .title = "Input required: tampered state",
          .description = "Asks for a confirmation (key confirm); a retry with an altered requestState is refused "
                         "(conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .client_capabilities = "{\"elicitation\":{\"form\":{}}}", .annotations = "{\"readOnlyHint\":true}",
          .handler = input_required_tampered_state);

@@ -18,5 +18,4 @@ logging_tool(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_logging_tool, .title = "Logging",
          .description = "Emits three log messages (info, debug, warning) and returns (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}", .annotations = "{\"readOnlyHint\":true}",
-         .handler = logging_tool, .nonblocking = 1);
+         .annotations = "{\"readOnlyHint\":true}", .handler = logging_tool, .nonblocking = 1);

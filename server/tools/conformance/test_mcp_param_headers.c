@@ -7,26 +7,23 @@
  */
 #include "mcp.h"
 
+#define TEST_MCP_PARAM_HEADERS_PARAMS(P)                                                                                           \
+    P(region, STRING, "Where to run", .required = 1, .header = "Region")                                                           \
+    P(priority, INTEGER, "Queue priority", .header = "Priority")                                                                   \
+    P(dry_run, BOOLEAN, "Only pretend", .header = "Dry-Run")
+MCP_PARAMS(test_mcp_param_headers, TEST_MCP_PARAM_HEADERS_PARAMS);
+
 static int
-mcp_param_headers(mcp_ctx_t *ctx, const json_value_t *args)
+test_mcp_param_headers(mcp_ctx_t *ctx, const struct test_mcp_param_headers_params *p)
 {
-    int64_t priority = 0;
-    int has_priority = json_int64(json_get(args, "priority"), &priority) == 0;
-    const json_value_t *dry_run = json_get(args, "dry_run");
-    mcp_textf(ctx, "region=%s priority=%s%lld dry_run=%s", json_string(json_get(args, "region")), has_priority ? "" : "(none) ",
-              (long long)priority,
-              dry_run == NULL              ? "(none)"
-              : dry_run->type == JSON_TRUE ? "true"
-                                           : "false");
+    mcp_textf(ctx, "region=%s priority=%s%lld dry_run=%s", p->region, p->has.priority ? "" : "(none) ", (long long)p->priority,
+              !p->has.dry_run ? "(none)"
+              : p->dry_run    ? "true"
+                              : "false");
     return 0;
 }
 
-MCP_TOOL(test_mcp_param_headers, .title = "Parameters in headers",
-         .description = "Echoes region, priority and dry_run, which 2026-07-28 clients mirror in Mcp-Param headers "
-                        "(conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"properties\":{"
-                         "\"region\":{\"type\":\"string\",\"description\":\"Where to run\",\"x-mcp-header\":\"Region\"},"
-                         "\"priority\":{\"type\":\"integer\",\"description\":\"Queue priority\",\"x-mcp-header\":\"Priority\"},"
-                         "\"dry_run\":{\"type\":\"boolean\",\"description\":\"Only pretend\",\"x-mcp-header\":\"Dry-Run\"}},"
-                         "\"required\":[\"region\"],\"additionalProperties\":false}",
-         .annotations = "{\"readOnlyHint\":true}", .handler = mcp_param_headers, .nonblocking = 1);
+MCP_TOOL_TYPED(test_mcp_param_headers, .title = "Parameters in headers",
+               .description = "Echoes region, priority and dry_run, which 2026-07-28 clients mirror in Mcp-Param headers "
+                              "(conformance fixture).",
+               .annotations = "{\"readOnlyHint\":true}", .nonblocking = 1);

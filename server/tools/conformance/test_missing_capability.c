@@ -11,10 +11,10 @@ missing_capability(mcp_ctx_t *ctx, const json_value_t *args)
 {
     (void)args;
     const json_value_t *reply;
-    if (conformance_ask(ctx, NULL, "sampling/createMessage",
-                        "{\"messages\":[{\"role\":\"user\",\"content\":{\"type\":\"text\",\"text\":\"Say hello.\"}}],"
-                        "\"maxTokens\":20}",
-                        &reply) != 0)
+    if (mcp_ask(ctx, NULL, "sampling/createMessage",
+                "{\"messages\":[{\"role\":\"user\",\"content\":{\"type\":\"text\",\"text\":\"Say hello.\"}}],"
+                "\"maxTokens\":20}",
+                &reply) != 0)
         return 1;
     mcp_textf(ctx, "The client can sample (model %s).", json_string(json_get(reply, "model")) ?: "unknown");
     return 0;
@@ -23,5 +23,4 @@ missing_capability(mcp_ctx_t *ctx, const json_value_t *args)
 MCP_TOOL(test_missing_capability, .title = "Needs sampling",
          .description = "Needs the client's sampling capability: refused with -32021 when a request does not declare it "
                         "(conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}", .client_capabilities = "{\"sampling\":{}}",
-         .annotations = "{\"readOnlyHint\":true}", .handler = missing_capability);
+         .client_capabilities = "{\"sampling\":{}}", .annotations = "{\"readOnlyHint\":true}", .handler = missing_capability);

@@ -13,6 +13,5 @@ multiple_content_types(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_multiple_content_types, .title = "Multiple content types",
          .description = "Returns a text, an image and an embedded JSON resource together (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}",
          .handler = multiple_content_types, .nonblocking = 1);

@@ -20,5 +20,4 @@ reconnection(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_reconnection, .title = "Reconnection",
          .description = "Takes a moment, then returns text; used to test SSE stream resumption (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .handler = reconnection);

@@ -10,6 +10,5 @@ simple_text(mcp_ctx_t *ctx, const json_value_t *args)
 }
 
 MCP_TOOL(test_simple_text, .title = "Simple text", .description = "Returns a fixed text response (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .handler = simple_text,
          .nonblocking = 1);

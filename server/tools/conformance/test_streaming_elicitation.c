@@ -21,6 +21,5 @@ streaming_elicitation(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_streaming_elicitation, .title = "Elicitation while streaming",
          .description = "Reports progress, asks the user a question, and returns the answer (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .client_capabilities = "{\"elicitation\":{\"form\":{}}}", .annotations = "{\"readOnlyHint\":true}",
          .handler = streaming_elicitation);

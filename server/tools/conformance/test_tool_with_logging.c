@@ -25,5 +25,4 @@ tool_with_logging(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_tool_with_logging, .title = "Tool with logging",
          .description = "Sends three info log messages about 50 ms apart, then returns (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .handler = tool_with_logging);

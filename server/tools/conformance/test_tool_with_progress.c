@@ -23,5 +23,4 @@ tool_with_progress(mcp_ctx_t *ctx, const json_value_t *args)
 
 MCP_TOOL(test_tool_with_progress, .title = "Tool with progress",
          .description = "Reports progress 0, 50 and 100 of 100 about 50 ms apart, then returns (conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .handler = tool_with_progress);

@@ -17,5 +17,4 @@ trigger_prompt_change(mcp_ctx_t *ctx, const json_value_t *args)
 MCP_TOOL(test_trigger_prompt_change, .title = "Announce a prompt list change",
          .description = "Sends notifications/prompts/list_changed to the subscriptions/listen streams that asked for it "
                         "(conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}", .handler = trigger_prompt_change,
-         .nonblocking = 1);
+         .handler = trigger_prompt_change, .nonblocking = 1);

@@ -17,4 +17,4 @@ trigger_tool_change(mcp_ctx_t *ctx, const json_value_t *args)
 MCP_TOOL(test_trigger_tool_change, .title = "Announce a tool list change",
          .description = "Sends notifications/tools/list_changed to the subscriptions/listen streams that asked for it "
                         "(conformance fixture).",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}", .handler = trigger_tool_change, .nonblocking = 1);
+         .handler = trigger_tool_change, .nonblocking = 1);

@@ -3,6 +3,9 @@
 
 #include "mcp.h"
 
+#define GET_TIME_OUTPUT(P) P(utc, STRING, "The current UTC time, ISO 8601 to the second", .required = 1, .format = "date-time")
+MCP_OUTPUT(get_time, GET_TIME_OUTPUT);
+
 static int
 get_time(mcp_ctx_t *ctx, const json_value_t *args)
 {
@@ -13,16 +16,10 @@ get_time(mcp_ctx_t *ctx, const json_value_t *args)
     if (now == (time_t)-1 || gmtime_r(&now, &tm) == NULL || strftime(utc, sizeof(utc), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         return mcp_error(ctx, "The server's clock is unavailable.");
     mcp_text(ctx, utc);
-    jsonw_t *w = mcp_structured(ctx);
-    jsonw_object_begin(w);
-    jsonw_kv_string(w, "utc", utc);
-    jsonw_object_end(w);
+    get_time_output(ctx, &(struct get_time_output){.utc = utc});
     return 0;
 }
 
 MCP_TOOL(get_time, .title = "Current time", .description = "Returns the current UTC time in ISO 8601, e.g. 2026-11-21T09:36:07Z.",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
-         .output_schema = "{\"type\":\"object\",\"properties\":{\"utc\":{\"type\":\"string\",\"format\":\"date-time\","
-                          "\"description\":\"The current UTC time, ISO 8601 to the second\"}},"
-                          "\"required\":[\"utc\"],\"additionalProperties\":false}",
-         .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":false}", .handler = get_time, .nonblocking = 1);
+         .output = get_time_output_table, .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":false}", .handler = get_time,
+         .nonblocking = 1);

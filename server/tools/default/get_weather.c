@@ -33,8 +33,22 @@ static const struct {
 };
 
 /* The output schema lists the same names, so structured content can never drift from the table. */
-#define CONDITION_JSON(name, precipitation) "\"" name "\","
-#define CONDITIONS_ENUM "[" WEATHER_CONDITIONS(CONDITION_JSON) "\"" SNOW "\"]"
+#define CONDITION_VALUE(name, precipitation) name "|"
+#define CONDITION_VALUES WEATHER_CONDITIONS(CONDITION_VALUE) SNOW
+
+#define GET_WEATHER_PARAMS(P)                                                                                                      \
+    P(city, STRING, "City name, e.g. \"Paris\"", .required = 1, .min_length = 1, .max_length = 100)                                \
+    P(units, ENUM, "metric: °C and km/h; imperial: °F and mph", .values = "metric|imperial", .def = "metric")
+MCP_PARAMS(get_weather, GET_WEATHER_PARAMS);
+
+#define GET_WEATHER_OUTPUT(P)                                                                                                      \
+    P(city, STRING, "The city, as given", .required = 1)                                                                           \
+    P(temperature, NUMBER, "Air temperature in °C or °F", .required = 1)                                                           \
+    P(units, ENUM, NULL, .required = 1, .values = "metric|imperial")                                                               \
+    P(conditions, ENUM, NULL, .required = 1, .values = CONDITION_VALUES)                                                           \
+    P(humidity, INTEGER, "Relative humidity in percent", .required = 1, .minimum = "0", .maximum = "100")                          \
+    P(windSpeed, NUMBER, "Wind speed in km/h or mph", .required = 1, .minimum = "0")
+MCP_OUTPUT(get_weather, GET_WEATHER_OUTPUT);
 
 typedef struct st_weather_t {
     int temperature_tenths; /* °C */
@@ -89,12 +103,12 @@ simulate(uint64_t h)
 }
 
 static int
-get_weather(mcp_ctx_t *ctx, const json_value_t *args)
+get_weather(mcp_ctx_t *ctx, const struct get_weather_params *p)
 {
-    const char *city = json_string(json_get(args, "city")), *units = json_string(json_get(args, "units"));
-    int imperial = units != NULL && strcmp(units, "imperial") == 0;
+    int imperial = strcmp(p->units, "imperial") == 0;
 
     /* "Paris" and " paris " are the same city */
+    const char *city = p->city;
     size_t len = strlen(city);
     while (len != 0 && is_space(city[len - 1]))
         --len;
@@ -117,38 +131,17 @@ get_weather(mcp_ctx_t *ctx, const json_value_t *args)
 
     mcp_textf(ctx, "%s: %.1f %s, %s, humidity %d%%, wind %.1f %s (simulated)", name, temperature, imperial ? "°F" : "°C",
               w.conditions, w.humidity, wind_speed, imperial ? "mph" : "km/h");
-    jsonw_t *out = mcp_structured(ctx);
-    jsonw_object_begin(out);
-    jsonw_kv_string(out, "city", name);
-    jsonw_key(out, "temperature");
-    jsonw_double(out, temperature);
-    jsonw_kv_string(out, "units", imperial ? "imperial" : "metric");
-    jsonw_kv_string(out, "conditions", w.conditions);
-    jsonw_kv_int(out, "humidity", w.humidity);
-    jsonw_key(out, "windSpeed");
-    jsonw_double(out, wind_speed);
-    jsonw_object_end(out);
+    get_weather_output(ctx, &(struct get_weather_output){.city = name,
+                                                         .temperature = temperature,
+                                                         .units = p->units,
+                                                         .conditions = w.conditions,
+                                                         .humidity = w.humidity,
+                                                         .windSpeed = wind_speed});
     return 0;
 }
 
-MCP_TOOL(get_weather, .title = "Weather (simulated)",
-         .description = "Returns simulated current weather for a city: temperature, conditions, humidity and wind speed. "
-                        "The figures are made up but stable: the same city always gets the same weather.",
-         .input_schema = "{\"type\":\"object\",\"properties\":{"
-                         "\"city\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100,"
-                         "\"description\":\"City name, e.g. \\\"Paris\\\"\"},"
-                         "\"units\":{\"type\":\"string\",\"enum\":[\"metric\",\"imperial\"],\"default\":\"metric\","
-                         "\"description\":\"metric: °C and km/h; imperial: °F and mph\"}},"
-                         "\"required\":[\"city\"],\"additionalProperties\":false}",
-         .output_schema = "{\"type\":\"object\",\"properties\":{"
-                          "\"city\":{\"type\":\"string\",\"description\":\"The city, as given\"},"
-                          "\"temperature\":{\"type\":\"number\",\"description\":\"Air temperature in °C or °F\"},"
-                          "\"units\":{\"type\":\"string\",\"enum\":[\"metric\",\"imperial\"]},"
-                          "\"conditions\":{\"type\":\"string\",\"enum\":" CONDITIONS_ENUM "},"
-                          "\"humidity\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100,"
-                          "\"description\":\"Relative humidity in percent\"},"
-                          "\"windSpeed\":{\"type\":\"number\",\"minimum\":0,\"description\":\"Wind speed in km/h or mph\"}},"
-                          "\"required\":[\"city\",\"temperature\",\"units\",\"conditions\",\"humidity\",\"windSpeed\"],"
-                          "\"additionalProperties\":false}",
-         .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .handler = get_weather,
-         .nonblocking = 1);
+MCP_TOOL_TYPED(get_weather, .title = "Weather (simulated)",
+               .description = "Returns simulated current weather for a city: temperature, conditions, humidity and wind speed. "
+                              "The figures are made up but stable: the same city always gets the same weather.",
+               .output = get_weather_output_table,
+               .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .nonblocking = 1);

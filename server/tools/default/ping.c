@@ -10,6 +10,5 @@ ping(mcp_ctx_t *ctx, const json_value_t *args)
 }
 
 MCP_TOOL(ping, .title = "Ping", .description = "Replies \"pong\". Use it to check that the server runs tools.",
-         .input_schema = "{\"type\":\"object\",\"additionalProperties\":false}",
          .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .handler = ping,
          .nonblocking = 1);
