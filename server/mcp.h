@@ -133,8 +133,8 @@ typedef struct st_mcp_param_t {
 
 /*
  * MCP_PARAMS(ident, LIST) declares struct ident_params (one field per row of LIST, of the row's C type,
- * and has.<name> set when the client gave the value; defaults fill values the client left out) and its
- * row table. One MCP_PARAMS per file.
+ * and has.<name> set when the client gave the value; defaults fill values the client left out) and
+ * ident_params_rows(), which returns the rows (MCP_TOOL_TYPED uses it).
  */
 #define MCP_PARAMS(ident, LIST)                                                                                                    \
     struct ident##_params {                                                                                                        \
@@ -142,14 +142,18 @@ typedef struct st_mcp_param_t {
             LIST(MCP_PARAM_HAS_)                                                                                                   \
         } has;                                                                                                                     \
     };                                                                                                                             \
-    typedef struct ident##_params mcp_this_params_t_;                                                                              \
-    static const mcp_param_t ident##_params_table[] = {LIST(MCP_PARAMS_ROW_){.name = NULL}}
+    static const mcp_param_t *ident##_params_rows(void)                                                                            \
+    {                                                                                                                              \
+        typedef struct ident##_params mcp_this_params_t_;                                                                          \
+        static const mcp_param_t rows[] = {LIST(MCP_PARAMS_ROW_){.name = NULL}};                                                   \
+        return rows;                                                                                                               \
+    }
 
 /*
- * MCP_OUTPUT(ident, LIST) declares a typed structured result: struct ident_output, its row table
- * ident_output_table (for the tool's .output) and ident_output(ctx, &out), which emits it as the result's
- * structuredContent; the output schema is generated from the rows. Members with .required are always
- * written, the others when has.<name> is set. One MCP_OUTPUT per file.
+ * MCP_OUTPUT(ident, LIST) declares a typed structured result: struct ident_output, ident_output_rows()
+ * (for the tool's .output) and ident_output(ctx, &out), which emits it as the result's structuredContent;
+ * the output schema is generated from the rows. Members with .required are always written, the others
+ * when has.<name> is set.
  */
 #define MCP_OUTPUT(ident, LIST)                                                                                                    \
     struct ident##_output {                                                                                                        \
@@ -157,11 +161,15 @@ typedef struct st_mcp_param_t {
             LIST(MCP_PARAM_HAS_)                                                                                                   \
         } has;                                                                                                                     \
     };                                                                                                                             \
-    typedef struct ident##_output mcp_this_output_t_;                                                                              \
-    static const mcp_param_t ident##_output_table[] = {LIST(MCP_OUTPUT_ROW_){.name = NULL}};                                       \
+    static const mcp_param_t *ident##_output_rows(void)                                                                            \
+    {                                                                                                                              \
+        typedef struct ident##_output mcp_this_output_t_;                                                                          \
+        static const mcp_param_t rows[] = {LIST(MCP_OUTPUT_ROW_){.name = NULL}};                                                   \
+        return rows;                                                                                                               \
+    }                                                                                                                              \
     static inline void ident##_output(mcp_ctx_t *ctx, const struct ident##_output *out)                                            \
     {                                                                                                                              \
-        mcp_structured_params(ctx, ident##_output_table, out);                                                                     \
+        mcp_structured_params(ctx, ident##_output_rows(), out);                                                                    \
     }
 
 typedef struct st_mcp_tool_t {
@@ -176,13 +184,13 @@ typedef struct st_mcp_tool_t {
      * Mcp-Param-Name header (for proxies and load balancers), and the server refuses a call whose header
      * and argument differ.
      */
-    const mcp_param_t *params;
+    const mcp_param_t *(*params)(void);
     size_t params_size;
     int (*typed_handler)(mcp_ctx_t *ctx, const void *params);
     const char *input_schema;
     mcp_tool_handler_t handler;
-    /* Structured results, typed (MCP_OUTPUT: .output = ident_output_table) or as a JSON Schema object. */
-    const mcp_param_t *output;
+    /* Structured results, typed (MCP_OUTPUT: .output = ident_output_rows) or as a JSON Schema object. */
+    const mcp_param_t *(*output)(void);
     const char *output_schema;
     const char *annotations; /* optional JSON object: readOnlyHint, destructiveHint, ... */
     const char *icons;       /* optional JSON array of icons (2025-11-25) */
@@ -205,7 +213,7 @@ typedef struct st_mcp_tool_t {
         return ident(ctx, (const struct ident##_params *)params);                                                                  \
     }                                                                                                                              \
     const mcp_tool_t mcp_tool_##ident = {.name = #ident,                                                                           \
-                                         .params = ident##_params_table,                                                           \
+                                         .params = ident##_params_rows,                                                            \
                                          .params_size = sizeof(struct ident##_params),                                             \
                                          .typed_handler = ident##_typed_,                                                          \
                                          __VA_ARGS__}

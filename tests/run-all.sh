@@ -36,7 +36,8 @@ export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 
-suite "README example compiles" tests/readme-example.sh
+suite "adding a tool as the README says: one new file, built, listed with its schema, called" node --test tests/node/add-a-tool.test.mjs
+suite "the core cannot include h2o (the HTTP front door's flags are its own)" tests/core-boundary.sh "$build"
 suite "C unit tests" unit_tests "$build"
 suite "C unit tests (ASan+UBSan)" unit_tests "$asan"
 suite "Runtime API emulator and API Gateway shim" node --test tests/lambda/emulator.test.mjs

@@ -254,7 +254,7 @@ tool_params_invoke(mcp_ctx_t *ctx, const mcp_tool_t *tool, const json_value_t *a
     if (values == NULL)
         return mcp_error(ctx, "Internal error: out of memory.");
     memset(values, 0, tool->params_size);
-    for (const mcp_param_t *p = tool->params; p->name != NULL; ++p) {
+    for (const mcp_param_t *p = tool->params(); p->name != NULL; ++p) {
         const json_value_t *v = json_get(args, p->name);
         if (v == NULL || v->type == JSON_NULL) {
             if (p->def != NULL)

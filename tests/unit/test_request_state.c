@@ -1,6 +1,6 @@
 /*
  * Tests of request_state.c (the sealed requestState of 2026-07-28 multi round-trip requests) and of the
- * --request-state-key setting: a state opens only with the key that sealed it, for the request it is
+ * MCP_REQUEST_STATE_KEY setting: a state opens only with the key that sealed it, for the request it is
  * bound to, before it expires, and byte for byte as it was issued.
  */
 #include <stdlib.h>

@@ -21,5 +21,5 @@ get_time(mcp_ctx_t *ctx, const json_value_t *args)
 }
 
 MCP_TOOL(get_time, .title = "Current time", .description = "Returns the current UTC time in ISO 8601, e.g. 2026-11-21T09:36:07Z.",
-         .output = get_time_output_table, .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":false}", .handler = get_time,
+         .output = get_time_output_rows, .annotations = "{\"readOnlyHint\":true,\"openWorldHint\":false}", .handler = get_time,
          .nonblocking = 1);

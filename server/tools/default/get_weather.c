@@ -143,5 +143,5 @@ get_weather(mcp_ctx_t *ctx, const struct get_weather_params *p)
 MCP_TOOL_TYPED(get_weather, .title = "Weather (simulated)",
                .description = "Returns simulated current weather for a city: temperature, conditions, humidity and wind speed. "
                               "The figures are made up but stable: the same city always gets the same weather.",
-               .output = get_weather_output_table,
+               .output = get_weather_output_rows,
                .annotations = "{\"readOnlyHint\":true,\"idempotentHint\":true,\"openWorldHint\":false}", .nonblocking = 1);
