@@ -14,9 +14,10 @@
 
 #include "buf.h"
 #include "json.h"
+#include "version.h"
 
 #define MCPC_CLIENT_NAME "mcp-client"
-#define MCPC_CLIENT_VERSION "0.1.0"
+#define MCPC_CLIENT_VERSION MCP_PROJECT_VERSION
 
 /* The _meta keys of the modern era. */
 #define MCPC_META_PROTOCOL_VERSION "io.modelcontextprotocol/protocolVersion"

@@ -27,6 +27,8 @@ arena_init(arena_t *a, size_t limit)
 void *
 arena_alloc(arena_t *a, size_t size)
 {
+    if (size > SIZE_MAX - ARENA_ALIGN)
+        return NULL; /* rounding up would wrap to a small size */
     size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
     if (size <= (size_t)(a->end - a->cur)) {
         void *p = a->cur;

@@ -5,6 +5,9 @@
  * arena and is released at once by arena_dispose(). Nothing allocated from an arena is freed on its own.
  * An arena has a byte limit: past it, arena_alloc() returns NULL and the caller reports "too large"
  * instead of growing without bound. Not thread-safe: one arena belongs to one thread at a time.
+ *
+ * Never copy an arena_t (or a struct that embeds one) by value: cur points into the inline first chunk,
+ * so a copy would hand out the original's memory.
  */
 #ifndef COMMON_ARENA_H
 #define COMMON_ARENA_H

@@ -14,8 +14,9 @@
 #include <stdio.h>
 
 #include "http_response.h"
+#include "version.h"
 
-#define MCPC_USER_AGENT "mcp-client/0.1.0"
+#define MCPC_USER_AGENT "mcp-client/" MCP_PROJECT_VERSION
 #define MCPC_HTTP_MAX_REQUEST (64u * 1024 * 1024) /* head and body of one request */
 
 typedef struct st_mcpc_http_client_t mcpc_http_client_t;

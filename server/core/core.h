@@ -54,6 +54,7 @@ typedef struct st_mcp_http_request_t {
 
 #define MCP_MAX_RESPONSE_HEADERS 10
 
+/* Never copied by value: header values may point into origin_copy. */
 typedef struct st_mcp_response_t {
     int status;
     mcp_header_t headers[MCP_MAX_RESPONSE_HEADERS]; /* values are static or point into origin_copy */

@@ -166,8 +166,12 @@ accept_q_zero(const char *s, size_t len)
         while (k < len && (s[k] == ' ' || s[k] == '\t'))
             ++k;
         if (k + 2 <= len && (s[k] == 'q' || s[k] == 'Q') && s[k + 1] == '=') {
-            double q = strtod(s + k + 2, NULL);
-            return q <= 0;
+            /* a qvalue is at most "0.000": copied out, since the header value is not NUL-terminated */
+            char q[16];
+            size_t n = len - (k + 2) < sizeof(q) - 1 ? len - (k + 2) : sizeof(q) - 1;
+            memcpy(q, s + k + 2, n);
+            q[n] = '\0';
+            return strtod(q, NULL) <= 0;
         }
     }
     return 0;

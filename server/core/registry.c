@@ -100,8 +100,8 @@ add_tool(registry_t *s, const mcp_tool_t *t, char *err, size_t err_len)
     memset(e, 0, sizeof(*e));
     e->tool = t;
     /* no parameters: the arguments must be an empty object */
-    if (schema_of(s, t, "input schema", t->params != NULL ? t->params() : NULL, t->input_schema, "{\"type\":\"object\",\"additionalProperties\":false}",
-                  &e->input_schema, err, err_len) != 0)
+    if (schema_of(s, t, "input schema", t->params != NULL ? t->params() : NULL, t->input_schema,
+                  "{\"type\":\"object\",\"additionalProperties\":false}", &e->input_schema, err, err_len) != 0)
         return -1;
     if (e->input_schema != NULL) {
         char why[200];
@@ -117,7 +117,8 @@ add_tool(registry_t *s, const mcp_tool_t *t, char *err, size_t err_len)
             return error_format(err, err_len, "tool %s: client_capabilities must be a JSON object (ClientCapabilities)", t->name);
         e->client_capabilities = caps;
     }
-    if (schema_of(s, t, "output schema", t->output != NULL ? t->output() : NULL, t->output_schema, NULL, &e->output_schema, err, err_len) != 0)
+    if (schema_of(s, t, "output schema", t->output != NULL ? t->output() : NULL, t->output_schema, NULL, &e->output_schema, err,
+                  err_len) != 0)
         return -1;
     ++s->num_tools;
     return 0;

@@ -251,6 +251,120 @@ set_headers(h2o_req_t *req, const mcp_response_t *res)
     }
 }
 
+/* The reason phrase of a status the core answers with. */
+static const char *
+reason_phrase(int status)
+{
+    static const struct {
+        int status;
+        const char *reason;
+    } phrases[] = {
+        {200, "OK"},
+        {202, "Accepted"},
+        {204, "No Content"},
+        {400, "Bad Request"},
+        {403, "Forbidden"},
+        {404, "Not Found"},
+        {405, "Method Not Allowed"},
+        {406, "Not Acceptable"},
+        {413, "Payload Too Large"},
+        {415, "Unsupported Media Type"},
+        {500, "Internal Server Error"},
+        {503, "Service Unavailable"},
+    };
+    for (size_t i = 0; i != sizeof(phrases) / sizeof(phrases[0]); ++i)
+        if (phrases[i].status == status)
+            return phrases[i].reason;
+    return status >= 500 ? "Internal Server Error" : "Bad Request";
+}
+
+/*
+ * The core's view of the request. Every header must reach the core: a dropped Origin or Host would skip
+ * the DNS-rebinding checks, and a page can add custom headers without a preflight. Returns 0, or -1 when
+ * there are more headers than h2o's parser allows (it refuses such requests itself: a guard).
+ */
+static int
+translate(h2o_req_t *req, const request_log_t *rl, mcp_header_t *headers, mcp_http_request_t *out)
+{
+    if (req->headers.size > H2O_MAX_HEADERS)
+        return -1;
+    size_t num_headers = 0;
+    for (size_t i = 0; i != req->headers.size; ++i) {
+        const h2o_header_t *h = &req->headers.entries[i];
+        headers[num_headers++] = (mcp_header_t){h->name->base, h->name->len, h->value.base, h->value.len};
+    }
+    /* h2o keeps Host as the authority rather than a header */
+    if (req->authority.len != 0)
+        headers[num_headers++] = (mcp_header_t){"host", 4, req->authority.base, req->authority.len};
+    char *public_base = NULL;
+    if (req->authority.len != 0 && req->authority.len < 256) {
+        public_base = h2o_mem_alloc_pool(&req->pool, req->authority.len + 8);
+        sprintf(public_base, "http://%.*s", (int)req->authority.len, req->authority.base);
+    }
+    *out = (mcp_http_request_t){
+        .method = req->method.base,
+        .method_len = req->method.len,
+        .path = req->path_normalized.base,
+        .path_len = req->path_normalized.len,
+        .headers = headers,
+        .num_headers = num_headers,
+        .body = req->entity.base,
+        .body_len = req->entity.base != NULL ? req->entity.len : 0,
+        .request_id = rl->request_id,
+        .public_base = public_base,
+        .can_stream = 1,
+        .concurrent = 1,
+    };
+    return 0;
+}
+
+/* A complete body (or none), sent at once. */
+static void
+respond_buffered(h2o_req_t *req, mcp_response_t *res)
+{
+    if (res->body != NULL) {
+        req->res.content_length = res->body_len;
+        h2o_send_inline(req, res->body, res->body_len); /* copies into the request's pool */
+    } else {
+        req->res.content_length = 0;
+        static h2o_generator_t generator = {NULL, NULL};
+        h2o_start_response(req, &generator);
+        h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+    }
+    mcp_response_dispose(res);
+}
+
+/* A stream fed by workers: pumped whenever they signal, tied to the request's pool so a hang-up releases it. */
+static void
+respond_streaming(http_server_t *server, h2o_req_t *req, mcp_stream_t *stream)
+{
+    stream_state_t *st = calloc(1, sizeof(*st));
+    if (st == NULL) {
+        mcp_stream_release(stream);
+        h2o_send_error_503(req, "Service Unavailable", "out of memory", 0);
+        return;
+    }
+    st->server = server;
+    st->req = req;
+    st->stream = stream;
+    st->generator.proceed = stream_on_proceed;
+    st->generator.stop = stream_on_stop;
+    st->keepalive.cb = stream_on_keepalive;
+    pthread_mutex_init(&st->lock, NULL);
+    buf_init(&st->buf, 0);
+    stream_state_t **slot = h2o_mem_alloc_shared(&req->pool, sizeof(*slot), on_stream_dispose);
+    *slot = st;
+    h2o_start_response(req, &st->generator);
+    mcp_stream_set_notify(stream, stream_notify, st);
+    stream_pump(st);
+    if (!st->sending) {
+        /* nothing to say yet: send the headers now, so the client knows the call is running */
+        st->sending = 1;
+        h2o_timeout_link(server->ctx.loop, &server->keepalive_timeout, &st->keepalive);
+        h2o_send(req, NULL, 0, H2O_SEND_STATE_IN_PROGRESS);
+    }
+}
+
 static int
 on_req(h2o_handler_t *self, h2o_req_t *req)
 {
@@ -263,44 +377,12 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
     ++server->in_flight;
 
     mcp_header_t headers[H2O_MAX_HEADERS + 1];
-    /*
-     * Every header must reach the core: a dropped Origin or Host would skip the DNS-rebinding checks, and
-     * a page can add custom headers without a preflight. h2o's parser takes at most H2O_MAX_HEADERS (and
-     * refuses requests with more), so this is a guard, never expected to trip.
-     */
-    if (req->headers.size > H2O_MAX_HEADERS) {
+    mcp_http_request_t mreq;
+    if (translate(req, rl, headers, &mreq) != 0) {
         rl->status = 431;
         h2o_send_error_generic(req, 431, "Request Header Fields Too Large", "too many header fields\n", 0);
         return 0;
     }
-    size_t num_headers = 0;
-    for (size_t i = 0; i != req->headers.size; ++i) {
-        const h2o_header_t *h = &req->headers.entries[i];
-        headers[num_headers++] = (mcp_header_t){h->name->base, h->name->len, h->value.base, h->value.len};
-    }
-    /* h2o keeps Host as the authority rather than a header */
-    if (req->authority.len != 0)
-        headers[num_headers++] = (mcp_header_t){"host", 4, req->authority.base, req->authority.len};
-    size_t path_len = req->path_normalized.len;
-    char *public_base = NULL;
-    if (req->authority.len != 0 && req->authority.len < 256) {
-        public_base = h2o_mem_alloc_pool(&req->pool, req->authority.len + 8);
-        sprintf(public_base, "http://%.*s", (int)req->authority.len, req->authority.base);
-    }
-    mcp_http_request_t mreq = {
-        .method = req->method.base,
-        .method_len = req->method.len,
-        .path = req->path_normalized.base,
-        .path_len = path_len,
-        .headers = headers,
-        .num_headers = num_headers,
-        .body = req->entity.base,
-        .body_len = req->entity.base != NULL ? req->entity.len : 0,
-        .request_id = rl->request_id,
-        .public_base = public_base,
-        .can_stream = 1,
-        .concurrent = 1,
-    };
     mcp_response_t res;
     log_set_request_id(rl->request_id);
     mcp_handle(server->mcp, &mreq, &res);
@@ -308,59 +390,13 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
     rl->rpc_method = res.rpc_method;
     rl->tool_name = res.tool_name;
     rl->status = res.status;
-
     req->res.status = res.status;
-    req->res.reason = res.status == 200   ? "OK"
-                      : res.status == 202 ? "Accepted"
-                      : res.status == 204 ? "No Content"
-                      : res.status == 400 ? "Bad Request"
-                      : res.status == 403 ? "Forbidden"
-                      : res.status == 404 ? "Not Found"
-                      : res.status == 405 ? "Method Not Allowed"
-                      : res.status == 406 ? "Not Acceptable"
-                      : res.status == 413 ? "Payload Too Large"
-                      : res.status == 415 ? "Unsupported Media Type"
-                                          : "Internal Server Error";
+    req->res.reason = reason_phrase(res.status);
     set_headers(req, &res);
-
-    if (res.stream != NULL) {
-        stream_state_t *st = calloc(1, sizeof(*st));
-        if (st == NULL) {
-            mcp_stream_release(res.stream);
-            h2o_send_error_503(req, "Service Unavailable", "out of memory", 0);
-            return 0;
-        }
-        st->server = server;
-        st->req = req;
-        st->stream = res.stream;
-        st->generator.proceed = stream_on_proceed;
-        st->generator.stop = stream_on_stop;
-        st->keepalive.cb = stream_on_keepalive;
-        pthread_mutex_init(&st->lock, NULL);
-        buf_init(&st->buf, 0);
-        stream_state_t **slot = h2o_mem_alloc_shared(&req->pool, sizeof(*slot), on_stream_dispose);
-        *slot = st;
-        h2o_start_response(req, &st->generator);
-        mcp_stream_set_notify(res.stream, stream_notify, st);
-        stream_pump(st);
-        if (!st->sending) {
-            /* nothing to say yet: send the headers now, so the client knows the call is running */
-            st->sending = 1;
-            h2o_timeout_link(server->ctx.loop, &server->keepalive_timeout, &st->keepalive);
-            h2o_send(req, NULL, 0, H2O_SEND_STATE_IN_PROGRESS);
-        }
-        return 0;
-    }
-    if (res.body != NULL) {
-        req->res.content_length = res.body_len;
-        h2o_send_inline(req, res.body, res.body_len); /* copies into the request's pool */
-    } else {
-        req->res.content_length = 0;
-        static h2o_generator_t generator = {NULL, NULL};
-        h2o_start_response(req, &generator);
-        h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
-    }
-    mcp_response_dispose(&res);
+    if (res.stream != NULL)
+        respond_streaming(server, req, res.stream);
+    else
+        respond_buffered(req, &res);
     return 0;
 }
 
