@@ -167,13 +167,49 @@ jsonw_string(jsonw_t *w, const char *s)
     jsonw_stringn(w, s, strlen(s));
 }
 
+/* The digits of v, right-aligned in tmp[0..24); returns where they start. No snprintf: this runs per request. */
+static char *
+format_int(int64_t v, char tmp[24])
+{
+    char *p = tmp + 24;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}
+
 void
 jsonw_int(jsonw_t *w, int64_t v)
 {
     before_item(w);
-    char tmp[24];
-    int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
-    buf_append(w->out, tmp, (size_t)n);
+    char tmp[24], *p = format_int(v, tmp);
+    buf_append(w->out, p, (size_t)(tmp + 24 - p));
+}
+
+void
+jsonw_fixed(jsonw_t *w, int64_t v, unsigned decimals)
+{
+    before_item(w);
+    int negative = v < 0;
+    uint64_t u = negative ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, scale = 1;
+    for (unsigned i = 0; i != decimals; ++i)
+        scale *= 10;
+    char tmp[24], *p = format_int((int64_t)(u / scale), tmp);
+    if (negative)
+        buf_append_char(w->out, '-');
+    buf_append(w->out, p, (size_t)(tmp + 24 - p));
+    if (decimals == 0)
+        return;
+    char frac[20];
+    uint64_t f = u % scale;
+    for (unsigned i = decimals; i != 0; --i, f /= 10)
+        frac[i - 1] = (char)('0' + f % 10);
+    buf_append_char(w->out, '.');
+    buf_append(w->out, frac, decimals);
 }
 
 void

@@ -34,6 +34,8 @@ void jsonw_keyn(jsonw_t *w, const char *key, size_t len);
 void jsonw_string(jsonw_t *w, const char *s);
 void jsonw_stringn(jsonw_t *w, const char *s, size_t len);
 void jsonw_int(jsonw_t *w, int64_t v);
+/* v / 10^decimals with exactly that many decimals (1234567, 3 gives 1234.567); decimals at most 18. */
+void jsonw_fixed(jsonw_t *w, int64_t v, unsigned decimals);
 void jsonw_double(jsonw_t *w, double v); /* non-finite values are written as null */
 void jsonw_bool(jsonw_t *w, int v);
 void jsonw_null(jsonw_t *w);

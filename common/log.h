@@ -22,6 +22,8 @@ typedef enum en_log_level_t { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } log_lev
 typedef struct st_log_line_t {
     buf_t buf;
     jsonw_t w;
+    log_level_t level;
+    const char *event;
 } log_line_t;
 
 void log_set_level(log_level_t level);
@@ -30,6 +32,16 @@ int log_parse_level(const char *s, log_level_t *out);
 /* The id added to every line this thread writes; NULL clears it. The string is copied. */
 void log_set_request_id(const char *id);
 const char *log_request_id(void);
+/* The trace id (X-Ray) added to every line this thread writes, as traceId; NULL clears it. */
+void log_set_trace_id(const char *id);
+/*
+ * Buffering, per thread: with it on, debug and info lines wait in the thread's buffer until log_flush()
+ * (an event loop flushes once per turn, a worker at the end of a job, Lambda after each invocation) or
+ * until 16 KiB wait; warnings and errors go out at once, after what waits. Each flush is one write, so
+ * lines from several threads never interleave. Off by default.
+ */
+void log_set_buffered(int on);
+void log_flush(void);
 /* Returns 1 and starts a line when level is enabled, else 0 (and nothing needs ending). */
 int log_begin(log_line_t *l, log_level_t level, const char *event);
 /* Starts a line whatever the configured level: for the few lines operators and tools always need (startup). */

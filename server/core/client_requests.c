@@ -8,17 +8,21 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "admission.h"
 #include "exchange.h"
 #include "handler_ctx.h"
 #include "log.h"
 #include "server.h"
+
+/* Between two reads of a shared answer store (it is remote: a table another instance writes to). */
+#define STORE_POLL_MS 200
 
 typedef struct st_mcp_pending_t mcp_pending_t;
 
 struct st_mcp_pending_t {
     mcp_pending_t *next;
     char id[64];
-    pthread_cond_t cond;
+    exchange_call_t *call; /* woken when the answer arrives */
     int answered;
     buf_t answer; /* the client's result or error object, serialised */
     int is_error;
@@ -69,7 +73,7 @@ client_requests_shutdown(client_requests_t *s)
     pthread_mutex_lock(&s->pending_lock);
     s->shutting_down = 1;
     for (mcp_pending_t *p = s->pending; p != NULL; p = p->next)
-        pthread_cond_signal(&p->cond);
+        exchange_call_wake(p->call);
     pthread_mutex_unlock(&s->pending_lock);
 }
 
@@ -99,7 +103,7 @@ client_requests_deliver(client_requests_t *s, const json_value_t *msg)
             buf_append(&p->answer, answer.data, answer.len);
             p->is_error = error != NULL;
             p->answered = 1;
-            pthread_cond_signal(&p->cond);
+            exchange_call_wake(p->call); /* alive: the waiter takes its entry off the list before it returns */
             found = 1;
             break;
         }
@@ -128,52 +132,50 @@ send_cancelled(mcp_ctx_t *ctx, const char *id, const char *reason)
     buf_dispose(&msg);
 }
 
-/* Waits for the answer to arrive through exec_deliver_response() in this process. */
+/* Waits for the answer to arrive through client_requests_deliver() in this process; every wake-up is signalled. */
 static int
 wait_in_process(client_requests_t *s, mcp_ctx_t *ctx, mcp_pending_t *p, int64_t deadline)
 {
-    int ret = MCP_EREQ_TIMEOUT;
-    pthread_mutex_lock(&s->pending_lock);
+    int ret;
     for (;;) {
-        if (p->answered) {
+        unsigned seen = exchange_call_wakes(p->call);
+        pthread_mutex_lock(&s->pending_lock);
+        int answered = p->answered, shutting_down = s->shutting_down;
+        pthread_mutex_unlock(&s->pending_lock);
+        if (answered) {
             ret = 0;
             break;
         }
-        if (s->shutting_down) {
+        if (shutting_down || mcp_cancelled(ctx)) {
             ret = MCP_EREQ_CANCELLED;
             break;
         }
-        int64_t now = mcp_now_ms();
-        if (now >= deadline)
-            break;
-        /* wake up regularly to notice cancellation (the client went away, the deadline is near) */
-        pthread_mutex_unlock(&s->pending_lock);
-        int cancelled = mcp_cancelled(ctx);
-        pthread_mutex_lock(&s->pending_lock);
-        if (cancelled && !p->answered) {
-            ret = MCP_EREQ_CANCELLED;
+        if (mcp_monotonic_ms() >= deadline) {
+            ret = MCP_EREQ_TIMEOUT;
             break;
         }
-        int64_t until = now + 100 < deadline ? now + 100 : deadline;
-        struct timespec ts = {.tv_sec = until / 1000, .tv_nsec = (until % 1000) * 1000000};
-        pthread_cond_timedwait(&p->cond, &s->pending_lock, &ts);
+        ctx_wait(ctx, seen, deadline);
     }
+    pthread_mutex_lock(&s->pending_lock);
     for (mcp_pending_t **pp = &s->pending; *pp != NULL; pp = &(*pp)->next) {
         if (*pp == p) {
             *pp = p->next;
             break;
         }
     }
+    if (p->answered)
+        ret = 0; /* it arrived as the wait ended: the client's answer is not thrown away */
     pthread_mutex_unlock(&s->pending_lock);
     return ret;
 }
 
-/* Polls the shared store, where another process puts the answer it received. */
+/* Polls the shared store, where another process puts the answer it received; between polls the wait is a signalled one. */
 static int
 wait_in_store(client_requests_t *s, mcp_ctx_t *ctx, mcp_pending_t *p, int64_t deadline)
 {
     mcp_answer_store_t *store = s->answer_store;
     for (;;) {
+        unsigned seen = exchange_call_wakes(p->call);
         int found = store->take(store, p->id, &p->answer, &p->is_error);
         if (found == 1)
             return 0;
@@ -181,10 +183,10 @@ wait_in_store(client_requests_t *s, mcp_ctx_t *ctx, mcp_pending_t *p, int64_t de
             log_msg(LOG_WARN, "answer_store", "could not read the answer store");
         if (mcp_cancelled(ctx))
             return MCP_EREQ_CANCELLED;
-        if (mcp_now_ms() >= deadline)
+        int64_t now = mcp_monotonic_ms();
+        if (now >= deadline)
             return MCP_EREQ_TIMEOUT;
-        struct timespec ts = {.tv_sec = 0, .tv_nsec = 200 * 1000000};
-        nanosleep(&ts, NULL);
+        ctx_wait(ctx, seen, now + STORE_POLL_MS < deadline ? now + STORE_POLL_MS : deadline);
     }
 }
 
@@ -209,17 +211,25 @@ client_requests_ask(client_requests_t *s, mcp_ctx_t *ctx, const char *method, co
         return MCP_EREQ_UNSUPPORTED;
     }
 
-    mcp_pending_t p = {.answered = 0};
+    /* a tool that did not declare it asks holds a client-wait slot only while it waits */
+    admission_t *admission = server_admission(ctx_request(ctx)->server);
+    int own_slot = !ctx_has_client_wait_slot(ctx);
+    if (own_slot && admission_take_wait(admission) != 0) {
+        *error_message = "the server has too many calls waiting for clients' answers; try again later";
+        return MCP_EREQ_UNSUPPORTED;
+    }
+    mcp_pending_t p = {.call = ctx_exchange_call(ctx)};
     /* random, so that no client can guess (and answer) a request sent to another */
     unsigned char rnd[16];
     if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+        if (own_slot)
+            admission_release_wait(admission);
         *error_message = "no randomness available";
         return MCP_EREQ_UNSUPPORTED;
     }
     memcpy(p.id, "srv-", 4);
     for (size_t i = 0; i != sizeof(rnd); ++i)
         snprintf(p.id + 4 + 2 * i, 3, "%02x", rnd[i]);
-    pthread_cond_init(&p.cond, NULL);
     buf_init(&p.answer, 32u << 20);
     int in_process = s->answers == ANSWERS_IN_PROCESS;
     if (in_process) {
@@ -244,8 +254,10 @@ client_requests_ask(client_requests_t *s, mcp_ctx_t *ctx, const char *method, co
     exchange_add_message(ctx_exchange(ctx), msg.data, msg.len);
     buf_dispose(&msg);
 
-    int64_t deadline = mcp_now_ms() + s->timeout_ms;
+    int64_t deadline = mcp_monotonic_ms() + s->timeout_ms;
     int ret = in_process ? wait_in_process(s, ctx, &p, deadline) : wait_in_store(s, ctx, &p, deadline);
+    if (own_slot)
+        admission_release_wait(admission);
 
     if (ret == MCP_EREQ_TIMEOUT || ret == MCP_EREQ_CANCELLED) {
         send_cancelled(ctx, p.id, ret == MCP_EREQ_TIMEOUT ? "timeout" : "cancelled");
@@ -264,6 +276,5 @@ client_requests_ask(client_requests_t *s, mcp_ctx_t *ctx, const char *method, co
         }
     }
     buf_dispose(&p.answer);
-    pthread_cond_destroy(&p.cond);
     return ret;
 }

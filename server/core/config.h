@@ -25,8 +25,11 @@ typedef struct st_mcp_config_t {
     settings_list_t allowed_origins; /* "scheme://host[:port]"; no port: any; host may start with "*."; "*": any */
     settings_list_t allowed_hosts;   /* "host[:port]", same rules */
     size_t max_body_bytes;
+    size_t max_response_bytes; /* what one request's response may hold before the front door takes it */
     settings_list_t toolsets;
     unsigned workers;
+    unsigned max_calls;        /* tool calls queued or running on workers at once; more get 503 */
+    unsigned max_client_waits; /* calls waiting for a client's answer (sampling, elicitation) at once */
     unsigned page_size;
     mcp_log_level_t client_log_level;      /* notifications/message below this level are not sent */
     unsigned client_request_timeout_ms;    /* how long a tool waits for a sampling/elicitation answer */

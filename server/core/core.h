@@ -41,6 +41,7 @@ typedef struct st_mcp_http_request_t {
     size_t body_len;
     const json_value_t *identity; /* the caller's identity, a JSON object the front door built (copied), or NULL */
     const char *request_id;       /* for log lines, including those of worker threads (copied); may be NULL */
+    const char *trace_id;         /* the caller's trace id (X-Ray), for the same log lines (copied); may be NULL */
     const char *public_base;      /* how clients reach the server: "https://host/stage", without the endpoint path; may be NULL */
     int64_t deadline_ms;          /* wall-clock ms after which running tools are cut off; 0: none */
     int can_stream;               /* the front door delivers SSE events as they happen (server->client requests work) */
@@ -125,7 +126,9 @@ void mcp_stream_cut_off(mcp_stream_t *st);
  */
 void mcp_stream_release(mcp_stream_t *st);
 
-/* Wall-clock milliseconds since the epoch. */
+/* Wall-clock milliseconds since the epoch (deadlines that come from outside, such as Lambda's). */
 int64_t mcp_now_ms(void);
+/* Monotonic milliseconds, for timeouts within the process: a step of the wall clock does not move them. */
+int64_t mcp_monotonic_ms(void);
 
 #endif

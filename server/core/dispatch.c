@@ -123,6 +123,7 @@ dispatch_request(mcp_exchange_t *ex, const json_value_t *msg, dispatch_outcome_t
     jsonrpc_begin_result(&w, rpc.id);
     mcp_outcome_t outcome = m->handler(&call, &w);
     out->tool_name = call.tool_name;
+    out->overloaded = call.overloaded;
     if (outcome == MCP_OUTCOME_DEFERRED) {
         buf_dispose(&result);
         return;

@@ -28,6 +28,7 @@ typedef struct st_mcp_call_t {
     const json_value_t *params; /* an object (possibly empty) */
     mcp_rpc_error_t error;      /* set instead of a result */
     const char *tool_name;      /* for the access log: a static string */
+    int overloaded;             /* refused by a bound (admission.h): HTTP 503 with Retry-After */
 } mcp_call_t;
 
 /* Records the call's error; for `return call_error(...)` in a handler. */
@@ -57,6 +58,7 @@ typedef struct st_dispatch_outcome_t {
     int error_code;         /* the JSON-RPC error a request was answered with, 0 for none */
     int invalid_message;    /* the message was not valid JSON-RPC */
     int unavailable;        /* a client's answer could not be stored (the client may retry) */
+    int overloaded;         /* a bound refused the call (admission.h): 503 with Retry-After */
 } dispatch_outcome_t;
 
 /* Handles one request or notification and adds its response, if any, to the exchange. */

@@ -14,12 +14,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "http_checks.h"
+#include "jsonrpc.h"
 #include "log.h"
 #include "server.h"
 #include "subscriptions.h"
-
-/* What an exchange may hold that the front door has not taken yet (responses and SSE events). */
-#define MAX_BACKLOG_BYTES (64u << 20)
 
 struct st_exchange_call_t {
     exchange_call_t *next; /* in the exchange's list, under its lock */
@@ -27,6 +26,7 @@ struct st_exchange_call_t {
     const json_value_t *id;
     const char *label;
     atomic_int cut_off;
+    unsigned wakes; /* under the exchange's lock */
 };
 
 struct st_mcp_exchange_t {
@@ -38,7 +38,7 @@ struct st_mcp_exchange_t {
     size_t num_notifications;
     atomic_int released;  /* the front door is done with it */
     pthread_mutex_t lock; /* guards everything below, and the buffers once calls run */
-    pthread_cond_t cond;  /* signalled on every change, for mcp_stream_wait() */
+    pthread_cond_t cond;  /* on the monotonic clock; broadcast on every change, for mcp_stream_wait() and call waits */
     int streaming;
     int running; /* calls registered and not ended */
     int refcnt;
@@ -53,6 +53,24 @@ mcp_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+mcp_monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits on cond until the monotonic clock reaches until_mono_ms (0: no limit); returns non-zero on the timeout. */
+static int
+wait_until(pthread_cond_t *cond, pthread_mutex_t *lock, int64_t until_mono_ms)
+{
+    if (until_mono_ms == 0)
+        return pthread_cond_wait(cond, lock);
+    struct timespec ts = {.tv_sec = until_mono_ms / 1000, .tv_nsec = (until_mono_ms % 1000) * 1000000};
+    return pthread_cond_timedwait(cond, lock, &ts);
 }
 
 mcp_exchange_t *
@@ -71,13 +89,21 @@ exchange_new(mcp_server_t *s, const mcp_http_request_t *http)
     req->concurrent = http->concurrent;
     req->client_log_level = server_config(s)->client_log_level;
     req->deadline_ms = http->deadline_ms;
+    /* calloc'd: the copies stay NUL-terminated */
     if (http->request_id != NULL)
-        strncpy(req->log_id, http->request_id, sizeof(req->log_id) - 1); /* calloc'd: stays NUL-terminated */
-    buf_init(&ex->json, MAX_BACKLOG_BYTES);
-    buf_init(&ex->sse, MAX_BACKLOG_BYTES);
+        strncpy(req->log_id, http->request_id, sizeof(req->log_id) - 1);
+    if (http->trace_id != NULL)
+        strncpy(req->trace_id, http->trace_id, sizeof(req->trace_id) - 1);
+    /* what the front door has not taken yet (responses and SSE events) is bounded */
+    buf_init(&ex->json, server_config(s)->max_response_bytes);
+    buf_init(&ex->sse, server_config(s)->max_response_bytes);
     atomic_init(&ex->released, 0);
     pthread_mutex_init(&ex->lock, NULL);
-    pthread_cond_init(&ex->cond, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&ex->cond, &attr);
+    pthread_condattr_destroy(&attr);
     ex->refcnt = 1;
     return ex;
 }
@@ -184,6 +210,7 @@ exchange_begin_call(mcp_exchange_t *ex, const json_value_t *id, const char *labe
     call->ex = ex;
     call->id = id;
     call->label = label;
+    call->wakes = 0;
     atomic_init(&call->cut_off, 0);
     pthread_mutex_lock(&ex->lock);
     ++ex->running;
@@ -249,6 +276,36 @@ exchange_call_exchange(const exchange_call_t *call)
     return call->ex;
 }
 
+unsigned
+exchange_call_wakes(exchange_call_t *call)
+{
+    pthread_mutex_lock(&call->ex->lock);
+    unsigned wakes = call->wakes;
+    pthread_mutex_unlock(&call->ex->lock);
+    return wakes;
+}
+
+void
+exchange_call_wait(exchange_call_t *call, unsigned seen, int64_t until_mono_ms)
+{
+    mcp_exchange_t *ex = call->ex;
+    pthread_mutex_lock(&ex->lock);
+    while (call->wakes == seen && !atomic_load(&ex->released) && !atomic_load(&call->cut_off))
+        if (wait_until(&ex->cond, &ex->lock, until_mono_ms) != 0)
+            break;
+    pthread_mutex_unlock(&ex->lock);
+}
+
+void
+exchange_call_wake(exchange_call_t *call)
+{
+    mcp_exchange_t *ex = call->ex;
+    pthread_mutex_lock(&ex->lock);
+    ++call->wakes;
+    pthread_cond_broadcast(&ex->cond);
+    pthread_mutex_unlock(&ex->lock);
+}
+
 void
 exchange_cut_off_calls(mcp_exchange_t *ex,
                        void (*write_stand_in)(jsonw_t *w, const mcp_request_t *req, const json_value_t *id, const char *label))
@@ -266,7 +323,33 @@ exchange_cut_off_calls(mcp_exchange_t *ex,
         add_locked(ex, out.data, out.len, 1);
         buf_dispose(&out);
     }
+    pthread_cond_broadcast(&ex->cond); /* the calls' waits end */
     pthread_mutex_unlock(&ex->lock);
+}
+
+/*
+ * More was produced than the bound allows: the stream ends, and each call still running is answered
+ * with an error for its request instead of a result that would arrive cut short. Under the lock.
+ */
+static void
+overflow_locked(mcp_exchange_t *ex)
+{
+    log_msg(LOG_WARN, "response_overflow",
+            "the response exceeded %zu bytes (the client reads too slowly, or a tool wrote too much)", ex->sse.limit);
+    buf_reset(&ex->sse);
+    while (ex->calls != NULL) {
+        exchange_call_t *call = ex->calls;
+        ex->calls = call->next;
+        atomic_store(&call->cut_off, 1);
+        --ex->running;
+        buf_t out = BUF_INIT(0);
+        jsonw_t w;
+        jsonw_init(&w, &out);
+        jsonrpc_write_error(&w, call->id, JSONRPC_INTERNAL_ERROR, "Internal error: the response exceeded the server's limit", NULL);
+        frame_sse(&ex->sse, out.data, out.len);
+        buf_dispose(&out);
+    }
+    pthread_cond_broadcast(&ex->cond);
 }
 
 /* ---- the front door's side (core.h) ---- */
@@ -286,14 +369,10 @@ mcp_stream_take(mcp_stream_t *st, buf_t *out)
 {
     mcp_exchange_t *ex = exchange_from_stream(st);
     pthread_mutex_lock(&ex->lock);
+    if (buf_failed(&ex->sse))
+        overflow_locked(ex); /* end the stream rather than grow without bound, or send a truncated answer */
     int done = ex->running == 0;
-    if (buf_failed(&ex->sse)) {
-        /* more was produced than the client took: end the stream rather than grow without bound */
-        log_msg(LOG_WARN, "stream_overflow", "the client reads too slowly; the stream ends");
-        done = 1;
-    } else {
-        buf_append(out, ex->sse.data, ex->sse.len);
-    }
+    buf_append(out, ex->sse.data, ex->sse.len);
     buf_reset(&ex->sse);
     pthread_mutex_unlock(&ex->lock);
     return done;
@@ -303,16 +382,16 @@ int
 mcp_stream_wait(mcp_stream_t *st, int64_t deadline_ms)
 {
     mcp_exchange_t *ex = exchange_from_stream(st);
+    /* the deadline is the wall clock's (Lambda's); the wait runs on the monotonic one */
+    int64_t until = deadline_ms == 0 ? 0 : mcp_monotonic_ms() + (deadline_ms - mcp_now_ms());
+    if (deadline_ms != 0 && until <= 0)
+        until = 1;
     pthread_mutex_lock(&ex->lock);
-    while (ex->running != 0) {
-        if (deadline_ms == 0) {
-            pthread_cond_wait(&ex->cond, &ex->lock);
-            continue;
-        }
-        struct timespec ts = {.tv_sec = deadline_ms / 1000, .tv_nsec = (deadline_ms % 1000) * 1000000};
-        if (pthread_cond_timedwait(&ex->cond, &ex->lock, &ts) != 0 && mcp_now_ms() >= deadline_ms)
+    while (ex->running != 0 && !buf_failed(&ex->sse))
+        if (wait_until(&ex->cond, &ex->lock, until) != 0)
             break;
-    }
+    if (buf_failed(&ex->sse))
+        overflow_locked(ex);
     int done = ex->running == 0;
     pthread_mutex_unlock(&ex->lock);
     return done;
@@ -325,6 +404,7 @@ mcp_stream_release(mcp_stream_t *st)
     pthread_mutex_lock(&ex->lock);
     atomic_store(&ex->released, 1);
     ex->notify = NULL;
+    pthread_cond_broadcast(&ex->cond); /* calls waiting for anything stop: nobody is left to answer */
     pthread_mutex_unlock(&ex->lock);
     /* a listen stream's client is gone: nobody to send its final result to */
     subscriptions_end(ex, 0);
@@ -334,19 +414,11 @@ mcp_stream_release(mcp_stream_t *st)
 /* ---- the response ---- */
 
 static void
-add_header(mcp_response_t *res, const char *name, const char *value)
-{
-    if (res->num_headers == MCP_MAX_RESPONSE_HEADERS)
-        return;
-    res->headers[res->num_headers++] = (mcp_header_t){name, strlen(name), value, strlen(value)};
-}
-
-static void
 event_stream_headers(mcp_response_t *res)
 {
-    add_header(res, "content-type", "text/event-stream");
-    add_header(res, "cache-control", "no-cache");
-    add_header(res, "x-accel-buffering", "no");
+    response_add_header(res, "content-type", "text/event-stream");
+    response_add_header(res, "cache-control", "no-cache");
+    response_add_header(res, "x-accel-buffering", "no");
 }
 
 void
@@ -365,7 +437,11 @@ exchange_finish(mcp_exchange_t *ex, int is_batch, mcp_response_t *res)
         event_stream_headers(res);
         return;
     }
-    if (ex->num_responses == 0) {
+    if (buf_failed(&ex->json) || buf_failed(&ex->sse)) {
+        /* never a truncated 200: the whole answer did not fit in the bound */
+        log_msg(LOG_WARN, "response_overflow", "the response exceeded %zu bytes", ex->json.limit);
+        response_refuse(res, 500, JSONRPC_INTERNAL_ERROR, "Internal error: the response exceeded the server's limit");
+    } else if (ex->num_responses == 0) {
         /* only notifications and responses: accepted, no body */
         res->status = 202;
     } else if (ex->num_notifications != 0) {
@@ -379,11 +455,11 @@ exchange_finish(mcp_exchange_t *ex, int is_batch, mcp_response_t *res)
         buf_append_char(&body, ']');
         res->status = 200;
         res->body = buf_release(&body, &res->body_len);
-        add_header(res, "content-type", "application/json");
+        response_add_header(res, "content-type", "application/json");
     } else {
         res->status = 200;
         res->body = buf_release(&ex->json, &res->body_len);
-        add_header(res, "content-type", "application/json");
+        response_add_header(res, "content-type", "application/json");
     }
     exchange_release(ex);
 }

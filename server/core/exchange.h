@@ -18,13 +18,18 @@
  * Threads: exchange_new(), exchange_finish() and the mcp_stream_* functions of core.h run on the front
  * door's thread; everything else may run on any thread.
  *
+ * Waits: a call on a worker that waits (for a client's answer, in mcp_sleep(), between polls of a shared
+ * store) waits on its exchange (exchange_call_wait()), so that the front door's release, the deadline
+ * cut-off, an answer arriving and shutdown all wake it at once; nothing polls the clock.
+ *
  * Lock order, the whole of it (a lock is only ever taken while holding locks above it in this list):
- *   1. the server's subscriptions lock (subscriptions.c), held while listen streams are added to;
+ *   1. the server's subscriptions lock (subscriptions.c), held while listen streams are added to; the
+ *      worker pool's lock (workers.c), held while running jobs are woken at shutdown; the pending-answers
+ *      lock (client_requests.c), held while a waiting call is woken;
  *   2. an exchange's lock (exchange.c);
  *   3. the front door's own locks, taken by the notify callback it registered (http_server.c: its stream
  *      state lock, then h2o's multithread queue mutex; lambda_server.c: its wake-up lock).
- * The worker pool's lock (workers.c) and the pending-answers lock (client_requests.c) are leaves: nothing
- * else is taken while either is held.
+ * The admission counters (admission.c) are atomics and take no lock.
  */
 #ifndef MCP_EXCHANGE_H
 #define MCP_EXCHANGE_H
@@ -67,6 +72,15 @@ void exchange_complete_call(exchange_call_t *call, const char *json, size_t len)
 void exchange_end_call(exchange_call_t *call);
 /* Whether the call was cut off at the deadline (its answer is already sent); any thread, lock-free. */
 int exchange_call_cut_off(const exchange_call_t *call);
+/*
+ * Waiting on a call. A waiter reads exchange_call_wakes(), checks what it waits for, then calls
+ * exchange_call_wait() with the count it read: the wait returns at once if the call was woken since, and
+ * otherwise when exchange_call_wake() is called, the front door releases the exchange, the call is cut
+ * off, or the monotonic clock reaches until_mono_ms (0: no limit). The waiter then checks again.
+ */
+unsigned exchange_call_wakes(exchange_call_t *call);
+void exchange_call_wait(exchange_call_t *call, unsigned seen, int64_t until_mono_ms);
+void exchange_call_wake(exchange_call_t *call);
 mcp_exchange_t *exchange_call_exchange(const exchange_call_t *call);
 
 /*

@@ -70,10 +70,14 @@ static const struct st_refusal_t {
     {too_large, 413, "Payload Too Large"},
 };
 
-/* Host and Origin (DNS rebinding); an allowed Origin is echoed for CORS. Returns 0, or -1 with res refused. */
+/*
+ * Host and Origin (DNS rebinding); an allowed Origin is echoed for CORS. Every answer depends on the
+ * Origin (refused, or echoed), so every answer says Vary: Origin, for caches. Returns 0, or -1 with res refused.
+ */
 static int
 check_host_and_origin(const mcp_config_t *cfg, const mcp_http_request_t *req, mcp_response_t *res)
 {
+    response_add_header(res, "vary", "Origin");
     const mcp_header_t *host = headers_find(req, "host");
     if (host != NULL && !http_host_allowed(&cfg->allowed_hosts, host->value, host->value_len)) {
         response_refuse(res, 403, MCP_TRANSPORT_ERROR, "Forbidden: Host not allowed");
@@ -90,7 +94,6 @@ check_host_and_origin(const mcp_config_t *cfg, const mcp_http_request_t *req, mc
         memcpy(res->origin_copy, origin->value, origin->value_len);
         res->origin_copy[origin->value_len] = '\0';
         response_add_header(res, "access-control-allow-origin", res->origin_copy);
-        response_add_header(res, "vary", "Origin");
     }
     return 0;
 }
@@ -119,6 +122,10 @@ handle_messages(mcp_exchange_t *ex, const json_value_t *root, mcp_response_t *re
             dispatch_request(ex, root, &out);
         res->rpc_method = out.rpc_method;
         res->tool_name = out.tool_name;
+        if (out.overloaded) {
+            response_add_header(res, "retry-after", "1");
+            return 503;
+        }
         return era_response_status(exchange_request(ex), out.invalid_message, out.unavailable, out.error_code);
     }
     for (size_t i = 0; i != root->u.arr.len; ++i) {
@@ -150,7 +157,7 @@ mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res)
         return;
     }
     if (method_is(req, "OPTIONS")) {
-        http_cors_preflight(res);
+        http_cors_preflight(res, registry_cors_allow_headers(server_registry(s)));
         return;
     }
     for (size_t i = 0; i != sizeof(refusals) / sizeof(refusals[0]); ++i) {

@@ -35,6 +35,8 @@ struct st_mcp_ctx_t {
     const mcp_tool_entry_t *tool;
     exchange_call_t *call; /* a worker's: its cut-off cancels */
     input_round_t *round;
+    int client_wait_slot;
+    int needs_modern; /* a prompt getter or resource reader asked the client in a legacy request */
     mcp_log_level_t log_level;
     atomic_int cancelled;
     buf_t items; /* content items / contents / messages / completion values, comma-separated */
@@ -127,6 +129,63 @@ exchange_call_t *
 ctx_exchange_call(const mcp_ctx_t *ctx)
 {
     return ctx->call;
+}
+
+void
+ctx_set_client_wait_slot(mcp_ctx_t *ctx, int held)
+{
+    ctx->client_wait_slot = held;
+}
+
+const char *
+ctx_needs_modern(const mcp_ctx_t *ctx)
+{
+    if (!ctx->needs_modern)
+        return NULL;
+    static const char *const messages[MCP_NUM_VERSIONS] = {
+        "Invalid params: this needs input from the client, which protocol version 2026-07-28 supports (input-required "
+        "results); this request uses 2025-03-26",
+        "Invalid params: this needs input from the client, which protocol version 2026-07-28 supports (input-required "
+        "results); this request uses 2025-06-18",
+        "Invalid params: this needs input from the client, which protocol version 2026-07-28 supports (input-required "
+        "results); this request uses 2025-11-25",
+        NULL,
+    };
+    return messages[ctx->req->version];
+}
+
+int
+ctx_has_client_wait_slot(const mcp_ctx_t *ctx)
+{
+    return ctx->client_wait_slot;
+}
+
+/* When, on the monotonic clock, the request's deadline comes near enough to cancel (0: no deadline). */
+static int64_t
+cancel_at(const mcp_ctx_t *ctx)
+{
+    if (ctx->req->deadline_ms == 0)
+        return 0;
+    int64_t at = mcp_monotonic_ms() + (ctx->req->deadline_ms - CANCEL_MARGIN_MS - mcp_now_ms());
+    return at > 0 ? at : 1;
+}
+
+void
+ctx_wait(mcp_ctx_t *ctx, unsigned seen, int64_t until_mono_ms)
+{
+    int64_t cancel = cancel_at(ctx);
+    if (cancel != 0 && (until_mono_ms == 0 || cancel < until_mono_ms))
+        until_mono_ms = cancel;
+    if (ctx->call != NULL) {
+        exchange_call_wait(ctx->call, seen, until_mono_ms);
+        return;
+    }
+    /* on the front door's thread (a non-blocking tool should not wait at all): nothing can wake it */
+    int64_t left = until_mono_ms - mcp_monotonic_ms();
+    if (until_mono_ms != 0 && left > 0) {
+        struct timespec ts = {.tv_sec = left / 1000, .tv_nsec = (left % 1000) * 1000000};
+        nanosleep(&ts, NULL);
+    }
 }
 
 void
@@ -438,6 +497,13 @@ mcp_client_request_named(mcp_ctx_t *ctx, const char *key, const char *method, co
 {
     if (ctx->req->era == MCP_ERA_MODERN)
         return input_required_ask(ctx->round, ctx, key, method, params_json, result, error_message);
+    if (ctx->kind != MCP_CTX_TOOL) {
+        /* before 2026-07-28 only a tool on a worker can ask and wait; the method says so, by revision */
+        ctx->needs_modern = 1;
+        if (error_message != NULL)
+            *error_message = "only 2026-07-28 requests can carry a prompt's or a resource's questions to the client";
+        return MCP_EREQ_UNSUPPORTED;
+    }
     return client_requests_ask(server_client_requests(ctx->req->server), ctx, method, params_json, result, error_message);
 }
 
@@ -480,14 +546,12 @@ mcp_cancelled(mcp_ctx_t *ctx)
 int
 mcp_sleep(mcp_ctx_t *ctx, unsigned ms)
 {
-    int64_t end = mcp_now_ms() + ms;
-    while (!mcp_cancelled(ctx)) {
-        int64_t left = end - mcp_now_ms();
-        if (left <= 0)
+    int64_t end = mcp_monotonic_ms() + ms;
+    for (;;) {
+        unsigned seen = ctx->call != NULL ? exchange_call_wakes(ctx->call) : 0;
+        if (mcp_cancelled(ctx) || mcp_monotonic_ms() >= end)
             break;
-        unsigned step = left > 10 ? 10 : (unsigned)left;
-        struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)step * 1000000};
-        nanosleep(&ts, NULL);
+        ctx_wait(ctx, seen, end);
     }
     return mcp_cancelled(ctx);
 }

@@ -33,6 +33,21 @@ const mcp_tool_entry_t *ctx_tool(const mcp_ctx_t *ctx);
 /* The exchange call a worker's tool answers through; its cut-off is a cancellation. NULL: runs inline. */
 void ctx_set_exchange_call(mcp_ctx_t *ctx, exchange_call_t *call);
 exchange_call_t *ctx_exchange_call(const mcp_ctx_t *ctx);
+/*
+ * Set when a prompt getter or resource reader asked the client in a legacy request, which cannot carry
+ * the question: the message (static) that names the revision that can; NULL otherwise.
+ */
+const char *ctx_needs_modern(const mcp_ctx_t *ctx);
+/* Whether the call holds a client-wait slot of the admission bounds (admission.h) for its whole run. */
+void ctx_set_client_wait_slot(mcp_ctx_t *ctx, int held);
+int ctx_has_client_wait_slot(const mcp_ctx_t *ctx);
+/*
+ * Waits until the monotonic clock reaches until_mono_ms, or less: until the call is woken (an answer,
+ * shutdown), its client leaves, it is cut off, or the request's deadline comes near (it is then
+ * cancelled). seen is exchange_call_wakes() read before the caller checked what it waits for. For a
+ * call on a worker; a context without one sleeps the whole time.
+ */
+void ctx_wait(mcp_ctx_t *ctx, unsigned seen, int64_t until_mono_ms);
 /* The 2026-07-28 round this run belongs to (input_required.h); NULL: the handler may not ask. */
 void ctx_set_round(mcp_ctx_t *ctx, input_round_t *round);
 input_round_t *ctx_round(const mcp_ctx_t *ctx);

@@ -204,13 +204,12 @@ http_accepts(const char *value, size_t len, const char *type)
 /* ---- CORS ---- */
 
 void
-http_cors_preflight(mcp_response_t *res)
+http_cors_preflight(mcp_response_t *res, const char *allow_headers)
 {
     res->status = 204;
+    /* honest: GET and DELETE are answered 405 here, so a preflight for them must fail */
     response_add_header(res, "access-control-allow-methods", "POST, OPTIONS");
-    response_add_header(
-        res, "access-control-allow-headers",
-        "content-type, accept, authorization, mcp-protocol-version, mcp-session-id, last-event-id, mcp-method, mcp-name");
+    response_add_header(res, "access-control-allow-headers", allow_headers);
     response_add_header(res, "access-control-expose-headers", "mcp-session-id, www-authenticate");
     response_add_header(res, "access-control-max-age", "600");
 }

@@ -28,8 +28,8 @@ int http_accepts(const char *value, size_t len, const char *type);
 /* Compares a media type (ignoring parameters and surrounding spaces) with "type/subtype". */
 int http_media_type_is(const char *value, size_t len, const char *type);
 
-/* Answers a CORS preflight (OPTIONS) for the endpoint. */
-void http_cors_preflight(mcp_response_t *res);
+/* Answers a CORS preflight (OPTIONS) for the endpoint; allow_headers lists what a browser may send (registry.h). */
+void http_cors_preflight(mcp_response_t *res, const char *allow_headers);
 /* Whether path is the root or the path-inserted well-known URI of the protected resource metadata (RFC 9728 3.1). */
 int http_is_metadata_path(const mcp_config_t *cfg, const char *path, size_t len);
 /* The metadata document that tells OAuth clients which resource this is and where to get tokens for it. */

@@ -14,7 +14,9 @@
 #define JSONRPC_METHOD_NOT_FOUND -32601
 #define JSONRPC_INVALID_PARAMS -32602
 #define JSONRPC_INTERNAL_ERROR -32603
-#define MCP_TRANSPORT_ERROR -32000    /* the TypeScript SDK's code for HTTP-level refusals */
+#define MCP_TRANSPORT_ERROR -32000 /* the TypeScript SDK's code for HTTP-level refusals */
+#define MCP_SERVER_BUSY -32000     /* the same code for a call a bound refused (HTTP 503 with Retry-After) */
+#define MCP_SERVER_BUSY_MESSAGE "Server busy: too many calls in progress; retry later"
 #define MCP_RESOURCE_NOT_FOUND -32002 /* legacy era only; 2026-07-28 uses -32602 */
 #define MCP_HEADER_MISMATCH -32020    /* 2026-07-28: a mirrored header is missing, malformed or differs from the body */
 #define MCP_HEADER_MISMATCH_MESSAGE "Header mismatch"

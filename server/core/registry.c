@@ -21,7 +21,35 @@ struct st_registry_t {
     size_t num_templates;
     const mcp_prompt_t **prompts;
     size_t num_prompts;
+    char *cors_allow_headers; /* the headers a browser may send: the fixed ones and every tool's Mcp-Param-* */
 };
+
+#define CORS_FIXED_HEADERS                                                                                                         \
+    "content-type, accept, authorization, mcp-protocol-version, mcp-session-id, last-event-id, mcp-method, mcp-name"
+
+/* The preflight's Access-Control-Allow-Headers: the fixed set, then each tool's Mcp-Param-* name once. */
+static int
+build_cors_allow_headers(registry_t *s)
+{
+    buf_t b = BUF_INIT(1u << 20);
+    buf_append_str(&b, CORS_FIXED_HEADERS);
+    for (size_t i = 0; i != s->num_tools; ++i) {
+        for (size_t k = 0; k != s->tools[i].num_header_params; ++k) {
+            const char *name = s->tools[i].header_params[k].header;
+            int seen = 0;
+            for (size_t j = 0; j != i && !seen; ++j)
+                for (size_t m = 0; m != s->tools[j].num_header_params && !seen; ++m)
+                    seen = strcmp(s->tools[j].header_params[m].header, name) == 0;
+            for (size_t m = 0; m != k && !seen; ++m)
+                seen = strcmp(s->tools[i].header_params[m].header, name) == 0;
+            if (!seen)
+                buf_printf(&b, ", %s", name);
+        }
+    }
+    s->cors_allow_headers = buf_failed(&b) ? NULL : arena_strndup(&s->arena, b.data, b.len);
+    buf_dispose(&b);
+    return s->cors_allow_headers != NULL ? 0 : -1;
+}
 
 static int
 valid_tool_name(const char *name)
@@ -204,6 +232,10 @@ registry_new(const mcp_config_t *config, registry_t **out, char *err, size_t err
             if (add_prompt(s, set->prompts[i], err, err_len) != 0)
                 goto fail;
     }
+    if (build_cors_allow_headers(s) != 0) {
+        error_format(err, err_len, "out of memory");
+        goto fail;
+    }
     *out = s;
     return 0;
 fail:
@@ -275,6 +307,12 @@ const mcp_prompt_t *
 registry_prompt(const registry_t *r, size_t i)
 {
     return r->prompts[i];
+}
+
+const char *
+registry_cors_allow_headers(const registry_t *r)
+{
+    return r->cors_allow_headers;
 }
 
 const mcp_prompt_t *

@@ -41,5 +41,7 @@ const mcp_resource_t *registry_template(const registry_t *r, size_t i);
 size_t registry_num_prompts(const registry_t *r);
 const mcp_prompt_t *registry_prompt(const registry_t *r, size_t i);
 const mcp_prompt_t *registry_find_prompt(const registry_t *r, const char *name);
+/* The request headers a browser may send (CORS): the protocol's, and the Mcp-Param-* names the tools declare. */
+const char *registry_cors_allow_headers(const registry_t *r);
 
 #endif

@@ -25,7 +25,8 @@ typedef struct st_mcp_request_t {
     int can_stream;                          /* mcp_http_request_t */
     int concurrent;
     int64_t deadline_ms;
-    char log_id[128]; /* the front door's request id, for workers' log lines */
+    char log_id[128];   /* the front door's request id, for workers' log lines */
+    char trace_id[128]; /* the caller's trace id, likewise */
 } mcp_request_t;
 
 #endif

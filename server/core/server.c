@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "admission.h"
 #include "client_requests.h"
 #include "error.h"
 #include "subscriptions.h"
@@ -19,6 +20,7 @@
 struct st_mcp_server_t {
     const mcp_config_t *config;
     registry_t *registry;
+    admission_t *admission;
     workers_t *workers;
     client_requests_t *client_requests;
     subscriptions_t *subscriptions;
@@ -50,8 +52,8 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
     }
     if (registry_new(config, &s->registry, err, err_len) != 0)
         goto fail;
-    if ((s->workers = workers_new(config->workers)) == NULL || (s->client_requests = client_requests_new(s)) == NULL ||
-        (s->subscriptions = subscriptions_new()) == NULL) {
+    if ((s->admission = admission_new(config)) == NULL || (s->workers = workers_new(config->workers)) == NULL ||
+        (s->client_requests = client_requests_new(s)) == NULL || (s->subscriptions = subscriptions_new()) == NULL) {
         error_format(err, err_len, "out of memory");
         goto fail;
     }
@@ -77,6 +79,12 @@ workers_t *
 server_workers(mcp_server_t *s)
 {
     return s->workers;
+}
+
+admission_t *
+server_admission(mcp_server_t *s)
+{
+    return s->admission;
 }
 
 client_requests_t *
@@ -132,6 +140,7 @@ mcp_server_free(mcp_server_t *s)
         return;
     mcp_server_shutdown(s); /* again if it already was: every step is idempotent */
     workers_free(s->workers);
+    admission_free(s->admission);
     client_requests_free(s->client_requests);
     subscriptions_free(s->subscriptions);
     registry_free(s->registry);

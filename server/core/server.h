@@ -11,6 +11,7 @@
 #include "core.h"
 #include "registry.h"
 
+typedef struct st_admission_t admission_t;
 typedef struct st_workers_t workers_t;
 typedef struct st_client_requests_t client_requests_t;
 typedef struct st_subscriptions_t subscriptions_t;
@@ -18,6 +19,7 @@ typedef struct st_subscriptions_t subscriptions_t;
 const mcp_config_t *server_config(const mcp_server_t *s);
 const registry_t *server_registry(const mcp_server_t *s);
 workers_t *server_workers(mcp_server_t *s);
+admission_t *server_admission(mcp_server_t *s);
 client_requests_t *server_client_requests(mcp_server_t *s);
 subscriptions_t *server_subscriptions(mcp_server_t *s);
 /* The key that seals requestState: configured, or random per process. */

@@ -11,6 +11,7 @@
 typedef struct st_job_t {
     struct st_job_t *next;
     void (*run)(void *data);
+    void (*wake)(void *data);
     void *data;
 } job_t;
 
@@ -20,6 +21,7 @@ struct st_workers_t {
     job_t *head, *tail;
     size_t queued;
     pthread_t threads[MAX_THREADS];
+    job_t *running[MAX_THREADS]; /* the job each thread runs, NULL when idle */
     unsigned max_threads, num_threads, idle;
     int stopping;
 };
@@ -36,10 +38,17 @@ workers_new(unsigned max_threads)
     return w;
 }
 
+typedef struct st_thread_arg_t {
+    workers_t *w;
+    unsigned index;
+} thread_arg_t;
+
 static void *
 worker_main(void *arg)
 {
-    workers_t *w = arg;
+    workers_t *w = ((thread_arg_t *)arg)->w;
+    unsigned index = ((thread_arg_t *)arg)->index;
+    free(arg);
     pthread_mutex_lock(&w->lock);
     for (;;) {
         while (w->head == NULL && !w->stopping) {
@@ -54,22 +63,26 @@ worker_main(void *arg)
         if (w->head == NULL)
             w->tail = NULL;
         --w->queued;
+        w->running[index] = job;
+        if (w->stopping && job->wake != NULL)
+            job->wake(job->data);
         pthread_mutex_unlock(&w->lock);
         job->run(job->data);
-        free(job);
         pthread_mutex_lock(&w->lock);
+        w->running[index] = NULL;
+        free(job);
     }
     pthread_mutex_unlock(&w->lock);
     return NULL;
 }
 
 int
-workers_submit(workers_t *w, void (*run)(void *data), void *data)
+workers_submit(workers_t *w, void (*run)(void *data), void (*wake)(void *data), void *data)
 {
     job_t *job = malloc(sizeof(*job));
     if (job == NULL)
         return -1;
-    *job = (job_t){.run = run, .data = data};
+    *job = (job_t){.run = run, .wake = wake, .data = data};
     pthread_mutex_lock(&w->lock);
     if (w->queued >= MAX_QUEUED_JOBS || w->stopping)
         goto refuse;
@@ -77,8 +90,14 @@ workers_submit(workers_t *w, void (*run)(void *data), void *data)
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setstacksize(&attr, WORKER_STACK_SIZE);
-        if (pthread_create(&w->threads[w->num_threads], &attr, worker_main, w) == 0)
-            ++w->num_threads;
+        thread_arg_t *arg = malloc(sizeof(*arg));
+        if (arg != NULL) {
+            *arg = (thread_arg_t){w, w->num_threads};
+            if (pthread_create(&w->threads[w->num_threads], &attr, worker_main, arg) == 0)
+                ++w->num_threads;
+            else
+                free(arg);
+        }
         pthread_attr_destroy(&attr);
         if (w->num_threads == 0)
             goto refuse;
@@ -106,6 +125,9 @@ workers_shutdown(workers_t *w)
     pthread_mutex_lock(&w->lock);
     w->stopping = 1;
     pthread_cond_broadcast(&w->cond);
+    for (unsigned i = 0; i != w->num_threads; ++i)
+        if (w->running[i] != NULL && w->running[i]->wake != NULL)
+            w->running[i]->wake(w->running[i]->data);
     unsigned n = w->num_threads;
     w->num_threads = 0;
     pthread_mutex_unlock(&w->lock);

@@ -21,6 +21,12 @@ static const setting_t settings[] = {
     {"--port", "MCP_PORT", "8080", "TCP port; 0 picks a free port (logged at start)", NUMBER(port), 0, 65535},
     {"--shutdown-grace-ms", "MCP_SHUTDOWN_GRACE_MS", "30000", "how long SIGTERM waits for in-flight requests",
      NUMBER(shutdown_grace_ms), 0, 3600000},
+    {"--request-timeout-ms", "MCP_REQUEST_TIMEOUT_MS", "10000",
+     "how long a client may take to send a request's head and body, and to send its next request on a kept connection",
+     NUMBER(request_timeout_ms), 100, 3600000},
+    {"--max-connections", "MCP_MAX_CONNECTIONS", "1024",
+     "open connections at once; past it a new connection gets HTTP 503 with Retry-After and is closed", NUMBER(max_connections), 1,
+     1000000},
 };
 
 settings_table_t

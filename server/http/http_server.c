@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +28,9 @@
 #include "version.h"
 
 #define KEEPALIVE_MS 15000
+/* How often a streamed response checks that its client is still there: a worker waiting for a client
+ * that left is free within this (plus the wake-up), not when a keep-alive write fails 15-30 s later. */
+#define LIVENESS_MS 500
 
 typedef struct st_http_server_t {
     h2o_globalconf_t globalconf;
@@ -36,8 +40,11 @@ typedef struct st_http_server_t {
     h2o_multithread_queue_t *queue;
     h2o_multithread_receiver_t receiver; /* streams with new bytes */
     h2o_timeout_t keepalive_timeout;     /* idle streams get an SSE comment */
+    h2o_timeout_t liveness_timeout;      /* streams check that their client is still there */
     mcp_server_t *mcp;
+    const http_config_t *config;
     size_t in_flight;
+    size_t connections; /* open, accepted ones */
 } http_server_t;
 
 typedef struct st_mcp_handler_t {
@@ -59,9 +66,11 @@ typedef struct st_stream_state_t {
     pthread_mutex_t lock; /* guards queued, between workers and the loop */
     int queued;
     h2o_timeout_entry_t keepalive;
+    h2o_timeout_entry_t liveness;
     int sending; /* an h2o_send is in progress: wait for proceed */
     int done;
-    buf_t buf; /* bytes handed to h2o_send, kept until proceed */
+    int client_gone; /* the client closed its connection: the response ends with an error */
+    buf_t buf;       /* bytes handed to h2o_send, kept until proceed */
 } stream_state_t;
 
 /* Access-log details kept per request on its pool. */
@@ -110,7 +119,7 @@ on_request_done(void *p)
     request_log_t *rl = p;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    double ms = (double)(now.tv_sec - rl->start.tv_sec) * 1e3 + (double)(now.tv_nsec - rl->start.tv_nsec) / 1e6;
+    int64_t us = (int64_t)(now.tv_sec - rl->start.tv_sec) * 1000000 + (now.tv_nsec - rl->start.tv_nsec) / 1000;
     log_line_t l;
     log_set_request_id(rl->request_id);
     if (log_begin(&l, LOG_INFO, "request")) {
@@ -120,7 +129,7 @@ on_request_done(void *p)
             jsonw_kv_string(&l.w, "tool", rl->tool_name);
         jsonw_kv_int(&l.w, "status", rl->status);
         jsonw_key(&l.w, "durationMs");
-        jsonw_double(&l.w, (double)(int64_t)(ms * 1000) / 1000);
+        jsonw_fixed(&l.w, us, 3);
         log_end(&l);
     }
     log_set_request_id(NULL);
@@ -130,7 +139,7 @@ on_request_done(void *p)
 static void
 stream_pump(stream_state_t *st)
 {
-    if (st->req == NULL || st->sending || st->done)
+    if (st->req == NULL || st->stream == NULL || st->sending || st->done)
         return;
     buf_reset(&st->buf);
     int complete = mcp_stream_take(st->stream, &st->buf);
@@ -142,8 +151,19 @@ stream_pump(stream_state_t *st)
         h2o_timeout_unlink(&st->keepalive);
     if (!complete)
         h2o_timeout_link(st->server->ctx.loop, &st->server->keepalive_timeout, &st->keepalive);
+    else if (h2o_timeout_is_linked(&st->liveness))
+        h2o_timeout_unlink(&st->liveness);
     h2o_iovec_t vec = h2o_iovec_init(st->buf.data != NULL ? st->buf.data : "", st->buf.len);
     h2o_send(st->req, &vec, 1, complete ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
+}
+
+/* Ends a response whose client left: h2o closes the connection, and the pool's dispose hook frees the rest. */
+static void
+stream_abort(stream_state_t *st)
+{
+    st->sending = 1;
+    st->done = 1;
+    h2o_send(st->req, NULL, 0, H2O_SEND_STATE_ERROR);
 }
 
 static void
@@ -152,7 +172,47 @@ stream_on_proceed(h2o_generator_t *generator, h2o_req_t *req)
     (void)req;
     stream_state_t *st = H2O_STRUCT_FROM_MEMBER(stream_state_t, generator, generator);
     st->sending = 0;
-    stream_pump(st);
+    if (st->client_gone && !st->done)
+        stream_abort(st);
+    else
+        stream_pump(st);
+}
+
+/* Whether the peer closed its side: h2o stops reading while a response is produced, so nobody else would see it. */
+static int
+peer_closed(h2o_req_t *req)
+{
+    h2o_socket_t *sock = req->conn->callbacks->get_socket != NULL ? req->conn->callbacks->get_socket(req->conn) : NULL;
+    if (sock == NULL)
+        return 0;
+    char c;
+    ssize_t n = recv(h2o_socket_get_fd(sock), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/*
+ * Every LIVENESS_MS while a response streams: a client that left releases the stream at once, so the
+ * calls it started see mcp_cancelled(), stop waiting and free their workers.
+ */
+static void
+stream_on_liveness(h2o_timeout_entry_t *entry)
+{
+    stream_state_t *st = H2O_STRUCT_FROM_MEMBER(stream_state_t, liveness, entry);
+    if (st->req == NULL || st->done)
+        return;
+    if (!peer_closed(st->req)) {
+        h2o_timeout_link(st->server->ctx.loop, &st->server->liveness_timeout, &st->liveness);
+        return;
+    }
+    log_set_request_id(NULL);
+    log_msg(LOG_DEBUG, "client_gone", "the client closed its connection while its response streamed");
+    st->client_gone = 1;
+    if (h2o_timeout_is_linked(&st->keepalive))
+        h2o_timeout_unlink(&st->keepalive);
+    mcp_stream_release(st->stream); /* no stream_notify() after this */
+    st->stream = NULL;
+    if (!st->sending)
+        stream_abort(st);
 }
 
 static void
@@ -172,7 +232,7 @@ static void
 stream_on_keepalive(h2o_timeout_entry_t *entry)
 {
     stream_state_t *st = H2O_STRUCT_FROM_MEMBER(stream_state_t, keepalive, entry);
-    if (st->req == NULL || st->done)
+    if (st->req == NULL || st->done || st->client_gone)
         return;
     if (st->sending) {
         /* a write is still in flight (a slow reader): look again later rather than never */
@@ -234,7 +294,10 @@ on_stream_dispose(void *p)
     st->req = NULL;
     if (h2o_timeout_is_linked(&st->keepalive))
         h2o_timeout_unlink(&st->keepalive);
-    mcp_stream_release(st->stream); /* no stream_notify() after this */
+    if (h2o_timeout_is_linked(&st->liveness))
+        h2o_timeout_unlink(&st->liveness);
+    if (st->stream != NULL)
+        mcp_stream_release(st->stream); /* no stream_notify() after this */
     pthread_mutex_lock(&st->lock);
     int queued = st->queued;
     pthread_mutex_unlock(&st->lock);
@@ -350,12 +413,14 @@ respond_streaming(http_server_t *server, h2o_req_t *req, mcp_stream_t *stream)
     st->generator.proceed = stream_on_proceed;
     st->generator.stop = stream_on_stop;
     st->keepalive.cb = stream_on_keepalive;
+    st->liveness.cb = stream_on_liveness;
     pthread_mutex_init(&st->lock, NULL);
     buf_init(&st->buf, 0);
     stream_state_t **slot = h2o_mem_alloc_shared(&req->pool, sizeof(*slot), on_stream_dispose);
     *slot = st;
     h2o_start_response(req, &st->generator);
     mcp_stream_set_notify(stream, stream_notify, st);
+    h2o_timeout_link(server->ctx.loop, &server->liveness_timeout, &st->liveness);
     stream_pump(st);
     if (!st->sending) {
         /* nothing to say yet: send the headers now, so the client knows the call is running */
@@ -401,6 +466,30 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
 }
 
 static void
+on_connection_closed(void *data)
+{
+    --((http_server_t *)data)->connections;
+}
+
+/* Past the cap on open connections: one short answer, written without waiting, and the connection closes. */
+static void
+refuse_connection(h2o_socket_t *sock)
+{
+    static const char body[] = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\"Server busy: too many "
+                               "connections; retry later\"}}";
+    char head[200];
+    int n = snprintf(head, sizeof(head),
+                     "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/json\r\n"
+                     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                     sizeof(body) - 1);
+    struct iovec iov[2] = {{head, (size_t)n}, {(void *)body, sizeof(body) - 1}};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
+    ssize_t sent = sendmsg(h2o_socket_get_fd(sock), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    (void)sent; /* best effort: the client learns why, or sees the connection close */
+    h2o_socket_close(sock);
+}
+
+static void
 on_accept(h2o_socket_t *listener, const char *err)
 {
     if (err != NULL)
@@ -409,6 +498,14 @@ on_accept(h2o_socket_t *listener, const char *err)
     if (sock == NULL)
         return;
     http_server_t *server = listener->data;
+    if (server->connections >= server->config->max_connections) {
+        log_msg(LOG_WARN, "overloaded", "refused a connection: %zu are open (--max-connections)", server->connections);
+        refuse_connection(sock);
+        return;
+    }
+    ++server->connections;
+    sock->on_close.cb = on_connection_closed;
+    sock->on_close.data = server;
     /* SSE events are small writes that must not wait for the client's delayed ACK */
     int on = 1;
     setsockopt(h2o_socket_get_fd(sock), IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
@@ -461,6 +558,7 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t
 {
     static http_server_t server;
     server.mcp = mcp;
+    server.config = config;
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -472,6 +570,8 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t
     h2o_config_init(&server.globalconf);
     /* a little over the core's limit, so a body just over it gets the core's JSON-RPC 413 */
     server.globalconf.max_request_entity_size = core->max_body_bytes + 1024;
+    /* a slow sender gets this long for a request's head and body (and an idle connection for its next request) */
+    server.globalconf.http1.req_timeout = config->request_timeout_ms;
     server.globalconf.server_name = h2o_iovec_init(H2O_STRLIT(MCP_PROJECT_NAME));
     h2o_hostconf_t *host = h2o_config_register_host(&server.globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
@@ -483,6 +583,7 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t
     server.accept_ctx.ctx = &server.ctx;
     server.accept_ctx.hosts = server.globalconf.hosts;
     h2o_timeout_init(server.ctx.loop, &server.keepalive_timeout, KEEPALIVE_MS);
+    h2o_timeout_init(server.ctx.loop, &server.liveness_timeout, LIVENESS_MS);
     server.queue = h2o_multithread_create_queue(server.ctx.loop);
     h2o_multithread_register_receiver(server.queue, &server.receiver, on_stream_messages);
 
@@ -505,9 +606,13 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t
         log_end(&l);
     }
 
+    /* access log lines wait for the end of the loop's turn: one write for all the requests it served */
+    log_set_buffered(1);
     /* the signal handler only sets a flag: wake up often enough to notice it promptly */
-    while (!stop_requested)
+    while (!stop_requested) {
         h2o_evloop_run(server.ctx.loop, 100);
+        log_flush();
+    }
 
     /* SIGTERM: stop accepting, end subscriptions/listen streams, let in-flight requests finish (bounded), then exit 0 */
     h2o_socket_read_stop(server.listener);
@@ -518,6 +623,7 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t
     clock_gettime(CLOCK_MONOTONIC, &start);
     while (server.in_flight != 0) {
         h2o_evloop_run(server.ctx.loop, 100);
+        log_flush();
         clock_gettime(CLOCK_MONOTONIC, &now);
         if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >= config->shutdown_grace_ms) {
             log_msg(LOG_WARN, "shutdown_timeout", "%zu request(s) still in flight", server.in_flight);
@@ -525,6 +631,7 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t
         }
     }
     mcp_server_shutdown(mcp);
+    log_set_buffered(0);
     log_msg(LOG_INFO, "stopped", "bye");
     return 0;
 }

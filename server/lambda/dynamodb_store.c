@@ -3,7 +3,7 @@
  *
  * With response streaming, a tool can send a request to the client and wait; the client answers with a
  * separate POST, which Lambda may hand to another instance (this one is busy streaming). That instance
- * puts the answer into a DynamoDB table; the waiting one reads it (consistent reads) and deletes it.
+ * puts the answer into a DynamoDB table; the waiting one takes it with one DeleteItem that returns what it deleted.
  * Items expire through the table's TTL (attribute expiresAt) in case nobody takes them. Requests are
  * DynamoDB's JSON API (version 20120810) signed with Signature V4, over the shared HTTP client.
  */
@@ -100,6 +100,7 @@ put(mcp_answer_store_t *self, const char *id, const char *answer, size_t len, in
     return ret;
 }
 
+/* One DeleteItem that returns what it deleted: reading and removing the answer is one atomic step. */
 static int
 take(mcp_answer_store_t *self, const char *id, buf_t *answer, int *is_error)
 {
@@ -109,25 +110,25 @@ take(mcp_answer_store_t *self, const char *id, buf_t *answer, int *is_error)
     jsonw_init(&w, &body);
     jsonw_object_begin(&w);
     key(&w, st->table, id);
-    jsonw_kv_bool(&w, "ConsistentRead", 1);
+    jsonw_kv_string(&w, "ReturnValues", "ALL_OLD");
     jsonw_object_end(&w);
     aws_reply_t reply;
     int found = -1;
-    if (call(st, "GetItem", &body, &reply) != 0)
+    if (call(st, "DeleteItem", &body, &reply) != 0)
         goto exit;
     arena_t a;
     arena_init(&a, 16 * MAX_RESPONSE_BYTES);
     json_value_t *v;
     if (json_parse(&a, reply.body.data != NULL ? reply.body.data : "", reply.body.len, 16, &v) != 0) {
-        log_msg(LOG_ERROR, "dynamodb", "GetItem: unreadable reply");
-    } else if (json_get(v, "Item") == NULL) {
-        found = 0;
+        log_msg(LOG_ERROR, "dynamodb", "DeleteItem: unreadable reply");
+    } else if (json_get(v, "Attributes") == NULL) {
+        found = 0; /* nothing was there: the answer has not arrived yet */
     } else {
-        const json_value_t *item = json_get(v, "Item");
+        const json_value_t *item = json_get(v, "Attributes");
         const char *text = json_string(json_get(json_get(item, "answer"), "S"));
         const json_value_t *err = json_get(json_get(item, "isError"), "BOOL");
         if (text == NULL) {
-            log_msg(LOG_ERROR, "dynamodb", "GetItem: item without an answer");
+            log_msg(LOG_ERROR, "dynamodb", "DeleteItem: item without an answer");
         } else {
             buf_append_str(answer, text);
             *is_error = err != NULL && err->type == JSON_TRUE;
@@ -136,16 +137,6 @@ take(mcp_answer_store_t *self, const char *id, buf_t *answer, int *is_error)
     }
     arena_dispose(&a);
     aws_reply_dispose(&reply);
-    if (found == 1) {
-        /* taken: the TTL would remove it eventually, but nobody needs it any more */
-        buf_reset(&body);
-        jsonw_init(&w, &body);
-        jsonw_object_begin(&w);
-        key(&w, st->table, id);
-        jsonw_object_end(&w);
-        if (call(st, "DeleteItem", &body, &reply) == 0)
-            aws_reply_dispose(&reply);
-    }
 exit:
     buf_dispose(&body);
     return found;

@@ -45,18 +45,16 @@ on_stream_data(void *data)
     pthread_mutex_unlock(&ls->lock);
 }
 
-/* Waits until a worker signals new bytes or until ms pass. */
+/* Waits until a worker signals new bytes or until the wall clock reaches until_ms (measured on the monotonic clock). */
 static void
 wait_for_data(lambda_server_t *ls, int64_t until_ms)
 {
+    int64_t until = mcp_monotonic_ms() + (until_ms - mcp_now_ms());
+    struct timespec ts = {.tv_sec = until / 1000, .tv_nsec = (until % 1000) * 1000000};
     pthread_mutex_lock(&ls->lock);
-    while (!ls->ready) {
-        int64_t now = mcp_now_ms();
-        if (now >= until_ms)
+    while (!ls->ready && until > mcp_monotonic_ms())
+        if (pthread_cond_timedwait(&ls->cond, &ls->lock, &ts) != 0)
             break;
-        struct timespec ts = {.tv_sec = until_ms / 1000, .tv_nsec = (until_ms % 1000) * 1000000};
-        pthread_cond_timedwait(&ls->cond, &ls->lock, &ts);
-    }
     ls->ready = 0;
     pthread_mutex_unlock(&ls->lock);
 }
@@ -75,10 +73,6 @@ log_invocation(const mcp_response_t *res, int64_t start_ms, const char *outcome)
         jsonw_kv_int(&l.w, "status", res->status);
     if (outcome != NULL)
         jsonw_kv_string(&l.w, "outcome", outcome);
-    /* read back from the environment, where X-Ray's SDKs look for it: the line proves it was set */
-    const char *trace = getenv("_X_AMZN_TRACE_ID");
-    if (trace != NULL)
-        jsonw_kv_string(&l.w, "traceId", trace);
     jsonw_kv_int(&l.w, "durationMs", mcp_now_ms() - start_ms);
     log_end(&l);
 }
@@ -207,6 +201,7 @@ handle(lambda_server_t *ls, lambda_invocation_t *inv)
     } else {
         ar.req.deadline_ms = inv->deadline_ms;
         ar.req.request_id = inv->request_id;
+        ar.req.trace_id = inv->trace_id[0] != '\0' ? inv->trace_id : NULL;
         ar.req.can_stream = ls->streaming;
         mcp_response_t res;
         mcp_handle(ls->mcp, &ar.req, &res);
@@ -238,7 +233,11 @@ lambda_server_run(mcp_server_t *mcp, const lambda_config_t *config, const char *
     ls.mcp = mcp;
     ls.streaming = strcmp(config->response_mode, "streaming") == 0;
     pthread_mutex_init(&ls.lock, NULL);
-    pthread_cond_init(&ls.cond, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&ls.cond, &attr);
+    pthread_condattr_destroy(&attr);
     int ret = lambda_runtime_init(&ls.rt, api);
     if (ret != 0) {
         log_msg(LOG_ERROR, "runtime_api", "%s", lambda_strerror(ret));
@@ -273,13 +272,15 @@ lambda_server_run(mcp_server_t *mcp, const lambda_config_t *config, const char *
             log_msg(LOG_ERROR, "runtime_api", "next invocation: %s", lambda_strerror(ret));
             break;
         }
+        /*
+         * The invocation's ids travel with it, into every log line of this thread and of the workers its
+         * calls run on: the environment is not touched (setenv is unsafe while workers may run).
+         */
         log_set_request_id(inv.request_id);
-        if (inv.trace_id[0] != '\0')
-            setenv("_X_AMZN_TRACE_ID", inv.trace_id, 1);
-        else
-            unsetenv("_X_AMZN_TRACE_ID");
+        log_set_trace_id(inv.trace_id[0] != '\0' ? inv.trace_id : NULL);
         handle(&ls, &inv);
         log_set_request_id(NULL);
+        log_set_trace_id(NULL);
         lambda_invocation_dispose(&inv);
     }
     lambda_runtime_dispose(&ls.rt);

@@ -68,6 +68,8 @@ prompts_get(mcp_call_t *call, jsonw_t *w)
         outcome = input_required_finish(ctx_round(ctx), ctx, w, &e);
         if (e.code != 0)
             outcome = methods_keep_error(call, &e);
+        else if (ctx_needs_modern(ctx) != NULL)
+            outcome = call_error(call, JSONRPC_INVALID_PARAMS, ctx_needs_modern(ctx), NULL);
         else if (outcome == MCP_OUTCOME_DONE && rc != 0)
             outcome = call_error(call, JSONRPC_INTERNAL_ERROR, "Internal error: the prompt could not be rendered", NULL);
         else if (outcome == MCP_OUTCOME_DONE && ctx_write_prompt(ctx, w, p->description, &e) != 0)

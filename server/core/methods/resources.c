@@ -214,6 +214,8 @@ resources_read(mcp_call_t *call, jsonw_t *w)
         outcome = input_required_finish(ctx_round(ctx), ctx, w, &e);
         if (e.code != 0)
             outcome = methods_keep_error(call, &e);
+        else if (ctx_needs_modern(ctx) != NULL)
+            outcome = call_error(call, JSONRPC_INVALID_PARAMS, ctx_needs_modern(ctx), NULL);
         else if (outcome == MCP_OUTCOME_DONE && rc == MCP_NOT_FOUND)
             outcome = not_found(call, uri);
         else if (outcome == MCP_OUTCOME_DONE && rc != 0)

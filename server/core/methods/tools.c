@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "handler_ctx.h"
+#include "admission.h"
 #include "input_required.h"
 #include "log.h"
 #include "methods.h"
@@ -68,7 +69,23 @@ run_tool(mcp_ctx_t *ctx, const json_value_t *args, jsonw_t *w, mcp_rpc_error_t *
 typedef struct st_tool_job_t {
     mcp_ctx_t *ctx;
     const json_value_t *args; /* in the exchange's arena */
+    int waits_for_client;     /* holds a client-wait slot of the admission bounds */
 } tool_job_t;
+
+/* The tool declares it cannot work without asking the client: it holds a client-wait slot while it runs. */
+static int
+waits_for_client(const mcp_tool_entry_t *entry)
+{
+    const json_value_t *caps = entry->client_capabilities;
+    return json_get(caps, "sampling") != NULL || json_get(caps, "elicitation") != NULL || json_get(caps, "roots") != NULL;
+}
+
+/* At shutdown: a job waiting (for a client, in mcp_sleep()) stops waiting and sees mcp_cancelled(). */
+static void
+wake_job(void *data)
+{
+    exchange_call_wake(ctx_exchange_call(((tool_job_t *)data)->ctx));
+}
 
 /* On a worker: runs the tool and completes its exchange call with the response. */
 static void
@@ -78,15 +95,24 @@ run_job(void *data)
     mcp_ctx_t *ctx = job->ctx;
     exchange_call_t *call = ctx_exchange_call(ctx);
     const mcp_request_t *req = ctx_request(ctx);
+    mcp_server_t *server = req->server; /* the request may be gone once the call ends */
     log_set_request_id(req->log_id[0] != '\0' ? req->log_id : NULL);
+    log_set_trace_id(req->trace_id[0] != '\0' ? req->trace_id : NULL);
+    /*
+     * A job still queued when its client left, or when it was cut off at the deadline, does not run later
+     * after all: nobody is left to read its answer, and it would hold a worker others are waiting for.
+     */
+    if (exchange_released(exchange_call_exchange(call)) || exchange_call_cut_off(call)) {
+        log_msg(LOG_DEBUG, "call_dropped", "tool %s: its client left before it ran", ctx_tool(ctx)->tool->name);
+        exchange_end_call(call);
+        goto exit;
+    }
     buf_t out = BUF_INIT(0);
     jsonw_t w;
     jsonw_init(&w, &out);
     jsonrpc_begin_result(&w, ctx_id(ctx));
     mcp_rpc_error_t e = {0};
-    /* a job still queued when the client was told it was stopped must not run later after all */
-    if (!exchange_call_cut_off(call))
-        run_tool(ctx, job->args, &w, &e);
+    run_tool(ctx, job->args, &w, &e);
     jsonrpc_end_result(&w);
     if (e.code != 0 || jsonw_failed(&w)) {
         /* an error instead of a result (a capability the client lacks, ...): its HTTP status is long sent */
@@ -99,26 +125,36 @@ run_job(void *data)
     }
     exchange_complete_call(call, out.data, out.len);
     buf_dispose(&out);
+exit:
+    admission_release_call(server_admission(server), job->waits_for_client);
     ctx_free(ctx);
     free(job);
     log_set_request_id(NULL);
+    log_set_trace_id(NULL);
 }
 
-/* Hands the call to a worker; returns 0, or -1 when the pool refuses it (busy). */
+/* Hands the call to a worker; returns 0, or -1 when a bound or the pool refuses it (busy). */
 static int
 submit(mcp_call_t *call, mcp_ctx_t *ctx, const mcp_tool_entry_t *entry, const json_value_t *args)
 {
+    admission_t *admission = server_admission(call->req->server);
+    int waits = waits_for_client(entry);
+    if (admission_take_call(admission, waits) != 0)
+        return -1;
     tool_job_t *job = malloc(sizeof(*job));
     exchange_call_t *xc = job != NULL ? exchange_begin_call(call->ex, call->id, entry->tool->name) : NULL;
     if (xc == NULL) {
         free(job);
+        admission_release_call(admission, waits);
         return -1;
     }
     ctx_set_exchange_call(ctx, xc);
-    *job = (tool_job_t){.ctx = ctx, .args = args};
-    if (workers_submit(server_workers(call->req->server), run_job, job) != 0) {
+    ctx_set_client_wait_slot(ctx, waits);
+    *job = (tool_job_t){.ctx = ctx, .args = args, .waits_for_client = waits};
+    if (workers_submit(server_workers(call->req->server), run_job, wake_job, job) != 0) {
         exchange_end_call(xc);
         free(job);
+        admission_release_call(admission, waits);
         return -1;
     }
     return 0;
@@ -180,7 +216,9 @@ tools_call(mcp_call_t *call, jsonw_t *w)
     } else if (submit(call, ctx, entry, args) == 0) {
         return MCP_OUTCOME_DEFERRED; /* the worker owns the context now */
     } else {
-        outcome = call_error(call, JSONRPC_INTERNAL_ERROR, "Internal error: server busy", NULL);
+        /* refused at once, so that a client that behaves can come back, rather than queued behind work that may never end */
+        call->overloaded = 1;
+        outcome = call_error(call, MCP_SERVER_BUSY, MCP_SERVER_BUSY_MESSAGE, NULL);
     }
     ctx_free(ctx);
     return outcome;
