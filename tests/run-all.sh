@@ -49,6 +49,9 @@ suite "authorizer through the Lambda emulator (ASan+UBSan)" tests/authorizer/run
 suite "authorizer fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer, ASan+UBSan)" tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 suite "bad-input table" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/badinput.test.mjs
 suite "bad-input table (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/badinput.test.mjs
+suite "hostile clients and overload: hang-ups, bounds, overflow, CORS" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/hostile.test.mjs
+suite "hostile clients and overload (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/hostile.test.mjs
+suite "ThreadSanitizer: the core's tests, parallel sampling and elicitation, hang-ups mid-wait, SIGTERM during load" tests/tsan/run.sh build-tsan
 suite "end-to-end with the TypeScript SDK client" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/e2e.test.mjs
 suite "conformance 0.1.16 --suite all" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs
 suite "conformance 0.2.0-alpha.12 --requirements 2025-11-25" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs --requirements 2025-11-25

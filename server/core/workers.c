@@ -10,9 +10,7 @@
 
 typedef struct st_job_t {
     struct st_job_t *next;
-    void (*run)(void *data);
-    void (*wake)(void *data);
-    void *data;
+    workers_job_t job;
 } job_t;
 
 struct st_workers_t {
@@ -64,25 +62,29 @@ worker_main(void *arg)
             w->tail = NULL;
         --w->queued;
         w->running[index] = job;
-        if (w->stopping && job->wake != NULL)
-            job->wake(job->data);
+        if (w->stopping && job->job.wake != NULL)
+            job->job.wake(job->job.data);
         pthread_mutex_unlock(&w->lock);
-        job->run(job->data);
+        job->job.run(job->job.data);
         pthread_mutex_lock(&w->lock);
         w->running[index] = NULL;
+        pthread_mutex_unlock(&w->lock);
+        if (job->job.done != NULL)
+            job->job.done(job->job.data);
         free(job);
+        pthread_mutex_lock(&w->lock);
     }
     pthread_mutex_unlock(&w->lock);
     return NULL;
 }
 
 int
-workers_submit(workers_t *w, void (*run)(void *data), void (*wake)(void *data), void *data)
+workers_submit(workers_t *w, const workers_job_t *j)
 {
     job_t *job = malloc(sizeof(*job));
     if (job == NULL)
         return -1;
-    *job = (job_t){.run = run, .wake = wake, .data = data};
+    *job = (job_t){.job = *j};
     pthread_mutex_lock(&w->lock);
     if (w->queued >= MAX_QUEUED_JOBS || w->stopping)
         goto refuse;
@@ -126,8 +128,8 @@ workers_shutdown(workers_t *w)
     w->stopping = 1;
     pthread_cond_broadcast(&w->cond);
     for (unsigned i = 0; i != w->num_threads; ++i)
-        if (w->running[i] != NULL && w->running[i]->wake != NULL)
-            w->running[i]->wake(w->running[i]->data);
+        if (w->running[i] != NULL && w->running[i]->job.wake != NULL)
+            w->running[i]->job.wake(w->running[i]->job.data);
     unsigned n = w->num_threads;
     w->num_threads = 0;
     pthread_mutex_unlock(&w->lock);

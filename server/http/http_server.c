@@ -423,10 +423,15 @@ respond_streaming(http_server_t *server, h2o_req_t *req, mcp_stream_t *stream)
     h2o_timeout_link(server->ctx.loop, &server->liveness_timeout, &st->liveness);
     stream_pump(st);
     if (!st->sending) {
-        /* nothing to say yet: send the headers now, so the client knows the call is running */
+        /*
+         * Nothing to say yet: a comment carries the headers out now, so the client knows the call is
+         * running (h2o's chunked encoder sends nothing, headers included, for an empty send).
+         */
+        static const char opened[] = ": stream open\n\n";
         st->sending = 1;
         h2o_timeout_link(server->ctx.loop, &server->keepalive_timeout, &st->keepalive);
-        h2o_send(req, NULL, 0, H2O_SEND_STATE_IN_PROGRESS);
+        h2o_iovec_t vec = h2o_iovec_init(opened, sizeof(opened) - 1);
+        h2o_send(req, &vec, 1, H2O_SEND_STATE_IN_PROGRESS);
     }
 }
 

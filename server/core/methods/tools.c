@@ -70,6 +70,8 @@ typedef struct st_tool_job_t {
     mcp_ctx_t *ctx;
     const json_value_t *args; /* in the exchange's arena */
     int waits_for_client;     /* holds a client-wait slot of the admission bounds */
+    mcp_server_t *server;
+    buf_t response; /* what run_job produced, sent by finish_job; empty: nothing to send */
 } tool_job_t;
 
 /* The tool declares it cannot work without asking the client: it holds a client-wait slot while it runs. */
@@ -87,7 +89,7 @@ wake_job(void *data)
     exchange_call_wake(ctx_exchange_call(((tool_job_t *)data)->ctx));
 }
 
-/* On a worker: runs the tool and completes its exchange call with the response. */
+/* On a worker: runs the tool into the job's response. */
 static void
 run_job(void *data)
 {
@@ -95,7 +97,6 @@ run_job(void *data)
     mcp_ctx_t *ctx = job->ctx;
     exchange_call_t *call = ctx_exchange_call(ctx);
     const mcp_request_t *req = ctx_request(ctx);
-    mcp_server_t *server = req->server; /* the request may be gone once the call ends */
     log_set_request_id(req->log_id[0] != '\0' ? req->log_id : NULL);
     log_set_trace_id(req->trace_id[0] != '\0' ? req->trace_id : NULL);
     /*
@@ -104,30 +105,39 @@ run_job(void *data)
      */
     if (exchange_released(exchange_call_exchange(call)) || exchange_call_cut_off(call)) {
         log_msg(LOG_DEBUG, "call_dropped", "tool %s: its client left before it ran", ctx_tool(ctx)->tool->name);
-        exchange_end_call(call);
-        goto exit;
+        return;
     }
-    buf_t out = BUF_INIT(0);
+    buf_t *out = &job->response;
     jsonw_t w;
-    jsonw_init(&w, &out);
+    jsonw_init(&w, out);
     jsonrpc_begin_result(&w, ctx_id(ctx));
     mcp_rpc_error_t e = {0};
     run_tool(ctx, job->args, &w, &e);
     jsonrpc_end_result(&w);
     if (e.code != 0 || jsonw_failed(&w)) {
         /* an error instead of a result (a capability the client lacks, ...): its HTTP status is long sent */
-        buf_reset(&out);
-        jsonw_init(&w, &out);
+        buf_reset(out);
+        jsonw_init(&w, out);
         if (e.code != 0)
             jsonrpc_write_error(&w, ctx_id(ctx), e.code, e.message, e.data);
         else
             jsonrpc_write_error(&w, ctx_id(ctx), JSONRPC_INTERNAL_ERROR, "Internal error: result too large", NULL);
     }
-    exchange_complete_call(call, out.data, out.len);
-    buf_dispose(&out);
-exit:
-    admission_release_call(server_admission(server), job->waits_for_client);
-    ctx_free(ctx);
+}
+
+/* On the worker, once the job can no longer be woken: the response goes out, and the job's resources are freed. */
+static void
+finish_job(void *data)
+{
+    tool_job_t *job = data;
+    exchange_call_t *call = ctx_exchange_call(job->ctx);
+    if (job->response.len != 0)
+        exchange_complete_call(call, job->response.data, job->response.len);
+    else
+        exchange_end_call(call);
+    buf_dispose(&job->response);
+    admission_release_call(server_admission(job->server), job->waits_for_client);
+    ctx_free(job->ctx);
     free(job);
     log_set_request_id(NULL);
     log_set_trace_id(NULL);
@@ -150,8 +160,10 @@ submit(mcp_call_t *call, mcp_ctx_t *ctx, const mcp_tool_entry_t *entry, const js
     }
     ctx_set_exchange_call(ctx, xc);
     ctx_set_client_wait_slot(ctx, waits);
-    *job = (tool_job_t){.ctx = ctx, .args = args, .waits_for_client = waits};
-    if (workers_submit(server_workers(call->req->server), run_job, wake_job, job) != 0) {
+    *job = (tool_job_t){.ctx = ctx, .args = args, .waits_for_client = waits, .server = call->req->server};
+    buf_init(&job->response, 0);
+    workers_job_t w = {.run = run_job, .wake = wake_job, .done = finish_job, .data = job};
+    if (workers_submit(server_workers(call->req->server), &w) != 0) {
         exchange_end_call(xc);
         free(job);
         admission_release_call(admission, waits);
