@@ -118,22 +118,6 @@ aws_client_region(const aws_client_t *c)
     return c->region;
 }
 
-void
-aws_uri_encode(buf_t *out, const char *s, size_t len, int keep_slash)
-{
-    static const char digits[] = "0123456789ABCDEF";
-    for (size_t i = 0; i != len; ++i) {
-        unsigned char ch = (unsigned char)s[i];
-        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
-            ch == '.' || ch == '~' || (ch == '/' && keep_slash)) {
-            buf_append_char(out, (char)ch);
-        } else {
-            char esc[3] = {'%', digits[ch >> 4], digits[ch & 15]};
-            buf_append(out, esc, 3);
-        }
-    }
-}
-
 typedef struct st_collect_t {
     aws_reply_t *reply;
     size_t max;
@@ -233,13 +217,10 @@ aws_client_send(aws_client_t *c, const aws_request_t *req, aws_reply_t *reply)
         return -1;
     }
     const char *path = req->path != NULL ? req->path : "/";
-    buf_t wire_path = BUF_INIT(0), canonical_path = BUF_INIT(0), authorization = BUF_INIT(4096);
+    buf_t wire_path = BUF_INIT(0);
     buf_append_str(&wire_path, c->path_prefix);
     buf_append_str(&wire_path, path);
-    if (c->s3)
-        buf_append(&canonical_path, wire_path.data, wire_path.len);
-    else
-        aws_uri_encode(&canonical_path, wire_path.data, wire_path.len, 1);
+    size_t path_len = wire_path.len;
     if (req->query != NULL && req->query[0] != '\0')
         buf_printf(&wire_path, "?%s", req->query);
 
@@ -250,33 +231,41 @@ aws_client_send(aws_client_t *c, const aws_request_t *req, aws_reply_t *reply)
     for (size_t i = 0; i != req->num_headers; ++i)
         headers[n++] = req->headers[i];
     headers[n++] = (aws_header_t){"host", c->host};
-    headers[n++] = (aws_header_t){"x-amz-date", timestamp};
-    if (c->session_token != NULL)
-        headers[n++] = (aws_header_t){"x-amz-security-token", c->session_token};
-    /* SigV4 wants the signed headers sorted by name */
-    for (size_t i = 1; i < n; ++i)
-        for (size_t j = i; j != 0 && strcmp(headers[j - 1].name, headers[j].name) > 0; --j) {
-            aws_header_t t = headers[j];
-            headers[j] = headers[j - 1];
-            headers[j - 1] = t;
-        }
     aws_credentials_t creds = {c->access_key_id, c->secret_access_key, c->session_token};
+    aws_sigv4_params_t params = {.credentials = &creds,
+                                 .region = c->region,
+                                 .service = c->service,
+                                 .timestamp = timestamp,
+                                 .flags = c->s3 ? AWS_SIGV4_S3_PATH | AWS_SIGV4_CONTENT_SHA256 : 0};
+    aws_sigv4_signature_t sig;
     int ret = -1;
-    if (buf_failed(&wire_path) || buf_failed(&canonical_path) ||
-        aws_sigv4_sign(&creds, c->region, c->service, timestamp, req->method, canonical_path.data,
-                       req->query != NULL ? req->query : "", headers, n, req->body != NULL ? req->body : "", req->body_len,
-                       &authorization) != 0) {
+    char *signed_path = buf_failed(&wire_path) ? NULL : strndup(wire_path.data, path_len);
+    aws_sigv4_request_t sreq = {.method = req->method,
+                                .path = signed_path,
+                                .query = req->query,
+                                .headers = headers,
+                                .num_headers = n,
+                                .body = req->body,
+                                .body_len = req->body_len};
+    int tried = signed_path != NULL, signed_ok = tried && aws_sigv4_sign(&params, &sreq, &sig) == 0;
+    free(signed_path);
+    if (!signed_ok) {
+        if (tried)
+            aws_sigv4_signature_dispose(&sig);
         snprintf(reply->error_message, sizeof(reply->error_message), "cannot sign the request");
         goto exit;
     }
-    mcpc_http_header_t wire[MAX_HEADERS + 1];
+    mcpc_http_header_t wire[MAX_HEADERS + 4];
     size_t h = 0;
-    for (size_t i = 0; i != n; ++i) {
-        if (strcmp(headers[i].name, "host") == 0)
-            continue; /* the HTTP client sends Host itself, from the same URL */
+    for (size_t i = 0; i != req->num_headers; ++i)
         wire[h++] = (mcpc_http_header_t){headers[i].name, strlen(headers[i].name), headers[i].value, strlen(headers[i].value)};
-    }
-    wire[h++] = (mcpc_http_header_t){"authorization", 13, authorization.data, authorization.len};
+    /* Host is sent by the HTTP client itself, from the same URL */
+    wire[h++] = (mcpc_http_header_t){"x-amz-date", 10, sig.date, strlen(sig.date)};
+    if (c->session_token != NULL)
+        wire[h++] = (mcpc_http_header_t){"x-amz-security-token", 20, c->session_token, strlen(c->session_token)};
+    if (c->s3)
+        wire[h++] = (mcpc_http_header_t){"x-amz-content-sha256", 20, sig.content_sha256, 64};
+    wire[h++] = (mcpc_http_header_t){"authorization", 13, sig.authorization.data, sig.authorization.len};
     collect_t collect = {.reply = reply};
     mcpc_http_request_t hreq = {.method = req->method,
                                 .path = wire_path.data,
@@ -297,11 +286,9 @@ aws_client_send(aws_client_t *c, const aws_request_t *req, aws_reply_t *reply)
     pthread_mutex_unlock(&c->lock);
     if (ret == 0 && (reply->status < 200 || reply->status > 299))
         read_error(reply);
+    aws_sigv4_signature_dispose(&sig);
 exit:
     buf_dispose(&wire_path);
-    buf_dispose(&canonical_path);
-    OPENSSL_cleanse(authorization.data, authorization.len);
-    buf_dispose(&authorization);
     return ret;
 }
 

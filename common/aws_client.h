@@ -86,10 +86,6 @@ const char *aws_reply_header(const aws_reply_t *reply, const char *name);
 int aws_client_json_call(aws_client_t *c, const char *target_prefix, const char *operation, const char *json_version,
                          const void *body, size_t body_len, aws_reply_t *reply);
 
-/*
- * Percent-encodes s the way SigV4 and AWS's REST APIs want a path segment or a query value: every byte
- * but A-Z a-z 0-9 - _ . ~ becomes %XX (upper-case hex); "/" too unless keep_slash.
- */
-void aws_uri_encode(buf_t *out, const char *s, size_t len, int keep_slash);
+/* aws_uri_encode() (aws_sigv4.h) encodes a path segment or a query value for these requests. */
 
 #endif
