@@ -49,6 +49,14 @@ static const struct {
     {"elicit", 0, "ANSWER", OPT_STRING, offsetof(mcpc_options_t, elicit),
      "answer a server's elicitation: decline (default), cancel, or a JSON object to accept with (2026-07-28)"},
     {"args", 0, "JSON", OPT_STRING, offsetof(mcpc_options_t, args_json), "call: the tool's arguments as one JSON object"},
+    {"aws-sigv4", 0, NULL, OPT_FLAG, offsetof(mcpc_options_t, aws_sigv4),
+     "sign every request with AWS SigV4 (IAM: Function URLs, API Gateway, AgentCore), credentials as AWS tools find them"},
+    {"aws-service", 0, "NAME", OPT_STRING, offsetof(mcpc_options_t, aws_service),
+     "the service to sign for (default: from the host: lambda, execute-api, bedrock-agentcore)"},
+    {"aws-region", 0, "REGION", OPT_STRING, offsetof(mcpc_options_t, aws_region),
+     "the region to sign for (default: from the host, else AWS_REGION or the profile's)"},
+    {"aws-profile", 0, "NAME", OPT_STRING, offsetof(mcpc_options_t, aws_profile),
+     "take the credentials from this profile of ~/.aws/credentials or ~/.aws/config"},
     {"json", 0, NULL, OPT_FLAG, offsetof(mcpc_options_t, json), "print results as JSON, and notifications as JSON lines on stderr"},
     {"verbose", 'v', NULL, OPT_FLAG, offsetof(mcpc_options_t, verbose),
      "show HTTP request and response heads on stderr (credentials redacted)"},
@@ -156,8 +164,19 @@ validate(mcpc_options_t *o, char *err, size_t err_len)
         snprintf(err, err_len, "no endpoint: use --url or set MCP_SERVER_ENDPOINT");
         return MCPC_ERR_USAGE;
     }
-    if (o->token == NULL)
+    if (o->token == NULL && !o->aws_sigv4) /* with --aws-sigv4 a token in the environment is not for this endpoint */
         o->token = env_or_null("MCP_AUTH_TOKEN");
+    if (!o->aws_sigv4 && (o->aws_service != NULL || o->aws_region != NULL || o->aws_profile != NULL)) {
+        snprintf(err, err_len, "--aws-service, --aws-region and --aws-profile go with --aws-sigv4");
+        return MCPC_ERR_USAGE;
+    }
+    if (o->aws_sigv4 && o->token != NULL) {
+        /* SigV4 is the Authorization header: a second credential must travel in a header of its own (-H) */
+        snprintf(err, err_len,
+                 "--aws-sigv4 signs with the Authorization header, so a bearer token (--token, MCP_AUTH_TOKEN) "
+                 "cannot be sent too; pass it in another header with -H");
+        return MCPC_ERR_USAGE;
+    }
     if (o->protocol_version != NULL && mcpc_protocol_find(o->protocol_version) == NULL) {
         size_t len = (size_t)snprintf(err, err_len, "--protocol-version must be one of:");
         for (const mcpc_protocol_version_t *v = mcpc_protocol_versions; v->version != NULL && len < err_len; ++v)

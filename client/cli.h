@@ -26,6 +26,10 @@ typedef struct st_mcpc_options_t {
     const char *log_level;        /* --log-level, checked to be a level; NULL: none */
     const char *elicit;           /* --elicit, checked: "decline", "cancel" or a JSON object; NULL: decline */
     const char *args_json;        /* --args */
+    int aws_sigv4;                /* --aws-sigv4: sign every request (sigv4.h) */
+    const char *aws_service;      /* --aws-service; NULL: inferred from the host */
+    const char *aws_region;       /* --aws-region; NULL: from the host or the configuration */
+    const char *aws_profile;      /* --aws-profile; NULL: the default chain */
     int json;
     int verbose;
     int help;

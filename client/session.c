@@ -43,7 +43,7 @@ struct st_mcpc_session_t {
 };
 
 /* What the body of a response is, once its head has been seen. */
-enum { BODY_IGNORE, BODY_JSON, BODY_SSE, BODY_ERROR };
+enum { BODY_IGNORE, BODY_JSON, BODY_SSE, BODY_ERROR, BODY_REFUSED };
 
 /* One HTTP exchange: a request (which expects a response), or a notification or answer we send. */
 typedef struct st_call_t {
@@ -59,16 +59,19 @@ typedef struct st_call_t {
     size_t num_meta_headers;
     int status;
     char reason[64];
+    char error_type[128]; /* a 401 or 403: AWS's x-amzn-ErrorType, if any */
     int kind;
     buf_t body; /* BODY_JSON: the message(s); BODY_ERROR: the start of the body */
     mcpc_sse_parser_t sse;
     buf_t response; /* our response, serialised */
     int has_response;
-    int error; /* a failure found in a callback (its message is in s->error) */
+    int retried; /* sent again after a refusal for expired credentials */
+    int error;   /* a failure found in a callback (its message is in s->error) */
 } call_t;
 
 static int fail(mcpc_session_t *s, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int post(call_t *call, const char *http_method, const char *json, size_t len);
+static const char *text_of(const buf_t *b);
 
 static int
 fail(mcpc_session_t *s, int err, const char *fmt, ...)
@@ -140,8 +143,11 @@ mcpc_session_new(const mcpc_session_config_t *config, mcpc_session_t **out, char
         }
     }
     if (ret == 0) {
-        mcpc_http_config_t hc = {
-            .url = config->url, .cacert = config->cacert, .timeout_ms = config->timeout_ms, .trace = config->trace};
+        mcpc_http_config_t hc = {.url = config->url,
+                                 .cacert = config->cacert,
+                                 .timeout_ms = config->timeout_ms,
+                                 .trace = config->trace,
+                                 .signer = config->signer};
         ret = mcpc_http_client_new(&hc, &s->http, err, err_len);
     }
     if (ret != 0) {
@@ -387,10 +393,18 @@ on_head(void *data, const mcpc_http_response_t *res)
                 buf_append_char(&s->challenges, '\n');
             }
         }
-        return call->error = fail(s, MCPC_ERR_AUTH, "%s (HTTP %d %s)%s", mcpc_strerror(MCPC_ERR_AUTH), res->status, call->reason,
-                                  s->authorization == NULL && !has_extra(s, "Authorization")
-                                      ? ": no token was sent (use --token or MCP_AUTH_TOKEN)"
-                                      : "");
+        const mcpc_http_header_t *type = mcpc_http_find_header(res, "x-amzn-errortype");
+        call->error_type[0] = '\0';
+        if (type != NULL) {
+            buf_t shown = BUF_INIT(0);
+            const char *colon = memchr(type->value, ':', type->value_len); /* "Code:http://..." */
+            mcpc_text_snippet(&shown, type->value, colon != NULL ? (size_t)(colon - type->value) : type->value_len,
+                              sizeof(call->error_type) - 4);
+            snprintf(call->error_type, sizeof(call->error_type), "%s", text_of(&shown));
+            buf_dispose(&shown);
+        }
+        call->kind = BODY_REFUSED; /* read for its message (AWS says why it refused a signature) */
+        return 0;
     }
     if (res->status < 200 || res->status > 299) {
         call->kind = BODY_ERROR;
@@ -433,6 +447,7 @@ on_body(void *data, const char *bytes, size_t len)
                                      MCPC_MAX_MESSAGE_BYTES);
         break;
     case BODY_ERROR:
+    case BODY_REFUSED:
         if (call->body.len < MAX_ERROR_BODY)
             buf_append(&call->body, bytes, len < MAX_ERROR_BODY - call->body.len ? len : MAX_ERROR_BODY - call->body.len);
         break;
@@ -473,6 +488,59 @@ status_error(call_t *call)
     return MCPC_ERR_HTTP_STATUS;
 }
 
+/* The message in a refusal's body: AWS's {"message": ...} or {"Message": ...}, or a JSON-RPC error's, cleaned; or "". */
+static void
+refusal_message(const call_t *call, buf_t *out)
+{
+    arena_t a;
+    arena_init(&a, 1u << 20);
+    json_value_t *v;
+    if (call->body.len != 0 && json_parse(&a, call->body.data, call->body.len, MAX_JSON_DEPTH, &v) == 0) {
+        const char *m = json_string(json_get(v, "message"));
+        if (m == NULL)
+            m = json_string(json_get(v, "Message"));
+        if (m == NULL)
+            m = json_string(json_get(json_get(v, "error"), "message"));
+        if (m != NULL)
+            mcpc_text_snippet(out, m, strlen(m), 400);
+    }
+    arena_dispose(&a);
+}
+
+/* Whether a refusal says the signed request's credentials have expired (ExpiredToken, ExpiredTokenException). */
+static int
+credentials_expired(const call_t *call)
+{
+    if (strstr(call->error_type, "ExpiredToken") != NULL)
+        return 1;
+    buf_t message = BUF_INIT(0);
+    refusal_message(call, &message);
+    int expired = message.data != NULL && strstr(message.data, "security token included in the request is expired") != NULL;
+    buf_dispose(&message);
+    return expired;
+}
+
+/* A 401 or 403: the failure, with what the server said and a hint for what to do. */
+static int
+auth_error(call_t *call)
+{
+    mcpc_session_t *s = call->s;
+    buf_t message = BUF_INIT(0);
+    refusal_message(call, &message);
+    const char *hint = "";
+    if (mcpc_http_signs(s->http))
+        hint = call->status == 403 ? " (the request was signed with SigV4: check the credentials, --aws-service, --aws-region, "
+                                     "the clock, and that the IAM policy allows the call)"
+                                   : "";
+    else if (s->authorization == NULL && !has_extra(s, "Authorization"))
+        hint = ": no token was sent (use --token or MCP_AUTH_TOKEN, or --aws-sigv4 for an IAM endpoint)";
+    fail(s, MCPC_ERR_AUTH, "%s (HTTP %d %s)%s%s%s%s%s%s", mcpc_strerror(MCPC_ERR_AUTH), call->status, call->reason,
+         message.len != 0 ? ": " : "", text_of(&message), call->error_type[0] != '\0' ? " [" : "", call->error_type,
+         call->error_type[0] != '\0' ? "]" : "", hint);
+    buf_dispose(&message);
+    return MCPC_ERR_AUTH;
+}
+
 /*
  * Sends json (a message, or NULL) and handles whatever comes back according to call. A non-2xx answer
  * fails with MCPC_ERR_HTTP_STATUS, unless call->keep_status: then it returns 0 with call->status and the
@@ -495,9 +563,19 @@ post(call_t *call, const char *http_method, const char *json, size_t len)
         .cb_data = call,
     };
     int ret = mcpc_http_send(s->http, &req);
+    if (ret == 0 && call->kind == BODY_REFUSED && !call->retried && mcpc_http_signs(s->http) && credentials_expired(call)) {
+        /* the credentials expired since they were read: look for fresh ones and send once more */
+        mcpc_http_invalidate_credentials(s->http);
+        call->retried = 1;
+        call->kind = BODY_IGNORE;
+        buf_dispose(&call->body);
+        return post(call, http_method, json, len);
+    }
     if (ret != 0) {
         if (call->error != ret)
             fail(s, ret, "%s", mcpc_http_error(s->http));
+    } else if (call->kind == BODY_REFUSED) {
+        ret = auth_error(call);
     } else if (call->kind == BODY_ERROR) {
         if (call->keep_status)
             return 0;

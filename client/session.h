@@ -26,6 +26,7 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "http_client.h"
 #include "json.h"
 #include "mrtr.h"
 #include "negotiate.h"
@@ -47,7 +48,8 @@ typedef struct st_mcpc_session_config_t {
     const char *log_level;     /* ask for log messages at this level and above; NULL: modern: none, legacy: the server's default */
     mcpc_input_policy_t input; /* how to answer a modern server's input requests */
     FILE *trace;               /* --verbose, see http_client.h; NULL: none */
-    FILE *diag;                /* notes for the user (a declined server request, input answered); never NULL */
+    const mcpc_http_signer_t *signer; /* --aws-sigv4 (sigv4.h); NULL: requests are not signed */
+    FILE *diag;                       /* notes for the user (a declined server request, input answered); never NULL */
     mcpc_on_notification_cb on_notification;
     void *cb_data;
 } mcpc_session_config_t;
