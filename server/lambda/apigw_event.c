@@ -123,9 +123,15 @@ decode_body(apigw_request_t *r, const json_value_t *root)
     return ret;
 }
 
-/* The caller's identity for tools: the authorizer's context, serialised into the arena. */
+/*
+ * The caller's identity for tools: the authorizer's context, serialised into the arena. A Function URL's
+ * AWS_IAM caller (requestContext.authorizer.iam) is given as it comes (accountId, userArn, userId, callerId,
+ * principalOrgId) plus "principalId": its userArn, the field every front door's identity has, and without
+ * "accessKey": temporary keys change every hour, and the identity must stay the same for one principal
+ * (2026-07-28 requestState is bound to it).
+ */
 static int
-set_identity(apigw_request_t *r, const json_value_t *identity)
+set_identity(apigw_request_t *r, const json_value_t *identity, int iam)
 {
     if (identity == NULL || identity->type != JSON_OBJECT)
         return 0;
@@ -133,9 +139,14 @@ set_identity(apigw_request_t *r, const json_value_t *identity)
     jsonw_t w;
     jsonw_init(&w, &out);
     jsonw_object_begin(&w);
+    const char *arn = iam ? json_string(json_get(identity, "userArn")) : NULL;
+    if (arn != NULL && json_get(identity, "principalId") == NULL)
+        jsonw_kv_string(&w, "principalId", arn);
     for (size_t i = 0; i != identity->u.obj.len; ++i) {
         const json_member_t *m = &identity->u.obj.items[i];
         if (strcmp(m->key, "integrationLatency") == 0) /* API Gateway's timing, not the caller's */
+            continue;
+        if (iam && strcmp(m->key, "accessKey") == 0)
             continue;
         jsonw_keyn(&w, m->key, m->key_len);
         jsonw_value(&w, m->value);
@@ -223,9 +234,8 @@ parse_v2(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx, 
     const json_value_t *identity = json_get(authorizer, "lambda");
     if (identity == NULL)
         identity = json_get(json_get(authorizer, "jwt"), "claims");
-    if (identity == NULL)
-        identity = json_get(authorizer, "iam");
-    if ((ret = set_identity(r, identity)) != 0)
+    int iam = identity == NULL && (identity = json_get(authorizer, "iam")) != NULL;
+    if ((ret = set_identity(r, identity, iam)) != 0)
         return ret;
     return decode_body(r, root);
 }
@@ -254,7 +264,7 @@ parse_v1(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx)
         return APIGW_ERR_TOO_LARGE;
     /* multiValueHeaders holds every value of a repeated header; headers only the last */
     int ret = multi != NULL ? add_multi_headers(r, multi) : add_single_headers(r, headers);
-    if (ret != 0 || (ret = set_identity(r, authorizer)) != 0)
+    if (ret != 0 || (ret = set_identity(r, authorizer, 0)) != 0)
         return ret;
     return decode_body(r, root);
 }

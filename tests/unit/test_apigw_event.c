@@ -57,7 +57,7 @@ starts(const char *s, size_t len, const char *prefix)
 }
 
 #define MCP_BODY                                                                                                                   \
-    "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"get_weather\",\"arguments\":{\"city\":"    \
+    "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"get_weather\",\"arguments\":{\"city\":"        \
     "\"Paris\"}}}"
 
 static void
@@ -82,6 +82,29 @@ test_rest_event(void)
           strstr(r.req.identity_json, "integrationLatency") == NULL);
     apigw_request_dispose(&r);
     free(event);
+}
+
+/* A Function URL with AuthType AWS_IAM: the caller's identity, with principalId = userArn and no access key id. */
+static void
+test_function_url_iam_identity(void)
+{
+    static const char event[] =
+        "{\"version\":\"2.0\",\"routeKey\":\"$default\",\"rawPath\":\"/mcp\",\"rawQueryString\":\"\",\"headers\":{},"
+        "\"requestContext\":{\"accountId\":\"111122223333\",\"apiId\":\"abc\",\"authorizer\":{\"iam\":{"
+        "\"accessKey\":\"ASIAROTATES\",\"accountId\":\"111122223333\",\"callerId\":\"AROAX:s1\",\"cognitoIdentity\":null,"
+        "\"principalOrgId\":\"o-abc\",\"userArn\":\"arn:aws:sts::111122223333:assumed-role/agent/s1\",\"userId\":\"AROAX:s1\"}},"
+        "\"domainName\":\"abc.lambda-url.us-east-1.on.aws\",\"domainPrefix\":\"abc\",\"http\":{\"method\":\"POST\","
+        "\"path\":\"/mcp\",\"protocol\":\"HTTP/1.1\",\"sourceIp\":\"1.2.3.4\",\"userAgent\":\"x\"},\"requestId\":\"r\","
+        "\"routeKey\":\"$default\",\"stage\":\"$default\",\"time\":\"t\",\"timeEpoch\":1},\"isBase64Encoded\":false}";
+    apigw_request_t r;
+    CHECK(apigw_parse_event(event, sizeof(event) - 1, &r) == 0);
+    CHECK(r.format == APIGW_FUNCTION_URL);
+    const char *id = r.req.identity_json;
+    CHECK(id != NULL && strstr(id, "\"principalId\":\"arn:aws:sts::111122223333:assumed-role/agent/s1\"") != NULL);
+    CHECK(id != NULL && strstr(id, "\"userArn\":\"arn:aws:sts::111122223333:assumed-role/agent/s1\"") != NULL);
+    CHECK(id != NULL && strstr(id, "\"accountId\":\"111122223333\"") != NULL && strstr(id, "\"principalOrgId\":\"o-abc\"") != NULL);
+    CHECK(id != NULL && strstr(id, "accessKey") == NULL && strstr(id, "ASIAROTATES") == NULL);
+    apigw_request_dispose(&r);
 }
 
 static void
@@ -222,6 +245,7 @@ main(void)
     RUN(test_rest_event);
     RUN(test_http_api_event);
     RUN(test_function_url_event);
+    RUN(test_function_url_iam_identity);
     RUN(test_named_stage_v2);
     RUN(test_bad_events);
     RUN(test_responses);
