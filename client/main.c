@@ -63,27 +63,30 @@ main(int argc, char **argv)
             fprintf(stderr, "mcp-client: %s\n", err);
             goto Exit;
         }
-        config.signer = mcpc_sigv4_signer(sigv4);
+        config.signer = run.signer = mcpc_sigv4_signer(sigv4);
         if (options.verbose) {
             char what[512];
             mcpc_sigv4_describe(sigv4, what, sizeof(what));
             fprintf(stderr, "* signing with AWS SigV4: %s\n", what);
         }
     }
-    if ((ret = mcpc_session_new(&config, &session, err, sizeof(err))) != 0) {
+    if (options.command->standalone) {
+        ret = options.command->run(&run);
+    } else if ((ret = mcpc_session_new(&config, &session, err, sizeof(err))) != 0) {
         fprintf(stderr, "mcp-client: %s\n", err[0] != '\0' ? err : mcpc_strerror(ret));
         goto Exit;
+    } else {
+        run.session = session;
+        if ((ret = mcpc_session_connect(session)) == 0)
+            ret = options.command->run(&run);
     }
-    run.session = session;
-    if ((ret = mcpc_session_connect(session)) == 0)
-        ret = options.command->run(&run);
     fflush(stdout);
 
     if (ret == MCPC_ERR_TOOL) {
         fprintf(stderr, "mcp-client: %s\n", mcpc_strerror(ret));
     } else if (ret != 0) {
-        fprintf(stderr, "mcp-client: %s\n", run.error[0] != '\0' ? run.error : mcpc_session_error(session));
-        if (ret == MCPC_ERR_AUTH) {
+        fprintf(stderr, "mcp-client: %s\n", run.error[0] != '\0' ? run.error : session != NULL ? mcpc_session_error(session) : mcpc_strerror(ret));
+        if (ret == MCPC_ERR_AUTH && session != NULL) {
             const char *challenges = mcpc_session_challenges(session);
             for (const char *line = challenges; *line != '\0';) {
                 const char *end = line;
