@@ -13,8 +13,8 @@
 #include "http_url.h"
 #include "text.h"
 
-#define MAX_RECORD_BYTES (1u << 20)  /* a record file */
-#define MAX_REPLY_BYTES (16u << 20)  /* one answer of the API */
+#define MAX_RECORD_BYTES (1u << 20) /* a record file */
+#define MAX_REPLY_BYTES (16u << 20) /* one answer of the API */
 #define PAGE_SIZE "100"
 
 /* What a route needs. */
@@ -127,13 +127,12 @@ refusal(mcpc_run_t *run, const char *action, const reply_t *r)
         mcpc_text_snippet(&m, message, strlen(message), 500);
     if (pointer != NULL)
         mcpc_text_snippet(&p, pointer, strlen(pointer), 200);
-    int ret = r->status == 401 || r->status == 403 ? MCPC_ERR_AUTH
+    int ret = r->status == 401 || r->status == 403                                           ? MCPC_ERR_AUTH
               : r->status == 400 || r->status == 404 || r->status == 409 || r->status == 412 ? MCPC_ERR_REFUSED
-                                                                                                : MCPC_ERR_HTTP_STATUS;
+                                                                                             : MCPC_ERR_HTTP_STATUS;
     snprintf(run->error, sizeof(run->error), "%s: %s: HTTP %d %s%s%s%s%s%s%s", mcpc_strerror(ret), action, r->status, r->reason,
              m.len != 0 ? ": " : "", m.data != NULL ? m.data : "", p.len != 0 ? " (at " : "", p.data != NULL ? p.data : "",
-             p.len != 0 ? ")" : "",
-             r->status == 412 && r->etag[0] != '\0' ? "; the record is now at version " : "");
+             p.len != 0 ? ")" : "", r->status == 412 && r->etag[0] != '\0' ? "; the record is now at version " : "");
     if (r->status == 412 && r->etag[0] != '\0') {
         size_t len = strlen(run->error);
         snprintf(run->error + len, sizeof(run->error) - len, "%s", r->etag);
@@ -229,7 +228,8 @@ list_all(mcpc_run_t *run, mcpc_http_client_t *http, const char *collection_path)
             if (json_parse(&a, r.body.data != NULL ? r.body.data : "", r.body.len, 64, &v) == 0)
                 items = json_get(v, "items");
             if (items == NULL || items->type != JSON_ARRAY) {
-                snprintf(run->error, sizeof(run->error), "%s: the list answer has no items array", mcpc_strerror(MCPC_ERR_BAD_MESSAGE));
+                snprintf(run->error, sizeof(run->error), "%s: the list answer has no items array",
+                         mcpc_strerror(MCPC_ERR_BAD_MESSAGE));
                 ret = MCPC_ERR_BAD_MESSAGE;
             } else {
                 for (size_t i = 0; i != items->u.arr.len; ++i) {
@@ -242,8 +242,8 @@ list_all(mcpc_run_t *run, mcpc_http_client_t *http, const char *collection_path)
                         buf_t line = BUF_INIT(0);
                         buf_printf(&line, "%s  version %s%s%s", name != NULL ? name : "(unnamed)",
                                    version != NULL && version->type == JSON_NUMBER ? version->u.num.raw
-                                   : json_string(version) != NULL                   ? json_string(version)
-                                                                                    : "?",
+                                   : json_string(version) != NULL                  ? json_string(version)
+                                                                                   : "?",
                                    description != NULL ? "  " : "", description != NULL ? description : "");
                         buf_t shown = BUF_INIT(0);
                         mcpc_text_clean(&shown, line.data, line.len, 0);

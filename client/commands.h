@@ -20,7 +20,7 @@ typedef struct st_mcpc_run_t {
     mcpc_session_t *session;
     const mcpc_options_t *options;
     const mcpc_output_t *output;
-    arena_t *arena; /* for results; disposed after the command */
+    arena_t *arena;                   /* for results; disposed after the command */
     const mcpc_http_signer_t *signer; /* --aws-sigv4 (always for admin); NULL: unsigned */
     char error[512];
 } mcpc_run_t;

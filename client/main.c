@@ -85,7 +85,10 @@ main(int argc, char **argv)
     if (ret == MCPC_ERR_TOOL) {
         fprintf(stderr, "mcp-client: %s\n", mcpc_strerror(ret));
     } else if (ret != 0) {
-        fprintf(stderr, "mcp-client: %s\n", run.error[0] != '\0' ? run.error : session != NULL ? mcpc_session_error(session) : mcpc_strerror(ret));
+        fprintf(stderr, "mcp-client: %s\n",
+                run.error[0] != '\0' ? run.error
+                : session != NULL    ? mcpc_session_error(session)
+                                     : mcpc_strerror(ret));
         if (ret == MCPC_ERR_AUTH && session != NULL) {
             const char *challenges = mcpc_session_challenges(session);
             for (const char *line = challenges; *line != '\0';) {

@@ -48,7 +48,7 @@ typedef struct st_proxy_t {
     pthread_cond_t changed;
     mcpc_http_client_t *pool[MAX_POOL];
     size_t pool_len;
-    char *session_id;      /* legacy: assigned by the server in answer to initialize */
+    char *session_id;        /* legacy: assigned by the server in answer to initialize */
     char legacy_version[32]; /* legacy: the revision initialize settled on */
     int listening;
     tool_t *tools;
@@ -76,9 +76,9 @@ typedef struct st_exchange_t {
     int kind; /* of the body: BODY_* */
     buf_t body;
     mcpc_sse_parser_t sse;
-    int answered;  /* the response to id came */
+    int answered;   /* the response to id came */
     buf_t response; /* internal: the response */
-    int error;     /* a failure in a callback */
+    int error;      /* a failure in a callback */
     char error_text[512];
 } exchange_t;
 
@@ -132,8 +132,7 @@ emit_error(proxy_t *p, const json_value_t *id, int code, const char *message)
     buf_dispose(&out);
 }
 
-static void
-note(proxy_t *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(proxy_t *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 note(proxy_t *p, const char *fmt, ...)
@@ -531,8 +530,8 @@ describe_failure(const exchange_t *x, int ret, buf_t *out, int *code)
     buf_t message = BUF_INIT(0);
     body_message(x, &message);
     buf_printf(out, "mcp-client proxy: %s (HTTP %d %s)%s%s%s%s%s",
-               x->status == 401 || x->status == 403 ? mcpc_strerror(MCPC_ERR_AUTH) : mcpc_strerror(MCPC_ERR_HTTP_STATUS),
-               x->status, x->reason, message.len != 0 ? ": " : "", message.data != NULL ? message.data : "",
+               x->status == 401 || x->status == 403 ? mcpc_strerror(MCPC_ERR_AUTH) : mcpc_strerror(MCPC_ERR_HTTP_STATUS), x->status,
+               x->reason, message.len != 0 ? ": " : "", message.data != NULL ? message.data : "",
                x->error_type[0] != '\0' ? " [" : "", x->error_type, x->error_type[0] != '\0' ? "]" : "");
     buf_dispose(&message);
 }
@@ -601,11 +600,11 @@ fetch_tools(proxy_t *p, const json_value_t *call_params, const char *version, in
         arena_init(&a, 0);
         mcpc_http_header_t meta_headers[MCPC_MAX_METADATA_HEADERS];
         char why[256];
-        int num_meta = modern ? mcpc_headers_build("tools/list", NULL, NULL, &a, meta_headers, MCPC_MAX_METADATA_HEADERS, why,
-                                                   sizeof(why))
-                              : 0;
-        int ret = send_message(&x, "POST", body.data, body.len, meta_headers, num_meta > 0 ? (size_t)num_meta : 0,
-                               p->config->timeout_ms);
+        int num_meta =
+            modern ? mcpc_headers_build("tools/list", NULL, NULL, &a, meta_headers, MCPC_MAX_METADATA_HEADERS, why, sizeof(why))
+                   : 0;
+        int ret =
+            send_message(&x, "POST", body.data, body.len, meta_headers, num_meta > 0 ? (size_t)num_meta : 0, p->config->timeout_ms);
         json_value_t *msg = NULL;
         const char *next = NULL;
         if (ret == 0 && x.answered && json_parse(&a, x.response.data, x.response.len, MAX_DEPTH, &msg) == 0)

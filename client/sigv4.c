@@ -31,15 +31,32 @@ label_is(const char *label, size_t len, const char *s)
     return strlen(s) == len && strncasecmp(label, s, len) == 0;
 }
 
+/* "lambda", "bedrock-agentcore": lower case, digits and dashes */
 static int
-valid_region(const char *s, size_t len)
+valid_service(const char *s, size_t len)
 {
-    if (len == 0 || len > 40)
+    if (len == 0 || len > 63)
         return 0;
     for (size_t i = 0; i != len; ++i)
         if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
             return 0;
     return 1;
+}
+
+/* "us-east-1", "eu-central-2": lower case, digits and dashes, with a dash and a digit */
+static int
+valid_region(const char *s, size_t len)
+{
+    int dash = 0, digit = 0;
+    if (len == 0 || len > 40)
+        return 0;
+    for (size_t i = 0; i != len; ++i) {
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return 0;
+        dash |= s[i] == '-';
+        digit |= s[i] >= '0' && s[i] <= '9';
+    }
+    return dash && digit;
 }
 
 void
@@ -56,12 +73,15 @@ mcpc_sigv4_infer(const char *host, char *service, size_t service_len, char *regi
         if (*p == '.')
             ++p;
     }
+    /* the label that names the service, the region after it, then the domain */
     static const struct {
-        const char *label, *service;
-    } markers[] = {{"lambda-url", "lambda"}, {"execute-api", "execute-api"}, {"bedrock-agentcore", "bedrock-agentcore"}};
-    for (size_t i = 0; i + 1 < n; ++i) {
+        const char *label, *service, *domain;
+    } markers[] = {{"lambda-url", "lambda", "on"}, {"execute-api", "execute-api", "amazonaws"},
+                   {"bedrock-agentcore", "bedrock-agentcore", "amazonaws"}};
+    for (size_t i = 0; i + 2 < n; ++i) {
         for (size_t m = 0; m != sizeof(markers) / sizeof(markers[0]); ++m) {
-            if (label_is(labels[i], lens[i], markers[m].label) && valid_region(labels[i + 1], lens[i + 1])) {
+            if (label_is(labels[i], lens[i], markers[m].label) && valid_region(labels[i + 1], lens[i + 1]) &&
+                label_is(labels[i + 2], lens[i + 2], markers[m].domain)) {
                 snprintf(service, service_len, "%s", markers[m].service);
                 snprintf(region, region_len, "%.*s", (int)lens[i + 1], labels[i + 1]);
                 return;
@@ -70,7 +90,7 @@ mcpc_sigv4_infer(const char *host, char *service, size_t service_len, char *regi
     }
     /* <service>.<region>.api.aws: the dual-stack endpoints */
     if (n >= 4 && label_is(labels[n - 2], lens[n - 2], "api") && label_is(labels[n - 1], lens[n - 1], "aws") &&
-        valid_region(labels[n - 3], lens[n - 3]) && valid_region(labels[n - 4], lens[n - 4])) {
+        valid_region(labels[n - 3], lens[n - 3]) && valid_service(labels[n - 4], lens[n - 4])) {
         snprintf(service, service_len, "%.*s", (int)lens[n - 4], labels[n - 4]);
         snprintf(region, region_len, "%.*s", (int)lens[n - 3], labels[n - 3]);
     }
