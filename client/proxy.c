@@ -50,7 +50,8 @@ typedef struct st_proxy_t {
     size_t pool_len;
     char *session_id;        /* legacy: assigned by the server in answer to initialize */
     char legacy_version[32]; /* legacy: the revision initialize settled on */
-    int listening;
+    int listening;           /* a GET stream was started for the session */
+    int listener_running;    /* the GET listener thread has not returned */
     tool_t *tools;
     size_t num_tools;
     int in_flight;
@@ -723,10 +724,16 @@ handle(job_t *job)
         pthread_mutex_lock(&p->lock);
         int start = p->session_id != NULL && !p->listening;
         p->listening |= start;
+        p->listener_running |= start;
         pthread_mutex_unlock(&p->lock);
         pthread_t t;
-        if (start && pthread_create(&t, NULL, listen_for_server, p) == 0)
+        if (start && pthread_create(&t, NULL, listen_for_server, p) == 0) {
             pthread_detach(t);
+        } else if (start) {
+            pthread_mutex_lock(&p->lock);
+            p->listener_running = 0;
+            pthread_mutex_unlock(&p->lock);
+        }
     }
     exchange_dispose(&x);
 Exit:
@@ -776,6 +783,10 @@ listen_for_server(void *data)
         }
         usleep(LISTEN_RETRY_MS * 1000);
     }
+    pthread_mutex_lock(&p->lock);
+    p->listener_running = 0;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
     return NULL;
 }
 
@@ -825,6 +836,28 @@ setup(proxy_t *p, const mcpc_proxy_config_t *config, char *err, size_t err_len)
     return 0;
 }
 
+/* A proxy that threads still use when it stops (a request or GET stream waiting on the network) stays here until the
+ * process exits, so nothing it holds is lost. */
+static proxy_t *still_in_use;
+
+static void
+proxy_free(proxy_t *p)
+{
+    for (size_t i = 0; i != p->pool_len; ++i)
+        mcpc_http_client_free(p->pool[i]);
+    for (size_t i = 0; i != p->num_tools; ++i) {
+        free(p->tools[i].name);
+        free(p->tools[i].input_schema);
+    }
+    free(p->tools);
+    free(p->session_id);
+    free(p->authorization);
+    pthread_mutex_destroy(&p->lock);
+    pthread_mutex_destroy(&p->out_lock);
+    pthread_cond_destroy(&p->changed);
+    free(p);
+}
+
 static void
 end_session(proxy_t *p)
 {
@@ -845,8 +878,7 @@ mcpc_proxy_run(const mcpc_proxy_config_t *config, char *err, size_t err_len)
         return MCPC_ERR_NOMEM;
     int ret = setup(p, config, err, err_len);
     if (ret != 0) {
-        free(p->authorization);
-        free(p);
+        proxy_free(p);
         return ret;
     }
     struct sigaction sa = {.sa_handler = on_signal}; /* no SA_RESTART: a signal ends the read of stdin */
@@ -904,6 +936,12 @@ mcpc_proxy_run(const mcpc_proxy_config_t *config, char *err, size_t err_len)
         ;
     pthread_mutex_unlock(&p->lock);
     end_session(p);
-    /* threads still waiting on the network keep using p until the process exits: it is not freed */
+    pthread_mutex_lock(&p->lock);
+    int busy = p->in_flight > 0 || p->listener_running;
+    pthread_mutex_unlock(&p->lock);
+    if (busy)
+        still_in_use = p; /* threads waiting on the network keep using it until the process exits */
+    else
+        proxy_free(p);
     return 0;
 }
