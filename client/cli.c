@@ -292,7 +292,8 @@ void
 mcpc_cli_usage(FILE *f)
 {
     fputs("Usage: mcp-client [OPTIONS] COMMAND [ARGUMENTS]\n\n"
-          "A command-line client for MCP servers over Streamable HTTP (http:// and https://).\n\nCommands:\n",
+          "A command-line client for MCP servers over Streamable HTTP (http:// and https://), with bearer tokens or\n"
+          "AWS SigV4; a stdio bridge for MCP hosts (proxy); the tool registry's admin API (admin).\n\nCommands:\n",
           f);
     for (const mcpc_command_t *c = mcpc_commands; c->name != NULL; ++c) {
         char left[128];
@@ -323,10 +324,11 @@ mcpc_cli_usage(FILE *f)
           "  key:=JSON    for call, always sent as JSON.\n\n"
           "Exit status:\n"
           "  0  success\n"
-          "  1  the tool returned isError, the server answered with a JSON-RPC error, or it needs input\n"
-          "     mcp-client cannot give (sampling)\n"
+          "  1  the tool returned isError, the server answered with a JSON-RPC error, it needs input\n"
+          "     mcp-client cannot give (sampling), or the admin API refused the request\n"
           "  2  usage error\n"
           "  3  transport error: connection, TLS, timeout, HTTP status, malformed or cut-off response\n"
-          "  4  authentication refused (HTTP 401 or 403); the server's WWW-Authenticate challenge is shown\n",
+          "  4  authentication refused (HTTP 401 or 403; the server's WWW-Authenticate challenge and AWS's\n"
+          "     reason are shown), or --aws-sigv4 found no usable AWS credentials\n",
           f);
 }
