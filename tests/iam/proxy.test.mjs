@@ -180,6 +180,10 @@ function frontDoorChecks(name, getUrl, opts, env = {}) {
         const host = new ModernHost(proxyTransport(getUrl(), opts(), env));
         await host.start();
         try {
+            // first, before the host has listed tools: the proxy reads tools/list itself for the x-mcp-header headers
+            const headers = await host.call('test_mcp_param_headers', { region: 'eu-west-1', priority: 3, dry_run: true });
+            assert.equal(headers.result?.isError, undefined, JSON.stringify(headers));
+            assert.equal(headers.error, undefined, JSON.stringify(headers));
             const discover = await host.request('server/discover');
             assert.ok(discover.result?.supportedVersions?.includes(MODERN), JSON.stringify(discover));
             const list = await host.request('tools/list');
