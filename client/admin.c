@@ -88,14 +88,11 @@ read_record(const char *path, char *err, size_t err_len)
         return NULL;
     }
     buf_t b = BUF_INIT(MAX_RECORD_BYTES);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) != 0)
-        buf_append(&b, chunk, n);
+    int ret = buf_append_stream(&b, f);
     if (f != stdin)
         fclose(f);
-    if (buf_failed(&b)) {
-        snprintf(err, err_len, "%.300s is larger than %u bytes", path, MAX_RECORD_BYTES);
+    if (ret != 0) {
+        snprintf(err, err_len, "cannot read %.300s (or it is larger than %u bytes)", path, MAX_RECORD_BYTES);
         buf_dispose(&b);
         return NULL;
     }
@@ -110,21 +107,14 @@ refusal(mcpc_run_t *run, const char *action, const reply_t *r)
     arena_t a;
     arena_init(&a, 0);
     json_value_t *v = NULL;
-    const char *message = NULL, *pointer = NULL;
+    const char *pointer = NULL;
     if (r->body.len != 0 && json_parse(&a, r->body.data, r->body.len, 32, &v) == 0) {
-        const json_value_t *error = json_get(v, "error");
-        message = json_string(json_get(v, "message"));
-        if (message == NULL)
-            message = json_string(json_get(v, "Message"));
-        if (message == NULL)
-            message = json_string(json_get(error, "message"));
         pointer = json_string(json_get(v, "pointer"));
         if (pointer == NULL)
-            pointer = json_string(json_get(error, "pointer"));
+            pointer = json_string(json_get(json_get(v, "error"), "pointer"));
     }
     buf_t m = BUF_INIT(0), p = BUF_INIT(0);
-    if (message != NULL)
-        mcpc_text_snippet(&m, message, strlen(message), 500);
+    mcpc_text_error_message(&m, r->body.data, r->body.len);
     if (pointer != NULL)
         mcpc_text_snippet(&p, pointer, strlen(pointer), 200);
     int ret = r->status == 401 || r->status == 403                                           ? MCPC_ERR_AUTH

@@ -361,15 +361,7 @@ on_head(void *data, const mcpc_http_response_t *res)
     snprintf(x->reason, sizeof(x->reason), "%s", reason.data != NULL ? reason.data : "");
     buf_dispose(&reason);
     if (res->status < 200 || res->status > 299) {
-        const mcpc_http_header_t *type = mcpc_http_find_header(res, "x-amzn-errortype");
-        if (type != NULL) {
-            const char *colon = memchr(type->value, ':', type->value_len);
-            buf_t shown = BUF_INIT(0);
-            mcpc_text_snippet(&shown, type->value, colon != NULL ? (size_t)(colon - type->value) : type->value_len,
-                              sizeof(x->error_type) - 4);
-            snprintf(x->error_type, sizeof(x->error_type), "%s", shown.data != NULL ? shown.data : "");
-            buf_dispose(&shown);
-        }
+        mcpc_text_error_type(x->error_type, sizeof(x->error_type), res);
         x->kind = BODY_ERROR;
         return 0;
     }
@@ -424,27 +416,6 @@ on_body(void *data, const char *bytes, size_t len)
     default:
         return 0;
     }
-}
-
-/* The message in an error body (AWS's message/Message, or a JSON-RPC error's), cleaned, into out. */
-static void
-body_message(const exchange_t *x, buf_t *out)
-{
-    arena_t a;
-    arena_init(&a, 1u << 20);
-    json_value_t *v;
-    if (x->body.len != 0 && json_parse(&a, x->body.data, x->body.len, MAX_DEPTH, &v) == 0) {
-        const char *m = json_string(json_get(v, "message"));
-        if (m == NULL)
-            m = json_string(json_get(v, "Message"));
-        if (m == NULL)
-            m = json_string(json_get(json_get(v, "error"), "message"));
-        if (m != NULL)
-            mcpc_text_snippet(out, m, strlen(m), 400);
-    } else if (x->body.len != 0) {
-        mcpc_text_snippet(out, x->body.data, strcspn(x->body.data, "\r\n"), 200);
-    }
-    arena_dispose(&a);
 }
 
 /*
@@ -529,7 +500,7 @@ describe_failure(const exchange_t *x, int ret, buf_t *out, int *code)
         return;
     }
     buf_t message = BUF_INIT(0);
-    body_message(x, &message);
+    mcpc_text_error_message(&message, x->body.data, x->body.len);
     buf_printf(out, "mcp-client proxy: %s (HTTP %d %s)%s%s%s%s%s",
                x->status == 401 || x->status == 403 ? mcpc_strerror(MCPC_ERR_AUTH) : mcpc_strerror(MCPC_ERR_HTTP_STATUS), x->status,
                x->reason, message.len != 0 ? ": " : "", message.data != NULL ? message.data : "",
@@ -799,35 +770,18 @@ setup(proxy_t *p, const mcpc_proxy_config_t *config, char *err, size_t err_len)
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->out_lock, NULL);
     pthread_cond_init(&p->changed, NULL);
-    for (size_t i = 0; i != config->num_headers; ++i) {
-        const char *line = config->headers[i], *colon = strchr(line, ':');
-        if (colon == NULL || p->num_extra == MAX_EXTRA) {
-            snprintf(err, err_len, "--header must be 'Name: value'");
-            return MCPC_ERR_USAGE;
-        }
-        const char *value = colon + 1;
-        while (*value == ' ' || *value == '\t')
-            ++value;
-        size_t value_len = strlen(value);
-        while (value_len != 0 && (value[value_len - 1] == ' ' || value[value_len - 1] == '\t'))
-            --value_len;
-        if (!mcpc_http_header_valid(line, (size_t)(colon - line), value, value_len)) {
-            snprintf(err, err_len, "--header must be 'Name: value' with a valid name and no line breaks");
-            return MCPC_ERR_USAGE;
-        }
-        p->extra[p->num_extra++] = (mcpc_http_header_t){line, (size_t)(colon - line), value, value_len};
+    if (config->num_headers > MAX_EXTRA) {
+        snprintf(err, err_len, "at most %d --header options", MAX_EXTRA);
+        return MCPC_ERR_USAGE;
     }
-    if (config->token != NULL) {
-        size_t len = strlen(config->token);
-        if (len == 0 || !mcpc_http_header_valid("Authorization", 13, config->token, len)) {
-            snprintf(err, err_len, "the token is empty or holds a line break");
-            return MCPC_ERR_USAGE;
-        }
-        if ((p->authorization = malloc(len + 8)) == NULL)
-            return MCPC_ERR_NOMEM;
-        memcpy(p->authorization, "Bearer ", 7);
-        memcpy(p->authorization + 7, config->token, len + 1);
-    }
+    int ret = 0;
+    for (size_t i = 0; i != config->num_headers && ret == 0; ++i)
+        if ((ret = mcpc_parse_header_option(config->headers[i], &p->extra[p->num_extra], err, err_len)) == 0)
+            ++p->num_extra;
+    if (ret == 0 && config->token != NULL)
+        ret = mcpc_bearer_authorization(config->token, &p->authorization, err, err_len);
+    if (ret != 0)
+        return ret;
     /* the URL, the CA file and the TLS context are checked once, before the host sends anything */
     mcpc_http_client_t *first = take_client(p, err, err_len);
     if (first == NULL)

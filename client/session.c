@@ -88,14 +88,10 @@ fail(mcpc_session_t *s, int err, const char *fmt, ...)
 /* Header fields mcp-client frames the request with: a --header may not replace them. */
 static const char *const reserved_headers[] = {"host", "content-length", "transfer-encoding", "connection", NULL};
 
-static int
-parse_extra_header(mcpc_session_t *s, const char *line, char *err, size_t err_len)
+int
+mcpc_parse_header_option(const char *line, mcpc_http_header_t *out, char *err, size_t err_len)
 {
     const char *colon = strchr(line, ':');
-    if (s->num_extra == MAX_EXTRA_HEADERS) {
-        snprintf(err, err_len, "at most %d --header options", MAX_EXTRA_HEADERS);
-        return MCPC_ERR_USAGE;
-    }
     const char *value = colon != NULL ? colon + 1 : NULL;
     size_t name_len = colon != NULL ? (size_t)(colon - line) : 0;
     while (value != NULL && (*value == ' ' || *value == '\t'))
@@ -113,7 +109,22 @@ parse_extra_header(mcpc_session_t *s, const char *line, char *err, size_t err_le
             return MCPC_ERR_USAGE;
         }
     }
-    s->extra[s->num_extra++] = (mcpc_http_header_t){line, name_len, value, value_len};
+    *out = (mcpc_http_header_t){line, name_len, value, value_len};
+    return 0;
+}
+
+int
+mcpc_bearer_authorization(const char *token, char **out, char *err, size_t err_len)
+{
+    size_t len = strlen(token);
+    if (len == 0 || !mcpc_http_header_valid("Authorization", 13, token, len)) {
+        snprintf(err, err_len, "the token is empty or holds a line break");
+        return MCPC_ERR_USAGE;
+    }
+    if ((*out = malloc(len + 8)) == NULL)
+        return MCPC_ERR_NOMEM;
+    memcpy(*out, "Bearer ", 7);
+    memcpy(*out + 7, token, len + 1);
     return 0;
 }
 
@@ -128,20 +139,15 @@ mcpc_session_new(const mcpc_session_config_t *config, mcpc_session_t **out, char
     arena_init(&s->arena, 0); /* holds one parsed initialize or discover result, itself bounded by the message cap */
     buf_init(&s->challenges, 16384);
     int ret = 0;
-    for (size_t i = 0; i != config->num_headers && ret == 0; ++i)
-        ret = parse_extra_header(s, config->headers[i], err, err_len);
-    if (ret == 0 && config->token != NULL) {
-        size_t len = strlen(config->token);
-        if (len == 0 || !mcpc_http_header_valid("Authorization", 13, config->token, len)) {
-            snprintf(err, err_len, "the token is empty or holds a line break");
-            ret = MCPC_ERR_USAGE;
-        } else if ((s->authorization = malloc(len + 8)) == NULL) {
-            ret = MCPC_ERR_NOMEM;
-        } else {
-            memcpy(s->authorization, "Bearer ", 7);
-            memcpy(s->authorization + 7, config->token, len + 1);
-        }
+    if (config->num_headers > MAX_EXTRA_HEADERS) {
+        snprintf(err, err_len, "at most %d --header options", MAX_EXTRA_HEADERS);
+        ret = MCPC_ERR_USAGE;
     }
+    for (size_t i = 0; i != config->num_headers && ret == 0; ++i)
+        if ((ret = mcpc_parse_header_option(config->headers[i], &s->extra[s->num_extra], err, err_len)) == 0)
+            ++s->num_extra;
+    if (ret == 0 && config->token != NULL)
+        ret = mcpc_bearer_authorization(config->token, &s->authorization, err, err_len);
     if (ret == 0) {
         mcpc_http_config_t hc = {.url = config->url,
                                  .cacert = config->cacert,
@@ -393,16 +399,7 @@ on_head(void *data, const mcpc_http_response_t *res)
                 buf_append_char(&s->challenges, '\n');
             }
         }
-        const mcpc_http_header_t *type = mcpc_http_find_header(res, "x-amzn-errortype");
-        call->error_type[0] = '\0';
-        if (type != NULL) {
-            buf_t shown = BUF_INIT(0);
-            const char *colon = memchr(type->value, ':', type->value_len); /* "Code:http://..." */
-            mcpc_text_snippet(&shown, type->value, colon != NULL ? (size_t)(colon - type->value) : type->value_len,
-                              sizeof(call->error_type) - 4);
-            snprintf(call->error_type, sizeof(call->error_type), "%s", text_of(&shown));
-            buf_dispose(&shown);
-        }
+        mcpc_text_error_type(call->error_type, sizeof(call->error_type), res);
         call->kind = BODY_REFUSED; /* read for its message (AWS says why it refused a signature) */
         return 0;
     }
@@ -462,49 +459,26 @@ on_body(void *data, const char *bytes, size_t len)
     return ret;
 }
 
-/* The message for a non-2xx status: the JSON-RPC error message in the body if there is one, else the body's start. */
+/* The message for a non-2xx status: the reason in the body (a JSON-RPC error's message, ...), else the body's start. */
 static int
 status_error(call_t *call)
 {
     mcpc_session_t *s = call->s;
     buf_t detail = BUF_INIT(1024);
-    arena_t a;
-    arena_init(&a, 1u << 20);
-    json_value_t *v;
-    const char *message = NULL;
-    if (call->body.len != 0 && json_parse(&a, call->body.data, call->body.len, MAX_JSON_DEPTH, &v) == 0)
-        message = json_string(json_get(json_get(v, "error"), "message"));
-    if (message != NULL) {
-        mcpc_text_snippet(&detail, message, strlen(message), 300);
-    } else if (call->body.len != 0) {
-        size_t line = strcspn(call->body.data, "\r\n");
-        mcpc_text_snippet(&detail, call->body.data, line, 200);
-    }
+    mcpc_text_error_message(&detail, call->body.data, call->body.len);
     fail(s, MCPC_ERR_HTTP_STATUS, "%s: the server answered %s with %d %s%s%s%s", mcpc_strerror(MCPC_ERR_HTTP_STATUS), call->method,
          call->status, call->reason, detail.len != 0 ? ": " : "", detail.len != 0 ? detail.data : "",
          call->status == 404 && s->session_id != NULL ? " (the server no longer knows this session)" : "");
-    arena_dispose(&a);
     buf_dispose(&detail);
     return MCPC_ERR_HTTP_STATUS;
 }
 
-/* The message in a refusal's body: AWS's {"message": ...} or {"Message": ...}, or a JSON-RPC error's, cleaned; or "". */
+/* The message in a refusal's body (AWS's reason, or a JSON-RPC error's), cleaned; or "". */
 static void
 refusal_message(const call_t *call, buf_t *out)
 {
-    arena_t a;
-    arena_init(&a, 1u << 20);
-    json_value_t *v;
-    if (call->body.len != 0 && json_parse(&a, call->body.data, call->body.len, MAX_JSON_DEPTH, &v) == 0) {
-        const char *m = json_string(json_get(v, "message"));
-        if (m == NULL)
-            m = json_string(json_get(v, "Message"));
-        if (m == NULL)
-            m = json_string(json_get(json_get(v, "error"), "message"));
-        if (m != NULL)
-            mcpc_text_snippet(out, m, strlen(m), 400);
-    }
-    arena_dispose(&a);
+    if (call->body.len != 0)
+        mcpc_text_error_message(out, call->body.data, call->body.len);
 }
 
 /* Whether a refusal says the signed request's credentials have expired (ExpiredToken, ExpiredTokenException). */

@@ -76,7 +76,8 @@ mcpc_sigv4_infer(const char *host, char *service, size_t service_len, char *regi
     /* the label that names the service, the region after it, then the domain */
     static const struct {
         const char *label, *service, *domain;
-    } markers[] = {{"lambda-url", "lambda", "on"}, {"execute-api", "execute-api", "amazonaws"},
+    } markers[] = {{"lambda-url", "lambda", "on"},
+                   {"execute-api", "execute-api", "amazonaws"},
                    {"bedrock-agentcore", "bedrock-agentcore", "amazonaws"}};
     for (size_t i = 0; i + 2 < n; ++i) {
         for (size_t m = 0; m != sizeof(markers) / sizeof(markers[0]); ++m) {

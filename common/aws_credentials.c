@@ -106,12 +106,9 @@ read_file(const char *path, size_t max)
     if (f == NULL)
         return NULL;
     buf_t b = BUF_INIT(max);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) != 0)
-        buf_append(&b, chunk, n);
+    int ret = buf_append_stream(&b, f);
     fclose(f);
-    if (buf_failed(&b)) {
+    if (ret != 0) {
         buf_dispose(&b);
         return NULL;
     }

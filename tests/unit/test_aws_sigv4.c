@@ -34,10 +34,7 @@ slurp(const char *dir, const char *name, size_t *len_out)
     if (f == NULL)
         return NULL;
     buf_t b = BUF_INIT(1 << 20);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) != 0)
-        buf_append(&b, chunk, n);
+    buf_append_stream(&b, f);
     fclose(f);
     if (len_out != NULL)
         *len_out = b.len;
