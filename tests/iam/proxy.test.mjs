@@ -364,4 +364,33 @@ describe('proxy in front of a server with sessions (the SDK\'s own)', () => {
     });
 });
 
+describe('proxy timeouts', () => {
+    let misbehave;
+    let base;
+    before(async () => {
+        misbehave = spawn(process.execPath, [join(ROOT, 'tests', 'client', 'misbehave.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const port = await new Promise((ok) => createInterface({ input: misbehave.stdout }).on('line', (l) => ok(Number(/"port":(\d+)/.exec(l)[1]))));
+        base = `http://127.0.0.1:${port}`;
+    });
+    after(() => misbehave?.kill('SIGTERM'));
+
+    test('a server that never answers: --timeout, then --tool-timeout for tools/call, each an error for the request', async () => {
+        const host = new ModernHost(proxyTransport(`${base}/stall`, ['--timeout', '0.3', '--tool-timeout', '0.6']));
+        await host.start();
+        try {
+            let t = Date.now();
+            const list = await host.request('tools/list');
+            assert.equal(list.error?.code, -32001, JSON.stringify(list));
+            assert.match(list.error.message, /timed out waiting for the server/);
+            assert.ok(Date.now() - t < 3000, `tools/list took ${Date.now() - t} ms`);
+            t = Date.now();
+            const call = await host.request('tools/call', { name: 'ping', arguments: {} });
+            assert.equal(call.error?.code, -32001, JSON.stringify(call));
+            assert.ok(Date.now() - t >= 500, `tools/call waited its own timeout (${Date.now() - t} ms)`);
+        } finally {
+            await host.close();
+        }
+    });
+});
+
 after(() => rmSync(dir, { recursive: true, force: true }));
