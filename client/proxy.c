@@ -1,7 +1,6 @@
 /* proxy.c: the stdio <-> Streamable HTTP bridge (proxy.h). */
 #include "proxy.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <signal.h>
@@ -101,8 +100,16 @@ static void
 emit(proxy_t *p, const char *json, size_t len)
 {
     pthread_mutex_lock(&p->out_lock);
-    for (size_t i = 0; i != len; ++i)
-        fputc(json[i] == '\n' || json[i] == '\r' ? ' ' : json[i], p->config->out);
+    for (size_t i = 0; i < len;) {
+        size_t run = strcspn(json + i, "\r\n");
+        if (run > len - i)
+            run = len - i;
+        fwrite(json + i, 1, run, p->config->out);
+        if ((i += run) < len) {
+            fputc(' ', p->config->out);
+            ++i;
+        }
+    }
     fputc('\n', p->config->out);
     fflush(p->config->out);
     pthread_mutex_unlock(&p->out_lock);
@@ -763,6 +770,28 @@ listen_for_server(void *data)
 
 /* ---- setup and the main loop ---- */
 
+/*
+ * Reads one line of stdin into line (replacing its contents). Returns 1, 0 at the end of stdin (or when a signal
+ * interrupted the read), or -1 for a line over the buffer's limit, which is then skipped to its end.
+ */
+static int
+read_line(FILE *in, buf_t *line)
+{
+    buf_reset(line);
+    char chunk[65536];
+    int too_large = 0;
+    while (fgets(chunk, sizeof(chunk), in) != NULL) {
+        size_t len = strlen(chunk);
+        if (!too_large) {
+            buf_append(line, chunk, len);
+            too_large = buf_failed(line);
+        }
+        if (len != 0 && chunk[len - 1] == '\n')
+            return too_large ? -1 : 1;
+    }
+    return too_large ? -1 : line->len != 0;
+}
+
 static int
 setup(proxy_t *p, const mcpc_proxy_config_t *config, char *err, size_t err_len)
 {
@@ -840,32 +869,29 @@ mcpc_proxy_run(const mcpc_proxy_config_t *config, char *err, size_t err_len)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
-    char *line = NULL;
-    size_t cap = 0;
-    while (!stop_signal) {
-        errno = 0;
-        ssize_t n = getline(&line, &cap, config->in);
-        if (n < 0)
-            break; /* stdin closed, or a signal */
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            --n;
-        if (n == 0)
-            continue;
-        if ((size_t)n > MAX_LINE) {
+    buf_t line = BUF_INIT(MAX_LINE);
+    int got;
+    while (!stop_signal && (got = read_line(config->in, &line)) != 0) {
+        if (got < 0) {
             emit_error(p, NULL, JSONRPC_INVALID_REQUEST, "mcp-client proxy: message too large");
             continue;
         }
+        size_t n = line.len;
+        while (n > 0 && (line.data[n - 1] == '\n' || line.data[n - 1] == '\r'))
+            --n;
+        if (n == 0)
+            continue;
         job_t *job = malloc(sizeof(*job));
-        char *copy = malloc((size_t)n + 1);
+        char *copy = malloc(n + 1);
         if (job == NULL || copy == NULL) {
             free(job);
             free(copy);
             emit_error(p, NULL, JSONRPC_INTERNAL, "mcp-client proxy: out of memory");
             continue;
         }
-        memcpy(copy, line, (size_t)n);
+        memcpy(copy, line.data, n);
         copy[n] = '\0';
-        *job = (job_t){.p = p, .line = copy, .len = (size_t)n};
+        *job = (job_t){.p = p, .line = copy, .len = n};
         pthread_mutex_lock(&p->lock);
         while (p->in_flight >= MCPC_PROXY_MAX_IN_FLIGHT)
             pthread_cond_wait(&p->changed, &p->lock);
@@ -878,7 +904,7 @@ mcpc_proxy_run(const mcpc_proxy_config_t *config, char *err, size_t err_len)
         }
         pthread_detach(t);
     }
-    free(line);
+    buf_dispose(&line);
 
     /* stdin is done: let running requests finish for a moment, end the session, and go */
     struct timespec until;
