@@ -60,6 +60,7 @@ bench: deps node-deps
 	bench/run.sh
 	bench/lambda.sh
 	bench/authorizer.sh
+	bench/proxy.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -41,7 +41,8 @@ static const struct {
     {"header", 'H', "'NAME: VALUE'", OPT_HEADER, 0, "an extra request header; repeatable; replaces a default of the same name"},
     {"cacert", 0, "FILE", OPT_STRING, offsetof(mcpc_options_t, cacert),
      "trust the CA certificates in FILE (PEM) instead of the system's"},
-    {"timeout", 0, "SECONDS", OPT_TIMEOUT, 0, "give up connecting, or waiting for data, after this long (default 30)"},
+    {"timeout", 0, "SECONDS", OPT_TIMEOUT, offsetof(mcpc_options_t, timeout_ms),
+     "give up connecting, or waiting for data, after this long (default 30)"},
     {"protocol-version", 0, "VERSION", OPT_STRING, offsetof(mcpc_options_t, protocol_version),
      "speak this protocol revision (default: the newest the server and mcp-client share)"},
     {"log-level", 0, "LEVEL", OPT_STRING, offsetof(mcpc_options_t, log_level),
@@ -49,6 +50,23 @@ static const struct {
     {"elicit", 0, "ANSWER", OPT_STRING, offsetof(mcpc_options_t, elicit),
      "answer a server's elicitation: decline (default), cancel, or a JSON object to accept with (2026-07-28)"},
     {"args", 0, "JSON", OPT_STRING, offsetof(mcpc_options_t, args_json), "call: the tool's arguments as one JSON object"},
+    {"aws-sigv4", 0, NULL, OPT_FLAG, offsetof(mcpc_options_t, aws_sigv4),
+     "sign every request with AWS SigV4 (IAM: Function URLs, API Gateway, AgentCore), credentials as AWS tools find them"},
+    {"aws-service", 0, "NAME", OPT_STRING, offsetof(mcpc_options_t, aws_service),
+     "the service to sign for (default: from the host: lambda, execute-api, bedrock-agentcore)"},
+    {"aws-region", 0, "REGION", OPT_STRING, offsetof(mcpc_options_t, aws_region),
+     "the region to sign for (default: from the host, else AWS_REGION or the profile's)"},
+    {"aws-profile", 0, "NAME", OPT_STRING, offsetof(mcpc_options_t, aws_profile),
+     "take the credentials from this profile of ~/.aws/credentials or ~/.aws/config"},
+    {"read-only", 0, NULL, OPT_FLAG, offsetof(mcpc_options_t, read_only),
+     "proxy: offer and call only the tools annotated readOnlyHint: true"},
+    {"tool-timeout", 0, "SECONDS", OPT_TIMEOUT, offsetof(mcpc_options_t, tool_timeout_ms),
+     "proxy: how long a tools/call may wait for data from the server (default 300)"},
+    {"admin-url", 0, "URL", OPT_STRING, offsetof(mcpc_options_t, admin_url),
+     "admin: the registry's admin API (default: $MCP_ADMIN_ENDPOINT)"},
+    {"kind", 0, "KIND", OPT_STRING, offsetof(mcpc_options_t, kind), "admin: tool (default), resource or prompt"},
+    {"if-match", 0, "VERSION", OPT_STRING, offsetof(mcpc_options_t, if_match),
+     "admin: the version update or delete expects (412 if the record has moved on)"},
     {"json", 0, NULL, OPT_FLAG, offsetof(mcpc_options_t, json), "print results as JSON, and notifications as JSON lines on stderr"},
     {"verbose", 'v', NULL, OPT_FLAG, offsetof(mcpc_options_t, verbose),
      "show HTTP request and response heads on stderr (credentials redacted)"},
@@ -104,10 +122,10 @@ set_option(mcpc_options_t *o, size_t i, const char *value, char *err, size_t err
     case OPT_TIMEOUT:
         seconds = strtod(value, &end);
         if (end == value || *end != '\0' || !isfinite(seconds) || seconds < 0.001 || seconds > 86400) {
-            snprintf(err, err_len, "--timeout must be a number of seconds from 0.001 to 86400");
+            snprintf(err, err_len, "--%s must be a number of seconds from 0.001 to 86400", options[i].name);
             return MCPC_ERR_USAGE;
         }
-        o->timeout_ms = (int)(seconds * 1000);
+        *(int *)((char *)o + options[i].offset) = (int)(seconds * 1000);
         return 0;
     }
     return MCPC_ERR_USAGE;
@@ -152,12 +170,45 @@ validate(mcpc_options_t *o, char *err, size_t err_len)
             return MCPC_ERR_USAGE;
         }
     }
-    if (o->url == NULL && (o->url = env_or_null("MCP_SERVER_ENDPOINT")) == NULL) {
+    int admin = strcmp(o->command->name, "admin") == 0, proxy = strcmp(o->command->name, "proxy") == 0;
+    if ((o->read_only || o->tool_timeout_ms != 0) && !proxy) {
+        snprintf(err, err_len, "--read-only and --tool-timeout are for the proxy command");
+        return MCPC_ERR_USAGE;
+    }
+    if ((o->admin_url != NULL || o->kind != NULL || o->if_match != NULL) && !admin) {
+        snprintf(err, err_len, "--admin-url, --kind and --if-match are for the admin command");
+        return MCPC_ERR_USAGE;
+    }
+    if (o->tool_timeout_ms == 0)
+        o->tool_timeout_ms = MCPC_DEFAULT_TOOL_TIMEOUT_MS;
+    if (admin) {
+        /* the admin API is its own endpoint, signed with SigV4 */
+        if ((o->url = o->admin_url != NULL ? o->admin_url : env_or_null("MCP_ADMIN_ENDPOINT")) == NULL) {
+            snprintf(err, err_len, "no admin endpoint: use --admin-url or set MCP_ADMIN_ENDPOINT");
+            return MCPC_ERR_USAGE;
+        }
+        o->aws_sigv4 = 1;
+        if (o->kind != NULL && strcmp(o->kind, "tool") != 0 && strcmp(o->kind, "resource") != 0 && strcmp(o->kind, "prompt") != 0) {
+            snprintf(err, err_len, "--kind must be tool, resource or prompt");
+            return MCPC_ERR_USAGE;
+        }
+    } else if (o->url == NULL && (o->url = env_or_null("MCP_SERVER_ENDPOINT")) == NULL) {
         snprintf(err, err_len, "no endpoint: use --url or set MCP_SERVER_ENDPOINT");
         return MCPC_ERR_USAGE;
     }
-    if (o->token == NULL)
+    if (o->token == NULL && !o->aws_sigv4) /* with --aws-sigv4 a token in the environment is not for this endpoint */
         o->token = env_or_null("MCP_AUTH_TOKEN");
+    if (!o->aws_sigv4 && (o->aws_service != NULL || o->aws_region != NULL || o->aws_profile != NULL)) {
+        snprintf(err, err_len, "--aws-service, --aws-region and --aws-profile go with --aws-sigv4");
+        return MCPC_ERR_USAGE;
+    }
+    if (o->aws_sigv4 && o->token != NULL) {
+        /* SigV4 is the Authorization header: a second credential must travel in a header of its own (-H) */
+        snprintf(err, err_len,
+                 "--aws-sigv4 signs with the Authorization header, so a bearer token (--token, MCP_AUTH_TOKEN) "
+                 "cannot be sent too; pass it in another header with -H");
+        return MCPC_ERR_USAGE;
+    }
     if (o->protocol_version != NULL && mcpc_protocol_find(o->protocol_version) == NULL) {
         size_t len = (size_t)snprintf(err, err_len, "--protocol-version must be one of:");
         for (const mcpc_protocol_version_t *v = mcpc_protocol_versions; v->version != NULL && len < err_len; ++v)
@@ -241,7 +292,8 @@ void
 mcpc_cli_usage(FILE *f)
 {
     fputs("Usage: mcp-client [OPTIONS] COMMAND [ARGUMENTS]\n\n"
-          "A command-line client for MCP servers over Streamable HTTP (http:// and https://).\n\nCommands:\n",
+          "A command-line client for MCP servers over Streamable HTTP (http:// and https://), with bearer tokens or\n"
+          "AWS SigV4; a stdio bridge for MCP hosts (proxy); the tool registry's admin API (admin).\n\nCommands:\n",
           f);
     for (const mcpc_command_t *c = mcpc_commands; c->name != NULL; ++c) {
         char left[128];
@@ -272,10 +324,11 @@ mcpc_cli_usage(FILE *f)
           "  key:=JSON    for call, always sent as JSON.\n\n"
           "Exit status:\n"
           "  0  success\n"
-          "  1  the tool returned isError, the server answered with a JSON-RPC error, or it needs input\n"
-          "     mcp-client cannot give (sampling)\n"
+          "  1  the tool returned isError, the server answered with a JSON-RPC error, it needs input\n"
+          "     mcp-client cannot give (sampling), or the admin API refused the request\n"
           "  2  usage error\n"
           "  3  transport error: connection, TLS, timeout, HTTP status, malformed or cut-off response\n"
-          "  4  authentication refused (HTTP 401 or 403); the server's WWW-Authenticate challenge is shown\n",
+          "  4  authentication refused (HTTP 401 or 403; the server's WWW-Authenticate challenge and AWS's\n"
+          "     reason are shown), or --aws-sigv4 found no usable AWS credentials\n",
           f);
 }

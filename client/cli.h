@@ -12,6 +12,7 @@
 
 #define MCPC_MAX_HEADER_OPTIONS 64
 #define MCPC_DEFAULT_TIMEOUT_MS 30000
+#define MCPC_DEFAULT_TOOL_TIMEOUT_MS 300000 /* proxy: a tools/call may be silent this long */
 
 struct st_mcpc_command_t;
 
@@ -26,6 +27,15 @@ typedef struct st_mcpc_options_t {
     const char *log_level;        /* --log-level, checked to be a level; NULL: none */
     const char *elicit;           /* --elicit, checked: "decline", "cancel" or a JSON object; NULL: decline */
     const char *args_json;        /* --args */
+    int aws_sigv4;                /* --aws-sigv4: sign every request (sigv4.h) */
+    const char *aws_service;      /* --aws-service; NULL: inferred from the host */
+    const char *aws_region;       /* --aws-region; NULL: from the host or the configuration */
+    const char *aws_profile;      /* --aws-profile; NULL: the default chain */
+    int read_only;                /* proxy --read-only: only tools annotated readOnlyHint */
+    int tool_timeout_ms;          /* proxy --tool-timeout */
+    const char *admin_url;        /* admin: --admin-url, else $MCP_ADMIN_ENDPOINT */
+    const char *kind;             /* admin --kind: tool (default), resource or prompt */
+    const char *if_match;         /* admin --if-match: the version an update or delete expects */
     int json;
     int verbose;
     int help;

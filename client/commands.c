@@ -6,10 +6,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin.h"
 #include "arguments.h"
 #include "headers.h"
 #include "jsonw.h"
 #include "mcpc_errors.h"
+#include "proxy.h"
 #include "text.h"
 
 static int
@@ -306,6 +308,29 @@ run_ping(mcpc_run_t *run)
     return request(run, &req, print_pong, NULL);
 }
 
+/* The stdio bridge (proxy.h): the host's messages on stdin, the server's on stdout, notes on stderr. */
+static int
+run_proxy(mcpc_run_t *run)
+{
+    const mcpc_options_t *o = run->options;
+    mcpc_proxy_config_t config = {
+        .url = o->url,
+        .token = o->token,
+        .headers = o->headers,
+        .num_headers = o->num_headers,
+        .cacert = o->cacert,
+        .timeout_ms = o->timeout_ms,
+        .tool_timeout_ms = o->tool_timeout_ms,
+        .read_only = o->read_only,
+        .signer = run->signer,
+        .trace = o->verbose ? stderr : NULL,
+        .in = stdin,
+        .out = stdout,
+        .diag = stderr,
+    };
+    return mcpc_proxy_run(&config, run->error, sizeof(run->error));
+}
+
 const mcpc_command_t mcpc_commands[] = {
     {"init", "", "the server's name, protocol revision and era, and capabilities", 0, 0, 0, run_init},
     {"tools", "", "list the tools (every page)", 0, 0, 0, run_tools},
@@ -318,6 +343,10 @@ const mcpc_command_t mcpc_commands[] = {
     {"complete", "prompt NAME|resource URI ARG VALUE [key=value ...]", "complete an argument's value", 4, SIZE_MAX, 0,
      run_complete},
     {"ping", "", "check that the server answers", 0, 0, 0, run_ping},
+    {"proxy", "", "bridge stdio to the endpoint, for MCP hosts that launch stdio servers (see --read-only, --tool-timeout)", 0, 0,
+     0, run_proxy, 1},
+    {"admin", "register FILE|list|show NAME|update NAME FILE|delete NAME",
+     "the tool registry's admin API (--admin-url), signed with SigV4 (see --kind, --if-match)", 1, 3, 0, mcpc_admin_run, 1},
     {NULL},
 };
 

@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "cli.h"
+#include "http_client.h"
 #include "output.h"
 #include "session.h"
 
@@ -19,7 +20,8 @@ typedef struct st_mcpc_run_t {
     mcpc_session_t *session;
     const mcpc_options_t *options;
     const mcpc_output_t *output;
-    arena_t *arena; /* for results; disposed after the command */
+    arena_t *arena;                   /* for results; disposed after the command */
+    const mcpc_http_signer_t *signer; /* --aws-sigv4 (always for admin); NULL: unsigned */
     char error[512];
 } mcpc_run_t;
 
@@ -32,6 +34,7 @@ typedef struct st_mcpc_run_t {
  *              how many arguments it takes (SIZE_MAX: any number)
  *   takes_args whether --args applies
  *   run        does it
+ *   standalone it speaks HTTP itself (proxy, admin): run gets no MCP session (run->session is NULL)
  */
 typedef struct st_mcpc_command_t {
     const char *name;
@@ -40,6 +43,7 @@ typedef struct st_mcpc_command_t {
     size_t min_words, max_words;
     int takes_args;
     int (*run)(mcpc_run_t *run);
+    int standalone;
 } mcpc_command_t;
 
 extern const mcpc_command_t mcpc_commands[]; /* ends with a row whose name is NULL */

@@ -8,6 +8,7 @@
 #include "mcpc_errors.h"
 #include "output.h"
 #include "session.h"
+#include "sigv4.h"
 
 int
 main(int argc, char **argv)
@@ -48,23 +49,47 @@ main(int argc, char **argv)
     if (options.elicit != NULL)
         mcpc_mrtr_parse_elicit(options.elicit, &config.input); /* checked by mcpc_cli_parse() */
     mcpc_session_t *session = NULL;
+    mcpc_sigv4_t *sigv4 = NULL;
     arena_t arena;
     arena_init(&arena, 0);
     mcpc_run_t run = {.options = &options, .output = &output, .arena = &arena};
-    if ((ret = mcpc_session_new(&config, &session, err, sizeof(err))) != 0) {
+    if (options.aws_sigv4) {
+        mcpc_sigv4_config_t sc = {.url = options.url,
+                                  .service = options.aws_service,
+                                  .region = options.aws_region,
+                                  .profile = options.aws_profile,
+                                  .timeout_ms = options.timeout_ms};
+        if ((ret = mcpc_sigv4_new(&sc, &sigv4, err, sizeof(err))) != 0) {
+            fprintf(stderr, "mcp-client: %s\n", err);
+            goto Exit;
+        }
+        config.signer = run.signer = mcpc_sigv4_signer(sigv4);
+        if (options.verbose) {
+            char what[512];
+            mcpc_sigv4_describe(sigv4, what, sizeof(what));
+            fprintf(stderr, "* signing with AWS SigV4: %s\n", what);
+        }
+    }
+    if (options.command->standalone) {
+        ret = options.command->run(&run);
+    } else if ((ret = mcpc_session_new(&config, &session, err, sizeof(err))) != 0) {
         fprintf(stderr, "mcp-client: %s\n", err[0] != '\0' ? err : mcpc_strerror(ret));
         goto Exit;
+    } else {
+        run.session = session;
+        if ((ret = mcpc_session_connect(session)) == 0)
+            ret = options.command->run(&run);
     }
-    run.session = session;
-    if ((ret = mcpc_session_connect(session)) == 0)
-        ret = options.command->run(&run);
     fflush(stdout);
 
     if (ret == MCPC_ERR_TOOL) {
         fprintf(stderr, "mcp-client: %s\n", mcpc_strerror(ret));
     } else if (ret != 0) {
-        fprintf(stderr, "mcp-client: %s\n", run.error[0] != '\0' ? run.error : mcpc_session_error(session));
-        if (ret == MCPC_ERR_AUTH) {
+        fprintf(stderr, "mcp-client: %s\n",
+                run.error[0] != '\0' ? run.error
+                : session != NULL    ? mcpc_session_error(session)
+                                     : mcpc_strerror(ret));
+        if (ret == MCPC_ERR_AUTH && session != NULL) {
             const char *challenges = mcpc_session_challenges(session);
             for (const char *line = challenges; *line != '\0';) {
                 const char *end = line;
@@ -77,6 +102,7 @@ main(int argc, char **argv)
     }
 Exit:
     mcpc_session_free(session);
+    mcpc_sigv4_free(sigv4);
     arena_dispose(&arena);
     mcpc_cli_dispose(&options);
     return mcpc_exit_status(ret);

@@ -43,7 +43,7 @@ struct st_mcpc_session_t {
 };
 
 /* What the body of a response is, once its head has been seen. */
-enum { BODY_IGNORE, BODY_JSON, BODY_SSE, BODY_ERROR };
+enum { BODY_IGNORE, BODY_JSON, BODY_SSE, BODY_ERROR, BODY_REFUSED };
 
 /* One HTTP exchange: a request (which expects a response), or a notification or answer we send. */
 typedef struct st_call_t {
@@ -59,16 +59,19 @@ typedef struct st_call_t {
     size_t num_meta_headers;
     int status;
     char reason[64];
+    char error_type[128]; /* a 401 or 403: AWS's x-amzn-ErrorType, if any */
     int kind;
     buf_t body; /* BODY_JSON: the message(s); BODY_ERROR: the start of the body */
     mcpc_sse_parser_t sse;
     buf_t response; /* our response, serialised */
     int has_response;
-    int error; /* a failure found in a callback (its message is in s->error) */
+    int retried; /* sent again after a refusal for expired credentials */
+    int error;   /* a failure found in a callback (its message is in s->error) */
 } call_t;
 
 static int fail(mcpc_session_t *s, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int post(call_t *call, const char *http_method, const char *json, size_t len);
+static const char *text_of(const buf_t *b);
 
 static int
 fail(mcpc_session_t *s, int err, const char *fmt, ...)
@@ -85,14 +88,10 @@ fail(mcpc_session_t *s, int err, const char *fmt, ...)
 /* Header fields mcp-client frames the request with: a --header may not replace them. */
 static const char *const reserved_headers[] = {"host", "content-length", "transfer-encoding", "connection", NULL};
 
-static int
-parse_extra_header(mcpc_session_t *s, const char *line, char *err, size_t err_len)
+int
+mcpc_parse_header_option(const char *line, mcpc_http_header_t *out, char *err, size_t err_len)
 {
     const char *colon = strchr(line, ':');
-    if (s->num_extra == MAX_EXTRA_HEADERS) {
-        snprintf(err, err_len, "at most %d --header options", MAX_EXTRA_HEADERS);
-        return MCPC_ERR_USAGE;
-    }
     const char *value = colon != NULL ? colon + 1 : NULL;
     size_t name_len = colon != NULL ? (size_t)(colon - line) : 0;
     while (value != NULL && (*value == ' ' || *value == '\t'))
@@ -110,7 +109,22 @@ parse_extra_header(mcpc_session_t *s, const char *line, char *err, size_t err_le
             return MCPC_ERR_USAGE;
         }
     }
-    s->extra[s->num_extra++] = (mcpc_http_header_t){line, name_len, value, value_len};
+    *out = (mcpc_http_header_t){line, name_len, value, value_len};
+    return 0;
+}
+
+int
+mcpc_bearer_authorization(const char *token, char **out, char *err, size_t err_len)
+{
+    size_t len = strlen(token);
+    if (len == 0 || !mcpc_http_header_valid("Authorization", 13, token, len)) {
+        snprintf(err, err_len, "the token is empty or holds a line break");
+        return MCPC_ERR_USAGE;
+    }
+    if ((*out = malloc(len + 8)) == NULL)
+        return MCPC_ERR_NOMEM;
+    memcpy(*out, "Bearer ", 7);
+    memcpy(*out + 7, token, len + 1);
     return 0;
 }
 
@@ -125,23 +139,21 @@ mcpc_session_new(const mcpc_session_config_t *config, mcpc_session_t **out, char
     arena_init(&s->arena, 0); /* holds one parsed initialize or discover result, itself bounded by the message cap */
     buf_init(&s->challenges, 16384);
     int ret = 0;
-    for (size_t i = 0; i != config->num_headers && ret == 0; ++i)
-        ret = parse_extra_header(s, config->headers[i], err, err_len);
-    if (ret == 0 && config->token != NULL) {
-        size_t len = strlen(config->token);
-        if (len == 0 || !mcpc_http_header_valid("Authorization", 13, config->token, len)) {
-            snprintf(err, err_len, "the token is empty or holds a line break");
-            ret = MCPC_ERR_USAGE;
-        } else if ((s->authorization = malloc(len + 8)) == NULL) {
-            ret = MCPC_ERR_NOMEM;
-        } else {
-            memcpy(s->authorization, "Bearer ", 7);
-            memcpy(s->authorization + 7, config->token, len + 1);
-        }
+    if (config->num_headers > MAX_EXTRA_HEADERS) {
+        snprintf(err, err_len, "at most %d --header options", MAX_EXTRA_HEADERS);
+        ret = MCPC_ERR_USAGE;
     }
+    for (size_t i = 0; i != config->num_headers && ret == 0; ++i)
+        if ((ret = mcpc_parse_header_option(config->headers[i], &s->extra[s->num_extra], err, err_len)) == 0)
+            ++s->num_extra;
+    if (ret == 0 && config->token != NULL)
+        ret = mcpc_bearer_authorization(config->token, &s->authorization, err, err_len);
     if (ret == 0) {
-        mcpc_http_config_t hc = {
-            .url = config->url, .cacert = config->cacert, .timeout_ms = config->timeout_ms, .trace = config->trace};
+        mcpc_http_config_t hc = {.url = config->url,
+                                 .cacert = config->cacert,
+                                 .timeout_ms = config->timeout_ms,
+                                 .trace = config->trace,
+                                 .signer = config->signer};
         ret = mcpc_http_client_new(&hc, &s->http, err, err_len);
     }
     if (ret != 0) {
@@ -387,10 +399,9 @@ on_head(void *data, const mcpc_http_response_t *res)
                 buf_append_char(&s->challenges, '\n');
             }
         }
-        return call->error = fail(s, MCPC_ERR_AUTH, "%s (HTTP %d %s)%s", mcpc_strerror(MCPC_ERR_AUTH), res->status, call->reason,
-                                  s->authorization == NULL && !has_extra(s, "Authorization")
-                                      ? ": no token was sent (use --token or MCP_AUTH_TOKEN)"
-                                      : "");
+        mcpc_text_error_type(call->error_type, sizeof(call->error_type), res);
+        call->kind = BODY_REFUSED; /* read for its message (AWS says why it refused a signature) */
+        return 0;
     }
     if (res->status < 200 || res->status > 299) {
         call->kind = BODY_ERROR;
@@ -433,6 +444,7 @@ on_body(void *data, const char *bytes, size_t len)
                                      MCPC_MAX_MESSAGE_BYTES);
         break;
     case BODY_ERROR:
+    case BODY_REFUSED:
         if (call->body.len < MAX_ERROR_BODY)
             buf_append(&call->body, bytes, len < MAX_ERROR_BODY - call->body.len ? len : MAX_ERROR_BODY - call->body.len);
         break;
@@ -447,30 +459,60 @@ on_body(void *data, const char *bytes, size_t len)
     return ret;
 }
 
-/* The message for a non-2xx status: the JSON-RPC error message in the body if there is one, else the body's start. */
+/* The message for a non-2xx status: the reason in the body (a JSON-RPC error's message, ...), else the body's start. */
 static int
 status_error(call_t *call)
 {
     mcpc_session_t *s = call->s;
     buf_t detail = BUF_INIT(1024);
-    arena_t a;
-    arena_init(&a, 1u << 20);
-    json_value_t *v;
-    const char *message = NULL;
-    if (call->body.len != 0 && json_parse(&a, call->body.data, call->body.len, MAX_JSON_DEPTH, &v) == 0)
-        message = json_string(json_get(json_get(v, "error"), "message"));
-    if (message != NULL) {
-        mcpc_text_snippet(&detail, message, strlen(message), 300);
-    } else if (call->body.len != 0) {
-        size_t line = strcspn(call->body.data, "\r\n");
-        mcpc_text_snippet(&detail, call->body.data, line, 200);
-    }
+    mcpc_text_error_message(&detail, call->body.data, call->body.len);
     fail(s, MCPC_ERR_HTTP_STATUS, "%s: the server answered %s with %d %s%s%s%s", mcpc_strerror(MCPC_ERR_HTTP_STATUS), call->method,
          call->status, call->reason, detail.len != 0 ? ": " : "", detail.len != 0 ? detail.data : "",
          call->status == 404 && s->session_id != NULL ? " (the server no longer knows this session)" : "");
-    arena_dispose(&a);
     buf_dispose(&detail);
     return MCPC_ERR_HTTP_STATUS;
+}
+
+/* The message in a refusal's body (AWS's reason, or a JSON-RPC error's), cleaned; or "". */
+static void
+refusal_message(const call_t *call, buf_t *out)
+{
+    if (call->body.len != 0)
+        mcpc_text_error_message(out, call->body.data, call->body.len);
+}
+
+/* Whether a refusal says the signed request's credentials have expired (ExpiredToken, ExpiredTokenException). */
+static int
+credentials_expired(const call_t *call)
+{
+    if (strstr(call->error_type, "ExpiredToken") != NULL)
+        return 1;
+    buf_t message = BUF_INIT(0);
+    refusal_message(call, &message);
+    int expired = message.data != NULL && strstr(message.data, "security token included in the request is expired") != NULL;
+    buf_dispose(&message);
+    return expired;
+}
+
+/* A 401 or 403: the failure, with what the server said and a hint for what to do. */
+static int
+auth_error(call_t *call)
+{
+    mcpc_session_t *s = call->s;
+    buf_t message = BUF_INIT(0);
+    refusal_message(call, &message);
+    const char *hint = "";
+    if (mcpc_http_signs(s->http))
+        hint = call->status == 403 ? " (the request was signed with SigV4: check the credentials, --aws-service, --aws-region, "
+                                     "the clock, and that the IAM policy allows the call)"
+                                   : "";
+    else if (s->authorization == NULL && !has_extra(s, "Authorization"))
+        hint = ": no token was sent (use --token or MCP_AUTH_TOKEN, or --aws-sigv4 for an IAM endpoint)";
+    fail(s, MCPC_ERR_AUTH, "%s (HTTP %d %s)%s%s%s%s%s%s", mcpc_strerror(MCPC_ERR_AUTH), call->status, call->reason,
+         message.len != 0 ? ": " : "", text_of(&message), call->error_type[0] != '\0' ? " [" : "", call->error_type,
+         call->error_type[0] != '\0' ? "]" : "", hint);
+    buf_dispose(&message);
+    return MCPC_ERR_AUTH;
 }
 
 /*
@@ -495,9 +537,19 @@ post(call_t *call, const char *http_method, const char *json, size_t len)
         .cb_data = call,
     };
     int ret = mcpc_http_send(s->http, &req);
+    if (ret == 0 && call->kind == BODY_REFUSED && !call->retried && mcpc_http_signs(s->http) && credentials_expired(call)) {
+        /* the credentials expired since they were read: look for fresh ones and send once more */
+        mcpc_http_invalidate_credentials(s->http);
+        call->retried = 1;
+        call->kind = BODY_IGNORE;
+        buf_dispose(&call->body);
+        return post(call, http_method, json, len);
+    }
     if (ret != 0) {
         if (call->error != ret)
             fail(s, ret, "%s", mcpc_http_error(s->http));
+    } else if (call->kind == BODY_REFUSED) {
+        ret = auth_error(call);
     } else if (call->kind == BODY_ERROR) {
         if (call->keep_status)
             return 0;

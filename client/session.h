@@ -26,6 +26,7 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "http_client.h"
 #include "json.h"
 #include "mrtr.h"
 #include "negotiate.h"
@@ -47,7 +48,8 @@ typedef struct st_mcpc_session_config_t {
     const char *log_level;     /* ask for log messages at this level and above; NULL: modern: none, legacy: the server's default */
     mcpc_input_policy_t input; /* how to answer a modern server's input requests */
     FILE *trace;               /* --verbose, see http_client.h; NULL: none */
-    FILE *diag;                /* notes for the user (a declined server request, input answered); never NULL */
+    const mcpc_http_signer_t *signer; /* --aws-sigv4 (sigv4.h); NULL: requests are not signed */
+    FILE *diag;                       /* notes for the user (a declined server request, input answered); never NULL */
     mcpc_on_notification_cb on_notification;
     void *cb_data;
 } mcpc_session_config_t;
@@ -90,6 +92,15 @@ int mcpc_session_request(mcpc_session_t *s, const mcpc_request_t *req, arena_t *
 int mcpc_session_list(mcpc_session_t *s, const char *method, const char *key, arena_t *arena, const json_value_t **items);
 
 const char *mcpc_session_error(const mcpc_session_t *s);
+
+/*
+ * A --header option ("Name: value") as a header field borrowing line: a token for a name, no line break, not one
+ * of the fields the client frames requests with (Host, Content-Length, Transfer-Encoding, Connection). Returns 0,
+ * or MCPC_ERR_USAGE with the reason in err. (The proxy parses its options the same way.)
+ */
+int mcpc_parse_header_option(const char *line, mcpc_http_header_t *out, char *err, size_t err_len);
+/* "Bearer <token>" (malloc'd into *out), or MCPC_ERR_USAGE for an empty token or one with a line break. */
+int mcpc_bearer_authorization(const char *token, char **out, char *err, size_t err_len);
 /* After MCPC_ERR_AUTH: each WWW-Authenticate value the server sent, cleaned, one per line ("" if none). */
 const char *mcpc_session_challenges(const mcpc_session_t *s);
 

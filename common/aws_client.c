@@ -1,6 +1,5 @@
 #include "aws_client.h"
 
-#include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "aws_credentials.h"
 #include "error.h"
 #include "http_client.h"
 #include "http_url.h"
@@ -27,26 +27,8 @@ struct st_aws_client_t {
     char *host;        /* the Host header, as signed */
     char *path_prefix; /* the endpoint URL's path without its trailing '/' ("" for most) */
     int s3;            /* S3 signs the path as sent; every other service encodes it once more */
-    char *access_key_id;
-    char *secret_access_key;
-    char *session_token;
+    aws_credentials_provider_t *credentials;
 };
-
-static char *
-env_dup(const char *name)
-{
-    const char *v = getenv(name);
-    return v != NULL && v[0] != '\0' ? strdup(v) : NULL;
-}
-
-static void
-free_secret(char *s)
-{
-    if (s != NULL) {
-        OPENSSL_cleanse(s, strlen(s));
-        free(s);
-    }
-}
 
 int
 aws_client_new(const aws_client_config_t *config, aws_client_t **out, char *err, size_t err_len)
@@ -58,14 +40,23 @@ aws_client_new(const aws_client_config_t *config, aws_client_t **out, char *err,
     pthread_mutex_init(&c->lock, NULL);
     c->service = strdup(config->service);
     c->s3 = strcmp(config->service, "s3") == 0;
-    c->region = env_dup("AWS_REGION");
-    c->access_key_id = env_dup("AWS_ACCESS_KEY_ID");
-    c->secret_access_key = env_dup("AWS_SECRET_ACCESS_KEY");
-    c->session_token = env_dup("AWS_SESSION_TOKEN");
-    if (c->region == NULL || c->access_key_id == NULL || c->secret_access_key == NULL) {
-        error_format(err, err_len, "calling %s needs AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", config->service);
+    char region[64], why[512];
+    if (aws_config_region(NULL, region, sizeof(region)) != 0) {
+        error_format(err, err_len, "calling %s needs a region: set AWS_REGION", config->service);
         goto fail;
     }
+    c->region = strdup(region);
+    aws_credentials_config_t cc = {.timeout_ms = config->timeout_ms};
+    aws_owned_credentials_t creds;
+    if (aws_credentials_provider_new(&cc, &c->credentials) != 0) {
+        error_format(err, err_len, "out of memory");
+        goto fail;
+    }
+    if (aws_credentials_get(c->credentials, &creds, why, sizeof(why)) != 0) {
+        error_format(err, err_len, "calling %s: %s", config->service, why);
+        goto fail;
+    }
+    aws_owned_credentials_dispose(&creds);
     char url[512];
     if (config->endpoint != NULL && config->endpoint[0] != '\0')
         snprintf(url, sizeof(url), "%s", config->endpoint);
@@ -105,9 +96,7 @@ aws_client_free(aws_client_t *c)
     free(c->region);
     free(c->host);
     free(c->path_prefix);
-    free_secret(c->access_key_id);
-    free_secret(c->secret_access_key);
-    free_secret(c->session_token);
+    aws_credentials_provider_free(c->credentials);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
@@ -116,22 +105,6 @@ const char *
 aws_client_region(const aws_client_t *c)
 {
     return c->region;
-}
-
-void
-aws_uri_encode(buf_t *out, const char *s, size_t len, int keep_slash)
-{
-    static const char digits[] = "0123456789ABCDEF";
-    for (size_t i = 0; i != len; ++i) {
-        unsigned char ch = (unsigned char)s[i];
-        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
-            ch == '.' || ch == '~' || (ch == '/' && keep_slash)) {
-            buf_append_char(out, (char)ch);
-        } else {
-            char esc[3] = {'%', digits[ch >> 4], digits[ch & 15]};
-            buf_append(out, esc, 3);
-        }
-    }
 }
 
 typedef struct st_collect_t {
@@ -233,13 +206,10 @@ aws_client_send(aws_client_t *c, const aws_request_t *req, aws_reply_t *reply)
         return -1;
     }
     const char *path = req->path != NULL ? req->path : "/";
-    buf_t wire_path = BUF_INIT(0), canonical_path = BUF_INIT(0), authorization = BUF_INIT(4096);
+    buf_t wire_path = BUF_INIT(0);
     buf_append_str(&wire_path, c->path_prefix);
     buf_append_str(&wire_path, path);
-    if (c->s3)
-        buf_append(&canonical_path, wire_path.data, wire_path.len);
-    else
-        aws_uri_encode(&canonical_path, wire_path.data, wire_path.len, 1);
+    size_t path_len = wire_path.len;
     if (req->query != NULL && req->query[0] != '\0')
         buf_printf(&wire_path, "?%s", req->query);
 
@@ -250,33 +220,47 @@ aws_client_send(aws_client_t *c, const aws_request_t *req, aws_reply_t *reply)
     for (size_t i = 0; i != req->num_headers; ++i)
         headers[n++] = req->headers[i];
     headers[n++] = (aws_header_t){"host", c->host};
-    headers[n++] = (aws_header_t){"x-amz-date", timestamp};
-    if (c->session_token != NULL)
-        headers[n++] = (aws_header_t){"x-amz-security-token", c->session_token};
-    /* SigV4 wants the signed headers sorted by name */
-    for (size_t i = 1; i < n; ++i)
-        for (size_t j = i; j != 0 && strcmp(headers[j - 1].name, headers[j].name) > 0; --j) {
-            aws_header_t t = headers[j];
-            headers[j] = headers[j - 1];
-            headers[j - 1] = t;
-        }
-    aws_credentials_t creds = {c->access_key_id, c->secret_access_key, c->session_token};
+    aws_owned_credentials_t creds;
+    char why[512];
+    if (aws_credentials_get(c->credentials, &creds, why, sizeof(why)) != 0) {
+        snprintf(reply->error_message, sizeof(reply->error_message), "%s: %.400s", c->service, why);
+        buf_dispose(&wire_path);
+        return -1;
+    }
+    aws_sigv4_params_t params = {.credentials = &creds.c,
+                                 .region = c->region,
+                                 .service = c->service,
+                                 .timestamp = timestamp,
+                                 .flags = c->s3 ? AWS_SIGV4_S3_PATH | AWS_SIGV4_CONTENT_SHA256 : 0};
+    aws_sigv4_signature_t sig;
     int ret = -1;
-    if (buf_failed(&wire_path) || buf_failed(&canonical_path) ||
-        aws_sigv4_sign(&creds, c->region, c->service, timestamp, req->method, canonical_path.data,
-                       req->query != NULL ? req->query : "", headers, n, req->body != NULL ? req->body : "", req->body_len,
-                       &authorization) != 0) {
+    char *signed_path = buf_failed(&wire_path) ? NULL : strndup(wire_path.data, path_len);
+    aws_sigv4_request_t sreq = {.method = req->method,
+                                .path = signed_path,
+                                .query = req->query,
+                                .headers = headers,
+                                .num_headers = n,
+                                .body = req->body,
+                                .body_len = req->body_len};
+    int tried = signed_path != NULL, signed_ok = tried && aws_sigv4_sign(&params, &sreq, &sig) == 0;
+    free(signed_path);
+    if (!signed_ok) {
+        if (tried)
+            aws_sigv4_signature_dispose(&sig);
         snprintf(reply->error_message, sizeof(reply->error_message), "cannot sign the request");
         goto exit;
     }
-    mcpc_http_header_t wire[MAX_HEADERS + 1];
+    mcpc_http_header_t wire[MAX_HEADERS + 4];
     size_t h = 0;
-    for (size_t i = 0; i != n; ++i) {
-        if (strcmp(headers[i].name, "host") == 0)
-            continue; /* the HTTP client sends Host itself, from the same URL */
+    for (size_t i = 0; i != req->num_headers; ++i)
         wire[h++] = (mcpc_http_header_t){headers[i].name, strlen(headers[i].name), headers[i].value, strlen(headers[i].value)};
-    }
-    wire[h++] = (mcpc_http_header_t){"authorization", 13, authorization.data, authorization.len};
+    /* Host is sent by the HTTP client itself, from the same URL */
+    wire[h++] = (mcpc_http_header_t){"x-amz-date", 10, sig.date, strlen(sig.date)};
+    if (creds.c.session_token != NULL)
+        wire[h++] = (mcpc_http_header_t){"x-amz-security-token", 20, creds.c.session_token, strlen(creds.c.session_token)};
+    if (c->s3)
+        wire[h++] = (mcpc_http_header_t){"x-amz-content-sha256", 20, sig.content_sha256, 64};
+    wire[h++] = (mcpc_http_header_t){"authorization", 13, sig.authorization.data, sig.authorization.len};
     collect_t collect = {.reply = reply};
     mcpc_http_request_t hreq = {.method = req->method,
                                 .path = wire_path.data,
@@ -297,11 +281,12 @@ aws_client_send(aws_client_t *c, const aws_request_t *req, aws_reply_t *reply)
     pthread_mutex_unlock(&c->lock);
     if (ret == 0 && (reply->status < 200 || reply->status > 299))
         read_error(reply);
+    if (ret == 0 && strstr(reply->error_code, "ExpiredToken") != NULL)
+        aws_credentials_invalidate(c->credentials); /* the next call looks for fresh ones */
+    aws_sigv4_signature_dispose(&sig);
 exit:
+    aws_owned_credentials_dispose(&creds);
     buf_dispose(&wire_path);
-    buf_dispose(&canonical_path);
-    OPENSSL_cleanse(authorization.data, authorization.len);
-    buf_dispose(&authorization);
     return ret;
 }
 

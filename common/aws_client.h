@@ -3,9 +3,9 @@
  * client (http_client.h). The server's DynamoDB tables, Lambda Invoke, S3 and Secrets Manager all go
  * through it, so signing, credentials, endpoints and AWS's error replies are handled in one place.
  *
- * Credentials and region come from the environment Lambda (and ECS, CodeBuild, a developer's shell)
- * provides: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION. They are read when
- * the client is created and never logged.
+ * Credentials come from the chain AWS's tools use (aws_credentials.h: the environment Lambda sets, the shared
+ * files, the container endpoint of ECS and AgentCore); they are found again when they near their expiration or a
+ * service answers ExpiredToken, and never logged. The region is AWS_REGION (or the profile's).
  *
  * Threads: one client holds one keep-alive connection; aws_client_send() serialises callers on it, so a
  * client may be shared by the loop thread and workers. Use several clients for parallel calls.
@@ -30,7 +30,7 @@ typedef struct st_aws_client_config_t {
     int timeout_ms; /* connect and each wait for the service; 0: 5000 */
 } aws_client_config_t;
 
-/* Returns 0, or -1 with the reason in err (missing region or credentials, a bad endpoint URL). */
+/* Returns 0, or -1 with the reason in err (no region, no usable credentials, a bad endpoint URL). */
 int aws_client_new(const aws_client_config_t *config, aws_client_t **out, char *err, size_t err_len);
 void aws_client_free(aws_client_t *c);
 /* The region the client signs for (AWS_REGION). */
@@ -86,10 +86,6 @@ const char *aws_reply_header(const aws_reply_t *reply, const char *name);
 int aws_client_json_call(aws_client_t *c, const char *target_prefix, const char *operation, const char *json_version,
                          const void *body, size_t body_len, aws_reply_t *reply);
 
-/*
- * Percent-encodes s the way SigV4 and AWS's REST APIs want a path segment or a query value: every byte
- * but A-Z a-z 0-9 - _ . ~ becomes %XX (upper-case hex); "/" too unless keep_slash.
- */
-void aws_uri_encode(buf_t *out, const char *s, size_t len, int keep_slash);
+/* aws_uri_encode() (aws_sigv4.h) encodes a path segment or a query value for these requests. */
 
 #endif

@@ -128,3 +128,13 @@ buf_dispose(buf_t *b)
     free(b->data);
     buf_init(b, b->limit);
 }
+
+int
+buf_append_stream(buf_t *b, FILE *f)
+{
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) != 0 && !b->failed)
+        buf_append(b, chunk, n);
+    return ferror(f) || b->failed ? -1 : 0;
+}

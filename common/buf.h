@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct st_buf_t {
     char *data;
@@ -39,6 +40,8 @@ buf_failed(const buf_t *b)
     return b->failed;
 }
 void buf_reset(buf_t *b); /* len = 0, failed = 0; keeps the memory */
+/* Appends everything f holds until its end. Returns 0, or -1 on a read error or when the buffer failed (its limit). */
+int buf_append_stream(buf_t *b, FILE *f);
 /* Hands the data to the caller (who frees it) and leaves the buffer empty. */
 char *buf_release(buf_t *b, size_t *len);
 void buf_dispose(buf_t *b);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "http_conn.h"
+#include <openssl/crypto.h>
 #include "mcpc_errors.h"
 
 #define READ_SIZE 16384
@@ -15,6 +16,7 @@ struct st_mcpc_http_client_t {
     SSL_CTX *ssl_ctx; /* NULL for http:// */
     int timeout_ms;
     FILE *trace;
+    const mcpc_http_signer_t *signer;
     mcpc_conn_t idle; /* a connection kept alive for the next request */
     int has_idle;
     char error[512];
@@ -28,7 +30,8 @@ typedef struct st_exchange_t {
 } exchange_t;
 
 /* Header fields whose values are credentials: --verbose shows that they were sent, not what they are. */
-static const char *const redacted_headers[] = {"authorization", "proxy-authorization", "cookie", "x-api-key", NULL};
+static const char *const redacted_headers[] = {"authorization", "proxy-authorization",  "cookie",
+                                               "x-api-key",     "x-amz-security-token", NULL};
 
 static int
 is_redacted(const char *name, size_t len)
@@ -64,6 +67,7 @@ mcpc_http_client_new(const mcpc_http_config_t *config, mcpc_http_client_t **out,
         return MCPC_ERR_NOMEM;
     c->timeout_ms = config->timeout_ms;
     c->trace = config->trace;
+    c->signer = config->signer;
     int ret = mcpc_url_parse(config->url, &c->url, err, err_len);
     if (ret == 0 && c->url.tls)
         ret = mcpc_tls_context_new(config->cacert, &c->ssl_ctx, err, err_len);
@@ -104,17 +108,23 @@ trace_header(FILE *f, char dir, const char *name, size_t name_len, const char *v
 }
 
 static void
-build_request(mcpc_http_client_t *c, const mcpc_http_request_t *req, buf_t *out)
+append_header(buf_t *out, const mcpc_http_header_t *h)
+{
+    buf_append(out, h->name, h->name_len);
+    buf_append(out, ": ", 2);
+    buf_append(out, h->value, h->value_len);
+    buf_append(out, "\r\n", 2);
+}
+
+static void
+build_request(mcpc_http_client_t *c, const mcpc_http_request_t *req, const mcpc_http_header_t *added, size_t num_added, buf_t *out)
 {
     const char *path = req->path != NULL ? req->path : c->url.path;
     buf_printf(out, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: " MCPC_USER_AGENT "\r\n", req->method, path, c->url.authority);
-    for (size_t i = 0; i != req->num_headers; ++i) {
-        const mcpc_http_header_t *h = &req->headers[i];
-        buf_append(out, h->name, h->name_len);
-        buf_append(out, ": ", 2);
-        buf_append(out, h->value, h->value_len);
-        buf_append(out, "\r\n", 2);
-    }
+    for (size_t i = 0; i != req->num_headers; ++i)
+        append_header(out, &req->headers[i]);
+    for (size_t i = 0; i != num_added; ++i)
+        append_header(out, &added[i]);
     if (req->body != NULL || strcmp(req->method, "POST") == 0)
         buf_printf(out, "Content-Length: %zu\r\n", req->body_len);
     buf_append(out, "\r\n", 2);
@@ -126,6 +136,8 @@ build_request(mcpc_http_client_t *c, const mcpc_http_request_t *req, buf_t *out)
             const mcpc_http_header_t *h = &req->headers[i];
             trace_header(c->trace, '>', h->name, h->name_len, h->value, h->value_len);
         }
+        for (size_t i = 0; i != num_added; ++i)
+            trace_header(c->trace, '>', added[i].name, added[i].name_len, added[i].value, added[i].value_len);
         fflush(c->trace);
     }
 }
@@ -251,9 +263,19 @@ mcpc_http_send(mcpc_http_client_t *c, const mcpc_http_request_t *req)
             return MCPC_ERR_USAGE;
         }
     }
-    buf_t request = BUF_INIT(MCPC_HTTP_MAX_REQUEST);
-    build_request(c, req, &request);
+    mcpc_http_header_t added[MCPC_HTTP_MAX_SIGNED];
+    size_t num_added = 0;
     int ret;
+    if (c->signer != NULL && (ret = c->signer->sign(c->signer->data, req->method, c->url.authority,
+                                                    req->path != NULL ? req->path : c->url.path, req->headers, req->num_headers,
+                                                    req->body, req->body_len, added, &num_added, c->error, sizeof(c->error))) != 0)
+        return ret;
+    buf_t request = BUF_INIT(MCPC_HTTP_MAX_REQUEST);
+    build_request(c, req, added, num_added, &request);
+    for (size_t i = 0; i != num_added; ++i) {
+        OPENSSL_cleanse((char *)added[i].value, added[i].value_len);
+        free((char *)added[i].value);
+    }
     if (buf_failed(&request)) {
         ret = MCPC_ERR_NOMEM;
         snprintf(c->error, sizeof(c->error), "the request is too large");
@@ -285,6 +307,21 @@ mcpc_http_send(mcpc_http_client_t *c, const mcpc_http_request_t *req)
         break;
     }
 Exit:
+    if (request.len > req->body_len)
+        OPENSSL_cleanse(request.data, request.len - req->body_len); /* the head may hold a token or a session token */
     buf_dispose(&request);
     return ret;
+}
+
+void
+mcpc_http_invalidate_credentials(mcpc_http_client_t *c)
+{
+    if (c->signer != NULL && c->signer->invalidate != NULL)
+        c->signer->invalidate(c->signer->data);
+}
+
+int
+mcpc_http_signs(const mcpc_http_client_t *c)
+{
+    return c->signer != NULL;
 }

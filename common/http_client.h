@@ -21,11 +21,28 @@
 
 typedef struct st_mcpc_http_client_t mcpc_http_client_t;
 
+#define MCPC_HTTP_MAX_SIGNED 4 /* header fields a signer may add */
+
+/*
+ * Signs requests (SigV4, http_sigv4 in mcp-client): called for every request just before it is written, with
+ * its method, the Host it goes to, its path, header fields and body; adds the header fields that sign it (the
+ * names static, the values malloc'd: the client wipes and frees them). Returns 0, or a negative MCPC_ERR_* with
+ * the reason in err. invalidate, if set, forgets cached credentials after the server said they expired.
+ */
+typedef struct st_mcpc_http_signer_t {
+    int (*sign)(void *data, const char *method, const char *authority, const char *path, const mcpc_http_header_t *headers,
+                size_t num_headers, const char *body, size_t body_len, mcpc_http_header_t *added, size_t *num_added, char *err,
+                size_t err_len);
+    void (*invalidate)(void *data);
+    void *data;
+} mcpc_http_signer_t;
+
 typedef struct st_mcpc_http_config_t {
     const char *url;
-    const char *cacert; /* PEM file of the CAs to trust for https, instead of the system store; NULL: system store */
-    int timeout_ms;     /* for connecting, and for each wait for the server while sending or reading */
-    FILE *trace;        /* non-NULL (--verbose): request and response heads are written here, credentials redacted */
+    const char *cacert;               /* PEM file of the CAs to trust for https, instead of the system store; NULL: system store */
+    int timeout_ms;                   /* for connecting, and for each wait for the server while sending or reading */
+    FILE *trace;                      /* non-NULL (--verbose): request and response heads are written here, credentials redacted */
+    const mcpc_http_signer_t *signer; /* NULL: requests are sent unsigned */
 } mcpc_http_config_t;
 
 typedef struct st_mcpc_http_request_t {
@@ -50,6 +67,9 @@ void mcpc_http_client_free(mcpc_http_client_t *c);
  * negative value a callback returned, or a negative MCPC_ERR_* of its own, described by mcpc_http_error().
  */
 int mcpc_http_send(mcpc_http_client_t *c, const mcpc_http_request_t *req);
+/* Whether requests are signed; mcpc_http_invalidate_credentials() makes the signer look for fresh credentials. */
+int mcpc_http_signs(const mcpc_http_client_t *c);
+void mcpc_http_invalidate_credentials(mcpc_http_client_t *c);
 /* What went wrong in the last mcpc_http_send() that failed on its own account. */
 const char *mcpc_http_error(const mcpc_http_client_t *c);
 

@@ -37,7 +37,9 @@
     X(MCPC_ERR_NO_RESPONSE, -17, MCPC_EXIT_TRANSPORT, "the server's response ended without an answer")                             \
     X(MCPC_ERR_VERSION, -18, MCPC_EXIT_TRANSPORT, "the server offered an unsupported protocol version")                            \
     X(MCPC_ERR_RPC, -19, MCPC_EXIT_FAILED, "the server answered with a JSON-RPC error")                                            \
-    X(MCPC_ERR_TOOL, -20, MCPC_EXIT_FAILED, "the tool reported an error")
+    X(MCPC_ERR_TOOL, -20, MCPC_EXIT_FAILED, "the tool reported an error")                                                          \
+    X(MCPC_ERR_CREDENTIALS, -21, MCPC_EXIT_AUTH, "no usable AWS credentials")                                                      \
+    X(MCPC_ERR_REFUSED, -22, MCPC_EXIT_FAILED, "the admin API refused the request")
 
 enum {
 #define MCPC_ERR_ENUM(name, code, exit_status, text) name = code,

@@ -61,6 +61,11 @@ suite "GitHub Actions workflows: actionlint, shellcheck, deploy policy, deploy s
 suite "container images (podman: build, contents, SDK client, conformance, Lambda emulator)" tests/container/run.sh
 suite "mcp-client against live servers" tests/client/run.sh "$build"
 suite "mcp-client against live servers (ASan+UBSan)" tests/client/run.sh "$asan"
+suite "IAM front door: mcp-client --aws-sigv4 and admin against peers that verify SigV4, AgentCore session headers" tests/iam/run.sh "$build"
+suite "IAM front door (ASan+UBSan)" tests/iam/run.sh "$asan"
+suite "mcp-client proxy driven by the SDK's stdio client (IAM and bearer front doors, sessions)" env MCP_BUILD_DIR="$build" node --test tests/iam/proxy.test.mjs
+suite "mcp-client proxy driven by the SDK's stdio client (ASan+UBSan)" env MCP_BUILD_DIR="$asan" node --test tests/iam/proxy.test.mjs
+suite "conformance 0.1.16 --suite all through mcp-client proxy to the IAM front door" node tests/iam/conformance-through-proxy.mjs "$build"
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

@@ -73,6 +73,15 @@ export interface CustomDomainSettings {
     readonly certificateArn: string;
 }
 
+export interface FunctionUrlSettings {
+    /**
+     * Who may call the server through its Function URL (AuthType AWS_IAM): 12-digit account ids (any principal of
+     * that account whose own IAM policy allows it) or IAM role or user ARNs. Each is granted lambda:InvokeFunctionUrl
+     * and lambda:InvokeFunction (through the URL only).
+     */
+    readonly invokers: readonly string[];
+}
+
 export interface StageConfig {
     readonly stage: StageName;
     readonly architecture: Architecture;
@@ -88,6 +97,13 @@ export interface StageConfig {
     readonly logRetention: RetentionDays;
     readonly alarms: AlarmSettings;
     readonly customDomain?: CustomDomainSettings;
+    /**
+     * The server also behind a Lambda Function URL with AuthType AWS_IAM (for callers on AWS: agents, services,
+     * AgentCore Gateway); its invoke mode is RESPONSE_STREAM when `streaming`, else BUFFERED. Absent: no URL.
+     */
+    readonly functionUrl?: FunctionUrlSettings;
+    /** The bearer-token REST API and its authorizer (default true); false leaves the Function URL as the only way in. */
+    readonly restApi?: boolean;
     /** What happens to the stage's log groups and table when the stack is deleted. */
     readonly removalPolicy: RemovalPolicy;
 }
@@ -221,6 +237,26 @@ export function configProblems(config: StageConfig): string[] {
         if (!/^https?:\/\/[^\s,/]+$/.test(origin)) {
             problems.push(`${where}: allowed origin "${origin}" must be scheme://host[:port]`);
         }
+    }
+    if (config.functionUrl) {
+        if (config.functionUrl.invokers.length === 0) {
+            problems.push(
+                `${where}: the Function URL needs at least one invoker (an account id or an IAM role or user ARN)`,
+            );
+        }
+        for (const invoker of config.functionUrl.invokers) {
+            if (!/^\d{12}$/.test(invoker) && !/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(invoker)) {
+                problems.push(
+                    `${where}: Function URL invoker "${invoker}" must be an account id or an IAM role or user ARN`,
+                );
+            }
+        }
+    }
+    if (config.restApi === false && !config.functionUrl) {
+        problems.push(`${where}: without the REST API, a Function URL is needed: the stage would have no way in`);
+    }
+    if (config.restApi === false && config.customDomain) {
+        problems.push(`${where}: the custom domain belongs to the REST API, which is turned off`);
     }
     if (
         config.customDomain &&

@@ -1,4 +1,5 @@
-// CloudWatch alarms of one stage: API 5XX, and errors and throttles of both functions. They have no actions yet;
+// CloudWatch alarms of one stage: API 5XX, and errors and throttles of both functions (only the server's when the
+// stage has no REST API). They have no actions yet;
 // subscribe an SNS topic or a chat integration to them where the team gets paged.
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,9 +10,10 @@ import { AlarmSettings, StageName } from './config';
 export interface McpAlarmsProps {
     readonly stage: StageName;
     readonly settings: AlarmSettings;
-    readonly apiStage: apigw.Stage;
+    /** The REST API's stage and authorizer; absent when the stage has none. */
+    readonly apiStage?: apigw.Stage;
     readonly server: lambda.IFunction;
-    readonly authorizer: lambda.IFunction;
+    readonly authorizer?: lambda.IFunction;
 }
 
 /** One alarm: construct id, name after the stage prefix, description, metric (summed per period), threshold. */
@@ -29,8 +31,8 @@ export class McpAlarms extends Construct {
     constructor(scope: Construct, id: string, props: McpAlarmsProps) {
         super(scope, id);
         const { settings, apiStage, server, authorizer } = props;
-        const rows: AlarmRow[] = [
-            {
+        const rows: (AlarmRow | false)[] = [
+            apiStage !== undefined && {
                 id: 'Api5xx',
                 name: 'api-5xx',
                 description: 'API Gateway answered 5XX (integration, authorizer or gateway failure)',
@@ -51,14 +53,14 @@ export class McpAlarms extends Construct {
                 metric: (o) => server.metricThrottles(o),
                 threshold: settings.throttlesThreshold,
             },
-            {
+            authorizer !== undefined && {
                 id: 'AuthorizerErrors',
                 name: 'authorizer-errors',
                 description: 'Many authorizer errors: each rejected token counts as one, so a flood of bad tokens',
                 metric: (o) => authorizer.metricErrors(o),
                 threshold: settings.authorizerErrorsThreshold,
             },
-            {
+            authorizer !== undefined && {
                 id: 'AuthorizerThrottles',
                 name: 'authorizer-throttles',
                 description: 'The authorizer function was throttled',
@@ -67,19 +69,21 @@ export class McpAlarms extends Construct {
             },
         ];
 
-        this.alarms = rows.map(
-            (row) =>
-                new cloudwatch.Alarm(this, row.id, {
-                    alarmName: `mcp-${props.stage}-${row.name}`,
-                    alarmDescription: row.description,
-                    metric: row.metric({ period: settings.period, statistic: cloudwatch.Stats.SUM }),
-                    threshold: row.threshold,
-                    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                    evaluationPeriods: settings.evaluationPeriods,
-                    datapointsToAlarm: settings.datapointsToAlarm,
-                    // No traffic is not a failure.
-                    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-                }),
-        );
+        this.alarms = rows
+            .filter((row): row is AlarmRow => row !== false)
+            .map(
+                (row) =>
+                    new cloudwatch.Alarm(this, row.id, {
+                        alarmName: `mcp-${props.stage}-${row.name}`,
+                        alarmDescription: row.description,
+                        metric: row.metric({ period: settings.period, statistic: cloudwatch.Stats.SUM }),
+                        threshold: row.threshold,
+                        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                        evaluationPeriods: settings.evaluationPeriods,
+                        datapointsToAlarm: settings.datapointsToAlarm,
+                        // No traffic is not a failure.
+                        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+                    }),
+            );
     }
 }

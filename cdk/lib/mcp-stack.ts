@@ -1,11 +1,13 @@
-// One stage of the MCP service: the server and authorizer functions, the REST API, the pending-answers table when
-// streaming, the alarms, and the outputs the deploy job and clients need.
+// One stage of the MCP service: the server function; the bearer-token REST API and its authorizer and/or a Function
+// URL with AWS_IAM; the pending-answers table when streaming; the alarms; and the outputs the deploy job and clients
+// need.
 import { CfnOutput, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { StageConfig, configProblems } from './config';
 import { McpAlarms } from './mcp-alarms';
 import { McpApi } from './mcp-api';
 import { McpFunction } from './mcp-function';
+import { McpFunctionUrl } from './function-url';
 import { PendingTable } from './pending-table';
 import { RequestStateKey } from './request-state-key';
 
@@ -23,8 +25,10 @@ export function stackName(stage: string): string {
 
 export class McpStack extends Stack {
     readonly server: McpFunction;
-    readonly authorizer: McpFunction;
-    readonly api: McpApi;
+    /** The REST API and its authorizer, unless the stage turned them off (restApi: false). */
+    readonly authorizer?: McpFunction;
+    readonly api?: McpApi;
+    readonly functionUrl?: McpFunctionUrl;
     readonly pendingTable?: PendingTable;
     readonly requestStateKey: RequestStateKey;
 
@@ -37,21 +41,24 @@ export class McpStack extends Stack {
         }
         const prefix = `mcp-${config.stage}`;
 
-        this.authorizer = new McpFunction(this, 'Authorizer', {
-            functionName: `${prefix}-authorizer`,
-            description: `MCP bearer token authorizer, stage ${config.stage}`,
-            imageContext: props.imageContext,
-            target: 'authorizer',
-            architecture: config.architecture,
-            memoryMiB: config.authorizer.memoryMiB,
-            timeout: config.authorizer.timeout,
-            environment: {
-                MCP_AUTH_TOKENS: props.authTokens,
-                MCP_LOG_LEVEL: config.authorizer.logLevel,
-            },
-            logRetention: config.logRetention,
-            removalPolicy: config.removalPolicy,
-        });
+        const restApi = config.restApi !== false;
+        this.authorizer = !restApi
+            ? undefined
+            : new McpFunction(this, 'Authorizer', {
+                  functionName: `${prefix}-authorizer`,
+                  description: `MCP bearer token authorizer, stage ${config.stage}`,
+                  imageContext: props.imageContext,
+                  target: 'authorizer',
+                  architecture: config.architecture,
+                  memoryMiB: config.authorizer.memoryMiB,
+                  timeout: config.authorizer.timeout,
+                  environment: {
+                      MCP_AUTH_TOKENS: props.authTokens,
+                      MCP_LOG_LEVEL: config.authorizer.logLevel,
+                  },
+                  logRetention: config.logRetention,
+                  removalPolicy: config.removalPolicy,
+              });
 
         this.requestStateKey = new RequestStateKey(this, 'RequestStateKey', {
             secretName: `${prefix}-request-state-key`,
@@ -92,29 +99,49 @@ export class McpStack extends Stack {
             this.server.function.addEnvironment('MCP_PENDING_TABLE', this.pendingTable.table.tableName);
         }
 
-        this.api = new McpApi(this, 'Api', {
-            config,
-            server: this.server.function,
-            authorizer: this.authorizer.function,
-        });
-        this.server.function.addEnvironment('MCP_ALLOWED_HOSTS', Fn.join(',', this.api.hosts));
+        this.api =
+            this.authorizer &&
+            new McpApi(this, 'Api', {
+                config,
+                server: this.server.function,
+                authorizer: this.authorizer.function,
+            });
+        if (config.functionUrl) {
+            this.functionUrl = new McpFunctionUrl(this, 'FunctionUrl', {
+                server: this.server.function,
+                settings: config.functionUrl,
+                streaming: config.streaming,
+            });
+        }
+        const hosts = [...(this.api?.hosts ?? []), ...(this.functionUrl ? [this.functionUrl.hostPattern] : [])];
+        this.server.function.addEnvironment('MCP_ALLOWED_HOSTS', Fn.join(',', hosts));
 
         new McpAlarms(this, 'Alarms', {
             stage: config.stage,
             settings: config.alarms,
-            apiStage: this.api.api.deploymentStage,
+            apiStage: this.api?.api.deploymentStage,
             server: this.server.function,
-            authorizer: this.authorizer.function,
+            authorizer: this.authorizer?.function,
         });
 
-        new CfnOutput(this, 'McpEndpoint', {
-            description: 'Full URL of the MCP endpoint (stage included)',
-            value: this.api.mcpUrl,
-        });
-        new CfnOutput(this, 'ApiId', { description: 'REST API id', value: this.api.api.restApiId });
+        if (this.api) {
+            new CfnOutput(this, 'McpEndpoint', {
+                description: 'Full URL of the MCP endpoint (stage included)',
+                value: this.api.mcpUrl,
+            });
+            new CfnOutput(this, 'ApiId', { description: 'REST API id', value: this.api.api.restApiId });
+        }
+        if (this.functionUrl) {
+            new CfnOutput(this, 'McpFunctionUrlEndpoint', {
+                description: 'MCP endpoint on the Function URL (AWS_IAM: sign with SigV4, service lambda)',
+                value: this.functionUrl.mcpUrl,
+            });
+        }
         new CfnOutput(this, 'ServerFunctionName', { value: this.server.function.functionName });
-        new CfnOutput(this, 'AuthorizerFunctionName', { value: this.authorizer.function.functionName });
-        if (this.api.customDomain && config.customDomain) {
+        if (this.authorizer) {
+            new CfnOutput(this, 'AuthorizerFunctionName', { value: this.authorizer.function.functionName });
+        }
+        if (this.api?.customDomain && config.customDomain) {
             new CfnOutput(this, 'McpCustomDomainEndpoint', {
                 description: 'URL of the MCP endpoint on the custom domain',
                 value: `https://${config.customDomain.domainName}/mcp`,

@@ -123,20 +123,35 @@ decode_body(apigw_request_t *r, const json_value_t *root)
     return ret;
 }
 
-/* The caller's identity for tools: the authorizer's context, without API Gateway's own fields. */
+/*
+ * The caller's identity for tools: the authorizer's context, without API Gateway's own fields. A Function
+ * URL's AWS_IAM caller (requestContext.authorizer.iam) is given as it comes (accountId, userArn, userId,
+ * callerId, principalOrgId) plus "principalId": its userArn, the field every front door's identity has, and
+ * without "accessKey": temporary keys change every hour, and the identity must stay the same for one
+ * principal (2026-07-28 requestState is bound to it).
+ */
 static int
-set_identity(apigw_request_t *r, const json_value_t *identity)
+set_identity(apigw_request_t *r, const json_value_t *identity, int iam)
 {
     if (identity == NULL || identity->type != JSON_OBJECT)
         return 0;
+    size_t n = identity->u.obj.len + 1;
     json_value_t *v = arena_alloc(&r->arena, sizeof(*v));
-    json_member_t *members = identity->u.obj.len != 0 ? arena_alloc(&r->arena, identity->u.obj.len * sizeof(*members)) : NULL;
-    if (v == NULL || (identity->u.obj.len != 0 && members == NULL))
+    json_member_t *members = arena_alloc(&r->arena, n * sizeof(*members));
+    if (v == NULL || members == NULL)
         return APIGW_ERR_TOO_LARGE;
     *v = (json_value_t){.type = JSON_OBJECT, .u.obj = {members, 0}};
-    for (size_t i = 0; i != identity->u.obj.len; ++i)
-        if (strcmp(identity->u.obj.items[i].key, "integrationLatency") != 0) /* API Gateway's timing, not the caller's */
-            members[v->u.obj.len++] = identity->u.obj.items[i];
+    const json_value_t *arn = iam ? json_get(identity, "userArn") : NULL;
+    if (arn != NULL && arn->type == JSON_STRING && json_get(identity, "principalId") == NULL)
+        members[v->u.obj.len++] = (json_member_t){"principalId", 11, (json_value_t *)arn};
+    for (size_t i = 0; i != identity->u.obj.len; ++i) {
+        const json_member_t *m = &identity->u.obj.items[i];
+        if (strcmp(m->key, "integrationLatency") == 0) /* API Gateway's timing, not the caller's */
+            continue;
+        if (iam && strcmp(m->key, "accessKey") == 0)
+            continue;
+        members[v->u.obj.len++] = *m;
+    }
     r->req.identity = v;
     return 0;
 }
@@ -217,9 +232,8 @@ parse_v2(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx, 
     const json_value_t *identity = json_get(authorizer, "lambda");
     if (identity == NULL)
         identity = json_get(json_get(authorizer, "jwt"), "claims");
-    if (identity == NULL)
-        identity = json_get(authorizer, "iam");
-    if ((ret = set_identity(r, identity)) != 0)
+    int iam = identity == NULL && (identity = json_get(authorizer, "iam")) != NULL;
+    if ((ret = set_identity(r, identity, iam)) != 0)
         return ret;
     return decode_body(r, root);
 }
@@ -248,7 +262,7 @@ parse_v1(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx)
         return APIGW_ERR_TOO_LARGE;
     /* multiValueHeaders holds every value of a repeated header; headers only the last */
     int ret = multi != NULL ? add_multi_headers(r, multi) : add_single_headers(r, headers);
-    if (ret != 0 || (ret = set_identity(r, authorizer)) != 0)
+    if (ret != 0 || (ret = set_identity(r, authorizer, 0)) != 0)
         return ret;
     return decode_body(r, root);
 }

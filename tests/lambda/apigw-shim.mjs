@@ -17,7 +17,9 @@
 //         (default 30 s): 503 {"message":"Service Unavailable"}. No response streaming (AWS has none).
 //   url   Lambda Function URL (payload 2.0 with a *.lambda-url.<region>.on.aws domain, routeKey $default).
 //         Every path reaches the function. Function error: 502 "Internal Server Error".
-//         `stream: true` = InvokeMode RESPONSE_STREAM.
+//         `stream: true` = InvokeMode RESPONSE_STREAM. With `iam` (AuthType AWS_IAM), every request's SigV4
+//         signature is verified by signing it again (sigv4-verify.mjs) and refused with AWS's 403 when it does not
+//         hold; the caller's identity reaches the function as requestContext.authorizer.iam.
 //
 // Where the documentation is silent the choice made here is noted where it is made.
 //
@@ -32,11 +34,13 @@
 //   node tests/lambda/apigw-shim.mjs --format rest --stage dev [--stream] [--max-instances N] -- build/mcp-server
 //   prints the endpoint URL on the first line of stdout and serves until SIGINT/SIGTERM. --help lists options.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { HTTP_INTEGRATION_CONTENT_TYPE, MAX_INVOKE_PAYLOAD_BYTES, newTraceId, startEmulator } from './runtime-emulator.mjs';
+import { verifySigV4 } from './sigv4-verify.mjs';
 
 /** API Gateway's request payload limit (REST and HTTP APIs). */
 export const MAX_APIGW_BODY_BYTES = 10 * 1024 * 1024;
@@ -265,6 +269,10 @@ function setHeaders(res, pairs) {
  *                                           requestContext.authorizer {principalId, context values as strings};
  *                                           http: requestContext.authorizer.lambda {context}; url: only
  *                                           { iam: {...} } is used (AWS_IAM auth)
+ * @param {object} [o.iam]                   url: AuthType AWS_IAM. { keys: (a function returning) [{ accessKeyId, secretAccessKey,
+ *                                           sessionToken?, expired?, allowed? (false: a principal the function's
+ *                                           policy does not name), accountId, userArn, userId, callerId?,
+ *                                           principalOrgId? }], service: 'lambda' }
  * @param {number} [o.timeoutMs=30000]       the function timeout used for each invoke
  * @param {number} [o.integrationTimeoutMs]  rest 29000, http 30000, url: none
  * @param {string} [o.resourcePath='/mcp']   the resource (rest) / route path (http)
@@ -293,6 +301,8 @@ export async function startShim(o) {
     const base64Bodies = o.base64Bodies ?? (format === 'rest' ? false : 'auto');
     const binaryMediaTypes = o.binaryMediaTypes ?? [];
     const authorizer = o.authorizer ?? null;
+    const iam = o.iam ?? null;
+    if (iam && format !== 'url') throw new Error('startShim: `iam` (AWS_IAM) is the Function URL auth type; use format "url"');
     const timeoutMs = o.timeoutMs ?? 30_000;
     const integrationTimeoutMs = o.integrationTimeoutMs ?? (format === 'rest' ? 29_000 : format === 'http' ? 30_000 : Infinity);
     const log = o.log ?? (() => {});
@@ -448,9 +458,10 @@ export async function startShim(o) {
             const { principalId: _ignored, ...context } = authorizer;
             requestContext.authorizer = { lambda: context };
         }
-        if (format === 'url' && authorizer?.iam) {
-            requestContext.accountId = authorizer.iam.accountId ?? accountId;
-            requestContext.authorizer = { iam: authorizer.iam };
+        const callerIam = rec.iam ?? authorizer?.iam;
+        if (format === 'url' && callerIam) {
+            requestContext.accountId = callerIam.accountId ?? accountId;
+            requestContext.authorizer = { iam: callerIam };
         }
         Object.assign(requestContext, {
             domainName,
@@ -466,6 +477,42 @@ export async function startShim(o) {
         if (hasBody) event.body = bodyText;
         event.isBase64Encoded = hasBody && binary;
         return event;
+    }
+
+    /**
+     * AWS_IAM: verify the request's signature (and that the principal may invoke); on success the caller's identity
+     * goes into rec.iam, otherwise the 403 AWS answers is sent. Returns whether the request may go on.
+     */
+    async function checkSignature(req, res, rec, body) {
+        const keys = typeof iam.keys === 'function' ? iam.keys() : iam.keys;
+        const v = await verifySigV4({ method: req.method, url: req.url, headers: req.headers, body }, { region, service: iam.service ?? 'lambda', keys });
+        let refusal = v.ok ? null : v;
+        if (v.ok && v.key.allowed === false) {
+            // signed correctly, but neither lambda:InvokeFunctionUrl nor lambda:InvokeFunction is granted to it
+            refusal = { status: 403, type: 'AccessDeniedException', message: 'Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html' };
+        }
+        rec.signature = refusal ? `${refusal.type}: ${refusal.message}` : 'valid';
+        if (refusal) {
+            rec.status = refusal.status;
+            rec.reason = rec.signature;
+            log(`${format} ${rec.method} ${rec.path}: ${refusal.status}: ${rec.signature}`);
+            const text = JSON.stringify({ message: refusal.message });
+            addGatewayHeaders(res, rec);
+            res.writeHead(refusal.status, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': refusal.type, 'Content-Length': Buffer.byteLength(text) });
+            res.end(text);
+            return false;
+        }
+        const k = v.key;
+        rec.iam = {
+            accessKey: k.accessKeyId,
+            accountId: k.accountId ?? accountId,
+            callerId: k.callerId ?? k.userId ?? null,
+            cognitoIdentity: null,
+            principalOrgId: k.principalOrgId ?? null,
+            userArn: k.userArn ?? `arn:aws:iam::${k.accountId ?? accountId}:user/unknown`,
+            userId: k.userId ?? null,
+        };
+        return true;
     }
 
     /** Write the rest of a streamed response; resolves when the function's stream is over. */
@@ -587,6 +634,8 @@ export async function startShim(o) {
             resourceId: alnum(6),
             traceRoot: newTraceId().split(';')[0],
             event: null,
+            signature: null, // AWS_IAM: 'valid', or why it was refused
+            iam: null,
             status: null,
             reason: null,
             invocation: null,
@@ -630,7 +679,9 @@ export async function startShim(o) {
             gatewayError(res, rec, 'tooLarge', `request body over ${bodyLimit} bytes`);
             return;
         }
-        const event = buildEvent(req, rec, rawPath, rawQuery, Buffer.concat(chunks));
+        const body = Buffer.concat(chunks);
+        if (iam && !(await checkSignature(req, res, rec, body))) return;
+        const event = buildEvent(req, rec, rawPath, rawQuery, body);
         rec.event = event;
         const payload = JSON.stringify(event);
 
@@ -755,6 +806,9 @@ SIGINT or SIGTERM.
   --integration-timeout-ms MS  API Gateway's integration timeout (rest 29000, http 30000)
   --base64-bodies            send every request body base64-encoded (isBase64Encoded: true)
   --authorizer JSON          Lambda authorizer result, e.g. '{"principalId":"user-1","tenant":"acme"}'
+  --iam-keys FILE            url: AuthType AWS_IAM; FILE is a JSON array of the credentials the account knows,
+                             [{"accessKeyId","secretAccessKey","sessionToken"?,"expired"?,"allowed"?,"accountId",
+                             "userArn","userId"}]; every request's SigV4 signature is verified (sigv4-verify.mjs)
   --port N                   listen port (default: any free port)
   --env KEY=VALUE            extra environment for the function (repeatable)
   --inherit-env              pass this shell's whole environment to the function
@@ -775,6 +829,7 @@ async function main(argv) {
                 'integration-timeout-ms': { type: 'string' },
                 'base64-bodies': { type: 'boolean', default: false },
                 authorizer: { type: 'string' },
+                'iam-keys': { type: 'string' },
                 port: { type: 'string', default: '0' },
                 env: { type: 'string', multiple: true, default: [] },
                 'inherit-env': { type: 'boolean', default: false },
@@ -796,7 +851,7 @@ async function main(argv) {
         return 2;
     }
     const env = {};
-    let authorizer;
+    let authorizer, iam;
     const num = (name) => {
         const n = Number(v[name]);
         if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
@@ -810,6 +865,12 @@ async function main(argv) {
             env[kv.slice(0, eq)] = kv.slice(eq + 1);
         }
         authorizer = v.authorizer === undefined ? undefined : JSON.parse(v.authorizer);
+        if (v['iam-keys'] !== undefined) {
+            // read for every request, so a test can rotate or expire keys while the shim runs
+            const file = v['iam-keys'];
+            JSON.parse(readFileSync(file, 'utf8'));
+            iam = { keys: () => JSON.parse(readFileSync(file, 'utf8')) };
+        }
         maxInstances = num('max-instances');
         timeoutMs = num('timeout-ms');
         integrationTimeoutMs = v['integration-timeout-ms'] === undefined ? undefined : num('integration-timeout-ms');
@@ -837,6 +898,7 @@ async function main(argv) {
             stream: v.stream,
             base64Bodies: v['base64-bodies'] ? true : undefined,
             authorizer,
+            iam,
             timeoutMs,
             integrationTimeoutMs,
             port,

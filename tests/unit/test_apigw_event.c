@@ -9,6 +9,7 @@
 
 #include "apigw_event.h"
 #include "json.h"
+#include "jsonw.h"
 #include "test.h"
 
 static char *
@@ -83,6 +84,36 @@ test_rest_event(void)
           json_get(r.req.identity, "integrationLatency") == NULL);
     apigw_request_dispose(&r);
     free(event);
+}
+
+/* A Function URL with AuthType AWS_IAM: the caller's identity, with principalId = userArn and no access key id. */
+static void
+test_function_url_iam_identity(void)
+{
+    static const char event[] =
+        "{\"version\":\"2.0\",\"routeKey\":\"$default\",\"rawPath\":\"/mcp\",\"rawQueryString\":\"\",\"headers\":{},"
+        "\"requestContext\":{\"accountId\":\"111122223333\",\"apiId\":\"abc\",\"authorizer\":{\"iam\":{"
+        "\"accessKey\":\"ASIAROTATES\",\"accountId\":\"111122223333\",\"callerId\":\"AROAX:s1\",\"cognitoIdentity\":null,"
+        "\"principalOrgId\":\"o-abc\",\"userArn\":\"arn:aws:sts::111122223333:assumed-role/agent/s1\",\"userId\":\"AROAX:s1\"}},"
+        "\"domainName\":\"abc.lambda-url.us-east-1.on.aws\",\"domainPrefix\":\"abc\",\"http\":{\"method\":\"POST\","
+        "\"path\":\"/mcp\",\"protocol\":\"HTTP/1.1\",\"sourceIp\":\"1.2.3.4\",\"userAgent\":\"x\"},\"requestId\":\"r\","
+        "\"routeKey\":\"$default\",\"stage\":\"$default\",\"time\":\"t\",\"timeEpoch\":1},\"isBase64Encoded\":false}";
+    apigw_request_t r;
+    CHECK(apigw_parse_event(event, sizeof(event) - 1, &r) == 0);
+    CHECK(r.format == APIGW_FUNCTION_URL);
+    /* the identity as the core gets it: a JSON object, principalId the caller's ARN, no rotating access key */
+    buf_t text = BUF_INIT(0);
+    jsonw_t w;
+    jsonw_init(&w, &text);
+    if (r.req.identity != NULL)
+        jsonw_value(&w, r.req.identity);
+    const char *id = text.data;
+    CHECK(id != NULL && strstr(id, "\"principalId\":\"arn:aws:sts::111122223333:assumed-role/agent/s1\"") != NULL);
+    CHECK(id != NULL && strstr(id, "\"userArn\":\"arn:aws:sts::111122223333:assumed-role/agent/s1\"") != NULL);
+    CHECK(id != NULL && strstr(id, "\"accountId\":\"111122223333\"") != NULL && strstr(id, "\"principalOrgId\":\"o-abc\"") != NULL);
+    CHECK(id != NULL && strstr(id, "accessKey") == NULL && strstr(id, "ASIAROTATES") == NULL);
+    buf_dispose(&text);
+    apigw_request_dispose(&r);
 }
 
 static void
@@ -223,6 +254,7 @@ main(void)
     RUN(test_rest_event);
     RUN(test_http_api_event);
     RUN(test_function_url_event);
+    RUN(test_function_url_iam_identity);
     RUN(test_named_stage_v2);
     RUN(test_bad_events);
     RUN(test_responses);
