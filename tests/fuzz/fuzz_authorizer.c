@@ -132,7 +132,7 @@ decide_and_check(const char *event, size_t len)
 {
     buf_t out = BUF_INIT(AUTHZ_MAX_RESPONSE_BYTES);
     authz_result_t r;
-    int ret = authz_decide(&config, event, len, NOW, &out, &r);
+    int ret = authz_decide(&config, NULL, event, len, NOW, &out, &r);
     require(ret == r.reason, "the return value is the reason");
     require(strcmp(authz_strreason(ret), "unknown reason") != 0, "every reason is a known one");
 
