@@ -3,7 +3,8 @@
 
 static const char about[] =
     "This is an MCP server written in C, speaking the Streamable HTTP transport.\n"
-    "Its default tool set offers the tools ping, get_time and get_weather (simulated weather, stable per city), "
+    "Its default tool set offers the tools ping, get_time, get_weather (simulated weather, stable per city) and whoami "
+    "(the caller's identity), "
     "the prompt weather_report, and this resource.\n";
 
 static int
