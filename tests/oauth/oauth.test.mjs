@@ -339,7 +339,8 @@ describe('mcp-client --oauth-client-credentials', () => {
         assert.equal(r.code, 4, r.stderr);
         assert.match(r.stderr, /HTTP 403/);
         assert.match(r.stderr, /insufficient_scope/);
-        assert.ok(r.stderr.includes(`scope: ${SCOPE}`), r.stderr);
+        assert.ok(r.stderr.includes(`scope needed: ${SCOPE}`), r.stderr);
+        assert.ok(r.stderr.includes(`authorization server: ${as.issuer}`), r.stderr);
         assert.ok(!r.stderr.includes(token));
     });
 });
