@@ -6,6 +6,7 @@ import { StageConfig, configProblems } from './config';
 import { McpAlarms } from './mcp-alarms';
 import { McpApi } from './mcp-api';
 import { McpFunction } from './mcp-function';
+import { McpOAuth } from './oauth';
 import { PendingTable } from './pending-table';
 import { RequestStateKey } from './request-state-key';
 
@@ -27,6 +28,7 @@ export class McpStack extends Stack {
     readonly api: McpApi;
     readonly pendingTable?: PendingTable;
     readonly requestStateKey: RequestStateKey;
+    readonly oauth?: McpOAuth;
 
     constructor(scope: Construct, id: string, props: McpStackProps) {
         super(scope, id, props);
@@ -92,12 +94,25 @@ export class McpStack extends Stack {
             this.server.function.addEnvironment('MCP_PENDING_TABLE', this.pendingTable.table.tableName);
         }
 
+        if (config.oauth) {
+            this.oauth = new McpOAuth(this, 'OAuth', {
+                stage: config.stage,
+                settings: config.oauth,
+                removalPolicy: config.removalPolicy,
+            });
+        }
         this.api = new McpApi(this, 'Api', {
             config,
             server: this.server.function,
             authorizer: this.authorizer.function,
+            oauth: this.oauth,
         });
         this.server.function.addEnvironment('MCP_ALLOWED_HOSTS', Fn.join(',', this.api.hosts));
+        if (this.oauth) {
+            // JWT access tokens beside the static digests: the issuers, and the audience they must name
+            this.authorizer.function.addEnvironment('MCP_OAUTH_ISSUERS', this.oauth.issuersJson());
+            this.authorizer.function.addEnvironment('MCP_OAUTH_RESOURCE', this.api.resourceUrl);
+        }
 
         new McpAlarms(this, 'Alarms', {
             stage: config.stage,
