@@ -83,6 +83,9 @@ static const setting_t settings[] = {
     {"--authorization-servers", "MCP_AUTHORIZATION_SERVERS", "",
      "comma list of OAuth authorization server URLs announced in /.well-known/oauth-protected-resource", SETTING_LIST,
      OFF(authorization_servers)},
+    {"--scopes-supported", "MCP_SCOPES_SUPPORTED", "",
+     "comma list of the OAuth scopes announced as scopes_supported in /.well-known/oauth-protected-resource", SETTING_LIST,
+     OFF(scopes_supported)},
 };
 
 #define NUM_SETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -340,6 +343,11 @@ config_parse(mcp_config_t *c, int argc, char **argv, char *err, size_t err_len)
         if (!valid_url(c->authorization_servers.items[i]))
             return error_format(err, err_len, "--authorization-servers: '%.100s' is not an absolute http(s) URL",
                           c->authorization_servers.items[i]);
+    for (size_t i = 0; i != c->scopes_supported.len; ++i)
+        for (const char *p = c->scopes_supported.items[i]; *p != '\0'; ++p)
+            if (!(*p == 0x21 || (*p >= 0x23 && *p <= 0x5b) || (*p >= 0x5d && *p <= 0x7e)))
+                return error_format(err, err_len, "--scopes-supported: '%.100s' is not an OAuth scope (RFC 6749 3.3)",
+                                    c->scopes_supported.items[i]);
     if (c->request_state_key[0] != '\0' && decode_state_key(c) != 0)
         return error_format(err, err_len, "--request-state-key: expected base64 (standard or URL-safe) of %d to %zu bytes",
                       CONFIG_MIN_STATE_KEY_BYTES, sizeof(c->request_state_key_bytes));
@@ -368,6 +376,7 @@ config_dispose(mcp_config_t *c)
     free(c->request_state_key);
     OPENSSL_cleanse(c->request_state_key_bytes, sizeof(c->request_state_key_bytes));
     list_clear(&c->authorization_servers);
+    list_clear(&c->scopes_supported);
     list_clear(&c->allowed_origins);
     list_clear(&c->allowed_hosts);
     list_clear(&c->toolsets);

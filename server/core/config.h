@@ -38,6 +38,7 @@ struct st_mcp_config_t {
     char *lambda_response_mode;                 /* "buffered" or "streaming": must match the integration */
     char *public_url;                           /* the endpoint's canonical URL (custom domains); "" derives it per request */
     config_list_t authorization_servers;        /* for the protected resource metadata */
+    config_list_t scopes_supported;             /* for the protected resource metadata */
     char *pending_table;                        /* on Lambda with streaming: the DynamoDB table for clients' answers; "" none */
     char *request_state_key;                    /* base64 of the requestState HMAC key (a secret); "": random per process */
     unsigned request_state_ttl_ms;              /* how long a requestState stays valid */

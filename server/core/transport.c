@@ -243,6 +243,13 @@ protected_resource_metadata(const mcp_config_t *cfg, const mcp_http_request_t *r
             jsonw_string(&w, cfg->authorization_servers.items[i]);
         jsonw_array_end(&w);
     }
+    if (cfg->scopes_supported.len != 0) {
+        jsonw_key(&w, "scopes_supported");
+        jsonw_array_begin(&w);
+        for (size_t i = 0; i != cfg->scopes_supported.len; ++i)
+            jsonw_string(&w, cfg->scopes_supported.items[i]);
+        jsonw_array_end(&w);
+    }
     jsonw_key(&w, "bearer_methods_supported");
     jsonw_raw(&w, "[\"header\"]", 10);
     jsonw_kv_string(&w, "resource_name", "mcp-lambda-c");

@@ -31,6 +31,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import * as jose from 'jose';
 
 import { startShim } from '../lambda/apigw-shim.mjs';
+import { startServer } from '../node/lib/server.mjs';
 import { startEmulator } from '../lambda/runtime-emulator.mjs';
 import { followAuthorization, startAuthServer } from './auth-server.mjs';
 
@@ -197,6 +198,24 @@ describe('challenges and metadata, before any token', () => {
             assert.deepEqual(doc.scopes_supported, [SCOPE]);
         }
         assert.equal(serverInvocations(), before, 'no Lambda invocation for the metadata');
+    });
+});
+
+describe('the HTTP server run locally (make run)', () => {
+    test('serves the same metadata itself: --authorization-servers and --scopes-supported', async () => {
+        const local = await startServer({ args: ['--authorization-servers', as.issuer, '--scopes-supported', SCOPE] });
+        try {
+            for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
+                const res = await fetch(new URL(path, local.url));
+                assert.equal(res.status, 200, path);
+                const doc = await res.json();
+                assert.equal(doc.resource, local.url);
+                assert.deepEqual(doc.authorization_servers, [as.issuer]);
+                assert.deepEqual(doc.scopes_supported, [SCOPE]);
+            }
+        } finally {
+            await local.stop();
+        }
     });
 });
 

@@ -82,11 +82,29 @@ test_bad_values(void)
     unsetenv("MCP_MAX_BODY_BYTES");
 }
 
+/* --scopes-supported: scope tokens only (RFC 6749 3.3), for the protected resource metadata. */
+static void
+test_scopes_supported(void)
+{
+    mcp_config_t c;
+    char err[256];
+    const char *const good[] = {"--scopes-supported", "mcp:tools,mcp/admin", NULL};
+    CHECK(parse(good, &c, err, sizeof(err)) == CONFIG_OK);
+    CHECK(c.scopes_supported.len == 2 && strcmp(c.scopes_supported.items[1], "mcp/admin") == 0);
+    config_dispose(&c);
+    const char *const bad[] = {"--scopes-supported", "mcp tools", NULL};
+    CHECK(parse(bad, &c, err, sizeof(err)) == CONFIG_ERROR);
+    CHECK(strstr(err, "is not an OAuth scope") != NULL);
+    const char *const quote[] = {"--scopes-supported", "a\"b", NULL};
+    CHECK(parse(quote, &c, err, sizeof(err)) == CONFIG_ERROR);
+}
+
 int
 main(void)
 {
     RUN(test_defaults);
     RUN(test_env_and_flags);
     RUN(test_bad_values);
+    RUN(test_scopes_supported);
     return TEST_REPORT("test_config");
 }
