@@ -7,9 +7,8 @@
 
 #include "arena.h"
 #include "buf.h"
-#include "http_client.h"
+#include "http_fetch.h"
 #include "json.h"
-#include "mcpc_errors.h"
 
 #define METADATA_DEPTH 8
 #define OIDC_SUFFIX "/.well-known/openid-configuration"
@@ -50,50 +49,25 @@ authz_keycache_stale(const authz_config_t *c, const authz_keycache_t *kc, size_t
     return set->num_keys == 0 || now - set->fetched_at >= c->oauth.jwks_refresh;
 }
 
-/* One GET: the body of a 200 response, at most AUTHZ_MAX_JWKS_BYTES. */
-typedef struct st_get_t {
-    int status;
-    buf_t body;
-} get_t;
-
+/* One GET: the body of a 200 response into body (whose limit caps it). */
 static int
-on_head(void *data, const mcpc_http_response_t *res)
+http_get(const authz_config_t *c, const char *url, int timeout_ms, buf_t *body, char *err, size_t err_len)
 {
-    ((get_t *)data)->status = res->status;
-    return res->status == 200 ? 0 : 1; /* anything else: stop reading, it is a failure whatever it says */
-}
-
-static int
-on_body(void *data, const char *bytes, size_t len)
-{
-    get_t *g = data;
-    buf_append(&g->body, bytes, len);
-    return buf_failed(&g->body) ? MCPC_ERR_TOO_LARGE : 0;
-}
-
-static int
-http_get(const authz_config_t *c, const char *url, int timeout_ms, get_t *g, char *err, size_t err_len)
-{
-    mcpc_http_config_t hc = {.url = url, .cacert = c->oauth.ca_file[0] != '\0' ? c->oauth.ca_file : NULL, .timeout_ms = timeout_ms};
-    mcpc_http_client_t *client = NULL;
     static const mcpc_http_header_t accept = {"Accept", 6, "application/json", 16};
-    mcpc_http_request_t req = {
-        .method = "GET", .headers = &accept, .num_headers = 1, .on_head = on_head, .on_body = on_body, .cb_data = g};
-    char why[512];
-    int ret = mcpc_http_client_new(&hc, &client, why, sizeof(why));
-    if (ret != 0) {
-        snprintf(err, err_len, "%s: %.300s", url, why);
+    mcpc_fetch_t f = {.url = url,
+                      .method = "GET",
+                      .headers = &accept,
+                      .num_headers = 1,
+                      .cacert = c->oauth.ca_file[0] != '\0' ? c->oauth.ca_file : NULL,
+                      .timeout_ms = timeout_ms};
+    int status = 0;
+    if (mcpc_http_fetch(&f, &status, body, err, err_len) != 0)
+        return -1;
+    if (status != 200) {
+        snprintf(err, err_len, "%s: HTTP status %d", url, status);
         return -1;
     }
-    ret = mcpc_http_send(client, &req);
-    if (ret == MCPC_ERR_TOO_LARGE)
-        snprintf(err, err_len, "%s: the document is larger than %u bytes", url, AUTHZ_MAX_JWKS_BYTES);
-    else if (ret != 0)
-        snprintf(err, err_len, "%s: %.300s", url, mcpc_http_error(client));
-    else if (g->status != 200)
-        snprintf(err, err_len, "%s: HTTP status %d", url, g->status);
-    mcpc_http_client_free(client);
-    return ret == 0 && g->status == 200 ? 0 : -1;
+    return 0;
 }
 
 /* The metadata document at url, for issuer: its jwks_uri into out. */
@@ -101,14 +75,14 @@ static int
 read_metadata(const authz_config_t *c, const authz_issuer_t *iss, const char *url, int timeout_ms, char *out, char *err,
               size_t err_len)
 {
-    get_t g = {.body = BUF_INIT(AUTHZ_MAX_JWKS_BYTES)};
+    buf_t body = BUF_INIT(AUTHZ_MAX_JWKS_BYTES);
     arena_t arena;
     arena_init(&arena, 32 * AUTHZ_MAX_JWKS_BYTES);
     json_value_t *doc;
     int ret = -1;
-    if (http_get(c, url, timeout_ms, &g, err, err_len) != 0)
+    if (http_get(c, url, timeout_ms, &body, err, err_len) != 0)
         goto exit;
-    if (json_parse(&arena, g.body.data, g.body.len, METADATA_DEPTH, &doc) != 0 || doc->type != JSON_OBJECT) {
+    if (json_parse(&arena, body.data, body.len, METADATA_DEPTH, &doc) != 0 || doc->type != JSON_OBJECT) {
         snprintf(err, err_len, "%s: not a JSON object", url);
         goto exit;
     }
@@ -125,7 +99,7 @@ read_metadata(const authz_config_t *c, const authz_issuer_t *iss, const char *ur
     ret = 0;
 exit:
     arena_dispose(&arena);
-    buf_dispose(&g.body);
+    buf_dispose(&body);
     return ret;
 }
 
@@ -161,15 +135,14 @@ discover(const authz_config_t *c, const authz_issuer_t *iss, int timeout_ms, cha
 static int
 fetch_jwks(const authz_config_t *c, const char *uri, int timeout_ms, authz_jwks_t *set, size_t *skipped, char *err, size_t err_len)
 {
-    get_t g = {.body = BUF_INIT(AUTHZ_MAX_JWKS_BYTES)};
+    buf_t body = BUF_INIT(AUTHZ_MAX_JWKS_BYTES);
     char why[400];
-    int ret = http_get(c, uri, timeout_ms, &g, err, err_len);
-    if (ret == 0 &&
-        (ret = authz_jwks_parse(set, g.body.data != NULL ? g.body.data : "", g.body.len, skipped, why, sizeof(why))) != 0)
+    int ret = http_get(c, uri, timeout_ms, &body, err, err_len);
+    if (ret == 0 && (ret = authz_jwks_parse(set, body.data != NULL ? body.data : "", body.len, skipped, why, sizeof(why))) != 0)
         snprintf(err, err_len, "%s: %s", uri, why);
     else if (ret == 0 && why[0] != '\0')
         snprintf(err, err_len, "%s: %s", uri, why); /* a note, the fetch succeeded */
-    buf_dispose(&g.body);
+    buf_dispose(&body);
     return ret;
 }
 

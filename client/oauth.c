@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "base64.h"
 #include "http_client.h"
+#include "http_fetch.h"
 #include "http_url.h"
 #include "json.h"
 #include "mcpc_errors.h"
@@ -125,76 +126,34 @@ mcpc_challenge_parse(const char *text, mcpc_challenge_t *out)
     return found ? 0 : -1;
 }
 
-/* ---- HTTP ---- */
-
-typedef struct st_exchange_t {
-    int status;
-    buf_t body;
-} exchange_t;
-
-static int
-on_head(void *data, const mcpc_http_response_t *res)
-{
-    ((exchange_t *)data)->status = res->status;
-    return 0;
-}
-
-static int
-on_body(void *data, const char *bytes, size_t len)
-{
-    exchange_t *x = data;
-    buf_append(&x->body, bytes, len);
-    return buf_failed(&x->body) ? MCPC_ERR_TOO_LARGE : 0;
-}
-
-/* One request; the status and body in *x (body capped). Returns 0 or an MCPC_ERR_* with err. */
-static int
-exchange(const char *url, const char *method, const mcpc_http_header_t *headers, size_t num_headers, const char *body,
-         const char *cacert, int timeout_ms, FILE *trace, exchange_t *x, char *err, size_t err_len)
-{
-    mcpc_http_config_t hc = {.url = url, .cacert = cacert, .timeout_ms = timeout_ms, .trace = trace};
-    mcpc_http_client_t *client;
-    char why[512];
-    int ret = mcpc_http_client_new(&hc, &client, why, sizeof(why));
-    if (ret != 0) {
-        snprintf(err, err_len, "%s: %s", url, why);
-        return ret;
-    }
-    mcpc_http_request_t req = {.method = method,
-                               .headers = headers,
-                               .num_headers = num_headers,
-                               .body = body,
-                               .body_len = body != NULL ? strlen(body) : 0,
-                               .on_head = on_head,
-                               .on_body = on_body,
-                               .cb_data = x};
-    ret = mcpc_http_send(client, &req);
-    if (ret != 0)
-        snprintf(err, err_len, "%s: %s", url, ret == MCPC_ERR_TOO_LARGE ? "the response is too large" : mcpc_http_error(client));
-    mcpc_http_client_free(client);
-    return ret;
-}
-
 /* A JSON object from a GET that answered 200. */
 static int
 get_json(arena_t *arena, const char *url, const char *cacert, int timeout_ms, FILE *trace, const json_value_t **doc, char *err,
          size_t err_len)
 {
     static const mcpc_http_header_t accept = {"Accept", 6, "application/json", 16};
-    exchange_t x = {.body = BUF_INIT(MAX_DOCUMENT)};
+    mcpc_fetch_t f = {.url = url,
+                      .method = "GET",
+                      .headers = &accept,
+                      .num_headers = 1,
+                      .cacert = cacert,
+                      .timeout_ms = timeout_ms,
+                      .trace = trace};
+    buf_t body = BUF_INIT(MAX_DOCUMENT);
     json_value_t *v;
-    int ret = exchange(url, "GET", &accept, 1, NULL, cacert, timeout_ms, trace, &x, err, err_len);
-    if (ret == 0 && x.status != 200) {
-        snprintf(err, err_len, "%s: HTTP %d", url, x.status);
+    int status = 0;
+    int ret = mcpc_http_fetch(&f, &status, &body, err, err_len);
+    if (ret == 0 && status != 200) {
+        snprintf(err, err_len, "%s: HTTP %d", url, status);
         ret = MCPC_ERR_HTTP_STATUS;
-    } else if (ret == 0 && (json_parse(arena, x.body.data != NULL ? x.body.data : "", x.body.len, DOCUMENT_DEPTH, &v) != 0 ||
+    } else if (ret == 0 && (json_parse(arena, body.data != NULL ? body.data : "", body.len, DOCUMENT_DEPTH, &v) != 0 ||
                             v->type != JSON_OBJECT)) {
         snprintf(err, err_len, "%s: not a JSON object", url);
         ret = MCPC_ERR_BAD_MESSAGE;
     } else if (ret == 0) {
         *doc = v;
     }
-    buf_dispose(&x.body);
+    buf_dispose(&body);
     return ret;
 }
 
@@ -315,14 +274,21 @@ request_token(mcpc_oauth_t *o, arena_t *arena, const char *as, const json_value_
     size_t num_headers = 2;
     if (!post_secret)
         headers[num_headers++] = (mcpc_http_header_t){"Authorization", 13, basic.data, basic.len};
-    exchange_t x = {.body = BUF_INIT(MAX_DOCUMENT)};
-    int ret = buf_failed(&form) || buf_failed(&basic) ? MCPC_ERR_NOMEM
-                                                      : exchange(token_endpoint, "POST", headers, num_headers, form.data, o->cacert,
-                                                                 o->config.timeout_ms, o->config.trace, &x, err, err_len);
+    mcpc_fetch_t f = {.url = token_endpoint,
+                      .method = "POST",
+                      .headers = headers,
+                      .num_headers = num_headers,
+                      .body = form.data,
+                      .cacert = o->cacert,
+                      .timeout_ms = o->config.timeout_ms,
+                      .trace = o->config.trace};
+    buf_t body = BUF_INIT(MAX_DOCUMENT);
+    int status = 0;
+    int ret = buf_failed(&form) || buf_failed(&basic) ? MCPC_ERR_NOMEM : mcpc_http_fetch(&f, &status, &body, err, err_len);
     json_value_t *v = NULL;
-    if (ret == 0 && json_parse(arena, x.body.data != NULL ? x.body.data : "", x.body.len, DOCUMENT_DEPTH, &v) != 0)
+    if (ret == 0 && json_parse(arena, body.data != NULL ? body.data : "", body.len, DOCUMENT_DEPTH, &v) != 0)
         v = NULL;
-    if (ret == 0 && x.status != 200) {
+    if (ret == 0 && status != 200) {
         buf_t what = BUF_INIT(512);
         const char *e = json_string(json_get(v, "error")), *d = json_string(json_get(v, "error_description"));
         if (e != NULL)
@@ -331,7 +297,7 @@ request_token(mcpc_oauth_t *o, arena_t *arena, const char *as, const json_value_
             buf_append_str(&what, ": ");
             mcpc_text_snippet(&what, d, strlen(d), 200);
         }
-        snprintf(err, err_len, "the authorization server %s refused the client credentials (HTTP %d%s%s)", as, x.status,
+        snprintf(err, err_len, "the authorization server %s refused the client credentials (HTTP %d%s%s)", as, status,
                  what.len != 0 ? ", " : "", what.len != 0 ? what.data : "");
         buf_dispose(&what);
         ret = MCPC_ERR_AUTH;
@@ -360,14 +326,14 @@ request_token(mcpc_oauth_t *o, arena_t *arena, const char *as, const json_value_
             }
         }
     }
-    if (x.body.data != NULL)
-        OPENSSL_cleanse(x.body.data, x.body.len); /* it held the token */
+    if (body.data != NULL)
+        OPENSSL_cleanse(body.data, body.len); /* it held the token */
     OPENSSL_cleanse(form.data, form.len);
     if (credentials.data != NULL)
         OPENSSL_cleanse(credentials.data, credentials.len);
     if (basic.data != NULL)
         OPENSSL_cleanse(basic.data, basic.len);
-    buf_dispose(&x.body);
+    buf_dispose(&body);
     buf_dispose(&form);
     buf_dispose(&credentials);
     buf_dispose(&basic);

@@ -207,6 +207,19 @@ is_metadata_path(const mcp_config_t *cfg, const char *path, size_t len)
     return len == base || (len - base == strlen(cfg->path) && memcmp(path + base, cfg->path, len - base) == 0);
 }
 
+/* A configured list as a member of the metadata, left out when empty. */
+static void
+metadata_list(jsonw_t *w, const char *key, const config_list_t *list)
+{
+    if (list->len == 0)
+        return;
+    jsonw_key(w, key);
+    jsonw_array_begin(w);
+    for (size_t i = 0; i != list->len; ++i)
+        jsonw_string(w, list->items[i]);
+    jsonw_array_end(w);
+}
+
 /*
  * The document that tells OAuth clients which resource this is and where to get tokens for it. The
  * resource is the endpoint's canonical URL: configured (custom domains), or as the front door saw it.
@@ -236,20 +249,8 @@ protected_resource_metadata(const mcp_config_t *cfg, const mcp_http_request_t *r
         jsonw_stringn(&w, url.data, url.len);
         buf_dispose(&url);
     }
-    if (cfg->authorization_servers.len != 0) {
-        jsonw_key(&w, "authorization_servers");
-        jsonw_array_begin(&w);
-        for (size_t i = 0; i != cfg->authorization_servers.len; ++i)
-            jsonw_string(&w, cfg->authorization_servers.items[i]);
-        jsonw_array_end(&w);
-    }
-    if (cfg->scopes_supported.len != 0) {
-        jsonw_key(&w, "scopes_supported");
-        jsonw_array_begin(&w);
-        for (size_t i = 0; i != cfg->scopes_supported.len; ++i)
-            jsonw_string(&w, cfg->scopes_supported.items[i]);
-        jsonw_array_end(&w);
-    }
+    metadata_list(&w, "authorization_servers", &cfg->authorization_servers);
+    metadata_list(&w, "scopes_supported", &cfg->scopes_supported);
     jsonw_key(&w, "bearer_methods_supported");
     jsonw_raw(&w, "[\"header\"]", 10);
     jsonw_kv_string(&w, "resource_name", "mcp-lambda-c");

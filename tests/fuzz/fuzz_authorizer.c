@@ -201,6 +201,23 @@ decide_and_check(const char *event, size_t len)
     return r;
 }
 
+/* The decision on a TOKEN event carrying the Authorization value, checked. */
+static authz_result_t
+decide_token(const char *value)
+{
+    buf_t event = BUF_INIT(0);
+    jsonw_t w;
+    jsonw_init(&w, &event);
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "type", "TOKEN");
+    jsonw_kv_string(&w, "authorizationToken", value);
+    jsonw_kv_string(&w, "methodArn", METHOD_ARN);
+    jsonw_object_end(&w);
+    authz_result_t r = decide_and_check(event.data, event.len);
+    buf_dispose(&event);
+    return r;
+}
+
 /* The input as the claims of a JWT signed with the configured key. */
 static void
 fuzz_signed_claims(const uint8_t *data, size_t size)
@@ -210,7 +227,7 @@ fuzz_signed_claims(const uint8_t *data, size_t size)
     static const char header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned mac_len = 0;
-    buf_t value = BUF_INIT(0), event = BUF_INIT(0);
+    buf_t value = BUF_INIT(0);
     buf_append_str(&value, "Bearer ");
     size_t signed_from = value.len;
     base64url_encode(&value, header, sizeof(header) - 1);
@@ -221,14 +238,7 @@ fuzz_signed_claims(const uint8_t *data, size_t size)
     buf_append_char(&value, '.');
     base64url_encode(&value, mac, mac_len);
 
-    jsonw_t w;
-    jsonw_init(&w, &event);
-    jsonw_object_begin(&w);
-    jsonw_kv_string(&w, "type", "TOKEN");
-    jsonw_kv_string(&w, "authorizationToken", value.data);
-    jsonw_kv_string(&w, "methodArn", METHOD_ARN);
-    jsonw_object_end(&w);
-    authz_result_t r = decide_and_check(event.data, event.len);
+    authz_result_t r = decide_token(value.data);
 
     if (r.reason == AUTHZ_ALLOW) {
         /* an independent, coarse oracle: the claims must at least say what an Allow requires */
@@ -250,7 +260,6 @@ fuzz_signed_claims(const uint8_t *data, size_t size)
         arena_dispose(&arena);
     }
     buf_dispose(&value);
-    buf_dispose(&event);
 }
 
 /* The input as the claims of an OAuth access token signed with the issuer's key. */
@@ -260,7 +269,7 @@ fuzz_oauth_claims(const uint8_t *data, size_t size)
     if (size > MAX_CLAIMS_BYTES)
         return;
     static const char header[] = "{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"" OAUTH_KID "\"}";
-    buf_t value = BUF_INIT(0), event = BUF_INIT(0);
+    buf_t value = BUF_INIT(0);
     buf_append_str(&value, "Bearer ");
     size_t signed_from = value.len;
     base64url_encode(&value, header, sizeof(header) - 1);
@@ -282,14 +291,7 @@ fuzz_oauth_claims(const uint8_t *data, size_t size)
     buf_append_char(&value, '.');
     base64url_encode(&value, raw, sizeof(raw));
 
-    jsonw_t w;
-    jsonw_init(&w, &event);
-    jsonw_object_begin(&w);
-    jsonw_kv_string(&w, "type", "TOKEN");
-    jsonw_kv_string(&w, "authorizationToken", value.data);
-    jsonw_kv_string(&w, "methodArn", METHOD_ARN);
-    jsonw_object_end(&w);
-    authz_result_t r = decide_and_check(event.data, event.len);
+    authz_result_t r = decide_token(value.data);
     if (r.reason == AUTHZ_ALLOW || r.reason == AUTHZ_ERR_JWT_SCOPE) {
         arena_t arena;
         arena_init(&arena, 0);
@@ -313,7 +315,6 @@ fuzz_oauth_claims(const uint8_t *data, size_t size)
         arena_dispose(&arena);
     }
     buf_dispose(&value);
-    buf_dispose(&event);
 }
 
 /* The input as a JWK Set. */
