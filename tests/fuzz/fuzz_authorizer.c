@@ -201,6 +201,27 @@ decide_and_check(const char *event, size_t len)
     return r;
 }
 
+/*
+ * An independent, coarse oracle for a signed token the decision accepted (allowed, or refused only for a scope): its
+ * claims are a JSON object naming issuer, with audience among "aud", and an exp in the future give or take the skew.
+ */
+static const json_value_t *
+accepted_claims(arena_t *arena, const uint8_t *data, size_t size, const char *issuer, const char *audience)
+{
+    json_value_t *claims;
+    require(json_parse(arena, (const char *)data, size, 64, &claims) == 0 && claims->type == JSON_OBJECT,
+            "an accepted JWT has a JSON object as claims");
+    require(string_is(json_get(claims, "iss"), issuer), "the issuer is ours");
+    const json_value_t *aud = json_get(claims, "aud"), *exp = json_get(claims, "exp");
+    int aud_ok = string_is(aud, audience);
+    for (size_t i = 0; aud != NULL && aud->type == JSON_ARRAY && i != aud->u.arr.len; ++i)
+        aud_ok |= string_is(aud->u.arr.items[i], audience);
+    require(aud_ok, "the audience is ours");
+    double e;
+    require(json_double(exp, &e) == 0 && e > NOW - 60, "exp is in the future, give or take the skew");
+    return claims;
+}
+
 /* The decision on a TOKEN event carrying the Authorization value, checked. */
 static authz_result_t
 decide_token(const char *value)
@@ -244,19 +265,9 @@ fuzz_signed_claims(const uint8_t *data, size_t size)
         /* an independent, coarse oracle: the claims must at least say what an Allow requires */
         arena_t arena;
         arena_init(&arena, 0);
-        json_value_t *claims;
-        require(json_parse(&arena, (const char *)data, size, 64, &claims) == 0 && claims->type == JSON_OBJECT,
-                "an allowed JWT has a JSON object as claims");
+        const json_value_t *claims = accepted_claims(&arena, data, size, ISSUER, AUDIENCE);
         require(r.method == AUTHZ_METHOD_JWT, "a signed JWT is allowed as a JWT");
         require(string_is(json_get(claims, "sub"), r.principal), "the principal is the sub");
-        require(string_is(json_get(claims, "iss"), ISSUER), "the issuer is ours");
-        const json_value_t *aud = json_get(claims, "aud"), *exp = json_get(claims, "exp");
-        int aud_ok = string_is(aud, AUDIENCE);
-        for (size_t i = 0; aud != NULL && aud->type == JSON_ARRAY && i != aud->u.arr.len; ++i)
-            aud_ok |= string_is(aud->u.arr.items[i], AUDIENCE);
-        require(aud_ok, "the audience is ours");
-        double e;
-        require(json_double(exp, &e) == 0 && e > NOW - 60, "exp is in the future, give or take the skew");
         arena_dispose(&arena);
     }
     buf_dispose(&value);
@@ -295,17 +306,8 @@ fuzz_oauth_claims(const uint8_t *data, size_t size)
     if (r.reason == AUTHZ_ALLOW || r.reason == AUTHZ_ERR_JWT_SCOPE) {
         arena_t arena;
         arena_init(&arena, 0);
-        json_value_t *claims;
-        require(json_parse(&arena, (const char *)data, size, 64, &claims) == 0 && claims->type == JSON_OBJECT,
-                "an accepted OAuth token has a JSON object as claims");
-        require(r.issuer == 0 && string_is(json_get(claims, "iss"), OAUTH_ISSUER), "the issuer is the OAuth issuer");
-        const json_value_t *aud = json_get(claims, "aud"), *exp = json_get(claims, "exp");
-        int aud_ok = string_is(aud, OAUTH_RESOURCE);
-        for (size_t i = 0; aud != NULL && aud->type == JSON_ARRAY && i != aud->u.arr.len; ++i)
-            aud_ok |= string_is(aud->u.arr.items[i], OAUTH_RESOURCE);
-        require(aud_ok, "the audience is this resource");
-        double e;
-        require(json_double(exp, &e) == 0 && e > NOW - 60, "exp is in the future, give or take the skew");
+        const json_value_t *claims = accepted_claims(&arena, data, size, OAUTH_ISSUER, OAUTH_RESOURCE);
+        require(r.issuer == 0, "the OAuth issuer's rules applied");
         if (r.reason == AUTHZ_ALLOW) {
             require(string_is(json_get(claims, "sub"), r.principal), "the principal is the sub");
             const char *scope = json_string(json_get(claims, "scope"));
