@@ -345,7 +345,7 @@ authz_jwt_verify(const authz_config_t *c, const authz_keyring_t *keys, const cha
         rules.audience_claim = is->audience_claim;
         rules.leeway = c->oauth.leeway;
         rules.oauth = is;
-    } else if (c->jwt.enabled && (alg->kty == AUTHZ_KTY_OCT || c->oauth.num_issuers == 0)) {
+    } else if (c->jwt.enabled && (alg->kty == AUTHZ_KTY_OCT || c->oauth.num_issuers == 0 || string_is(iss, c->jwt.issuer))) {
         ret = alg->kty != AUTHZ_KTY_OCT ? AUTHZ_ERR_JWT_ALG : split_ret != 0 ? split_ret : verify_hs256(c, alg, &jws);
         rules.issuer = c->jwt.issuer;
         rules.audiences[0] = c->jwt.audience;

@@ -582,6 +582,10 @@ test_answers(void)
     CHECK(decide(&c, &ring, hs.data, &out, &r) == AUTHZ_ALLOW && strcmp(r.principal, "bob") == 0 && r.issuer == -1);
     make_jwt(&hs, "{\"alg\":\"HS256\"}", GOOD, "HS256", NULL);
     CHECK(decide(&c, &ring, hs.data, &out, &r) == AUTHZ_ERR_JWT_ALG);
+    /* the HS256 issuer's name on an RS256 token: that issuer signs with the shared key only */
+    make_jwt(&hs, HDR("RS256", "rsa-1"), "{\"iss\":\"https://hs.example\",\"aud\":\"mcp-server\",\"sub\":\"bob\",\"exp\":" EXP "}",
+             "RS256", rsa_key);
+    CHECK(decide(&c, &ring, hs.data, &out, &r) == AUTHZ_ERR_JWT_ALG);
     /* an RS256 token of an issuer nobody configured: jwt issuer, even with HS256 on */
     make_jwt(&hs, HDR("RS256", "rsa-1"), claims(Q("https://evil.example"), GOOD_AUD, GOOD_SCOPE, IAT, EXP, NULL), "RS256", rsa_key);
     CHECK(decide(&c, &ring, hs.data, &out, &r) == AUTHZ_ERR_JWT_ISSUER);

@@ -95,8 +95,10 @@ test_scopes_supported(void)
     const char *const bad[] = {"--scopes-supported", "mcp tools", NULL};
     CHECK(parse(bad, &c, err, sizeof(err)) == CONFIG_ERROR);
     CHECK(strstr(err, "is not an OAuth scope") != NULL);
+    config_dispose(&c);
     const char *const quote[] = {"--scopes-supported", "a\"b", NULL};
     CHECK(parse(quote, &c, err, sizeof(err)) == CONFIG_ERROR);
+    config_dispose(&c);
 }
 
 int
