@@ -30,6 +30,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import * as jose from 'jose';
 
+import { arnMatches, createTokenAuthorizer, renderGatewayResponse } from '../lambda/apigw-authorizer.mjs';
 import { startShim } from '../lambda/apigw-shim.mjs';
 import { startServer } from '../node/lib/server.mjs';
 import { startEmulator } from '../lambda/runtime-emulator.mjs';
@@ -451,6 +452,50 @@ describe('key rotation at the provider', () => {
         const gone = await mcpPost(old);
         assert.equal(gone.status, 401);
         assert.equal(lastDecision().reason, 'jwt unknown key');
+    });
+});
+
+describe("the shim's TOKEN authorizer, as API Gateway runs one", () => {
+    // a stand-in for the emulator: each invoke answers the next canned result
+    const fake = (results) => ({ calls: [], invoke(event) {
+        this.calls.push(event);
+        return Promise.resolve(results.shift());
+    } });
+    const ARN = 'arn:aws:execute-api:us-east-1:123456789012:api1/dev/POST/mcp';
+    const policy = (effect, resource = 'arn:aws:execute-api:us-east-1:123456789012:api1/dev/*/*') => ({
+        kind: 'response', body: Buffer.from(JSON.stringify({ principalId: 'p', policyDocument: { Version: '2012-10-17',
+            Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] }, context: { n: 1, s: 'x' } })) });
+
+    test('failures, malformed answers, policies and the decision cache', async () => {
+        const emu = fake([{ kind: 'error', errorMessage: 'Unauthorized' }, { kind: 'error', errorMessage: 'boom' },
+            { kind: 'response', body: Buffer.from('{"principalId":"p"}') }, policy('Deny'), policy('Allow', 'arn:aws:execute-api:us-east-1:123456789012:api1/prod/*/*'),
+            policy('Allow')]);
+        const a = createTokenAuthorizer({ emulator: emu, resultTtlSeconds: 300 });
+        const h = (t) => [['Authorization', `Bearer ${t}`]];
+        assert.equal((await a.authorize([], ARN)).type, 'UNAUTHORIZED');
+        assert.equal(emu.calls.length, 0, 'no header: not invoked');
+        assert.equal((await a.authorize(h('a'), ARN)).type, 'UNAUTHORIZED');
+        assert.deepEqual(emu.calls[0], { type: 'TOKEN', authorizationToken: 'Bearer a', methodArn: ARN });
+        assert.equal((await a.authorize(h('b'), ARN)).type, 'AUTHORIZER_FAILURE');
+        assert.equal((await a.authorize(h('c'), ARN)).type, 'AUTHORIZER_CONFIGURATION_ERROR');
+        const denied = await a.authorize(h('d'), ARN);
+        assert.equal(denied.type, 'ACCESS_DENIED');
+        assert.match(denied.message, /explicit deny/);
+        assert.equal(denied.context.s, 'x');
+        const elsewhere = await a.authorize(h('e'), ARN);
+        assert.equal(elsewhere.type, 'ACCESS_DENIED', 'an Allow for another stage does not cover this one');
+        assert.doesNotMatch(elsewhere.message, /explicit/);
+        const allowed = await a.authorize(h('f'), ARN);
+        assert.deepEqual(allowed, { allow: true, context: { principalId: 'p', n: '1', s: 'x' } });
+        const calls = emu.calls.length;
+        assert.equal((await a.authorize(h('f'), ARN.replace('POST/mcp', 'GET/mcp'))).allow, true, 'cached, evaluated for the new ARN');
+        assert.equal((await a.authorize(h('d'), ARN)).type, 'ACCESS_DENIED', 'a cached Deny');
+        assert.equal(emu.calls.length, calls, 'the cache answered');
+        const v = createTokenAuthorizer({ emulator: fake([]), validationRegex: '^Bearer [a-z]+$' });
+        assert.equal((await v.authorize(h('A1'), ARN)).type, 'UNAUTHORIZED', 'the validation expression');
+        assert.ok(arnMatches('arn:*:execute-api:*:*:api1/dev/*/*', ARN) && !arnMatches('arn:*:execute-api:*:*:api1/dev/GET/*', ARN));
+        const g = renderGatewayResponse({ ACCESS_DENIED: { statusCode: 403, headers: { 'WWW-Authenticate': 'Bearer x' }, template: '{"m":$context.error.messageString,"s":"$context.authorizer.s"}' } }, denied);
+        assert.deepEqual(g, { status: 403, headers: [['Content-Type', 'application/json'], ['WWW-Authenticate', 'Bearer x']], body: JSON.stringify({ m: denied.message, s: 'x' }) });
     });
 });
 
