@@ -38,6 +38,16 @@ now_s(void)
     return ts.tv_sec;
 }
 
+/* Frees a string that held a secret or a token, wiping it first. */
+static void
+free_secret(char *s)
+{
+    if (s != NULL) {
+        OPENSSL_cleanse(s, strlen(s));
+        free(s);
+    }
+}
+
 /* ---- challenges ---- */
 
 static int
@@ -313,7 +323,7 @@ request_token(mcpc_oauth_t *o, arena_t *arena, const char *as, const json_value_
             snprintf(err, err_len, "the authorization server %s answered with an invalid expires_in", as);
             ret = MCPC_ERR_BAD_MESSAGE;
         } else {
-            free(o->authorization);
+            free_secret(o->authorization);
             size_t len = strlen(token);
             if ((o->authorization = malloc(len + 8)) == NULL) {
                 ret = MCPC_ERR_NOMEM;
@@ -439,15 +449,6 @@ mcpc_oauth_new(const mcpc_oauth_config_t *config, mcpc_oauth_t **out)
     }
     *out = o;
     return 0;
-}
-
-static void
-free_secret(char *s)
-{
-    if (s != NULL) {
-        OPENSSL_cleanse(s, strlen(s));
-        free(s);
-    }
 }
 
 void
