@@ -10,7 +10,7 @@ JOBS       := $(shell nproc 2>/dev/null || echo 2)
 DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev libpcre2-dev \
                 clang libclang-rt-14-dev wrk ca-certificates openssl git shellcheck
 
-.PHONY: all deps build build-asan run test node-deps cdk-deps workflow-deps bench fuzz format clean
+.PHONY: all deps build build-asan run test node-deps oauth-deps cdk-deps workflow-deps bench fuzz format clean
 
 all: build
 
@@ -42,13 +42,16 @@ run: build
 node-deps: deps
 	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
 
+oauth-deps: deps
+	cd tests/oauth && npm ci --no-audit --no-fund --loglevel=error
+
 cdk-deps: deps
 	cd cdk && npm ci --no-audit --no-fund --loglevel=error
 
 workflow-deps: deps
 	cd tests/workflows && npm ci --no-audit --no-fund --loglevel=error
 
-test: build build-asan node-deps cdk-deps workflow-deps
+test: build build-asan node-deps oauth-deps cdk-deps workflow-deps
 	tests/run-all.sh $(BUILD) $(ASAN_BUILD)
 
 # libFuzzer over the authorizer's event parsing and decision (make test runs it for 60 s too).
@@ -56,7 +59,7 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-bench: deps node-deps
+bench: deps node-deps oauth-deps
 	bench/run.sh
 	bench/lambda.sh
 	bench/authorizer.sh

@@ -1,5 +1,6 @@
 /*
- * The authorizer's configuration: static tokens as labelled SHA-256 digests, and optionally an HS256 JWT key.
+ * The authorizer's configuration: static tokens as labelled SHA-256 digests, optionally an HS256 JWT key, and
+ * optionally OAuth issuers whose JWT access tokens are verified with their published keys (authz_issuers.c).
  * Every mistake is an initialisation error with a message that names the variable, the entry's position and, when
  * it is valid, its label; never a digest, a key or the raw text of an entry.
  */
@@ -11,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "authz_issuers.h"
 #include "base64.h"
 #include "error.h"
 
@@ -186,10 +188,12 @@ int
 authz_config_parse(authz_config_t *c, const authz_settings_t *s, char *err, size_t err_len)
 {
     memset(c, 0, sizeof(*c));
-    if (parse_tokens(c, s->tokens, err, err_len) != 0 || parse_jwt(&c->jwt, s, err, err_len) != 0)
+    if (parse_tokens(c, s->tokens, err, err_len) != 0 || parse_jwt(&c->jwt, s, err, err_len) != 0 ||
+        authz_issuers_parse(c, s, err, err_len) != 0)
         goto error;
-    if (c->num_tokens == 0 && !c->jwt.enabled) {
-        error_format(err, err_len, "no credentials configured: set " TOKENS_VAR " (label:sha256hex[,...]) or " JWT_KEY_VAR);
+    if (c->num_tokens == 0 && !c->jwt.enabled && c->oauth.num_issuers == 0) {
+        error_format(err, err_len,
+                     "no credentials configured: set " TOKENS_VAR " (label:sha256hex[,...]), " JWT_KEY_VAR " or " AUTHZ_OAUTH_ISSUERS_VAR);
         goto error;
     }
     return 0;
@@ -201,7 +205,17 @@ error:
 int
 authz_config_from_env(authz_config_t *c, char *err, size_t err_len)
 {
-    authz_settings_t s = {getenv(TOKENS_VAR), getenv(JWT_KEY_VAR), getenv(JWT_ISSUER_VAR), getenv(JWT_AUDIENCE_VAR)};
+    authz_settings_t s = {getenv(TOKENS_VAR),
+                          getenv(JWT_KEY_VAR),
+                          getenv(JWT_ISSUER_VAR),
+                          getenv(JWT_AUDIENCE_VAR),
+                          getenv(AUTHZ_OAUTH_ISSUERS_VAR),
+                          getenv(AUTHZ_OAUTH_RESOURCE_VAR),
+                          getenv(AUTHZ_OAUTH_CA_FILE_VAR),
+                          getenv(AUTHZ_OAUTH_REFRESH_VAR),
+                          getenv(AUTHZ_OAUTH_MAX_AGE_VAR),
+                          getenv(AUTHZ_OAUTH_MIN_INTERVAL_VAR),
+                          getenv(AUTHZ_OAUTH_FETCH_TIMEOUT_VAR)};
     return authz_config_parse(c, &s, err, err_len);
 }
 

@@ -4,6 +4,7 @@
  */
 #include "authz.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -14,6 +15,7 @@
 #include "arena.h"
 #include "authz_arn.h"
 #include "authz_bearer.h"
+#include "authz_jwk.h"
 #include "authz_jwt.h"
 #include "json.h"
 #include "jsonw.h"
@@ -215,29 +217,38 @@ typedef struct st_identity_t {
     authz_method_t method;
     const char *principal;
     size_t principal_len;
-    const char *issuer; /* JWT only */
+    const char *issuer;    /* JWT only */
+    const char *client_id; /* JWT only, NULL when the token has none */
+    const char *scope;     /* JWT only, the granted scopes, NULL when none */
+    int oauth_issuer;      /* the OAuth issuer's index, -1 for none */
 } identity_t;
 
 static int
-authenticate(const authz_config_t *c, const char *token, size_t len, int64_t now, arena_t *arena, identity_t *id)
+authenticate(const authz_config_t *c, const authz_keyring_t *keys, const char *token, size_t len, int64_t now, arena_t *arena,
+             identity_t *id)
 {
     size_t index;
     if (match_static_token(c, token, len, &index)) {
-        *id = (identity_t){AUTHZ_METHOD_TOKEN, c->tokens[index].label, strlen(c->tokens[index].label), NULL};
+        *id = (identity_t){AUTHZ_METHOD_TOKEN, c->tokens[index].label, strlen(c->tokens[index].label), .oauth_issuer = -1};
         return 0;
     }
     /* static tokens may contain dots too, which is why they are tried first and a JWT only when none matched */
-    if (!c->jwt.enabled || !authz_jwt_shaped(token, len))
+    if ((!c->jwt.enabled && c->oauth.num_issuers == 0) || !authz_jwt_shaped(token, len))
         return AUTHZ_ERR_UNKNOWN_TOKEN;
     authz_jwt_claims_t claims;
-    int ret = authz_jwt_verify(&c->jwt, token, len, now, arena, &claims);
-    if (ret != 0)
+    int ret = authz_jwt_verify(c, keys, token, len, now, arena, &claims);
+    id->oauth_issuer = claims.issuer;
+    /* a valid token short of a scope still names its subject: the Deny policy is for it */
+    if (ret != 0 && ret != AUTHZ_ERR_JWT_SCOPE)
         return ret;
-    *id = (identity_t){AUTHZ_METHOD_JWT, claims.sub, claims.sub_len, claims.iss};
-    return 0;
+    *id = (identity_t){AUTHZ_METHOD_JWT, claims.sub, claims.sub_len, claims.iss, claims.client_id, claims.scope, claims.issuer};
+    return ret;
 }
 
-/* What the MCP server exposes to tools as the caller: string values only, as API Gateway requires of a context. */
+/*
+ * What the MCP server exposes to tools as the caller (mcp_identity()): string values only, as API Gateway requires of
+ * a context. For a JWT: sub, iss, and the client and granted scopes when the token has them.
+ */
 static void
 write_context(jsonw_t *w, const identity_t *id)
 {
@@ -250,8 +261,38 @@ write_context(jsonw_t *w, const identity_t *id)
         jsonw_key(w, "sub");
         jsonw_stringn(w, id->principal, id->principal_len);
         jsonw_kv_string(w, "iss", id->issuer);
+        if (id->client_id != NULL)
+            jsonw_kv_string(w, "client_id", id->client_id);
+        if (id->scope != NULL)
+            jsonw_kv_string(w, "scope", id->scope);
     }
     jsonw_object_end(w);
+}
+
+/* An IAM policy with one statement of that effect on the whole stage (a cached decision covers every route). */
+static void
+write_policy(jsonw_t *w, const authz_arn_t *arn, const identity_t *id, const char *effect)
+{
+    buf_t resource = BUF_INIT(512);
+    authz_arn_stage_wildcard(&resource, arn);
+    jsonw_key(w, "principalId");
+    jsonw_stringn(w, id->principal, id->principal_len);
+    jsonw_key(w, "policyDocument");
+    jsonw_object_begin(w);
+    jsonw_kv_string(w, "Version", POLICY_VERSION);
+    jsonw_key(w, "Statement");
+    jsonw_array_begin(w);
+    jsonw_object_begin(w);
+    jsonw_kv_string(w, "Action", "execute-api:Invoke");
+    jsonw_kv_string(w, "Effect", effect);
+    jsonw_key(w, "Resource");
+    jsonw_stringn(w, resource.data != NULL ? resource.data : "", resource.len);
+    jsonw_object_end(w);
+    jsonw_array_end(w);
+    jsonw_object_end(w);
+    if (buf_failed(&resource))
+        w->failed = 1;
+    buf_dispose(&resource);
 }
 
 static int
@@ -260,39 +301,43 @@ write_allow(buf_t *out, const event_format_t *f, const authz_arn_t *arn, const i
     jsonw_t w;
     jsonw_init(&w, out);
     jsonw_object_begin(&w);
-    if (f->simple) {
+    if (f->simple)
         jsonw_kv_bool(&w, "isAuthorized", 1);
-    } else {
-        buf_t resource = BUF_INIT(512);
-        authz_arn_stage_wildcard(&resource, arn);
-        jsonw_key(&w, "principalId");
-        jsonw_stringn(&w, id->principal, id->principal_len);
-        jsonw_key(&w, "policyDocument");
-        jsonw_object_begin(&w);
-        jsonw_kv_string(&w, "Version", POLICY_VERSION);
-        jsonw_key(&w, "Statement");
-        jsonw_array_begin(&w);
-        jsonw_object_begin(&w);
-        jsonw_kv_string(&w, "Action", "execute-api:Invoke");
-        jsonw_kv_string(&w, "Effect", "Allow");
-        jsonw_key(&w, "Resource");
-        jsonw_stringn(&w, resource.data != NULL ? resource.data : "", resource.len);
-        jsonw_object_end(&w);
-        jsonw_array_end(&w);
-        jsonw_object_end(&w);
-        if (buf_failed(&resource))
-            w.failed = 1;
-        buf_dispose(&resource);
-    }
+    else
+        write_policy(&w, arn, id, "Allow");
     write_context(&w, id);
     jsonw_object_end(&w);
     return jsonw_failed(&w) ? AUTHZ_ERR_INTERNAL : 0;
 }
 
-/* Everything up to the answer; returns the reason and leaves the format it found in *format. */
+/*
+ * A valid token without a required scope, on a REST API: a Deny policy, which API Gateway answers with 403 (the
+ * ACCESS_DENIED gateway response, whose WWW-Authenticate says insufficient_scope). The context names the error and
+ * the scopes the issuer requires, for the gateway response's template ($context.authorizer.scope).
+ */
 static int
-decide(const authz_config_t *c, const char *event, size_t len, int64_t now, arena_t *arena, buf_t *out,
-       const event_format_t **format, identity_t *id)
+write_scope_deny(buf_t *out, const authz_arn_t *arn, const identity_t *id, const authz_issuer_t *iss)
+{
+    jsonw_t w;
+    jsonw_init(&w, out);
+    jsonw_object_begin(&w);
+    write_policy(&w, arn, id, "Deny");
+    jsonw_key(&w, "context");
+    jsonw_object_begin(&w);
+    jsonw_kv_string(&w, "error", "insufficient_scope");
+    jsonw_kv_string(&w, "scope", iss->scope_challenge);
+    jsonw_object_end(&w);
+    jsonw_object_end(&w);
+    return jsonw_failed(&w) ? AUTHZ_ERR_INTERNAL : 0;
+}
+
+/*
+ * Everything up to the answer; returns the reason and leaves the format it found in *format. *answered is set when a
+ * refusal was written to out (a Deny policy).
+ */
+static int
+decide(const authz_config_t *c, const authz_keyring_t *keys, const char *event, size_t len, int64_t now, arena_t *arena, buf_t *out,
+       const event_format_t **format, identity_t *id, int *answered)
 {
     json_value_t *root;
     const json_value_t *arn_value, *credentials;
@@ -308,8 +353,17 @@ decide(const authz_config_t *c, const char *event, size_t len, int64_t now, aren
         return AUTHZ_ERR_EVENT;
     if ((ret = authz_arn_parse(arn_value->u.str.ptr, arn_value->u.str.len, &arn)) != 0 ||
         (ret = (*format)->credentials(root, &credentials)) != 0 ||
-        (ret = authz_bearer_token(credentials->u.str.ptr, credentials->u.str.len, &token, &token_len)) != 0 ||
-        (ret = authenticate(c, token, token_len, now, arena, id)) != 0)
+        (ret = authz_bearer_token(credentials->u.str.ptr, credentials->u.str.len, &token, &token_len)) != 0)
+        return ret;
+    ret = authenticate(c, keys, token, token_len, now, arena, id);
+    if (ret == AUTHZ_ERR_JWT_SCOPE && !(*format)->simple) {
+        int written = write_scope_deny(out, &arn, id, &c->oauth.issuers[id->oauth_issuer]);
+        if (written != 0)
+            return written;
+        *answered = 1;
+        return ret;
+    }
+    if (ret != 0)
         return ret;
     return write_allow(out, *format, &arn, id);
 }
@@ -324,22 +378,29 @@ authz_warm_up(void)
 }
 
 int
-authz_decide(const authz_config_t *c, const char *event, size_t len, int64_t now, buf_t *out, authz_result_t *result)
+authz_decide(const authz_config_t *c, const authz_keyring_t *keys, const char *event, size_t len, int64_t now, buf_t *out,
+             authz_result_t *result)
 {
     const event_format_t *format = NULL;
-    identity_t id = {AUTHZ_METHOD_NONE};
+    identity_t id = {AUTHZ_METHOD_NONE, .oauth_issuer = -1};
+    int answered = 0;
     arena_t arena;
     arena_init(&arena, ARENA_LIMIT);
     memset(result, 0, sizeof(*result));
     buf_reset(out);
 
-    int ret = decide(c, event, len, now, &arena, out, &format, &id);
+    int ret = decide(c, keys, event, len, now, &arena, out, &format, &id, &answered);
     result->format = format != NULL ? format->format : AUTHZ_FORMAT_UNKNOWN;
+    result->issuer = id.oauth_issuer;
     if (ret == 0) {
         result->respond = 1;
         result->method = id.method;
         memcpy(result->principal, id.principal, id.principal_len); /* labels and subs are both within the bound */
         result->principal[id.principal_len] = '\0';
+        if (id.client_id != NULL)
+            snprintf(result->client, sizeof(result->client), "%s", id.client_id);
+    } else if (answered) {
+        result->respond = 1;
     } else {
         /* whatever a failed writer may have left is not an answer */
         buf_reset(out);

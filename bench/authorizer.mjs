@@ -12,10 +12,16 @@
 //                (the example events of every format, plus refusals). Then two instances with two in flight.
 //                Alongside: the function's CPU time per decision (from /proc) and authz_decide()'s own time (the
 //                durationUs of its log lines), which is what the authorizer costs apart from the emulator.
+//   OAuth        with --tls-dir (a CA and a 127.0.0.1 certificate, tests/oauth/make-ca.sh): an OpenID issuer on
+//                127.0.0.1 over HTTPS (discovery document and JWKS, Node's https), the authorizer configured with it
+//                beside the static digests; cold start with the keys fetched during init, then decisions/s with
+//                ES256 and RS256 access tokens verified against the cached keys, and a static token in the same
+//                configuration for comparison.
 //
-// Usage: node bench/authorizer.mjs [--bin PATH] [--runs N] [--seconds S] [--max-invocations N]
-import { createHash } from 'node:crypto';
+// Usage: node bench/authorizer.mjs [--bin PATH] [--runs N] [--seconds S] [--max-invocations N] [--tls-dir DIR]
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +35,7 @@ const { values: opts } = parseArgs({
         runs: { type: 'string', default: '20' },
         seconds: { type: 'string', default: '5' },
         'max-invocations': { type: 'string', default: '200000' },
+        'tls-dir': { type: 'string' },
     },
 });
 const RUNS = Number(opts.runs);
@@ -66,28 +73,51 @@ const median = (xs) => {
 };
 const ms = (x) => `${x.toFixed(2)} ms`;
 
-async function emulator(maxInstances = 1) {
-    return startEmulator({ command: opts.bin, env: ENV, maxInstances, functionName: 'mcp-authorizer', timeoutMs: 10_000 });
+async function emulator(maxInstances = 1, env = ENV) {
+    return startEmulator({ command: opts.bin, env, maxInstances, functionName: 'mcp-authorizer', timeoutMs: 10_000 });
 }
 
-async function coldStarts() {
+/** An OpenID issuer on 127.0.0.1: discovery and a JWKS with an ES256 and an RS256 key; tokens signed with them. */
+async function startIssuer(tlsDir) {
+    const keys = { ES256: generateKeyPairSync('ec', { namedCurve: 'P-256' }), RS256: generateKeyPairSync('rsa', { modulusLength: 2048 }) };
+    const jwks = { keys: Object.entries(keys).map(([alg, k]) => ({ ...k.publicKey.export({ format: 'jwk' }), kid: alg.toLowerCase(), alg, use: 'sig' })) };
+    let fetches = 0;
+    const server = https.createServer({ cert: readFileSync(`${tlsDir}/server.pem`), key: readFileSync(`${tlsDir}/server.key`) }, (req, res) => {
+        fetches += 1;
+        const body = req.url === '/.well-known/openid-configuration' ? { issuer, jwks_uri: `${issuer}/jwks` } : req.url === '/jwks' ? jwks : null;
+        res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body ?? {}));
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const issuer = `https://127.0.0.1:${server.address().port}`;
+    const b64 = (x) => Buffer.from(JSON.stringify(x)).toString('base64url');
+    const token = (alg) => {
+        const input = `${b64({ alg, typ: 'at+jwt', kid: alg.toLowerCase() })}.${b64({ iss: issuer, aud: RESOURCE, sub: 'bench', client_id: 'bench-client', scope: 'mcp:tools', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+        const sig = sign('sha256', Buffer.from(input), alg === 'ES256' ? { key: keys.ES256.privateKey, dsaEncoding: 'ieee-p1363' } : keys.RS256.privateKey);
+        return `${input}.${sig.toString('base64url')}`;
+    };
+    return { issuer, token, fetches: () => fetches, stop: () => server.close() };
+}
+const RESOURCE = 'https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/prod/mcp';
+
+async function coldStarts(env = ENV, event = ALLOW_TOKEN[0][0]) {
     const cold = [];
     const init = [];
     const warm = [];
     for (let i = 0; i < RUNS; i++) {
-        const emu = await emulator();
+        const emu = await emulator(1, env);
         let readyAt = null;
         emu.once('ready', () => {
             readyAt = performance.now();
         });
         const t0 = performance.now();
-        const r = await emu.invoke(ALLOW_TOKEN[0][0]);
+        const r = await emu.invoke(event);
         const t1 = performance.now();
         check(r, 'allow');
         cold.push(t1 - t0);
         init.push(readyAt - t0);
         const t2 = performance.now();
-        check(await emu.invoke(ALLOW_TOKEN[0][0]), 'allow');
+        check(await emu.invoke(event), 'allow');
         warm.push(performance.now() - t2);
         await emu.stop();
         const exit = emu.instances[0].exitCode ?? emu.instances[0].signal;
@@ -98,8 +128,8 @@ async function coldStarts() {
 }
 
 /** Back-to-back invocations with `inFlight` at a time on `instances` prewarmed instances. */
-async function throughput(events, instances, inFlight) {
-    const emu = await emulator(instances);
+async function throughput(events, instances, inFlight, env = ENV) {
+    const emu = await emulator(instances, env);
     await emu.prewarm(instances);
     const cpuBefore = emu.instances.reduce((s, i) => s + (i.cpuMs() ?? 0), 0);
     const deadline = performance.now() + SECONDS * 1000;
@@ -144,3 +174,35 @@ for (const [name, instances, inFlight, t] of rows) {
 }
 console.log(`| authz_decide() alone, median (log durationUs) | ${rows[1][3].decideUs} µs |`);
 console.log(`| RSS of a warm instance | ${(rows[1][3].rss / 1024).toFixed(1)} MiB |`);
+
+if (opts['tls-dir']) {
+    const idp = await startIssuer(opts['tls-dir']);
+    const oauthEnv = {
+        MCP_AUTH_TOKENS: ENV.MCP_AUTH_TOKENS,
+        MCP_OAUTH_ISSUERS: JSON.stringify([{ issuer: idp.issuer, scopes: ['mcp:tools'] }]),
+        MCP_OAUTH_RESOURCE: RESOURCE,
+        MCP_OAUTH_CA_FILE: `${opts['tls-dir']}/ca.pem`,
+    };
+    const jwtEvent = (alg) => ({ ...event('rest-token'), authorizationToken: `Bearer ${idp.token(alg)}` });
+    const cold = await coldStarts(oauthEnv, jwtEvent('ES256'));
+    const coldStatic = await coldStarts(oauthEnv, event('rest-token'));
+    const oauthRows = [];
+    for (const [name, events] of [['static token, OAuth configured', ALLOW_TOKEN], ['ES256 access token (keys cached)', [[jwtEvent('ES256'), 'allow']]],
+        ['RS256 access token (keys cached)', [[jwtEvent('RS256'), 'allow']]]]) {
+        const fetchesBefore = idp.fetches();
+        const t = await throughput(events, 1, 1, oauthEnv);
+        oauthRows.push([name, t]);
+        if (idp.fetches() - fetchesBefore !== 2) throw new Error(`expected one discovery and one JWKS fetch per instance, saw ${idp.fetches() - fetchesBefore}`);
+    }
+    idp.stop();
+    console.log('\nwith an OpenID issuer (HTTPS on 127.0.0.1): keys fetched once per instance, in init');
+    console.log('| figure | value |\n| --- | ---: |');
+    console.log(`| cold start, ES256 access token, keys fetched in init (median of ${RUNS}) | ${ms(median(cold.cold))} |`);
+    console.log(`| of which init (configuration, discovery and JWKS over TLS), -> first GET /next | ${ms(median(cold.init))} |`);
+    console.log(`| cold start, static token, same configuration (median of ${RUNS}) | ${ms(median(coldStatic.cold))} |`);
+    for (const [name, t] of oauthRows) {
+        console.log(`| decisions/s, ${name}, 1 instance | ${t.rate.toFixed(0)} |`);
+        console.log(`| authz_decide() median, ${name} | ${t.decideUs} µs |`);
+        console.log(`| function CPU per decision, ${name} | ${t.cpuUsPerDecision.toFixed(1)} µs |`);
+    }
+}

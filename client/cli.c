@@ -38,6 +38,9 @@ static const struct {
     {"url", 0, "URL", OPT_STRING, offsetof(mcpc_options_t, url), "the MCP endpoint (default: $MCP_SERVER_ENDPOINT)"},
     {"token", 0, "TOKEN", OPT_STRING, offsetof(mcpc_options_t, token),
      "sent as 'Authorization: Bearer TOKEN' (default: $MCP_AUTH_TOKEN; prefer it: options show in ps)"},
+    {"oauth-client-credentials", 0, NULL, OPT_FLAG, offsetof(mcpc_options_t, oauth_client_credentials),
+     "get the token from the server's OAuth authorization server (client credentials grant): client id and secret from "
+     "$MCP_OAUTH_CLIENT_ID and $MCP_OAUTH_CLIENT_SECRET; $MCP_OAUTH_ISSUER, if set, is the only authorization server trusted"},
     {"header", 'H', "'NAME: VALUE'", OPT_HEADER, 0, "an extra request header; repeatable; replaces a default of the same name"},
     {"cacert", 0, "FILE", OPT_STRING, offsetof(mcpc_options_t, cacert),
      "trust the CA certificates in FILE (PEM) instead of the system's"},
@@ -196,8 +199,30 @@ validate(mcpc_options_t *o, char *err, size_t err_len)
         snprintf(err, err_len, "no endpoint: use --url or set MCP_SERVER_ENDPOINT");
         return MCPC_ERR_USAGE;
     }
-    if (o->token == NULL && !o->aws_sigv4) /* with --aws-sigv4 a token in the environment is not for this endpoint */
+    if (o->oauth_client_credentials) {
+        if (o->token != NULL) {
+            snprintf(err, err_len, "--token and --oauth-client-credentials exclude each other");
+            return MCPC_ERR_USAGE;
+        }
+        if (o->aws_sigv4) {
+            snprintf(err, err_len, "--aws-sigv4 and --oauth-client-credentials exclude each other");
+            return MCPC_ERR_USAGE;
+        }
+        o->oauth_client_id = env_or_null("MCP_OAUTH_CLIENT_ID");
+        o->oauth_client_secret = env_or_null("MCP_OAUTH_CLIENT_SECRET");
+        o->oauth_issuer = env_or_null("MCP_OAUTH_ISSUER");
+        if (o->oauth_client_id == NULL || o->oauth_client_secret == NULL) {
+            snprintf(err, err_len,
+                     "--oauth-client-credentials needs MCP_OAUTH_CLIENT_ID and MCP_OAUTH_CLIENT_SECRET in the environment");
+            return MCPC_ERR_USAGE;
+        }
+        if (o->oauth_issuer != NULL && strncmp(o->oauth_issuer, "https://", 8) != 0) {
+            snprintf(err, err_len, "MCP_OAUTH_ISSUER must be an https:// URL");
+            return MCPC_ERR_USAGE;
+        }
+    } else if (o->token == NULL && !o->aws_sigv4) { /* with --aws-sigv4 a token in the environment is not for this endpoint */
         o->token = env_or_null("MCP_AUTH_TOKEN");
+    }
     if (!o->aws_sigv4 && (o->aws_service != NULL || o->aws_region != NULL || o->aws_profile != NULL)) {
         snprintf(err, err_len, "--aws-service, --aws-region and --aws-profile go with --aws-sigv4");
         return MCPC_ERR_USAGE;

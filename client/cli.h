@@ -17,8 +17,12 @@
 struct st_mcpc_command_t;
 
 typedef struct st_mcpc_options_t {
-    const char *url;   /* --url, else $MCP_SERVER_ENDPOINT */
-    const char *token; /* --token, else $MCP_AUTH_TOKEN; NULL: none */
+    const char *url;                 /* --url, else $MCP_SERVER_ENDPOINT */
+    const char *token;               /* --token, else $MCP_AUTH_TOKEN; NULL: none */
+    int oauth_client_credentials;    /* --oauth-client-credentials */
+    const char *oauth_client_id;     /* $MCP_OAUTH_CLIENT_ID, with the option */
+    const char *oauth_client_secret; /* $MCP_OAUTH_CLIENT_SECRET, with the option */
+    const char *oauth_issuer;        /* $MCP_OAUTH_ISSUER, with the option; NULL: unset */
     const char *cacert;
     const char *headers[MCPC_MAX_HEADER_OPTIONS];
     size_t num_headers;

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "mcpc_errors.h"
+#include "oauth.h"
 #include "output.h"
 #include "session.h"
 #include "sigv4.h"
@@ -35,6 +36,9 @@ main(int argc, char **argv)
     mcpc_session_config_t config = {
         .url = options.url,
         .token = options.token,
+        .oauth_client_id = options.oauth_client_id,
+        .oauth_client_secret = options.oauth_client_secret,
+        .oauth_issuer = options.oauth_issuer,
         .headers = options.headers,
         .num_headers = options.num_headers,
         .cacert = options.cacert,
@@ -98,6 +102,13 @@ main(int argc, char **argv)
                 fprintf(stderr, "mcp-client: WWW-Authenticate: %.*s\n", (int)(end - line), line);
                 line = *end != '\0' ? end + 1 : end;
             }
+            /* what the server asks for, in words: the authorization server, the scope, the error */
+            buf_t words = BUF_INIT(16384);
+            mcpc_oauth_describe(challenges, mcpc_session_auth_status(session), options.url, options.cacert, options.timeout_ms,
+                                !options.oauth_client_credentials, &words);
+            if (words.len != 0)
+                fputs(words.data, stderr);
+            buf_dispose(&words);
         }
     }
 Exit:

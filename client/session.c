@@ -12,6 +12,7 @@
 #include "jsonw.h"
 #include "mcpc_errors.h"
 #include "message.h"
+#include "oauth.h"
 #include "sse.h"
 #include "text.h"
 
@@ -30,6 +31,7 @@ struct st_mcpc_session_t {
     mcpc_session_config_t config;
     mcpc_http_client_t *http;
     char *authorization; /* "Bearer <token>", or NULL */
+    mcpc_oauth_t *oauth; /* --oauth-client-credentials: tokens from the authorization server; NULL otherwise */
     mcpc_http_header_t extra[MAX_EXTRA_HEADERS];
     size_t num_extra;
     mcpc_era_t era;
@@ -39,6 +41,7 @@ struct st_mcpc_session_t {
     arena_t arena; /* the initialize or discover result */
     const json_value_t *server;
     buf_t challenges;
+    int auth_status; /* the status of the last 401 or 403 */
     char error[1024];
 };
 
@@ -146,6 +149,16 @@ mcpc_session_new(const mcpc_session_config_t *config, mcpc_session_t **out, char
     for (size_t i = 0; i != config->num_headers && ret == 0; ++i)
         if ((ret = mcpc_parse_header_option(config->headers[i], &s->extra[s->num_extra], err, err_len)) == 0)
             ++s->num_extra;
+    if (ret == 0 && config->oauth_client_id != NULL) {
+        mcpc_oauth_config_t oc = {.endpoint = config->url,
+                                  .client_id = config->oauth_client_id,
+                                  .client_secret = config->oauth_client_secret,
+                                  .issuer = config->oauth_issuer,
+                                  .cacert = config->cacert,
+                                  .timeout_ms = config->timeout_ms,
+                                  .trace = config->trace};
+        ret = mcpc_oauth_new(&oc, &s->oauth);
+    }
     if (ret == 0 && config->token != NULL)
         ret = mcpc_bearer_authorization(config->token, &s->authorization, err, err_len);
     if (ret == 0) {
@@ -194,6 +207,12 @@ mcpc_session_challenges(const mcpc_session_t *s)
     return s->challenges.data != NULL ? s->challenges.data : "";
 }
 
+int
+mcpc_session_auth_status(const mcpc_session_t *s)
+{
+    return s->auth_status;
+}
+
 /* ---- one HTTP exchange ---- */
 
 static int
@@ -211,7 +230,7 @@ has_extra(const mcpc_session_t *s, const char *name)
  * --header replaces it, then the --header fields.
  */
 static size_t
-request_headers(const mcpc_session_t *s, const call_t *call, mcpc_http_header_t *out)
+request_headers(mcpc_session_t *s, const call_t *call, mcpc_http_header_t *out)
 {
     const struct {
         const char *name, *value;
@@ -220,7 +239,7 @@ request_headers(const mcpc_session_t *s, const call_t *call, mcpc_http_header_t 
         {"Content-Type", "application/json"},
         {"MCP-Protocol-Version", call->version},
         {"Mcp-Session-Id", s->session_id},
-        {"Authorization", s->authorization},
+        {"Authorization", s->oauth != NULL ? mcpc_oauth_authorization(s->oauth) : s->authorization},
     };
     size_t n = 0;
     for (size_t i = 0; i != sizeof(defaults) / sizeof(defaults[0]); ++i)
@@ -391,6 +410,7 @@ on_head(void *data, const mcpc_http_response_t *res)
     buf_dispose(&reason);
 
     if (res->status == 401 || res->status == 403) {
+        s->auth_status = res->status;
         buf_reset(&s->challenges);
         for (size_t i = 0; i != res->num_headers; ++i) {
             const mcpc_http_header_t *h = &res->headers[i];
@@ -506,8 +526,9 @@ auth_error(call_t *call)
         hint = call->status == 403 ? " (the request was signed with SigV4: check the credentials, --aws-service, --aws-region, "
                                      "the clock, and that the IAM policy allows the call)"
                                    : "";
-    else if (s->authorization == NULL && !has_extra(s, "Authorization"))
-        hint = ": no token was sent (use --token or MCP_AUTH_TOKEN, or --aws-sigv4 for an IAM endpoint)";
+    else if (s->authorization == NULL && s->oauth == NULL && !has_extra(s, "Authorization"))
+        hint = ": no token was sent (use --token or MCP_AUTH_TOKEN, --oauth-client-credentials, or --aws-sigv4 for an IAM "
+               "endpoint)";
     fail(s, MCPC_ERR_AUTH, "%s (HTTP %d %s)%s%s%s%s%s%s", mcpc_strerror(MCPC_ERR_AUTH), call->status, call->reason,
          message.len != 0 ? ": " : "", text_of(&message), call->error_type[0] != '\0' ? " [" : "", call->error_type,
          call->error_type[0] != '\0' ? "]" : "", hint);
@@ -521,7 +542,7 @@ auth_error(call_t *call)
  * start of the body in call->body, which the caller disposes.
  */
 static int
-post(call_t *call, const char *http_method, const char *json, size_t len)
+post_once(call_t *call, const char *http_method, const char *json, size_t len)
 {
     mcpc_session_t *s = call->s;
     mcpc_http_header_t headers[8 + MCPC_MAX_METADATA_HEADERS + MAX_EXTRA_HEADERS];
@@ -569,6 +590,26 @@ post(call_t *call, const char *http_method, const char *json, size_t len)
         mcpc_sse_dispose(&call->sse);
     buf_dispose(&call->body);
     return ret;
+}
+
+/*
+ * One HTTP exchange; with --oauth-client-credentials, a 401 (no token yet, or the one we had was refused) makes us
+ * get a token from the authorization server the server names, and send the request once more.
+ */
+static int
+post(call_t *call, const char *http_method, const char *json, size_t len)
+{
+    mcpc_session_t *s = call->s;
+    call_t fresh = *call;
+    int ret = post_once(call, http_method, json, len);
+    if (ret != MCPC_ERR_AUTH || call->status != 401 || s->oauth == NULL)
+        return ret;
+    char err[sizeof(s->error)];
+    int got = mcpc_oauth_fetch(s->oauth, mcpc_session_challenges(s), err, sizeof(err));
+    if (got != 0)
+        return fail(s, got, "%s", err);
+    *call = fresh;
+    return post_once(call, http_method, json, len);
 }
 
 /* ---- requests ---- */
@@ -1072,6 +1113,7 @@ mcpc_session_free(mcpc_session_t *s)
     }
     mcpc_http_client_free(s->http);
     free(s->authorization);
+    mcpc_oauth_free(s->oauth);
     free(s->session_id);
     buf_dispose(&s->challenges);
     arena_dispose(&s->arena);

@@ -39,7 +39,10 @@ typedef void (*mcpc_on_notification_cb)(void *data, const json_value_t *message)
 
 typedef struct st_mcpc_session_config_t {
     const char *url;
-    const char *token;          /* sent as "Authorization: Bearer <token>"; NULL: none */
+    const char *token;           /* sent as "Authorization: Bearer <token>"; NULL: none */
+    const char *oauth_client_id; /* with a secret: tokens by the client credentials grant (oauth.h); NULL: none */
+    const char *oauth_client_secret;
+    const char *oauth_issuer;   /* the one authorization server the credentials may go to; NULL: the server's first */
     const char *const *headers; /* extra "Name: value" fields (--header) */
     size_t num_headers;
     const char *cacert; /* see http_client.h */
@@ -103,5 +106,7 @@ int mcpc_parse_header_option(const char *line, mcpc_http_header_t *out, char *er
 int mcpc_bearer_authorization(const char *token, char **out, char *err, size_t err_len);
 /* After MCPC_ERR_AUTH: each WWW-Authenticate value the server sent, cleaned, one per line ("" if none). */
 const char *mcpc_session_challenges(const mcpc_session_t *s);
+/* After MCPC_ERR_AUTH: the HTTP status that refused (401 or 403); 0 when the refusal came from the authorization server. */
+int mcpc_session_auth_status(const mcpc_session_t *s);
 
 #endif

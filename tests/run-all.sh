@@ -46,6 +46,8 @@ suite "Lambda front door, invocation by invocation (ASan+UBSan)" env MCP_SERVER_
 suite "Lambda front door through the shim: SDK client and conformance (0.1.16, 2025-11-25, 2026-07-28), every event format" node tests/lambda/mcp-through-shim.mjs "$build"
 suite "authorizer through the Lambda emulator" tests/authorizer/run.sh "$build"
 suite "authorizer through the Lambda emulator (ASan+UBSan)" tests/authorizer/run.sh "$asan"
+suite "OAuth resource server end to end: oidc-provider, SDK client (authorization code + PKCE), mcp-client (client credentials), bad tokens, key rotation" tests/oauth/run.sh "$build"
+suite "OAuth resource server end to end (ASan+UBSan)" tests/oauth/run.sh "$asan"
 suite "authorizer fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer, ASan+UBSan)" tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 suite "bad-input table" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/badinput.test.mjs
 suite "bad-input table (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/badinput.test.mjs

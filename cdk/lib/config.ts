@@ -82,6 +82,52 @@ export interface FunctionUrlSettings {
     readonly invokers: readonly string[];
 }
 
+/**
+ * One OAuth authorization server whose JWT access tokens (RFC 9068) the authorizer accepts; the authorizer's
+ * MCP_OAUTH_ISSUERS entry (docs/authorizer.md). Providers that differ are described here, not in code.
+ */
+export interface OAuthIssuerSettings {
+    /** The exact "iss" of its tokens, an https URL (Okta: https://<org>.okta.com/oauth2/<server>; Entra ID: https://login.microsoftonline.com/<tenant>/v2.0). */
+    readonly issuer: string;
+    /** Accepted audiences; default: this stage's endpoint URL (stage included), the RFC 8707 resource. */
+    readonly audiences?: readonly string[];
+    /** Where the audience is: "aud" (default) or "client_id" (Cognito access tokens have no aud). */
+    readonly audienceClaim?: 'aud' | 'client_id';
+    /** Accepted "typ" header values; default ["at+jwt"]; null: not checked (Cognito sets none, Entra ID and Keycloak "JWT"). */
+    readonly typ?: readonly string[] | null;
+    /** Scopes every token must carry; default: the stage's oauth.scopes. */
+    readonly scopes?: readonly string[];
+    /** Claims that must have exactly these string values, e.g. { token_use: 'access' } for Cognito. */
+    readonly claims?: Readonly<Record<string, string>>;
+    /** Allowed algorithms; default every RS, PS and ES size. */
+    readonly algorithms?: readonly string[];
+    /** The metadata document's URL when it is not at the issuer's well-known location. */
+    readonly metadata?: string;
+    /** The JWKS URL, skipping discovery. */
+    readonly jwksUri?: string;
+}
+
+/** A Cognito user pool made by the stack, for teams without an identity provider (cdk/lib/oauth.ts). */
+export interface CognitoSettings {
+    /** The hosted domain's prefix (<prefix>.auth.<region>.amazoncognito.com), unique in the region; the account id is appended. */
+    readonly domainPrefix: string;
+    /** The resource server's identifier: Cognito names its scopes "<identifier>/<scope>". */
+    readonly resourceServerIdentifier: string;
+}
+
+/** The stage as an OAuth 2.1 resource server (MCP authorization; RFC 9728, RFC 8707, RFC 9068). */
+export interface OAuthSettings {
+    /**
+     * The scopes a token needs: required of every issuer's tokens unless it says otherwise, and announced in the
+     * metadata (scopes_supported) and in the 401 and 403 challenges.
+     */
+    readonly scopes: readonly string[];
+    /** Identity providers whose access tokens are accepted (several at once); may be empty with cognito. */
+    readonly issuers: readonly OAuthIssuerSettings[];
+    /** Also make a Cognito user pool, with a resource server for the scopes and a machine-to-machine app client. */
+    readonly cognito?: CognitoSettings;
+}
+
 export interface StageConfig {
     readonly stage: StageName;
     readonly architecture: Architecture;
@@ -104,6 +150,8 @@ export interface StageConfig {
     readonly functionUrl?: FunctionUrlSettings;
     /** The bearer-token REST API and its authorizer (default true); false leaves the Function URL as the only way in. */
     readonly restApi?: boolean;
+    /** OAuth access tokens beside the static bearer tokens; absent: static tokens (and no authorization servers) only. */
+    readonly oauth?: OAuthSettings;
     /** What happens to the stage's log groups and table when the stack is deleted. */
     readonly removalPolicy: RemovalPolicy;
 }
@@ -255,14 +303,93 @@ export function configProblems(config: StageConfig): string[] {
     if (config.restApi === false && !config.functionUrl) {
         problems.push(`${where}: without the REST API, a Function URL is needed: the stage would have no way in`);
     }
+    if (config.restApi === false && config.oauth) {
+        problems.push(`${where}: OAuth tokens are checked by the REST API's authorizer, which is turned off`);
+    }
     if (config.restApi === false && config.customDomain) {
         problems.push(`${where}: the custom domain belongs to the REST API, which is turned off`);
     }
+    problems.push(...oauthProblems(config));
     if (
         config.customDomain &&
         !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(config.customDomain.domainName)
     ) {
         problems.push(`${where}: custom domain "${config.customDomain.domainName}" is not a lower-case DNS name`);
+    }
+    return problems;
+}
+
+/** Characters a value must not have to sit in the metadata's mapping template (VTL) or a quoted challenge header. */
+const TEMPLATE_UNSAFE = /[$#\\"'\s]/;
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
+
+function oauthProblems(config: StageConfig): string[] {
+    const oauth = config.oauth;
+    if (oauth === undefined) {
+        return [];
+    }
+    const where = `stage ${config.stage}: oauth`;
+    const problems: string[] = [];
+    const issuerCount = oauth.issuers.length + (oauth.cognito ? 1 : 0);
+    if (issuerCount === 0) {
+        problems.push(`${where}: no issuers and no cognito: leave oauth out instead`);
+    }
+    if (issuerCount > 8) {
+        problems.push(`${where}: at most 8 issuers (the authorizer's limit), cognito included`);
+    }
+    for (const scope of oauth.scopes) {
+        if (!SCOPE_TOKEN.test(scope) || TEMPLATE_UNSAFE.test(scope) || scope.length > 128) {
+            problems.push(
+                `${where}: scope "${scope}" must be 1-128 printable characters without spaces, quotes, $, # or \\`,
+            );
+        }
+    }
+    const seen = new Set<string>();
+    oauth.issuers.forEach((issuer, index) => {
+        const at = `${where}.issuers[${index}]`;
+        for (const [name, url] of [
+            ['issuer', issuer.issuer],
+            ['metadata', issuer.metadata],
+            ['jwksUri', issuer.jwksUri],
+        ] as const) {
+            if (url !== undefined && (!/^https:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(url) || TEMPLATE_UNSAFE.test(url))) {
+                problems.push(`${at}: ${name} "${url}" must be an https URL without query, fragment, quotes, $ or #`);
+            }
+        }
+        if (seen.has(issuer.issuer)) {
+            problems.push(`${at}: issuer "${issuer.issuer}" is listed twice`);
+        }
+        seen.add(issuer.issuer);
+        for (const algorithm of issuer.algorithms ?? []) {
+            if (!ALGORITHMS.includes(algorithm)) {
+                problems.push(`${at}: algorithm "${algorithm}" is not one of ${ALGORITHMS.join(' ')}`);
+            }
+        }
+        if (issuer.audienceClaim === 'client_id' && (issuer.audiences ?? []).length === 0) {
+            problems.push(`${at}: audienceClaim client_id needs the accepted client ids in audiences`);
+        }
+        for (const scope of issuer.scopes ?? []) {
+            if (!SCOPE_TOKEN.test(scope)) {
+                problems.push(`${at}: scope "${scope}" is not a scope token`);
+            }
+        }
+    });
+    if (oauth.cognito) {
+        const prefix = oauth.cognito.domainPrefix;
+        if (!/^[a-z0-9](?:[a-z0-9-]{0,40}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix)) {
+            problems.push(
+                `${where}.cognito: domainPrefix "${prefix}" must be 1-42 lower-case letters, digits and hyphens, ` +
+                    'without aws, amazon or cognito (the account id is appended)',
+            );
+        }
+        if (!/^[A-Za-z0-9._~:-]{1,200}$/.test(oauth.cognito.resourceServerIdentifier)) {
+            problems.push(`${where}.cognito: resourceServerIdentifier must be 1-200 of A-Z a-z 0-9 . _ ~ : -`);
+        }
+        const prefixOf = `${oauth.cognito.resourceServerIdentifier}/`;
+        if (oauth.scopes.length === 0 || !oauth.scopes.every((s) => s.startsWith(prefixOf))) {
+            problems.push(`${where}.cognito: the scopes must be Cognito's "${prefixOf}<name>" (Cognito names them so)`);
+        }
     }
     return problems;
 }

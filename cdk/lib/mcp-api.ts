@@ -1,10 +1,13 @@
 // The REST API in front of the server:
-//   POST|GET|DELETE /mcp                       -> server, behind the token authorizer (the server answers GET and
-//                                                 DELETE with 405 itself)
-//   GET /.well-known/oauth-protected-resource  -> server, no auth (RFC 9728 metadata must be readable without a token)
-// A 401 carries `WWW-Authenticate: Bearer resource_metadata="<metadata URL>"`. It has to come from a gateway
-// response: a WWW-Authenticate header returned by a Lambda proxy integration reaches the client renamed to
-// x-amzn-remapped-www-authenticate.
+//   POST|GET|DELETE /mcp                           -> server, behind the token authorizer (the server answers GET and
+//                                                     DELETE with 405 itself)
+//   GET /.well-known/oauth-protected-resource      -> API Gateway itself (a mock integration), no auth: the RFC 9728
+//   GET /.well-known/oauth-protected-resource/mcp     metadata, at the root and the path-inserted URL, with no Lambda
+//                                                     invocation (it must be readable without a token, and is static)
+// A 401 carries `WWW-Authenticate: Bearer resource_metadata="<metadata URL>", scope="<scopes>"`, a 403 (a valid token
+// short of a scope: the authorizer's Deny) `Bearer error="insufficient_scope", scope=..., resource_metadata=...`. They
+// have to come from gateway responses: a WWW-Authenticate header returned by a Lambda proxy integration reaches the
+// client renamed to x-amzn-remapped-www-authenticate.
 import { Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
@@ -22,10 +25,19 @@ export const MCP_METHODS = ['POST', 'GET', 'DELETE'] as const;
  */
 export const BEARER_VALIDATION_REGEX = '^[Bb][Ee][Aa][Rr][Ee][Rr] +[-0-9A-Za-z._~+/]+=*$';
 
+/** What the metadata and the challenges say about OAuth (cdk/lib/oauth.ts). */
+export interface McpApiOAuth {
+    /** The metadata's authorization_servers. */
+    readonly authorizationServers: readonly string[];
+    /** scopes_supported, and the scope of the challenges. */
+    readonly scopes: readonly string[];
+}
+
 export interface McpApiProps {
     readonly config: StageConfig;
     readonly server: lambda.IFunction;
     readonly authorizer: lambda.IFunction;
+    readonly oauth?: McpApiOAuth;
 }
 
 export class McpApi extends Construct {
@@ -36,6 +48,8 @@ export class McpApi extends Construct {
     readonly mcpUrl: string;
     /** The RFC 9728 metadata URL named in the 401 challenge. */
     readonly metadataUrl: string;
+    /** The endpoint's canonical URI (custom domain if any, else the execute-api URL, stage included): the RFC 8707 resource. */
+    readonly resourceUrl: string;
     readonly customDomain?: apigw.DomainName;
     readonly accessLogGroup: logs.LogGroup;
     readonly executionLogGroup: logs.LogGroup;
@@ -95,12 +109,14 @@ export class McpApi extends Construct {
             this.hosts.push(config.customDomain.domainName);
             // Clients use the custom domain (mapped at its root to this stage), so the challenge points there.
             this.metadataUrl = `https://${config.customDomain.domainName}/${METADATA_PATH}`;
+            this.resourceUrl = `https://${config.customDomain.domainName}/${MCP_PATH}`;
         } else {
+            this.resourceUrl = this.mcpUrl;
             // The stage name is written out rather than taken from the Stage resource: the gateway responses are part
             // of the deployment, which the Stage depends on.
             this.metadataUrl = Fn.join('', ['https://', executeApiHost, `/${config.stage}/${METADATA_PATH}`]);
         }
-        this.addAuthGatewayResponses();
+        this.addAuthGatewayResponses(props.oauth?.scopes ?? []);
 
         const authorizer = new apigw.TokenAuthorizer(this, 'TokenAuthorizer', {
             authorizerName: `${prefix}-token-authorizer`,
@@ -130,23 +146,41 @@ export class McpApi extends Construct {
             Validations.of(method).acknowledge({
                 id: 'AwsSolutions-COG4',
                 reason:
-                    'Clients authenticate with static bearer tokens checked by the Lambda TOKEN authorizer ' +
-                    '(SHA-256 digests of the tokens); there is no Cognito user pool in this design.',
+                    'The Lambda TOKEN authorizer checks static bearer tokens (SHA-256 digests) and JWT access tokens of ' +
+                    'any configured OpenID provider, the optional Cognito pool among them; a Cognito authorizer would ' +
+                    'accept Cognito tokens only.',
             });
         }
 
         const [wellKnownPart, metadataPart] = METADATA_PATH.split('/');
-        const metadataMethod = this.api.root
-            .addResource(wellKnownPart)
-            .addResource(metadataPart)
-            .addMethod('GET', serverIntegration, { authorizationType: apigw.AuthorizationType.NONE });
-        for (const rule of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
-            Validations.of(metadataMethod).acknowledge({
-                id: rule,
-                reason:
-                    'RFC 9728 protected resource metadata is public by design: an MCP client reads it before it has ' +
-                    'a token to learn where to get one. The document holds no secrets.',
-            });
+        const metadataResource = this.api.root.addResource(wellKnownPart).addResource(metadataPart);
+        const metadataIntegration = this.metadataIntegration(props.oauth);
+        const metadataMethodOptions: apigw.MethodOptions = {
+            authorizationType: apigw.AuthorizationType.NONE,
+            methodResponses: [
+                {
+                    statusCode: '200',
+                    responseParameters: {
+                        'method.response.header.Content-Type': true,
+                        'method.response.header.Cache-Control': true,
+                    },
+                },
+            ],
+        };
+        // the root well-known URL and the path-inserted one (RFC 9728 3.1) for the resource .../mcp
+        const metadataMethods = [
+            metadataResource.addMethod('GET', metadataIntegration, metadataMethodOptions),
+            metadataResource.addResource(MCP_PATH).addMethod('GET', metadataIntegration, metadataMethodOptions),
+        ];
+        for (const metadataMethod of metadataMethods) {
+            for (const rule of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
+                Validations.of(metadataMethod).acknowledge({
+                    id: rule,
+                    reason:
+                        'RFC 9728 protected resource metadata is public by design: an MCP client reads it before it has ' +
+                        'a token to learn where to get one. The document holds no secrets.',
+                });
+            }
         }
 
         Validations.of(this.api).acknowledge(
@@ -173,14 +207,45 @@ export class McpApi extends Construct {
         });
     }
 
-    private addAuthGatewayResponses(): void {
+    /**
+     * The metadata document, answered by API Gateway: a mock integration whose response template is the document.
+     * Its values passed configProblems(), so none holds a character the template language would read ($, #, \\).
+     */
+    private metadataIntegration(oauth: McpApiOAuth | undefined): apigw.MockIntegration {
+        const document: Record<string, unknown> = { resource: this.resourceUrl };
+        if (oauth && oauth.authorizationServers.length > 0) {
+            document.authorization_servers = oauth.authorizationServers;
+        }
+        if (oauth && oauth.scopes.length > 0) {
+            document.scopes_supported = oauth.scopes;
+        }
+        document.bearer_methods_supported = ['header'];
+        document.resource_name = 'mcp-lambda-c';
+        return new apigw.MockIntegration({
+            requestTemplates: { 'application/json': '{"statusCode": 200}' },
+            passthroughBehavior: apigw.PassthroughBehavior.WHEN_NO_TEMPLATES,
+            integrationResponses: [
+                {
+                    statusCode: '200',
+                    responseTemplates: { 'application/json': Stack.of(this).toJsonString(document) },
+                    responseParameters: {
+                        'method.response.header.Content-Type': "'application/json'",
+                        'method.response.header.Cache-Control': "'max-age=300'",
+                    },
+                },
+            ],
+        });
+    }
+
+    private addAuthGatewayResponses(scopes: readonly string[]): void {
         const quoted = (value: string): string => Fn.join('', ["'", value, "'"]);
         const jsonMessage = { 'application/json': '{"message":$context.error.messageString}' };
+        const scope = scopes.length > 0 ? `, scope="${scopes.join(' ')}"` : '';
         this.api.addGatewayResponse('Unauthorized', {
             type: apigw.ResponseType.UNAUTHORIZED,
             statusCode: '401',
             responseHeaders: {
-                'WWW-Authenticate': quoted(Fn.join('', ['Bearer resource_metadata="', this.metadataUrl, '"'])),
+                'WWW-Authenticate': quoted(Fn.join('', ['Bearer resource_metadata="', this.metadataUrl, `"${scope}`])),
             },
             templates: jsonMessage,
         });
@@ -189,7 +254,11 @@ export class McpApi extends Construct {
             statusCode: '403',
             responseHeaders: {
                 'WWW-Authenticate': quoted(
-                    Fn.join('', ['Bearer error="insufficient_scope", resource_metadata="', this.metadataUrl, '"']),
+                    Fn.join('', [
+                        `Bearer error="insufficient_scope"${scope}, resource_metadata="`,
+                        this.metadataUrl,
+                        '"',
+                    ]),
                 ),
             },
             templates: jsonMessage,

@@ -8,6 +8,7 @@ import { McpAlarms } from './mcp-alarms';
 import { McpApi } from './mcp-api';
 import { McpFunction } from './mcp-function';
 import { McpFunctionUrl } from './function-url';
+import { McpOAuth } from './oauth';
 import { PendingTable } from './pending-table';
 import { RequestStateKey } from './request-state-key';
 
@@ -31,6 +32,7 @@ export class McpStack extends Stack {
     readonly functionUrl?: McpFunctionUrl;
     readonly pendingTable?: PendingTable;
     readonly requestStateKey: RequestStateKey;
+    readonly oauth?: McpOAuth;
 
     constructor(scope: Construct, id: string, props: McpStackProps) {
         super(scope, id, props);
@@ -99,12 +101,20 @@ export class McpStack extends Stack {
             this.server.function.addEnvironment('MCP_PENDING_TABLE', this.pendingTable.table.tableName);
         }
 
+        if (config.oauth) {
+            this.oauth = new McpOAuth(this, 'OAuth', {
+                stage: config.stage,
+                settings: config.oauth,
+                removalPolicy: config.removalPolicy,
+            });
+        }
         this.api =
             this.authorizer &&
             new McpApi(this, 'Api', {
                 config,
                 server: this.server.function,
                 authorizer: this.authorizer.function,
+                oauth: this.oauth,
             });
         if (config.functionUrl) {
             this.functionUrl = new McpFunctionUrl(this, 'FunctionUrl', {
@@ -115,6 +125,11 @@ export class McpStack extends Stack {
         }
         const hosts = [...(this.api?.hosts ?? []), ...(this.functionUrl ? [this.functionUrl.hostPattern] : [])];
         this.server.function.addEnvironment('MCP_ALLOWED_HOSTS', Fn.join(',', hosts));
+        if (this.oauth && this.authorizer && this.api) {
+            // JWT access tokens beside the static digests: the issuers, and the audience they must name
+            this.authorizer.function.addEnvironment('MCP_OAUTH_ISSUERS', this.oauth.issuersJson());
+            this.authorizer.function.addEnvironment('MCP_OAUTH_RESOURCE', this.api.resourceUrl);
+        }
 
         new McpAlarms(this, 'Alarms', {
             stage: config.stage,

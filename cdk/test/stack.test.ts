@@ -40,7 +40,11 @@ for (const stage of STAGE_NAMES) {
             (p) => p.FunctionName === `${prefix}-authorizer`,
         );
         const [authorizerId, authorizer] = onlyResource(json, 'AWS::ApiGateway::Authorizer');
-        const [mcpResourceId] = onlyResource(json, 'AWS::ApiGateway::Resource', (p) => p.PathPart === 'mcp');
+        const [mcpResourceId] = onlyResource(
+            json,
+            'AWS::ApiGateway::Resource',
+            (p) => p.PathPart === 'mcp' && p.ParentId['Fn::GetAtt'] !== undefined,
+        );
         const [wellKnownId] = onlyResource(json, 'AWS::ApiGateway::Resource', (p) => p.PathPart === '.well-known');
         const [metadataResourceId, metadataResource] = onlyResource(
             json,
@@ -61,12 +65,12 @@ for (const stage of STAGE_NAMES) {
                 'AWS::ApiGateway::Stage': 1,
                 'AWS::ApiGateway::Deployment': 1,
                 'AWS::ApiGateway::Authorizer': 1,
-                'AWS::ApiGateway::Resource': 3,
-                'AWS::ApiGateway::Method': 4,
+                'AWS::ApiGateway::Resource': 4,
+                'AWS::ApiGateway::Method': 5,
                 'AWS::ApiGateway::GatewayResponse': 2,
                 'AWS::ApiGateway::Account': 1,
                 'AWS::ApiGateway::RequestValidator': 0,
-                'AWS::Lambda::Permission': 5,
+                'AWS::Lambda::Permission': 4,
                 'AWS::Logs::LogGroup': 4,
                 'AWS::CloudWatch::Alarm': 5,
                 'AWS::IAM::Role': 3,
@@ -128,7 +132,13 @@ for (const stage of STAGE_NAMES) {
             });
             assert.deepEqual(
                 Object.keys(env).sort(),
-                ['MCP_ALLOWED_HOSTS', 'MCP_LAMBDA_RESPONSE_MODE', 'MCP_LOG_LEVEL', 'MCP_REQUEST_STATE_KEY', 'MCP_TOOLSETS']
+                [
+                    'MCP_ALLOWED_HOSTS',
+                    'MCP_LAMBDA_RESPONSE_MODE',
+                    'MCP_LOG_LEVEL',
+                    'MCP_REQUEST_STATE_KEY',
+                    'MCP_TOOLSETS',
+                ]
                     .concat(config.streaming ? ['MCP_PENDING_TABLE'] : [])
                     .sort(),
             );
@@ -181,19 +191,38 @@ for (const stage of STAGE_NAMES) {
             }
         });
 
-        test('GET /.well-known/oauth-protected-resource goes to the server without auth', () => {
+        test('the RFC 9728 metadata, at the root and path-inserted, answered by API Gateway without auth', () => {
             assert.deepEqual(metadataResource.Properties.ParentId, { Ref: wellKnownId });
-            const onMetadata = methods.filter((m) => m.ResourceId.Ref === metadataResourceId);
-            assert.equal(onMetadata.length, 1);
-            assert.equal(onMetadata[0].HttpMethod, 'GET');
-            assert.equal(onMetadata[0].AuthorizationType, 'NONE');
-            assert.equal(onMetadata[0].AuthorizerId, undefined);
-            assert.match(evaluate(onMetadata[0].Integration.Uri, refs), new RegExp(`<${serverId}\\.Arn>`));
+            const [insertedId] = onlyResource(
+                json,
+                'AWS::ApiGateway::Resource',
+                (p) => p.PathPart === 'mcp' && p.ParentId.Ref === metadataResourceId,
+            );
+            const onMetadata = methods.filter((m) => [metadataResourceId, insertedId].includes(m.ResourceId.Ref));
+            assert.equal(onMetadata.length, 2);
+            const resourceUrl = config.customDomain
+                ? `https://${config.customDomain.domainName}/mcp`
+                : `https://${API_ID}.execute-api.${REGION}.amazonaws.com/${stage}/mcp`;
+            for (const method of onMetadata) {
+                assert.equal(method.HttpMethod, 'GET');
+                assert.equal(method.AuthorizationType, 'NONE');
+                assert.equal(method.AuthorizerId, undefined);
+                assert.equal(method.Integration.Type, 'MOCK', 'no Lambda invocation');
+                const [response] = method.Integration.IntegrationResponses;
+                assert.equal(response.StatusCode, '200');
+                assert.equal(response.ResponseParameters['method.response.header.Content-Type'], "'application/json'");
+                const document = JSON.parse(evaluate(response.ResponseTemplates['application/json'], refs));
+                assert.deepEqual(document, {
+                    resource: resourceUrl,
+                    bearer_methods_supported: ['header'],
+                    resource_name: 'mcp-lambda-c',
+                });
+            }
         });
 
         test(`response transfer mode: ${config.streaming ? 'STREAM' : 'BUFFERED'} on every server integration`, () => {
-            const serverMethods = methods.filter((m) => [mcpResourceId, metadataResourceId].includes(m.ResourceId.Ref));
-            assert.equal(serverMethods.length, 4);
+            const serverMethods = methods.filter((m) => m.ResourceId.Ref === mcpResourceId);
+            assert.equal(serverMethods.length, 3);
             for (const method of serverMethods) {
                 const uri = evaluate(method.Integration.Uri, refs);
                 assert.equal(method.Integration.TimeoutInMillis, config.server.timeout.toMilliseconds());
@@ -516,7 +545,11 @@ describe('configuration variants', () => {
         const [, server] = onlyResource(json, 'AWS::Lambda::Function', (p) => p.FunctionName === 'mcp-prod-server');
         assert.equal(server.Properties.Environment.Variables.MCP_LAMBDA_RESPONSE_MODE, 'streaming');
         assert.equal(server.Properties.Timeout, 900);
-        for (const [, method] of resourcesOfType(json, 'AWS::ApiGateway::Method')) {
+        const serverMethods = resourcesOfType(json, 'AWS::ApiGateway::Method').filter(
+            ([, m]) => m.Properties.Integration.Type === 'AWS_PROXY',
+        );
+        assert.equal(serverMethods.length, 3);
+        for (const [, method] of serverMethods) {
             assert.equal(method.Properties.Integration.ResponseTransferMode, 'STREAM');
             assert.equal(method.Properties.Integration.TimeoutInMillis, 900_000);
         }

@@ -92,6 +92,16 @@ config_valid_url(const char *s)
     return 1;
 }
 
+/* An OAuth scope token (RFC 6749 3.3): printable ASCII without space, '"' or '\\'. */
+static int
+valid_scope(const char *s)
+{
+    for (const char *p = s; *p != '\0'; ++p)
+        if (!(*p == 0x21 || (*p >= 0x23 && *p <= 0x5b) || (*p >= 0x5d && *p <= 0x7e)))
+            return 0;
+    return 1;
+}
+
 static int
 valid_path(const char *s)
 {
@@ -187,6 +197,9 @@ static const setting_t settings[] = {
     {"--authorization-servers", "MCP_AUTHORIZATION_SERVERS", "",
      "comma list of OAuth authorization server URLs announced in /.well-known/oauth-protected-resource", SETTING_LIST,
      OFF(authorization_servers), .valid = config_valid_url, .expect = "an absolute http(s) URL"},
+    {"--scopes-supported", "MCP_SCOPES_SUPPORTED", "",
+     "comma list of the OAuth scopes announced as scopes_supported in /.well-known/oauth-protected-resource", SETTING_LIST,
+     OFF(scopes_supported), .valid = valid_scope, .expect = "an OAuth scope (RFC 6749 3.3)"},
 };
 
 settings_table_t

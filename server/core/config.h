@@ -35,6 +35,7 @@ typedef struct st_mcp_config_t {
     unsigned client_request_timeout_ms;    /* how long a tool waits for a sampling/elicitation answer */
     char *public_url;                      /* the endpoint's canonical URL (custom domains); "" derives it per request */
     settings_list_t authorization_servers; /* for the protected resource metadata */
+    settings_list_t scopes_supported;      /* likewise: the OAuth scopes clients may ask for */
     config_key_t request_state_key;        /* seals 2026-07-28 requestState; len 0: random per process */
     unsigned request_state_ttl_ms;         /* how long a requestState stays valid */
 } mcp_config_t;

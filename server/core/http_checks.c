@@ -228,6 +228,19 @@ http_is_metadata_path(const mcp_config_t *cfg, const char *path, size_t len)
     return len == base || (len - base == strlen(cfg->path) && memcmp(path + base, cfg->path, len - base) == 0);
 }
 
+/* A configured list as a member of the metadata, left out when empty. */
+static void
+metadata_list(jsonw_t *w, const char *key, const settings_list_t *list)
+{
+    if (list->len == 0)
+        return;
+    jsonw_key(w, key);
+    jsonw_array_begin(w);
+    for (size_t i = 0; i != list->len; ++i)
+        jsonw_string(w, list->items[i]);
+    jsonw_array_end(w);
+}
+
 /* The resource is the endpoint's canonical URL: configured (custom domains), or as the front door saw it. */
 void
 http_protected_resource_metadata(const mcp_config_t *cfg, const mcp_http_request_t *req, const mcp_header_t *host,
@@ -255,13 +268,8 @@ http_protected_resource_metadata(const mcp_config_t *cfg, const mcp_http_request
         jsonw_stringn(&w, url.data, url.len);
         buf_dispose(&url);
     }
-    if (cfg->authorization_servers.len != 0) {
-        jsonw_key(&w, "authorization_servers");
-        jsonw_array_begin(&w);
-        for (size_t i = 0; i != cfg->authorization_servers.len; ++i)
-            jsonw_string(&w, cfg->authorization_servers.items[i]);
-        jsonw_array_end(&w);
-    }
+    metadata_list(&w, "authorization_servers", &cfg->authorization_servers);
+    metadata_list(&w, "scopes_supported", &cfg->scopes_supported);
     jsonw_key(&w, "bearer_methods_supported");
     jsonw_raw(&w, "[\"header\"]", 10);
     jsonw_kv_string(&w, "resource_name", MCP_PROJECT_NAME);

@@ -333,6 +333,10 @@ describe('configuration', () => {
             [{ MCP_JWT_HS256_KEY: Buffer.from('short').toString('base64'), MCP_JWT_ISSUER: 'i', MCP_JWT_AUDIENCE: 'a' }, 'HS256 needs a key'],
             [{ MCP_AUTH_TOKENS: `ci:${digest}`, MCP_JWT_ISSUER: 'i' }, 'MCP_JWT_ISSUER is set but MCP_JWT_HS256_KEY is not'],
             [{ MCP_AUTH_TOKENS: `ci:${digest}`, MCP_LOG_LEVEL: 'loud' }, 'MCP_LOG_LEVEL'],
+            [{ MCP_OAUTH_ISSUERS: TOKEN_CI }, 'MCP_OAUTH_ISSUERS must be a JSON array'],
+            [{ MCP_OAUTH_ISSUERS: '[{"issuer":"http://id.example.com"}]', MCP_OAUTH_RESOURCE: 'https://x/prod/mcp' }, 'must be an https:// URL'],
+            [{ MCP_OAUTH_ISSUERS: '[{"issuer":"https://id.example.com"}]' }, 'no audience: set MCP_OAUTH_RESOURCE'],
+            [{ MCP_AUTH_TOKENS: `ci:${digest}`, MCP_OAUTH_RESOURCE: 'https://x/prod/mcp' }, 'MCP_OAUTH_RESOURCE is set but MCP_OAUTH_ISSUERS is not'],
         ];
         for (const [env, message] of cases) {
             const emu = await start(env);
@@ -350,6 +354,39 @@ describe('configuration', () => {
             assertNoSecrets(emu);
             assert.deepEqual(emu.violations(), []);
         }
+    });
+});
+
+describe('OAuth issuers whose keys cannot be had', () => {
+    test('the authorizer still starts: static tokens work, that issuer\'s tokens are refused, fetches stay bounded', async () => {
+        const issuer = 'https://127.0.0.1:1'; // nothing listens there
+        const emu = await start({
+            MCP_AUTH_TOKENS: BASE_ENV.MCP_AUTH_TOKENS,
+            MCP_OAUTH_ISSUERS: JSON.stringify([{ issuer }]),
+            MCP_OAUTH_RESOURCE: 'https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/prod/mcp',
+            MCP_OAUTH_FETCH_TIMEOUT_MS: '500',
+        });
+        assertAllowPolicy(await invoke(emu, loadEvent('rest-token')), 'ci', 'arn:aws:execute-api:eu-central-1:123456789012:a1b2c3d4e5/prod/*/*');
+        const b64 = (x) => Buffer.from(JSON.stringify(x)).toString('base64url');
+        const token = `${b64({ alg: 'ES256', typ: 'at+jwt', kid: 'k1' })}.${b64({ iss: issuer, sub: 'x', aud: 'y', exp: now() + 60 })}.${'A'.repeat(86)}`;
+        for (let i = 0; i < 5; i++) assertUnauthorized(await invoke(emu, eventWith('rest-token', `Bearer ${token}`)), 'no keys');
+        await emu.stop();
+        const lines = logLines(emu);
+        assert.deepEqual(lines.find((l) => l.event === 'ready').issuers, [issuer]);
+        const errors = lines.filter((l) => l.event === 'jwks_error');
+        assert.equal(errors[0].why, 'start');
+        assert.equal(errors[0].issuer, issuer);
+        assert.match(errors[0].message, /openid-configuration/);
+        // five refusals within the minimum interval (30 s by default): no fetch beyond the one at start
+        assert.equal(errors.length, 1, JSON.stringify(errors));
+        const refusals = lines.filter((l) => l.event === 'decision' && l.decision === 'deny');
+        assert.equal(refusals.length, 5);
+        for (const r of refusals) {
+            assert.equal(r.reason, 'jwt keys unavailable');
+            assert.equal(r.issuer, issuer);
+        }
+        assertNoSecrets(emu);
+        assert.ok(!emu.instances.flatMap((i) => i.stderr).join('\n').includes(token.split('.')[2]));
     });
 });
 

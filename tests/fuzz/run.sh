@@ -3,8 +3,8 @@
 # tests/fuzz/run.sh SECONDS [LIBFUZZER_FLAG...]: builds the libFuzzer target over the token authorizer's event parsing
 # and decision (fuzz_authorizer.c, with clang -fsanitize=fuzzer,address,undefined against the authorizer and common
 # sources) into build-fuzz/, and runs it for SECONDS (CI: at least 60) from a seed corpus of the example events in
-# tests/authorizer/events/ and the seeds in tests/fuzz/seeds/ (a claim set and an Authorization value, for the target's
-# other two uses of each input). What the fuzzer finds is kept in build-fuzz/corpus/ for the next run; a crash leaves its
+# tests/authorizer/events/ and the seeds in tests/fuzz/seeds/ (HS256 and OAuth claim sets, an Authorization value, a JWK
+# Set and an MCP_OAUTH_ISSUERS value, for the target's other uses of each input). What the fuzzer finds is kept in build-fuzz/corpus/ for the next run; a crash leaves its
 # input in build-fuzz/artifacts/ and makes this script exit non-zero.
 set -euo pipefail
 

@@ -123,7 +123,7 @@ signed 0 "a call with progress" "${env_creds[@]}" -- "${sig[@]}" call test_tool_
 err_has "progress notifications arrive" 'progress: 50/100'
 out_has "the result after the progress" 'Tool with progress executed successfully'
 signed 0 "the tool sees the caller (whoami)" "${env_creds[@]}" -- "${sig[@]}" --json call whoami
-json_true "whoami: the caller's ARN, account and user id" 'const s = r.structuredContent; s.principalId === "arn:aws:iam::111122223333:user/ada" && s.userArn === s.principalId && s.accountId === "111122223333" && s.userId === "AIDAADA"'
+json_true "whoami: the caller's ARN, account and user id" 'const s = r.structuredContent; s.principal === "arn:aws:iam::111122223333:user/ada" && s.userArn === s.principal && s.accountId === "111122223333" && s.userId === "AIDAADA"'
 json_true "whoami: no access key id" '!("accessKey" in r.structuredContent)'
 signed 0 "session credentials, verbose" "${session_creds[@]}" -- "${sig[@]}" -v call whoami
 out_has "session credentials: the assumed role" 'caller: arn:aws:sts::111122223333:assumed-role/agent/run-1'

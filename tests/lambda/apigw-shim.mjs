@@ -39,6 +39,7 @@ import http from 'node:http';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createTokenAuthorizer, renderGatewayResponse } from './apigw-authorizer.mjs';
 import { HTTP_INTEGRATION_CONTENT_TYPE, MAX_INVOKE_PAYLOAD_BYTES, newTraceId, startEmulator } from './runtime-emulator.mjs';
 import { verifySigV4 } from './sigv4-verify.mjs';
 
@@ -277,6 +278,12 @@ function setHeaders(res, pairs) {
  * @param {number} [o.integrationTimeoutMs]  rest 29000, http 30000, url: none
  * @param {string} [o.resourcePath='/mcp']   the resource (rest) / route path (http)
  * @param {string} [o.routeKey]              http: 'ANY /mcp' (use '$default' to route every path)
+ * @param {object} [o.lambdaAuthorizer]      rest: a Lambda TOKEN authorizer in front of the endpoint, run for real
+ *                                           (apigw-authorizer.mjs): { emulator, validationRegex, resultTtlSeconds,
+ *                                           timeoutMs }; its context becomes requestContext.authorizer
+ * @param {object} [o.gatewayResponses]      rest: { UNAUTHORIZED|ACCESS_DENIED|...: { statusCode, headers, template } }
+ * @param {object} [o.mockRoutes]            rest: { '<path as the client sends it>': { statusCode, headers, body } }
+ *                                           answered by API Gateway itself for GET (a mock integration, no auth)
  * @param {string} [o.apiId] @param {string} [o.domainName] @param {string} [o.region] @param {string} [o.accountId]
  * @param {number} [o.port=0] @param {(msg:string)=>void} [o.log]
  */
@@ -303,6 +310,9 @@ export async function startShim(o) {
     const authorizer = o.authorizer ?? null;
     const iam = o.iam ?? null;
     if (iam && format !== 'url') throw new Error('startShim: `iam` (AWS_IAM) is the Function URL auth type; use format "url"');
+    if ((o.lambdaAuthorizer || o.mockRoutes) && format !== 'rest') throw new Error('startShim: lambdaAuthorizer and mockRoutes are for format "rest"');
+    const tokenAuthorizer = o.lambdaAuthorizer ? createTokenAuthorizer(o.lambdaAuthorizer) : null;
+    const mockRoutes = o.mockRoutes ?? {};
     const timeoutMs = o.timeoutMs ?? 30_000;
     const integrationTimeoutMs = o.integrationTimeoutMs ?? (format === 'rest' ? 29_000 : format === 'http' ? 30_000 : Infinity);
     const log = o.log ?? (() => {});
@@ -344,7 +354,7 @@ export async function startShim(o) {
         }
     }
 
-    function buildEvent(req, rec, rawPath, rawQuery, body) {
+    function buildEvent(req, rec, rawPath, rawQuery, body, authorizer) {
         const now = rec.startedAt;
         const sourceIp = String(req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
         const headerPairs = clientHeaders(req);
@@ -647,6 +657,16 @@ export async function startShim(o) {
         const rawPath = q < 0 ? req.url : req.url.slice(0, q);
         const rawQuery = q < 0 ? '' : req.url.slice(q + 1);
 
+        const mock = mockRoutes[rawPath];
+        if (mock && req.method === 'GET') {
+            // A mock integration: API Gateway answers itself, no authorizer, no function.
+            req.resume();
+            rec.status = mock.statusCode ?? 200;
+            addGatewayHeaders(res, rec);
+            res.writeHead(rec.status, { 'Content-Type': 'application/json', ...(mock.headers ?? {}) });
+            res.end(mock.body);
+            return;
+        }
         const routed = format === 'url' || (format === 'http' && routeKey === '$default') || rawPath === endpointPath;
         if (!routed) {
             req.resume();
@@ -681,7 +701,24 @@ export async function startShim(o) {
         }
         const body = Buffer.concat(chunks);
         if (iam && !(await checkSignature(req, res, rec, body))) return;
-        const event = buildEvent(req, rec, rawPath, rawQuery, body);
+        let authorizerContext = authorizer;
+        if (tokenAuthorizer) {
+            const methodArn = `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${req.method}${resourcePath}`;
+            const decision = await tokenAuthorizer.authorize(clientHeaders(req), methodArn);
+            rec.authorizer = decision;
+            if (!decision.allow) {
+                const g = renderGatewayResponse(o.gatewayResponses, decision);
+                rec.status = g.status;
+                rec.reason = decision.type;
+                addGatewayHeaders(res, rec);
+                setHeaders(res, g.headers);
+                res.writeHead(g.status, { 'Content-Length': Buffer.byteLength(g.body) });
+                res.end(g.body);
+                return;
+            }
+            authorizerContext = decision.context;
+        }
+        const event = buildEvent(req, rec, rawPath, rawQuery, body, authorizerContext);
         rec.event = event;
         const payload = JSON.stringify(event);
 
@@ -781,6 +818,7 @@ export async function startShim(o) {
         domainName,
         apiId: format === 'url' ? domainPrefix : apiId,
         requests,
+        tokenAuthorizer,
         server,
         async stop() {
             server.close();

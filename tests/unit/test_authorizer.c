@@ -88,7 +88,7 @@ decide(decision_t *d, const authz_config_t *c, const char *event, size_t len)
     buf_init(&d->out, AUTHZ_MAX_RESPONSE_BYTES);
     arena_init(&d->arena, 0);
     d->response = NULL;
-    CHECK(authz_decide(c, event, len, NOW, &d->out, &d->r) == d->r.reason);
+    CHECK(authz_decide(c, NULL, event, len, NOW, &d->out, &d->r) == d->r.reason);
     if (d->r.reason == AUTHZ_ALLOW) {
         CHECK(d->r.respond == 1);
         CHECK(d->r.principal[0] != '\0');
@@ -496,7 +496,7 @@ test_response_too_large(void)
     buf_t event = BUF_INIT(0), out = BUF_INIT(64);
     token_event(&event, "Bearer " TOKEN_CI, strlen("Bearer " TOKEN_CI), METHOD_ARN);
     authz_result_t r;
-    CHECK(authz_decide(&c, event.data, event.len, NOW, &out, &r) == AUTHZ_ERR_INTERNAL);
+    CHECK(authz_decide(&c, NULL, event.data, event.len, NOW, &out, &r) == AUTHZ_ERR_INTERNAL);
     CHECK(r.respond == 0 && out.len == 0 && r.principal[0] == '\0');
     buf_dispose(&event);
     buf_dispose(&out);

@@ -78,7 +78,7 @@ decide(const authz_config_t *c, const char *token, buf_t *out, authz_result_t *r
     jsonw_kv_string(&w, "authorizationToken", value.data);
     jsonw_kv_string(&w, "methodArn", METHOD_ARN);
     jsonw_object_end(&w);
-    int ret = authz_decide(c, event.data, event.len, NOW, out, r);
+    int ret = authz_decide(c, NULL, event.data, event.len, NOW, out, r);
     CHECK(ret == AUTHZ_ALLOW ? r->respond && strstr(out->data, "\"Allow\"") != NULL : !r->respond && out->len == 0);
     buf_dispose(&event);
     buf_dispose(&value);
@@ -282,7 +282,7 @@ test_context(void)
                "POST/mcp\",\"headers\":{\"authorization\":\"Bearer %s\"}}",
                jwt.data);
     authz_result_t r;
-    CHECK(authz_decide(&c, event.data, event.len, NOW, &out, &r) == AUTHZ_ALLOW);
+    CHECK(authz_decide(&c, NULL, event.data, event.len, NOW, &out, &r) == AUTHZ_ALLOW);
     arena_t arena;
     arena_init(&arena, 0);
     json_value_t *v;

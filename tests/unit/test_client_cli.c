@@ -157,6 +157,46 @@ test_refusals(void)
     }
 }
 
+/* --oauth-client-credentials: the credentials come from the environment only, and exclude --token. */
+static void
+test_oauth_client_credentials(void)
+{
+    mcpc_options_t o;
+    unsetenv("MCP_OAUTH_CLIENT_ID");
+    unsetenv("MCP_OAUTH_CLIENT_SECRET");
+    unsetenv("MCP_OAUTH_ISSUER");
+    CHECK(parse(ARGV("--url", "http://h/mcp", "--oauth-client-credentials", "ping"), &o) == MCPC_ERR_USAGE);
+    mcpc_cli_dispose(&o);
+    setenv("MCP_OAUTH_CLIENT_ID", "svc", 1);
+    CHECK(parse(ARGV("--url", "http://h/mcp", "--oauth-client-credentials", "ping"), &o) == MCPC_ERR_USAGE);
+    mcpc_cli_dispose(&o);
+    setenv("MCP_OAUTH_CLIENT_SECRET", "s3cret", 1);
+    setenv("MCP_AUTH_TOKEN", "ignored-with-the-option", 1);
+    CHECK(parse(ARGV("--url", "http://h/mcp", "--oauth-client-credentials", "ping"), &o) == 0);
+    CHECK(o.oauth_client_credentials == 1 && o.token == NULL && o.oauth_issuer == NULL);
+    CHECK_STR(o.oauth_client_id, "svc");
+    CHECK_STR(o.oauth_client_secret, "s3cret");
+    mcpc_cli_dispose(&o);
+    CHECK(parse(ARGV("--url", "http://h/mcp", "--oauth-client-credentials", "--token", "t", "ping"), &o) == MCPC_ERR_USAGE);
+    mcpc_cli_dispose(&o);
+    setenv("MCP_OAUTH_ISSUER", "http://id.example.com", 1);
+    CHECK(parse(ARGV("--url", "http://h/mcp", "--oauth-client-credentials", "ping"), &o) == MCPC_ERR_USAGE);
+    mcpc_cli_dispose(&o);
+    setenv("MCP_OAUTH_ISSUER", "https://id.example.com", 1);
+    CHECK(parse(ARGV("--url", "http://h/mcp", "--oauth-client-credentials", "ping"), &o) == 0);
+    CHECK_STR(o.oauth_issuer, "https://id.example.com");
+    mcpc_cli_dispose(&o);
+    /* without the option, the variables mean nothing */
+    CHECK(parse(ARGV("--url", "http://h/mcp", "ping"), &o) == 0);
+    CHECK(o.oauth_client_id == NULL && o.oauth_client_credentials == 0);
+    CHECK_STR(o.token, "ignored-with-the-option");
+    mcpc_cli_dispose(&o);
+    unsetenv("MCP_OAUTH_CLIENT_ID");
+    unsetenv("MCP_OAUTH_CLIENT_SECRET");
+    unsetenv("MCP_OAUTH_ISSUER");
+    unsetenv("MCP_AUTH_TOKEN");
+}
+
 int
 main(void)
 {
@@ -167,5 +207,6 @@ main(void)
     RUN(test_args_option);
     RUN(test_protocol_options);
     RUN(test_refusals);
+    RUN(test_oauth_client_credentials);
     return TEST_REPORT("test_client_cli");
 }

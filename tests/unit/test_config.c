@@ -146,6 +146,25 @@ test_state_key_environment_only(void)
     unsetenv("MCP_REQUEST_STATE_KEY");
 }
 
+/* --scopes-supported: scope tokens only (RFC 6749 3.3), for the protected resource metadata. */
+static void
+test_scopes_supported(void)
+{
+    all_t a;
+    char err[256];
+    const char *const good[] = {"--scopes-supported", "mcp:tools,mcp/admin", NULL};
+    CHECK(parse(good, &a, err, sizeof(err)) == SETTINGS_OK);
+    CHECK(a.core.scopes_supported.len == 2 && strcmp(a.core.scopes_supported.items[1], "mcp/admin") == 0);
+    dispose(&a);
+    const char *const bad[] = {"--scopes-supported", "mcp tools", NULL};
+    CHECK(parse(bad, &a, err, sizeof(err)) == SETTINGS_ERROR);
+    CHECK(strstr(err, "an OAuth scope") != NULL);
+    dispose(&a);
+    const char *const quote[] = {"--scopes-supported", "a\"b", NULL};
+    CHECK(parse(quote, &a, err, sizeof(err)) == SETTINGS_ERROR);
+    dispose(&a);
+}
+
 int
 main(void)
 {
@@ -153,5 +172,6 @@ main(void)
     RUN(test_env_and_flags);
     RUN(test_bad_values);
     RUN(test_state_key_environment_only);
+    RUN(test_scopes_supported);
     return TEST_REPORT("test_config");
 }
