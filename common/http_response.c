@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hex.h"
 #include "mcpc_errors.h"
 
 enum {
@@ -359,16 +360,7 @@ parse_chunk_size(mcpc_http_parser_t *p)
     const char *s = p->_line.data, *end = s + p->_line.len;
     uint64_t size = 0;
     size_t digits = 0;
-    for (; s != end; ++s, ++digits) {
-        int d;
-        if (*s >= '0' && *s <= '9')
-            d = *s - '0';
-        else if (*s >= 'a' && *s <= 'f')
-            d = *s - 'a' + 10;
-        else if (*s >= 'A' && *s <= 'F')
-            d = *s - 'A' + 10;
-        else
-            break;
+    for (int d; s != end && (d = hex_digit((unsigned char)*s)) >= 0; ++s, ++digits) {
         if (digits == 15)
             return MCPC_ERR_HTTP_SYNTAX;
         size = size * 16 + (uint64_t)d;
