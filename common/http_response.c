@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "hex.h"
+#include "http_token.h"
 #include "mcpc_errors.h"
 
 enum {
@@ -47,12 +48,6 @@ mcpc_http_find_header(const mcpc_http_response_t *res, const char *name)
 }
 
 /* ---- the head ---- */
-
-static int
-is_tchar(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
 
 /* Field values and reason phrases: HTAB, visible ASCII, spaces and obs-text; no other control character. */
 static int
@@ -138,9 +133,8 @@ parse_field_line(mcpc_http_response_t *res, char *line, size_t len)
     const char *colon = memchr(line, ':', len);
     if (colon == NULL || colon == line)
         return MCPC_ERR_HTTP_SYNTAX;
-    for (const char *c = line; c != colon; ++c)
-        if (!is_tchar(*c))
-            return MCPC_ERR_HTTP_SYNTAX;
+    if (!http_token(line, (size_t)(colon - line)))
+        return MCPC_ERR_HTTP_SYNTAX;
     const char *value = colon + 1;
     size_t value_len = len - (size_t)(value - line);
     trim(&value, &value_len);
