@@ -41,6 +41,8 @@ typedef struct st_step_t {
 } step_t;
 
 typedef struct st_fake_t {
+    lambda_runtime_t rt; /* the client under test, pointed at this server */
+    pthread_t thread;
     const step_t *steps;
     int listen_fd, conn_fd;
     int returned[2]; /* a pipe: the test writes to it when the client's call has returned */
@@ -220,9 +222,9 @@ Exit:
     return NULL;
 }
 
-/* Starts the fake Runtime API with steps (ending in END) and a client connected to it. */
+/* Starts the fake Runtime API with steps (ending in END), and a client (f->rt) pointed at it. */
 static void
-fake_start(fake_t *f, pthread_t *thread, const step_t *steps, lambda_runtime_t *rt)
+fake_start(fake_t *f, const step_t *steps)
 {
     memset(f, 0, sizeof(*f));
     f->steps = steps;
@@ -237,18 +239,18 @@ fake_start(fake_t *f, pthread_t *thread, const step_t *steps, lambda_runtime_t *
           getsockname(f->listen_fd, (struct sockaddr *)&addr, &addr_len) == 0);
     char api[32];
     snprintf(api, sizeof(api), "127.0.0.1:%u", ntohs(addr.sin_port));
-    CHECK(lambda_runtime_init(rt, api) == 0);
-    CHECK(pthread_create(thread, NULL, fake_run, f) == 0);
+    CHECK(lambda_runtime_init(&f->rt, api) == 0);
+    CHECK(pthread_create(&f->thread, NULL, fake_run, f) == 0);
 }
 
 /* Tells the fake server the client's last call has returned, waits for it to finish, and returns its log. */
 static const char *
-fake_finish(fake_t *f, pthread_t thread, lambda_runtime_t *rt)
+fake_finish(fake_t *f)
 {
     static char log[4096];
     CHECK(write(f->returned[1], "x", 1) == 1);
-    pthread_join(thread, NULL);
-    lambda_runtime_dispose(rt);
+    pthread_join(f->thread, NULL);
+    lambda_runtime_dispose(&f->rt);
     snprintf(log, sizeof(log), "%s", f->log.data != NULL ? f->log.data : "");
     buf_dispose(&f->log);
     close(f->listen_fd);
@@ -262,22 +264,20 @@ fake_finish(fake_t *f, pthread_t thread, lambda_runtime_t *rt)
     "HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: " id "\r\nLambda-Runtime-Deadline-Ms: 1700000000123\r\n"                    \
     "Content-Length: " #body "\r\n\r\n"
 #define ACCEPTED "HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"status\":\"OK\"}"
-#define END                                                                                                                        \
-    {                                                                                                                              \
-        OP_END, NULL                                                                                                               \
-    }
+/* clang-format off */
+#define END {OP_END, NULL}
+#define SERVE_NEXT(answer) {OP_ACCEPT, NULL}, {OP_READ, NULL}, {OP_WRITE, answer} /* a connection, /next and its answer */
+/* clang-format on */
 
 static void
 test_next_and_respond(void)
 {
     /* a chunked event cut into odd pieces, after an interim 100; the answer to the POST in two writes */
     static const step_t steps[] = {
-        {OP_ACCEPT, NULL},
-        {OP_READ, NULL},
-        {OP_WRITE, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nlambda-runtime-aws-request-id: abc-1\r\n"
+        SERVE_NEXT("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nlambda-runtime-aws-request-id: abc-1\r\n"
                    "Lambda-Runtime-Deadline-Ms: 1700000000123\r\nLambda-Runtime-Invoked-Function-Arn: "
                    "arn:aws:lambda:ap-southeast-2:123456789012:function:mcp\r\nLambda-Runtime-Trace-Id: Root=1-5759e988\r\n"
-                   "Transfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n"},
+                   "Transfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n"),
         {OP_WRITE, "A;ext=1\r\n\":[1,2,3]}\r\n0\r\nX-Trailer: t\r\n\r\n"},
         {OP_READ, NULL},
         {OP_WRITE, "HTTP/1.1 202 Accepted\r\nContent-Length: 15\r\n\r\n{\"status\""},
@@ -287,34 +287,54 @@ test_next_and_respond(void)
         END,
     };
     fake_t f;
-    pthread_t thread;
-    lambda_runtime_t rt;
-    fake_start(&f, &thread, steps, &rt);
+    fake_start(&f, steps);
     lambda_invocation_t inv;
-    CHECK(lambda_runtime_next(&rt, &inv) == 0);
+    CHECK(lambda_runtime_next(&f.rt, &inv) == 0);
     CHECK_STR(inv.request_id, "abc-1");
     CHECK(inv.deadline_ms == 1700000000123);
     CHECK_STR(inv.function_arn, "arn:aws:lambda:ap-southeast-2:123456789012:function:mcp");
     CHECK_STR(inv.trace_id, "Root=1-5759e988");
     CHECK(inv.event_len == 13 && strcmp(inv.event, "{\"a\":[1,2,3]}") == 0);
-    CHECK(lambda_runtime_respond(&rt, inv.request_id, "{\"ok\":true}", 11) == 0 && rt.last_status == 202);
+    CHECK(lambda_runtime_respond(&f.rt, inv.request_id, "{\"ok\":true}", 11) == 0 && f.rt.last_status == 202);
     /* the same connection carries the streaming answer of the next call */
-    CHECK(lambda_runtime_stream_begin(&rt, inv.request_id, "application/octet-stream") == 0);
-    CHECK(lambda_runtime_stream_write(&rt, "part1,", 6) == 0 && lambda_runtime_stream_write(&rt, "part2", 5) == 0);
-    CHECK(lambda_runtime_stream_end(&rt, NULL, NULL) == 0 && rt.last_status == 202);
+    CHECK(lambda_runtime_stream_begin(&f.rt, inv.request_id, "application/octet-stream") == 0);
+    CHECK(lambda_runtime_stream_write(&f.rt, "part1,", 6) == 0 && lambda_runtime_stream_write(&f.rt, "part2", 5) == 0);
+    CHECK(lambda_runtime_stream_end(&f.rt, NULL, NULL) == 0 && f.rt.last_status == 202);
     lambda_invocation_dispose(&inv);
-    CHECK_STR(fake_finish(&f, thread, &rt),
+    CHECK_STR(fake_finish(&f),
               "GET invocation/next\nPOST invocation/abc-1/response {\"ok\":true}\nPOST invocation/abc-1/response part1,part2\n");
 }
 
-static void
-test_idle_close(void)
+/*
+ * Runs steps, which answer /next and then signal: the client asks for the invocation, waits for the signal,
+ * and responds "{}". Returns what the respond returned; *status is the last HTTP status, *log the server's.
+ */
+static int
+next_then_respond(const step_t *steps, int *status, const char **log)
 {
+    fake_t f;
+    fake_start(&f, steps);
+    lambda_invocation_t inv;
+    int ret = lambda_runtime_next(&f.rt, &inv);
+    CHECK(ret == 0);
+    sem_wait(&f.signal);
+    if (ret == 0) {
+        ret = lambda_runtime_respond(&f.rt, inv.request_id, "{}", 2);
+        lambda_invocation_dispose(&inv);
+    }
+    *status = f.rt.last_status;
+    *log = fake_finish(&f);
+    return ret;
+}
+
+static void
+test_resending(void)
+{
+    int status;
+    const char *log;
     /* the Runtime API closes the kept-alive connection after its answer: the POST goes on a new one, once */
-    static const step_t steps[] = {
-        {OP_ACCEPT, NULL},
-        {OP_READ, NULL},
-        {OP_WRITE, NEXT_ANSWER("id-2", 2) "{}"},
+    static const step_t idle_close[] = {
+        SERVE_NEXT(NEXT_ANSWER("id-2", 2) "{}"),
         {OP_CLOSE, NULL},
         {OP_SIGNAL, NULL},
         {OP_ACCEPT, NULL},
@@ -323,87 +343,37 @@ test_idle_close(void)
         {OP_ACCEPT_RESENT, ACCEPTED},
         END,
     };
-    fake_t f;
-    pthread_t thread;
-    lambda_runtime_t rt;
-    fake_start(&f, &thread, steps, &rt);
-    lambda_invocation_t inv;
-    CHECK(lambda_runtime_next(&rt, &inv) == 0 && inv.event_len == 2);
-    sem_wait(&f.signal);
-    CHECK(lambda_runtime_respond(&rt, inv.request_id, "{}", 2) == 0);
-    lambda_invocation_dispose(&inv);
-    CHECK_STR(fake_finish(&f, thread, &rt), "GET invocation/next\nPOST invocation/id-2/response {}\n");
-}
-
-static void
-test_post_not_resent(void)
-{
+    CHECK(next_then_respond(idle_close, &status, &log) == 0 && status == 202);
+    CHECK_STR(log, "GET invocation/next\nPOST invocation/id-2/response {}\n");
     /* the POST is read, then the connection dies unanswered: it may have been taken, so it is not sent again */
-    static const step_t steps[] = {
-        {OP_ACCEPT, NULL},
-        {OP_READ, NULL},
-        {OP_WRITE, NEXT_ANSWER("id-3", 2) "{}"},
+    static const step_t unanswered[] = {
+        SERVE_NEXT(NEXT_ANSWER("id-3", 2) "{}"),
+        {OP_SIGNAL, NULL},
         {OP_READ, NULL},
         {OP_CLOSE, NULL},
         {OP_ACCEPT_RESENT, ACCEPTED},
         END,
     };
-    fake_t f;
-    pthread_t thread;
-    lambda_runtime_t rt;
-    fake_start(&f, &thread, steps, &rt);
-    lambda_invocation_t inv;
-    CHECK(lambda_runtime_next(&rt, &inv) == 0);
-    CHECK(lambda_runtime_respond(&rt, inv.request_id, "{\"n\":1}", 7) == LAMBDA_ERR_IO);
-    lambda_invocation_dispose(&inv);
-    CHECK_STR(fake_finish(&f, thread, &rt), "GET invocation/next\nPOST invocation/id-3/response {\"n\":1}\n");
-}
-
-static void
-test_get_resent(void)
-{
-    /* a GET whose connection dies before an answer is asked again, once */
-    static const step_t steps[] = {
-        {OP_ACCEPT, NULL},
-        {OP_READ, NULL},
-        {OP_CLOSE, NULL},
-        {OP_ACCEPT, NULL},
-        {OP_READ, NULL},
-        {OP_WRITE, NEXT_ANSWER("id-4", 4) "null"},
-        END,
-    };
-    fake_t f;
-    pthread_t thread;
-    lambda_runtime_t rt;
-    fake_start(&f, &thread, steps, &rt);
-    lambda_invocation_t inv;
-    CHECK(lambda_runtime_next(&rt, &inv) == 0 && strcmp(inv.request_id, "id-4") == 0 && strcmp(inv.event, "null") == 0);
-    lambda_invocation_dispose(&inv);
-    CHECK_STR(fake_finish(&f, thread, &rt), "GET invocation/next\nGET invocation/next\n");
-}
-
-static void
-test_connection_close(void)
-{
+    CHECK(next_then_respond(unanswered, &status, &log) == LAMBDA_ERR_IO);
+    CHECK_STR(log, "GET invocation/next\nPOST invocation/id-3/response {}\n");
     /* "Connection: close" ends the connection even if the server leaves it open; the next request opens another */
-    static const step_t steps[] = {
-        {OP_ACCEPT, NULL},
-        {OP_READ, NULL},
-        {OP_WRITE, "HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: id-5\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"},
+    static const step_t connection_close[] = {
+        SERVE_NEXT("HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: id-5\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"),
+        {OP_SIGNAL, NULL},
         {OP_ACCEPT, NULL},
         {OP_READ, NULL},
         {OP_WRITE, "HTTP/1.1 413 Request Entity Too Large\r\nContent-Length: 2\r\n\r\n{}"},
         END,
     };
-    fake_t f;
-    pthread_t thread;
-    lambda_runtime_t rt;
-    fake_start(&f, &thread, steps, &rt);
-    lambda_invocation_t inv;
-    CHECK(lambda_runtime_next(&rt, &inv) == 0);
-    CHECK(lambda_runtime_respond(&rt, inv.request_id, "{}", 2) == LAMBDA_ERR_STATUS && rt.last_status == 413);
-    lambda_invocation_dispose(&inv);
-    CHECK_STR(fake_finish(&f, thread, &rt), "GET invocation/next\nPOST invocation/id-5/response {}\n");
+    CHECK(next_then_respond(connection_close, &status, &log) == LAMBDA_ERR_STATUS && status == 413);
+    CHECK_STR(log, "GET invocation/next\nPOST invocation/id-5/response {}\n");
+    /* a GET whose connection dies before an answer is asked again, once */
+    static const step_t get_unanswered[] = {
+        {OP_ACCEPT, NULL}, {OP_READ, NULL}, {OP_CLOSE, NULL},     SERVE_NEXT(NEXT_ANSWER("id-4", 2) "{}"),
+        {OP_SIGNAL, NULL}, {OP_READ, NULL}, {OP_WRITE, ACCEPTED}, END,
+    };
+    CHECK(next_then_respond(get_unanswered, &status, &log) == 0 && status == 202);
+    CHECK_STR(log, "GET invocation/next\nGET invocation/next\nPOST invocation/id-4/response {}\n");
 }
 
 /* One /next whose answer is answer (or, if NULL, OP_WRITE_BIG); returns what lambda_runtime_next returned. */
@@ -412,14 +382,12 @@ next_with_answer(const char *answer)
 {
     const step_t steps[] = {{OP_ACCEPT, NULL}, {OP_READ, NULL}, {answer != NULL ? OP_WRITE : OP_WRITE_BIG, answer}, END};
     fake_t f;
-    pthread_t thread;
-    lambda_runtime_t rt;
-    fake_start(&f, &thread, steps, &rt);
+    fake_start(&f, steps);
     lambda_invocation_t inv;
-    int ret = lambda_runtime_next(&rt, &inv);
+    int ret = lambda_runtime_next(&f.rt, &inv);
     if (ret == 0)
         lambda_invocation_dispose(&inv);
-    fake_finish(&f, thread, &rt);
+    fake_finish(&f);
     return ret;
 }
 
@@ -447,10 +415,7 @@ int
 main(void)
 {
     RUN(test_next_and_respond);
-    RUN(test_idle_close);
-    RUN(test_post_not_resent);
-    RUN(test_get_resent);
-    RUN(test_connection_close);
+    RUN(test_resending);
     RUN(test_bad_answers);
     return TEST_REPORT("test_lambda_runtime");
 }
