@@ -16,8 +16,10 @@
 #include "http_response.h"
 #include "jsonw.h"
 #include "mcpc_errors.h"
+#include "version.h"
 
 #define API_PREFIX "/2018-06-01/runtime/"
+#define USER_AGENT MCP_PROJECT_NAME "/" MCP_PROJECT_VERSION
 #define MAX_ANSWER_BYTES 65536 /* the body of an answer to a POST ({"status":"OK"} or an error) */
 
 const char *
@@ -262,7 +264,7 @@ lambda_runtime_next(lambda_runtime_t *rt, lambda_invocation_t *inv)
     memset(inv, 0, sizeof(*inv));
     char head[512];
     int n = snprintf(head, sizeof(head),
-                     "GET " API_PREFIX "invocation/next HTTP/1.1\r\nHost: %s\r\nUser-Agent: mcp-lambda-c\r\n\r\n", rt->authority);
+                     "GET " API_PREFIX "invocation/next HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT "\r\n\r\n", rt->authority);
     response_t r = {.inv = inv, .max_body = LAMBDA_MAX_EVENT_BYTES};
     buf_init(&r.body, LAMBDA_MAX_EVENT_BYTES);
     int ret = exchange(rt, 1, head, (size_t)n, NULL, 0, &r);
@@ -293,7 +295,7 @@ post(lambda_runtime_t *rt, const char *path, const char *error_type, const char 
         return LAMBDA_ERR_PROTOCOL;
     char head[1024];
     int n = snprintf(head, sizeof(head),
-                     "POST " API_PREFIX "%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: mcp-lambda-c\r\n"
+                     "POST " API_PREFIX "%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT "\r\n"
                      "Content-Type: application/json\r\nContent-Length: %zu\r\n%s%s%s\r\n",
                      path, rt->authority, len, error_type != NULL ? "Lambda-Runtime-Function-Error-Type: " : "",
                      error_type != NULL ? error_type : "", error_type != NULL ? "\r\n" : "");
@@ -376,7 +378,7 @@ lambda_runtime_stream_begin(lambda_runtime_t *rt, const char *request_id, const 
         return LAMBDA_ERR_PROTOCOL;
     char head[1024];
     int n = snprintf(head, sizeof(head),
-                     "POST " API_PREFIX "invocation/%s/response HTTP/1.1\r\nHost: %s\r\nUser-Agent: mcp-lambda-c\r\n"
+                     "POST " API_PREFIX "invocation/%s/response HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT "\r\n"
                      "Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n"
                      "Content-Type: %s\r\nTrailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n",
                      request_id, rt->authority, content_type);
