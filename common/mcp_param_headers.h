@@ -36,7 +36,7 @@
 /* One x-mcp-header annotation. */
 typedef struct st_mcp_param_header_t {
     const char *name;        /* the annotation's value, "Region" for Mcp-Param-Region (borrowed from the schema) */
-    const char *const *path; /* the property names from the arguments object to the value (borrowed) */
+    const char *const *path; /* the property names from the arguments object to the value (the array on the arena) */
     size_t path_len;         /* at least 1 */
 } mcp_param_header_t;
 
