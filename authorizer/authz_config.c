@@ -15,6 +15,7 @@
 #include "authz_issuers.h"
 #include "base64.h"
 #include "error.h"
+#include "hex.h"
 
 #define TOKENS_VAR "MCP_AUTH_TOKENS"
 #define JWT_KEY_VAR "MCP_JWT_HS256_KEY"
@@ -40,24 +41,12 @@ valid_label(const char *s, size_t len)
     return 1;
 }
 
-static int
-hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes 64 hex digits (either case) into 32 bytes; -1 on any other byte. */
 static int
 parse_digest(const char *s, unsigned char *digest)
 {
     for (size_t i = 0; i != 32; ++i) {
-        int hi = hex_value((unsigned char)s[2 * i]), lo = hex_value((unsigned char)s[2 * i + 1]);
+        int hi = hex_digit((unsigned char)s[2 * i]), lo = hex_digit((unsigned char)s[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return -1;
         digest[i] = (unsigned char)(hi << 4 | lo);

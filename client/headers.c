@@ -2,18 +2,14 @@
 #include "headers.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "base64.h"
-#include "http_client.h"
 
 #define SENTINEL_PREFIX "=?base64?"
 #define SENTINEL_SUFFIX "?="
 #define PARAM_PREFIX "Mcp-Param-"
-#define MAX_PATH 64 /* property names from the root; the parser's depth limit keeps real schemas far below */
 
 /* The methods whose Mcp-Name header mirrors a member of params. */
 static const struct {
@@ -25,153 +21,13 @@ static const struct {
     {"resources/read", "uri"},
 };
 
-/* JSON Schema keywords whose values are instance data, not schemas: an "x-mcp-header" key in them means nothing. */
-static const char *const instance_keywords[] = {"const", "enum", "default", "examples", NULL};
-
-/* The property types an x-mcp-header may annotate ("number" is excluded: its text form is ambiguous). */
-static const char *const header_types[] = {"string", "integer", "boolean", NULL};
-
 /* ---- x-mcp-header annotations ---- */
-
-typedef struct st_walk_t {
-    arena_t *arena;
-    mcpc_param_header_t *params;
-    size_t num;
-    const char *path[MAX_PATH];
-    size_t depth;
-    char *err;
-    size_t err_len;
-} walk_t;
-
-static int
-in_list(const char *const *list, const char *s)
-{
-    for (; *list != NULL; ++list)
-        if (strcmp(*list, s) == 0)
-            return 1;
-    return 0;
-}
-
-static int invalid(walk_t *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-invalid(walk_t *w, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(w->err, w->err_len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-/* type is "string", "integer" or "boolean", or an array of those (plus "null") with at least one. */
-static int
-type_allows_header(const json_value_t *type)
-{
-    if (json_string(type) != NULL)
-        return in_list(header_types, type->u.str.ptr);
-    if (type == NULL || type->type != JSON_ARRAY)
-        return 0;
-    size_t primitive = 0;
-    for (size_t i = 0; i != type->u.arr.len; ++i) {
-        const char *t = json_string(type->u.arr.items[i]);
-        if (t != NULL && in_list(header_types, t))
-            ++primitive;
-        else if (t == NULL || strcmp(t, "null") != 0)
-            return 0;
-    }
-    return primitive != 0;
-}
-
-/* An annotation found on the property at w->path (a schema reached through "properties" only). */
-static int
-record(walk_t *w, const json_value_t *schema, const json_value_t *annotation)
-{
-    const char *property = w->path[w->depth - 1];
-    const char *name = json_string(annotation);
-    if (name == NULL || annotation->u.str.len == 0 || !mcpc_http_header_valid(name, annotation->u.str.len, "", 0))
-        return invalid(w, "the x-mcp-header of property '%s' is not a header name token", property);
-    if (!type_allows_header(json_get(schema, "type")))
-        return invalid(w, "property '%s' has an x-mcp-header but is not of type string, integer or boolean", property);
-    for (size_t i = 0; i != w->num; ++i)
-        if (strcasecmp(w->params[i].name, name) == 0)
-            return invalid(w, "the x-mcp-header '%s' is used twice", name);
-    if (w->num == MCPC_MAX_PARAM_HEADERS)
-        return invalid(w, "more than %d x-mcp-header annotations", MCPC_MAX_PARAM_HEADERS);
-    mcpc_param_header_t *p = &w->params[w->num];
-    if ((p->path = arena_alloc(w->arena, w->depth * sizeof(*p->path))) == NULL)
-        return invalid(w, "out of memory");
-    memcpy(p->path, w->path, w->depth * sizeof(*p->path));
-    p->path_len = w->depth;
-    p->name = name;
-    ++w->num;
-    return 0;
-}
-
-static int walk_schema(walk_t *w, const json_value_t *schema, int reachable);
-
-/* A value under a keyword other than "properties": any annotation inside it is out of reach. */
-static int
-walk_other(walk_t *w, const json_value_t *v)
-{
-    if (v->type == JSON_OBJECT)
-        return walk_schema(w, v, 0);
-    for (size_t i = 0; v->type == JSON_ARRAY && i != v->u.arr.len; ++i)
-        if (walk_other(w, v->u.arr.items[i]) != 0)
-            return -1;
-    return 0;
-}
-
-/* schema is reachable when it is the root or was reached from it through "properties" keys only. */
-static int
-walk_schema(walk_t *w, const json_value_t *schema, int reachable)
-{
-    if (schema->type != JSON_OBJECT)
-        return 0;
-    for (size_t i = 0; i != schema->u.obj.len; ++i) {
-        const json_member_t *m = &schema->u.obj.items[i];
-        if (strcmp(m->key, "x-mcp-header") == 0) {
-            if (!reachable || w->depth == 0)
-                return invalid(w, "an x-mcp-header is not on a property reached through \"properties\" from the root");
-            if (record(w, schema, m->value) != 0)
-                return -1;
-        } else if (in_list(instance_keywords, m->key)) {
-            continue;
-        } else if (strcmp(m->key, "properties") == 0 && m->value->type == JSON_OBJECT) {
-            for (size_t j = 0; j != m->value->u.obj.len; ++j) {
-                if (w->depth == MAX_PATH)
-                    return invalid(w, "properties nested too deeply");
-                w->path[w->depth++] = m->value->u.obj.items[j].key;
-                int ret = walk_schema(w, m->value->u.obj.items[j].value, reachable);
-                --w->depth;
-                if (ret != 0)
-                    return -1;
-            }
-        } else if (walk_other(w, m->value) != 0) {
-            return -1;
-        }
-    }
-    return 0;
-}
 
 int
 mcpc_headers_tool_params(const json_value_t *input_schema, arena_t *arena, mcpc_param_header_t **params, size_t *num, char *err,
                          size_t err_len)
 {
-    walk_t w = {.arena = arena, .err = err, .err_len = err_len};
-    *params = NULL;
-    *num = 0;
-    if (input_schema == NULL)
-        return 0;
-    if ((w.params = arena_alloc(arena, MCPC_MAX_PARAM_HEADERS * sizeof(*w.params))) == NULL) {
-        snprintf(err, err_len, "out of memory");
-        return -1;
-    }
-    if (walk_schema(&w, input_schema, 1) != 0)
-        return -1;
-    *params = w.params;
-    *num = w.num;
-    return 0;
+    return mcp_param_headers_collect(input_schema, arena, params, num, err, err_len);
 }
 
 /* ---- values ---- */

@@ -12,9 +12,8 @@
  * "=?base64?{base64 of the UTF-8}?=". Strings are sent as they are, integers in decimal, booleans as
  * true/false; null, objects and arrays have no header.
  *
- * A tool whose x-mcp-header annotations break the rules (not a token, used twice ignoring case, on a
- * property that is not a string, integer or boolean, or reached other than through "properties" from
- * the schema's root) is invalid: the client must not list or call it.
+ * A tool whose x-mcp-header annotations break the rules (common/mcp_param_headers.h, the same rule the
+ * server applies) is invalid: the client must not list or call it.
  */
 #ifndef MCPC_HEADERS_H
 #define MCPC_HEADERS_H
@@ -25,16 +24,13 @@
 #include "buf.h"
 #include "http_response.h"
 #include "json.h"
+#include "mcp_param_headers.h"
 
-#define MCPC_MAX_PARAM_HEADERS 32                              /* x-mcp-header annotations in one tool */
+#define MCPC_MAX_PARAM_HEADERS MCP_PARAM_HEADERS_MAX           /* x-mcp-header annotations in one tool */
 #define MCPC_MAX_METADATA_HEADERS (2 + MCPC_MAX_PARAM_HEADERS) /* Mcp-Method, Mcp-Name, Mcp-Param-* */
 
 /* One x-mcp-header annotation: the header's name part, and where its value is in the arguments. */
-typedef struct st_mcpc_param_header_t {
-    const char *name;  /* the annotation's value, e.g. "Region" for Mcp-Param-Region */
-    const char **path; /* the property names leading to it from the root of the arguments */
-    size_t path_len;
-} mcpc_param_header_t;
+typedef mcp_param_header_t mcpc_param_header_t;
 
 /*
  * Checks every x-mcp-header annotation of a tool's inputSchema (NULL: none) and collects them (allocated

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hex.h"
+#include "http_token.h"
 #include "mcpc_errors.h"
 
 enum {
@@ -46,12 +48,6 @@ mcpc_http_find_header(const mcpc_http_response_t *res, const char *name)
 }
 
 /* ---- the head ---- */
-
-static int
-is_tchar(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
 
 /* Field values and reason phrases: HTAB, visible ASCII, spaces and obs-text; no other control character. */
 static int
@@ -137,9 +133,8 @@ parse_field_line(mcpc_http_response_t *res, char *line, size_t len)
     const char *colon = memchr(line, ':', len);
     if (colon == NULL || colon == line)
         return MCPC_ERR_HTTP_SYNTAX;
-    for (const char *c = line; c != colon; ++c)
-        if (!is_tchar(*c))
-            return MCPC_ERR_HTTP_SYNTAX;
+    if (!http_token(line, (size_t)(colon - line)))
+        return MCPC_ERR_HTTP_SYNTAX;
     const char *value = colon + 1;
     size_t value_len = len - (size_t)(value - line);
     trim(&value, &value_len);
@@ -359,16 +354,7 @@ parse_chunk_size(mcpc_http_parser_t *p)
     const char *s = p->_line.data, *end = s + p->_line.len;
     uint64_t size = 0;
     size_t digits = 0;
-    for (; s != end; ++s, ++digits) {
-        int d;
-        if (*s >= '0' && *s <= '9')
-            d = *s - '0';
-        else if (*s >= 'a' && *s <= 'f')
-            d = *s - 'a' + 10;
-        else if (*s >= 'A' && *s <= 'F')
-            d = *s - 'A' + 10;
-        else
-            break;
+    for (int d; s != end && (d = hex_digit((unsigned char)*s)) >= 0; ++s, ++digits) {
         if (digits == 15)
             return MCPC_ERR_HTTP_SYNTAX;
         size = size * 16 + (uint64_t)d;

@@ -7,6 +7,8 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "hex.h"
+
 const char *
 json_strerror(int err)
 {
@@ -295,37 +297,12 @@ has_unpaired_surrogate(const char *s, size_t len)
             ++i; /* skip the escaped character, so "\\\\u" is not read as an escape */
             continue;
         }
-        unsigned v = 0;
-        for (size_t k = 2; k < 6; ++k) {
-            char c = s[i + k];
-            v <<= 4;
-            if (c >= '0' && c <= '9')
-                v |= (unsigned)(c - '0');
-            else if (c >= 'a' && c <= 'f')
-                v |= (unsigned)(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F')
-                v |= (unsigned)(c - 'A' + 10);
-            else
-                return 0; /* a malformed escape; yajl reports it */
-        }
+        uint32_t v, w;
+        if (hex_parse(s + i + 2, 4, &v) != 0)
+            return 0; /* a malformed escape; yajl reports it */
         if (v >= 0xd800 && v <= 0xdbff) {
             /* must be followed by a low surrogate escape */
-            if (i + 12 > len || s[i + 6] != '\\' || s[i + 7] != 'u')
-                return 1;
-            unsigned w = 0;
-            for (size_t k = 8; k < 12; ++k) {
-                char c = s[i + k];
-                w <<= 4;
-                if (c >= '0' && c <= '9')
-                    w |= (unsigned)(c - '0');
-                else if (c >= 'a' && c <= 'f')
-                    w |= (unsigned)(c - 'a' + 10);
-                else if (c >= 'A' && c <= 'F')
-                    w |= (unsigned)(c - 'A' + 10);
-                else
-                    return 1;
-            }
-            if (w < 0xdc00 || w > 0xdfff)
+            if (i + 12 > len || s[i + 6] != '\\' || s[i + 7] != 'u' || hex_parse(s + i + 8, 4, &w) != 0 || w < 0xdc00 || w > 0xdfff)
                 return 1;
             i += 11;
         } else if (v >= 0xdc00 && v <= 0xdfff) {

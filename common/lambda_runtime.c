@@ -4,6 +4,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,14 @@
 #include <unistd.h>
 
 #include "base64.h"
+#include "http_response.h"
 #include "jsonw.h"
+#include "mcpc_errors.h"
+#include "version.h"
 
 #define API_PREFIX "/2018-06-01/runtime/"
-#define MAX_HEAD_BYTES 65536
+#define USER_AGENT MCP_PROJECT_NAME "/" MCP_PROJECT_VERSION
+#define MAX_ANSWER_BYTES 65536 /* the body of an answer to a POST ({"status":"OK"} or an error) */
 
 const char *
 lambda_strerror(int err)
@@ -35,7 +40,6 @@ lambda_runtime_init(lambda_runtime_t *rt, const char *api)
 {
     memset(rt, 0, sizeof(*rt));
     rt->fd = -1;
-    buf_init(&rt->in, MAX_HEAD_BYTES + LAMBDA_MAX_EVENT_BYTES);
     const char *colon = api != NULL ? strrchr(api, ':') : NULL;
     if (colon == NULL || colon == api || (size_t)(colon - api) >= sizeof(rt->host) || strlen(colon + 1) == 0 ||
         strlen(colon + 1) >= sizeof(rt->port) || strspn(colon + 1, "0123456789") != strlen(colon + 1))
@@ -57,19 +61,36 @@ disconnect(lambda_runtime_t *rt)
     if (rt->fd >= 0)
         close(rt->fd);
     rt->fd = -1;
-    buf_reset(&rt->in);
 }
 
 void
 lambda_runtime_dispose(lambda_runtime_t *rt)
 {
     disconnect(rt);
-    buf_dispose(&rt->in);
 }
 
+/*
+ * Whether a kept-alive connection is still usable. Between requests the Runtime API has nothing to say, so a
+ * readable socket means the connection was closed (or broke) while idle: better found now, before a request
+ * is written to it, than by a request that then cannot tell whether it was received.
+ */
+static int
+idle_connection_open(lambda_runtime_t *rt)
+{
+    struct pollfd pfd = {.fd = rt->fd, .events = POLLIN};
+    int n;
+    do {
+        n = poll(&pfd, 1, 0);
+    } while (n < 0 && errno == EINTR);
+    return n == 0;
+}
+
+/* Opens a connection, unless the kept-alive one is still open. */
 static int
 ensure_connected(lambda_runtime_t *rt)
 {
+    if (rt->fd >= 0 && !idle_connection_open(rt))
+        disconnect(rt);
     if (rt->fd >= 0)
         return 0;
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res;
@@ -89,12 +110,12 @@ ensure_connected(lambda_runtime_t *rt)
     int on = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
     rt->fd = fd;
-    buf_reset(&rt->in);
     return 0;
 }
 
+/* Sends len bytes. *sent (if not NULL) grows by those the kernel took: they may have reached the peer. */
 static int
-write_all(lambda_runtime_t *rt, const void *data, size_t len)
+write_all(lambda_runtime_t *rt, const void *data, size_t len, size_t *sent)
 {
     const char *p = data;
     while (len != 0) {
@@ -105,171 +126,133 @@ write_all(lambda_runtime_t *rt, const void *data, size_t len)
             return LAMBDA_ERR_IO;
         p += n;
         len -= (size_t)n;
+        if (sent != NULL)
+            *sent += (size_t)n;
     }
     return 0;
 }
 
-/* Reads more bytes into rt->in; returns 0, or LAMBDA_ERR_IO when the peer closed or failed. */
-static int
-read_more(lambda_runtime_t *rt)
-{
-    char *dst = buf_reserve(&rt->in, 16384);
-    if (dst == NULL)
-        return LAMBDA_ERR_TOO_LARGE;
-    ssize_t n;
-    do {
-        n = recv(rt->fd, dst, 16384, 0);
-    } while (n < 0 && errno == EINTR);
-    if (n <= 0)
-        return LAMBDA_ERR_IO;
-    buf_commit(&rt->in, (size_t)n);
-    return 0;
-}
-
-static void
-consume(lambda_runtime_t *rt, size_t n)
-{
-    memmove(rt->in.data, rt->in.data + n, rt->in.len - n);
-    rt->in.len -= n;
-    rt->in.data[rt->in.len] = '\0';
-}
-
+/* The answer to one request. */
 typedef struct st_response_t {
-    int status;
+    int status; /* 0 until the head of a final (non-1xx) answer was read */
     buf_t body;
-    /* the invocation headers, for /next */
-    lambda_invocation_t *inv;
+    size_t max_body;
+    int error;                /* a LAMBDA_ERR_* a callback stopped the parser with */
+    lambda_invocation_t *inv; /* for /next: where the invocation's headers go */
 } response_t;
 
 static void
-copy_header(char *dst, size_t dst_len, const char *value, size_t len)
+copy_header(char *dst, size_t dst_len, const mcpc_http_header_t *h)
 {
-    if (len >= dst_len)
-        len = dst_len - 1;
-    memcpy(dst, value, len);
+    size_t len = h->value_len < dst_len ? h->value_len : dst_len - 1;
+    memcpy(dst, h->value, len);
     dst[len] = '\0';
 }
 
-/* Parses one header line into the response; returns 0 or an error. */
 static int
-on_header(response_t *r, const char *name, size_t name_len, const char *value, size_t value_len, size_t *content_length,
-          int *has_length, int *chunked)
+on_head(void *data, const mcpc_http_response_t *res)
 {
-#define IS(h) (name_len == sizeof(h) - 1 && strncasecmp(name, h, name_len) == 0)
-    if (IS("content-length")) {
-        char tmp[24];
-        if (value_len == 0 || value_len >= sizeof(tmp) || strspn(value, "0123456789") < value_len)
-            return LAMBDA_ERR_PROTOCOL;
-        memcpy(tmp, value, value_len);
-        tmp[value_len] = '\0';
-        *content_length = (size_t)strtoull(tmp, NULL, 10);
-        *has_length = 1;
-    } else if (IS("transfer-encoding")) {
-        *chunked = value_len == 7 && strncasecmp(value, "chunked", 7) == 0;
-    } else if (r->inv != NULL) {
-        if (IS("lambda-runtime-aws-request-id")) {
-            copy_header(r->inv->request_id, sizeof(r->inv->request_id), value, value_len);
-        } else if (IS("lambda-runtime-deadline-ms")) {
-            char tmp[24];
-            copy_header(tmp, sizeof(tmp), value, value_len);
-            r->inv->deadline_ms = strtoll(tmp, NULL, 10);
-        } else if (IS("lambda-runtime-invoked-function-arn")) {
-            copy_header(r->inv->function_arn, sizeof(r->inv->function_arn), value, value_len);
-        } else if (IS("lambda-runtime-trace-id")) {
-            copy_header(r->inv->trace_id, sizeof(r->inv->trace_id), value, value_len);
-        }
+    response_t *r = data;
+    r->status = res->status;
+    /* a declared length past the cap is refused before the body is read (the parser has checked its digits) */
+    const mcpc_http_header_t *h = mcpc_http_find_header(res, "content-length");
+    if (h != NULL && mcpc_http_find_header(res, "transfer-encoding") == NULL && strtoull(h->value, NULL, 10) > r->max_body) {
+        r->error = LAMBDA_ERR_TOO_LARGE;
+        return MCPC_ERR_TOO_LARGE;
     }
-#undef IS
+    if (r->inv == NULL)
+        return 0;
+    if ((h = mcpc_http_find_header(res, "lambda-runtime-aws-request-id")) != NULL)
+        copy_header(r->inv->request_id, sizeof(r->inv->request_id), h);
+    if ((h = mcpc_http_find_header(res, "lambda-runtime-deadline-ms")) != NULL) {
+        char ms[24];
+        copy_header(ms, sizeof(ms), h);
+        r->inv->deadline_ms = strtoll(ms, NULL, 10);
+    }
+    if ((h = mcpc_http_find_header(res, "lambda-runtime-invoked-function-arn")) != NULL)
+        copy_header(r->inv->function_arn, sizeof(r->inv->function_arn), h);
+    if ((h = mcpc_http_find_header(res, "lambda-runtime-trace-id")) != NULL)
+        copy_header(r->inv->trace_id, sizeof(r->inv->trace_id), h);
     return 0;
 }
 
-/* Reads one HTTP/1.1 response (head and body) from the connection. */
 static int
-read_response(lambda_runtime_t *rt, response_t *r, size_t max_body)
+on_body(void *data, const char *bytes, size_t len)
 {
-    int ret;
-    char *end;
-    while ((end = rt->in.data != NULL ? strstr(rt->in.data, "\r\n\r\n") : NULL) == NULL) {
-        if (rt->in.len > MAX_HEAD_BYTES)
-            return LAMBDA_ERR_PROTOCOL;
-        if ((ret = read_more(rt)) != 0)
-            return ret;
+    response_t *r = data;
+    if (len > r->max_body - r->body.len) {
+        r->error = LAMBDA_ERR_TOO_LARGE;
+        return MCPC_ERR_TOO_LARGE;
     }
-    size_t head_len = (size_t)(end - rt->in.data) + 4;
-    const char *line = rt->in.data;
-    if (strncmp(line, "HTTP/1.", 7) != 0 || strlen(line) < 12)
-        return LAMBDA_ERR_PROTOCOL;
-    r->status = atoi(line + 9);
-    size_t content_length = 0;
-    int chunked = 0, has_length = 0;
-    const char *p = strstr(line, "\r\n") + 2;
-    while (p < end) {
-        const char *eol = strstr(p, "\r\n");
-        const char *colon = memchr(p, ':', (size_t)(eol - p));
-        if (colon == NULL)
-            return LAMBDA_ERR_PROTOCOL;
-        const char *v = colon + 1;
-        while (v < eol && (*v == ' ' || *v == '\t'))
-            ++v;
-        size_t vlen = (size_t)(eol - v);
-        while (vlen != 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
-            --vlen;
-        if ((ret = on_header(r, p, (size_t)(colon - p), v, vlen, &content_length, &has_length, &chunked)) != 0)
-            return ret;
-        p = eol + 2;
+    buf_append(&r->body, bytes, len);
+    if (buf_failed(&r->body)) {
+        r->error = LAMBDA_ERR_NOMEM;
+        return MCPC_ERR_NOMEM;
     }
-    consume(rt, head_len);
-    if (chunked) {
-        for (;;) {
-            char *crlf;
-            while ((crlf = strstr(rt->in.data != NULL ? rt->in.data : "", "\r\n")) == NULL) {
-                if ((ret = read_more(rt)) != 0)
-                    return ret;
-            }
-            size_t size = (size_t)strtoull(rt->in.data, NULL, 16);
-            size_t line_len = (size_t)(crlf - rt->in.data) + 2;
-            if (size > max_body || r->body.len + size > max_body)
-                return LAMBDA_ERR_TOO_LARGE;
-            while (rt->in.len < line_len + size + 2) {
-                if ((ret = read_more(rt)) != 0)
-                    return ret;
-            }
-            buf_append(&r->body, rt->in.data + line_len, size);
-            consume(rt, line_len + size + 2);
-            if (size == 0)
-                break; /* trailers are not used by the Runtime API's answers */
-        }
-    } else if (has_length) {
-        if (content_length > max_body)
-            return LAMBDA_ERR_TOO_LARGE;
-        while (rt->in.len < content_length) {
-            if ((ret = read_more(rt)) != 0)
-                return ret;
-        }
-        buf_append(&r->body, rt->in.data, content_length);
-        consume(rt, content_length);
-    }
-    return buf_failed(&r->body) ? LAMBDA_ERR_NOMEM : 0;
+    return 0;
 }
 
 /*
- * Sends a request and reads the answer, reconnecting once if the kept-alive connection turns out to
- * be closed before anything was read.
+ * Reads one HTTP/1.1 answer with the shared response parser (http_response.h). The connection is closed
+ * after a failure, after an answer that does not keep it alive, and when bytes follow the answer: nothing is
+ * pipelined, so they answer nothing that was asked.
  */
 static int
-exchange(lambda_runtime_t *rt, const char *head, size_t head_len, const char *body, size_t body_len, response_t *r, size_t max_body)
+read_response(lambda_runtime_t *rt, response_t *r)
+{
+    mcpc_http_parser_t p;
+    mcpc_http_parser_init(&p);
+    p.on_head = on_head;
+    p.on_body = on_body;
+    p.cb_data = r;
+    int ret = 0, reusable = 0;
+    while (!p.done) {
+        char in[16384];
+        ssize_t n;
+        do {
+            n = recv(rt->fd, in, sizeof(in), 0);
+        } while (n < 0 && errno == EINTR);
+        if (n <= 0) {
+            /* only a body that ends with the connection is complete at its close */
+            ret = n == 0 && mcpc_http_parser_eof(&p) == 0 ? 0 : LAMBDA_ERR_IO;
+            break;
+        }
+        size_t used;
+        int fed = mcpc_http_parser_feed(&p, in, (size_t)n, &used);
+        if (fed < 0) {
+            ret = r->error != 0 ? r->error : fed == MCPC_ERR_NOMEM ? LAMBDA_ERR_NOMEM : LAMBDA_ERR_PROTOCOL;
+            break;
+        }
+        reusable = p.done && used == (size_t)n && p.res.keep_alive;
+    }
+    if (!reusable)
+        disconnect(rt);
+    mcpc_http_parser_dispose(&p);
+    return ret;
+}
+
+/*
+ * Sends a request and reads the answer. When the connection fails before an answer was read, the request is
+ * sent again once, on a new connection, if that cannot make the Runtime API act on it twice: a GET (asking
+ * for the next invocation), or a POST none of whose bytes left (its first send failed). A POST that may
+ * have been received is not re-sent: the Runtime API could take it twice, and the error it then answers
+ * would hide the first outcome.
+ */
+static int
+exchange(lambda_runtime_t *rt, int is_get, const char *head, size_t head_len, const char *body, size_t body_len, response_t *r)
 {
     int ret = LAMBDA_ERR_IO;
     for (int attempt = 0; attempt != 2; ++attempt) {
+        size_t sent = 0;
         if ((ret = ensure_connected(rt)) != 0)
             return ret;
-        if ((ret = write_all(rt, head, head_len)) == 0 && (body_len == 0 || (ret = write_all(rt, body, body_len)) == 0) &&
-            (ret = read_response(rt, r, max_body)) == 0) {
+        if ((ret = write_all(rt, head, head_len, &sent)) == 0 &&
+            (body_len == 0 || (ret = write_all(rt, body, body_len, &sent)) == 0) && (ret = read_response(rt, r)) == 0) {
             rt->last_status = r->status;
             return 0;
         }
         disconnect(rt);
-        if (ret != LAMBDA_ERR_IO || r->status != 0)
+        if (ret != LAMBDA_ERR_IO || r->status != 0 || (!is_get && sent != 0))
             break;
     }
     return ret;
@@ -281,10 +264,10 @@ lambda_runtime_next(lambda_runtime_t *rt, lambda_invocation_t *inv)
     memset(inv, 0, sizeof(*inv));
     char head[512];
     int n = snprintf(head, sizeof(head),
-                     "GET " API_PREFIX "invocation/next HTTP/1.1\r\nHost: %s\r\nUser-Agent: mcp-lambda-c\r\n\r\n", rt->authority);
-    response_t r = {.inv = inv};
+                     "GET " API_PREFIX "invocation/next HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT "\r\n\r\n", rt->authority);
+    response_t r = {.inv = inv, .max_body = LAMBDA_MAX_EVENT_BYTES};
     buf_init(&r.body, LAMBDA_MAX_EVENT_BYTES);
-    int ret = exchange(rt, head, (size_t)n, NULL, 0, &r, LAMBDA_MAX_EVENT_BYTES);
+    int ret = exchange(rt, 1, head, (size_t)n, NULL, 0, &r);
     if (ret == 0 && (r.status != 200 || inv->request_id[0] == '\0'))
         ret = r.status != 200 ? LAMBDA_ERR_STATUS : LAMBDA_ERR_PROTOCOL;
     if (ret != 0) {
@@ -312,15 +295,15 @@ post(lambda_runtime_t *rt, const char *path, const char *error_type, const char 
         return LAMBDA_ERR_PROTOCOL;
     char head[1024];
     int n = snprintf(head, sizeof(head),
-                     "POST " API_PREFIX "%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: mcp-lambda-c\r\n"
+                     "POST " API_PREFIX "%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT "\r\n"
                      "Content-Type: application/json\r\nContent-Length: %zu\r\n%s%s%s\r\n",
                      path, rt->authority, len, error_type != NULL ? "Lambda-Runtime-Function-Error-Type: " : "",
                      error_type != NULL ? error_type : "", error_type != NULL ? "\r\n" : "");
     if (n < 0 || (size_t)n >= sizeof(head))
         return LAMBDA_ERR_PROTOCOL;
-    response_t r = {0};
-    buf_init(&r.body, MAX_HEAD_BYTES);
-    int ret = exchange(rt, head, (size_t)n, body, len, &r, MAX_HEAD_BYTES);
+    response_t r = {.max_body = MAX_ANSWER_BYTES};
+    buf_init(&r.body, MAX_ANSWER_BYTES);
+    int ret = exchange(rt, 0, head, (size_t)n, body, len, &r);
     buf_dispose(&r.body);
     if (ret == 0 && (r.status < 200 || r.status > 299))
         ret = LAMBDA_ERR_STATUS;
@@ -393,21 +376,22 @@ lambda_runtime_stream_begin(lambda_runtime_t *rt, const char *request_id, const 
 {
     if (!valid_request_id(request_id))
         return LAMBDA_ERR_PROTOCOL;
-    int ret = ensure_connected(rt);
-    if (ret != 0)
-        return ret;
     char head[1024];
     int n = snprintf(head, sizeof(head),
-                     "POST " API_PREFIX "invocation/%s/response HTTP/1.1\r\nHost: %s\r\nUser-Agent: mcp-lambda-c\r\n"
+                     "POST " API_PREFIX "invocation/%s/response HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT "\r\n"
                      "Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n"
                      "Content-Type: %s\r\nTrailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n",
                      request_id, rt->authority, content_type);
     if (n < 0 || (size_t)n >= sizeof(head))
         return LAMBDA_ERR_PROTOCOL;
-    if ((ret = write_all(rt, head, (size_t)n)) != 0) {
-        /* the kept-alive connection may have been closed while idle: one fresh attempt */
+    /* sent again on a new connection only if none of it left (see exchange) */
+    for (int attempt = 0;; ++attempt) {
+        size_t sent = 0;
+        int ret = ensure_connected(rt);
+        if (ret == 0 && (ret = write_all(rt, head, (size_t)n, &sent)) == 0)
+            break;
         disconnect(rt);
-        if ((ret = ensure_connected(rt)) != 0 || (ret = write_all(rt, head, (size_t)n)) != 0)
+        if (ret != LAMBDA_ERR_IO || sent != 0 || attempt == 1)
             return ret;
     }
     rt->streaming = 1;
@@ -424,8 +408,8 @@ lambda_runtime_stream_write(lambda_runtime_t *rt, const void *data, size_t len)
     char size[24];
     int n = snprintf(size, sizeof(size), "%zx\r\n", len);
     int ret;
-    if ((ret = write_all(rt, size, (size_t)n)) != 0 || (ret = write_all(rt, data, len)) != 0 ||
-        (ret = write_all(rt, "\r\n", 2)) != 0)
+    if ((ret = write_all(rt, size, (size_t)n, NULL)) != 0 || (ret = write_all(rt, data, len, NULL)) != 0 ||
+        (ret = write_all(rt, "\r\n", 2, NULL)) != 0)
         return ret;
     return 0;
 }
@@ -447,20 +431,18 @@ lambda_runtime_stream_end(lambda_runtime_t *rt, const char *error_type, const ch
         buf_dispose(&body);
     }
     buf_append_str(&tail, "\r\n");
-    int ret = buf_failed(&tail) ? LAMBDA_ERR_NOMEM : write_all(rt, tail.data, tail.len);
+    int ret = buf_failed(&tail) ? LAMBDA_ERR_NOMEM : write_all(rt, tail.data, tail.len, NULL);
     buf_dispose(&tail);
     if (ret != 0) {
         disconnect(rt);
         return ret;
     }
-    response_t r = {0};
-    buf_init(&r.body, MAX_HEAD_BYTES);
-    ret = read_response(rt, &r, MAX_HEAD_BYTES);
+    response_t r = {.max_body = MAX_ANSWER_BYTES};
+    buf_init(&r.body, MAX_ANSWER_BYTES);
+    ret = read_response(rt, &r);
     buf_dispose(&r.body);
-    if (ret != 0) {
-        disconnect(rt);
+    if (ret != 0)
         return ret;
-    }
     rt->last_status = r.status;
     return r.status >= 200 && r.status <= 299 ? 0 : LAMBDA_ERR_STATUS;
 }

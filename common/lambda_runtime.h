@@ -5,7 +5,8 @@
  * timeout, since Lambda freezes the process between invocations), then exactly one of
  * lambda_runtime_respond(), lambda_runtime_report_error(), or the streaming trio begin/write/end.
  * Configuration problems at start-up go to lambda_runtime_report_init_error(), after which the
- * process should exit. One connection to the Runtime API is kept alive and re-opened when needed.
+ * process should exit. One connection to the Runtime API is kept alive and re-opened when needed; answers
+ * are read with the shared HTTP/1.1 response parser (http_response.h).
  * Not thread-safe: one runtime object belongs to the thread running the loop.
  */
 #ifndef COMMON_LAMBDA_RUNTIME_H
@@ -13,8 +14,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include "buf.h"
 
 #define LAMBDA_ERRORS(X)                                                                                                           \
     X(LAMBDA_ERR_CONFIG, -1, "AWS_LAMBDA_RUNTIME_API is not host:port")                                                            \
@@ -40,7 +39,6 @@ typedef struct st_lambda_runtime_t {
     char port[8];
     char authority[272]; /* the Host header: host:port, an IPv6 address in brackets */
     int fd;              /* -1 when not connected */
-    buf_t in;            /* bytes read but not yet consumed */
     int last_status;     /* HTTP status of the last Runtime API answer */
     int streaming;       /* between stream_begin and stream_end */
 } lambda_runtime_t;

@@ -13,12 +13,15 @@
 #include "buf.h"
 #include "core.h"
 #include "json.h"
+#include "mcp_param_headers.h"
 
-/* An input-schema property marked x-mcp-header, mirrored in an Mcp-Param-{name} header (2026-07-28). */
+/*
+ * An x-mcp-header parameter as the server checks it: the annotation (its rule is common/mcp_param_headers.h,
+ * shared with the client) and the name of the header that mirrors it.
+ */
 typedef struct st_mcp_header_param_t {
-    const char *header;      /* "mcp-param-region": lower case, for lookups */
-    const char *const *path; /* the chain of properties keys from the arguments object to the value */
-    size_t path_len;
+    const char *header;            /* "mcp-param-region": lower case, for lookups */
+    mcp_param_header_t annotation; /* "Region", and the path of the value from the arguments object */
 } mcp_header_param_t;
 
 /*
@@ -28,9 +31,8 @@ typedef struct st_mcp_header_param_t {
  */
 int headers_decode_value(const char *value, size_t len, buf_t *out);
 /*
- * Collects the x-mcp-header properties of an input schema (on the arena). Returns 0, or -1 with a
- * reason in err for an annotation 2026-07-28 forbids (not reachable through properties alone, not a
- * string, integer or boolean, an invalid or repeated name).
+ * Collects the x-mcp-header parameters of an input schema (on the arena). Returns 0, or -1 with a reason in
+ * err for an annotation 2026-07-28 forbids (mcp_param_headers_collect).
  */
 int headers_collect_params(arena_t *arena, const json_value_t *schema, mcp_header_param_t **params, size_t *num, char *err,
                            size_t err_len);

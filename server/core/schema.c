@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
+
 #define SCHEMA_MAX_REF_CHAIN 32    /* $refs followed without stepping into the instance: a loop */
 #define SCHEMA_MAX_NESTING 512     /* validate() frames on the stack at once (a few hundred bytes each) */
 #define SCHEMA_MAX_CHECK_DEPTH 256 /* schema objects nested inside each other, for schema_check() */
@@ -544,18 +546,6 @@ member(const json_value_t *obj, const char *key, size_t len)
     return NULL;
 }
 
-static int
-hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The 2020-12 syntax of an anchor name: ^[A-Za-z_][-A-Za-z0-9._]*$ */
 static int
 is_anchor_name(const char *s, size_t len)
@@ -693,10 +683,10 @@ resolve_ref(const json_value_t *root, anchors_t *anchors, const json_value_t *re
     for (size_t i = 1; i < len; ++i) {
         char c = s[i];
         if (c == '%') {
-            int hi = i + 2 < len ? hex_value(s[i + 1]) : -1, lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
-            if (lo < 0 || (hi == 0 && lo == 0))
+            uint32_t byte;
+            if (i + 2 >= len || hex_parse(s + i + 1, 2, &byte) != 0 || byte == 0)
                 return REF_UNSUPPORTED;
-            c = (char)(hi << 4 | lo);
+            c = (char)byte;
             i += 2;
         }
         if (n == sizeof(decoded))

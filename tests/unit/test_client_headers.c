@@ -1,10 +1,12 @@
 /*
  * Tests of client/headers.c: header value encoding (the specification's own examples among them),
- * x-mcp-header annotations valid and invalid, and the metadata headers of whole requests.
+ * x-mcp-header annotations valid and invalid (the table in tests/unit/cases/x-mcp-header.json, which the
+ * server's tests run too), and the metadata headers of whole requests.
  */
 #include <string.h>
 
 #include "headers.h"
+#include "param_header_cases.h"
 #include "test.h"
 
 /* value -> the header value (static buffer). */
@@ -47,116 +49,39 @@ test_encode_value(void)
     CHECK_STR(ENCODE("=?BASE64?x?="), "=?BASE64?x?="); /* the markers are case-sensitive */
 }
 
-/* Collects the annotations of schema_json: "Name@a.b;Name2@c" in order, or "ERR: reason" (static buffer). */
-static const char *
-annotations(const char *schema_json)
+/* The client's side of the x-mcp-header table. */
+static int
+collect_case(const json_value_t *schema, arena_t *arena, buf_t *out, char *err, size_t err_len)
 {
-    static char out[1024];
-    arena_t a;
-    arena_init(&a, 0);
-    json_value_t *schema;
-    if (json_parse(&a, schema_json, strlen(schema_json), 64, &schema) != 0) {
-        arena_dispose(&a);
-        return "BAD JSON";
-    }
     mcpc_param_header_t *params;
     size_t num;
-    char err[256] = "";
-    if (mcpc_headers_tool_params(schema, &a, &params, &num, err, sizeof(err)) != 0) {
-        CHECK(err[0] != '\0');
-        snprintf(out, sizeof(out), "ERR: %s", err);
-    } else {
-        out[0] = '\0';
-        for (size_t i = 0; i != num; ++i) {
-            size_t len = strlen(out);
-            snprintf(out + len, sizeof(out) - len, "%s%s@", i != 0 ? ";" : "", params[i].name);
-            for (size_t j = 0; j != params[i].path_len; ++j) {
-                len = strlen(out);
-                snprintf(out + len, sizeof(out) - len, "%s%s", j != 0 ? "." : "", params[i].path[j]);
-            }
-        }
-    }
-    arena_dispose(&a);
-    return out;
+    if (mcpc_headers_tool_params(schema, arena, &params, &num, err, err_len) != 0)
+        return -1;
+    for (size_t i = 0; i != num; ++i)
+        param_header_format(out, &params[i]);
+    return 0;
 }
 
 static void
-test_valid_annotations(void)
+test_annotations(void)
 {
-    /* the specification's example */
-    CHECK_STR(annotations("{\"type\":\"object\",\"properties\":{\"region\":{\"type\":\"string\",\"x-mcp-header\":\"Region\"},"
-                          "\"query\":{\"type\":\"string\"}},\"required\":[\"region\",\"query\"]}"),
-              "Region@region");
-    CHECK_STR(annotations("{\"type\":\"object\"}"), "");
-    CHECK_STR(annotations("{}"), "");
-    /* nested objects, reached through properties only; integer, boolean, and nullable types */
-    CHECK_STR(annotations("{\"type\":\"object\",\"properties\":{"
-                          "\"n\":{\"type\":\"integer\",\"x-mcp-header\":\"Count\"},"
-                          "\"o\":{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"object\",\"properties\":{"
-                          "\"q\":{\"type\":[\"boolean\",\"null\"],\"x-mcp-header\":\"Deep-Flag\"}}}}}}}"),
-              "Count@n;Deep-Flag@o.p.q");
-    /* "x-mcp-header" as a property name, or inside instance data, is not an annotation */
-    CHECK_STR(annotations("{\"properties\":{\"x-mcp-header\":{\"type\":\"string\"}}}"), "");
-    CHECK_STR(
-        annotations(
-            "{\"properties\":{\"a\":{\"type\":\"object\",\"default\":{\"x-mcp-header\":\"X\"},"
-            "\"enum\":[{\"x-mcp-header\":\"Y\"}],\"const\":{\"x-mcp-header\":\"Z\"},\"examples\":[{\"x-mcp-header\":\"W\"}]}}}"),
-        "");
-    /* every tchar */
-    CHECK_STR(annotations("{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"!#$%&'*+-.^_`|~09azAZ\"}}}"),
-              "!#$%&'*+-.^_`|~09azAZ@a");
-}
-
-static void
-test_invalid_annotations(void)
-{
-    static const char *const invalid[] = {
-        /* on the root */
-        "{\"type\":\"object\",\"x-mcp-header\":\"Root\"}",
-        /* not reached through properties only */
-        "{\"properties\":{\"l\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"x-mcp-header\":\"Item\"}}}}",
-        "{\"oneOf\":[{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"A\"}}}]}",
-        "{\"anyOf\":[{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"A\"}}}]}",
-        "{\"allOf\":[{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"A\"}}}]}",
-        "{\"not\":{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"A\"}}}}",
-        "{\"if\":{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"A\"}}}}",
-        "{\"then\":{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"A\"}}}}",
-        "{\"$defs\":{\"d\":{\"type\":\"string\",\"x-mcp-header\":\"D\"}},\"properties\":{\"a\":{\"$ref\":\"#/$defs/d\"}}}",
-        "{\"additionalProperties\":{\"type\":\"string\",\"x-mcp-header\":\"A\"}}",
-        "{\"properties\":{\"a\":{\"type\":\"string\",\"oneOf\":[{\"x-mcp-header\":\"A\"}]}}}",
-        /* types that cannot be a header */
-        "{\"properties\":{\"a\":{\"type\":\"number\",\"x-mcp-header\":\"A\"}}}",
-        "{\"properties\":{\"a\":{\"type\":\"object\",\"x-mcp-header\":\"A\"}}}",
-        "{\"properties\":{\"a\":{\"type\":\"array\",\"x-mcp-header\":\"A\"}}}",
-        "{\"properties\":{\"a\":{\"x-mcp-header\":\"A\"}}}",
-        "{\"properties\":{\"a\":{\"type\":[\"string\",\"number\"],\"x-mcp-header\":\"A\"}}}",
-        "{\"properties\":{\"a\":{\"type\":[\"null\"],\"x-mcp-header\":\"A\"}}}",
-        /* not a token */
-        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"\"}}}",
-        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"Two Words\"}}}",
-        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"Colon:\"}}}",
-        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"Line\\r\\nX-Injected: 1\"}}}",
-        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"caf\\u00e9\"}}}",
-        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":7}}}",
-        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":null}}}",
-        /* the same name twice, ignoring case */
-        ("{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"Region\"},"
-         "\"b\":{\"type\":\"string\",\"x-mcp-header\":\"REGION\"}}}"),
-    };
-    for (size_t i = 0; i != sizeof(invalid) / sizeof(invalid[0]); ++i) {
-        const char *got = annotations(invalid[i]);
-        if (strncmp(got, "ERR: ", 5) != 0)
-            fprintf(stderr, "  case %zu was accepted: %s\n", i, got);
-        CHECK(strncmp(got, "ERR: ", 5) == 0);
-    }
+    CHECK(param_header_cases_run(collect_case) >= 40);
     /* more annotations than the client keeps */
+    arena_t a;
+    arena_init(&a, 0);
     buf_t many = BUF_INIT(0);
     buf_append_str(&many, "{\"properties\":{");
     for (int i = 0; i <= MCPC_MAX_PARAM_HEADERS; ++i)
         buf_printf(&many, "%s\"p%d\":{\"type\":\"string\",\"x-mcp-header\":\"P%d\"}", i != 0 ? "," : "", i, i);
     buf_append_str(&many, "}}");
-    CHECK(strncmp(annotations(many.data), "ERR: ", 5) == 0);
+    json_value_t *schema;
+    mcpc_param_header_t *params;
+    size_t num;
+    char err[256] = "";
+    CHECK(json_parse(&a, many.data, many.len, 64, &schema) == 0);
+    CHECK(mcpc_headers_tool_params(schema, &a, &params, &num, err, sizeof(err)) == -1 && err[0] != '\0');
     buf_dispose(&many);
+    arena_dispose(&a);
 }
 
 /* The headers of a request, one "Name: value" a line, or "ERR" (static buffer). */
@@ -249,8 +174,7 @@ int
 main(void)
 {
     RUN(test_encode_value);
-    RUN(test_valid_annotations);
-    RUN(test_invalid_annotations);
+    RUN(test_annotations);
     RUN(test_build);
     return TEST_REPORT("test_client_headers");
 }

@@ -198,6 +198,7 @@ static const struct {
     {"control character in reason", "HTTP/1.1 200 O\x01K\r\n\r\n", "[return -11]"},
     {"space before colon", "HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok", "[return -11]"},
     {"no colon", "HTTP/1.1 200 OK\r\nContent-Length\r\n\r\n", "[return -11]"},
+    {"not a token before the colon", "HTTP/1.1 200 OK\r\nX@Y: 1\r\n\r\n", "[return -11]"},
     {"fold before any field", "HTTP/1.1 200 OK\r\n folded\r\n\r\n", "[return -11]"},
     {"bad content-length", "HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n", "[return -11]"},
     {"negative content-length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "[return -11]"},
@@ -229,6 +230,12 @@ test_stop_on_head(void)
 static void
 test_limits(void)
 {
+    /* a NUL is not a tchar (the case table cannot carry one) */
+    static const char nul_in_name[] = "HTTP/1.1 200 OK\r\nX-A\0B: 1\r\nContent-Length: 0\r\n\r\n";
+    mcpc_http_parser_t nul;
+    mcpc_http_parser_init(&nul);
+    CHECK(mcpc_http_parser_feed(&nul, nul_in_name, sizeof(nul_in_name) - 1, NULL) == MCPC_ERR_HTTP_SYNTAX);
+    mcpc_http_parser_dispose(&nul);
     /* a head over MCPC_HTTP_MAX_HEAD, and more than MCPC_HTTP_MAX_HEADERS fields, are refused */
     buf_t big = BUF_INIT(0);
     buf_append_str(&big, "HTTP/1.1 200 OK\r\nX-Big: ");

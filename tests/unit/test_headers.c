@@ -1,13 +1,15 @@
 /*
  * Tests of mirrored_headers.c: the header values 2026-07-28 mirrors from the body (the =?base64?...?= form, the
  * characters a value may have), and the x-mcp-header tool parameters: which annotations a tool may
- * declare, and how a call's Mcp-Param headers are held against its arguments.
+ * declare (the table in tests/unit/cases/x-mcp-header.json, which the client's tests run too), and how a
+ * call's Mcp-Param headers are held against its arguments.
  */
 #include <string.h>
 
 #include "arena.h"
 #include "http_checks.h"
 #include "mirrored_headers.h"
+#include "param_header_cases.h"
 #include "test.h"
 
 /* Decodes value; returns the decoded text, or "(refused)". */
@@ -52,57 +54,42 @@ test_decode(void)
     CHECK(len == 3 && memcmp(v, "x y", 3) == 0);
 }
 
-/* Collects a schema's parameters; returns the error text, or "" with *num set. */
-static const char *
-collect(const char *schema, size_t *num, mcp_header_param_t **params, arena_t *arena)
+/* The server's side of the x-mcp-header table: every parameter also names its header, in lower case. */
+static int
+collect_case(const json_value_t *schema, arena_t *arena, buf_t *out, char *err, size_t err_len)
 {
-    static char err[256];
-    json_value_t *s;
-    err[0] = '\0';
-    if (json_parse(arena, schema, strlen(schema), 64, &s) != 0)
-        return "(bad JSON)";
-    if (headers_collect_params(arena, s, params, num, err, sizeof(err)) != 0)
-        return err;
-    return "";
+    mcp_header_param_t *params;
+    size_t num;
+    if (headers_collect_params(arena, schema, &params, &num, err, err_len) != 0)
+        return -1;
+    for (size_t i = 0; i != num; ++i) {
+        char header[256];
+        snprintf(header, sizeof(header), "mcp-param-%s", params[i].annotation.name);
+        for (char *c = header; *c != '\0'; ++c)
+            if (*c >= 'A' && *c <= 'Z')
+                *c = (char)(*c - 'A' + 'a');
+        CHECK_STR(params[i].header, header);
+        param_header_format(out, &params[i].annotation);
+    }
+    return 0;
 }
 
 static void
 test_collect(void)
 {
-    arena_t a;
-    arena_init(&a, 0);
-    size_t n;
-    mcp_header_param_t *p;
-    CHECK_STR(collect("{\"type\":\"object\",\"properties\":{\"r\":{\"type\":\"string\",\"x-mcp-header\":\"Region\"},"
-                      "\"o\":{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"x-mcp-header\":\"Deep-N\"}}},"
-                      "\"q\":{\"type\":\"string\"}}}",
-                      &n, &p, &a),
-              "");
-    CHECK(n == 2 && strcmp(p[0].header, "mcp-param-region") == 0 && p[0].path_len == 1 && strcmp(p[0].path[0], "r") == 0);
-    CHECK(strcmp(p[1].header, "mcp-param-deep-n") == 0 && p[1].path_len == 2 && strcmp(p[1].path[1], "n") == 0);
-    CHECK_STR(collect("{\"type\":\"object\"}", &n, &p, &a), "");
-    CHECK(n == 0);
-    /* what 2026-07-28 forbids */
-    CHECK(strstr(collect("{\"properties\":{\"r\":{\"type\":\"number\",\"x-mcp-header\":\"R\"}}}", &n, &p, &a),
-                 "string, integer or boolean"));
-    CHECK(strstr(collect("{\"properties\":{\"r\":{\"type\":\"object\",\"x-mcp-header\":\"R\"}}}", &n, &p, &a), "string, integer"));
-    CHECK(strstr(collect("{\"properties\":{\"r\":{\"type\":\"string\",\"x-mcp-header\":\"\"}}}", &n, &p, &a), "token"));
-    CHECK(strstr(collect("{\"properties\":{\"r\":{\"type\":\"string\",\"x-mcp-header\":\"A B\"}}}", &n, &p, &a), "token"));
-    CHECK(strstr(collect("{\"properties\":{\"r\":{\"type\":\"string\",\"x-mcp-header\":\"A:B\"}}}", &n, &p, &a), "token"));
-    CHECK(strstr(collect("{\"properties\":{\"r\":{\"type\":\"string\",\"x-mcp-header\":5}}}", &n, &p, &a), "token"));
-    CHECK(strstr(collect("{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"Same\"},"
-                         "\"b\":{\"type\":\"string\",\"x-mcp-header\":\"sAME\"}}}",
-                         &n, &p, &a),
-                 "twice"));
-    CHECK(strstr(
-        collect("{\"properties\":{\"l\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"x-mcp-header\":\"I\"}}}}", &n, &p, &a),
-        "through \"properties\""));
-    CHECK(strstr(collect("{\"anyOf\":[{\"properties\":{\"r\":{\"type\":\"string\",\"x-mcp-header\":\"R\"}}}]}", &n, &p, &a),
-                 "through \"properties\""));
-    CHECK(
-        strstr(collect("{\"$defs\":{\"d\":{\"type\":\"string\",\"x-mcp-header\":\"D\"}}}", &n, &p, &a), "through \"properties\""));
-    CHECK(strstr(collect("{\"type\":\"object\",\"x-mcp-header\":\"Root\"}", &n, &p, &a), "the root"));
-    arena_dispose(&a);
+    CHECK(param_header_cases_run(collect_case) >= 40);
+}
+
+/* Collects a schema's parameters (they must be valid). */
+static mcp_header_param_t *
+collect(const char *schema, size_t *num, arena_t *arena)
+{
+    json_value_t *s;
+    mcp_header_param_t *params = NULL;
+    char err[256];
+    CHECK(json_parse(arena, schema, strlen(schema), 64, &s) == 0 &&
+          headers_collect_params(arena, s, &params, num, err, sizeof(err)) == 0);
+    return params;
 }
 
 /* Checks args against the headers (NULL-terminated "name: value" strings). */
@@ -131,13 +118,12 @@ test_check(void)
 {
     arena_t a;
     arena_init(&a, 0);
-    size_t n;
-    mcp_header_param_t *p;
-    CHECK_STR(collect("{\"properties\":{\"s\":{\"type\":\"string\",\"x-mcp-header\":\"S\"},\"i\":{\"type\":\"integer\","
-                      "\"x-mcp-header\":\"I\"},\"b\":{\"type\":\"boolean\",\"x-mcp-header\":\"B\"},\"o\":{\"properties\":{\"d\":"
-                      "{\"type\":\"string\",\"x-mcp-header\":\"D\"}}}}}",
-                      &n, &p, &a),
-              "");
+    size_t n = 0;
+    mcp_header_param_t *p = collect("{\"properties\":{\"s\":{\"type\":\"string\",\"x-mcp-header\":\"S\"},\"i\":{\"type\":"
+                                    "\"integer\",\"x-mcp-header\":\"I\"},\"b\":{\"type\":\"boolean\",\"x-mcp-header\":\"B\"},"
+                                    "\"o\":{\"properties\":{\"d\":{\"type\":\"string\",\"x-mcp-header\":\"D\"}}}}}",
+                                    &n, &a);
+    CHECK(n == 4);
     const char *args = "{\"s\":\"Hello\",\"i\":-7,\"b\":false,\"o\":{\"d\":\"deep\"}}";
     CHECK(check(p, n, args,
                 (const char *const[]){"Mcp-Param-S: Hello", "mcp-param-i: -7", "MCP-PARAM-B: false", "Mcp-Param-D: deep", NULL}) ==

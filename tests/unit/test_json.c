@@ -44,6 +44,8 @@ test_parse_valid(void)
     CHECK_STR(RT("12345678901234567890"), "12345678901234567890");
     CHECK_STR(RT("-1.50e+3"), "-1.50e+3");
     CHECK_STR(RT("\"\\ud83d\\ude00\""), "\"\xf0\x9f\x98\x80\"");
+    CHECK_STR(RT("\"\\uD83D\\uDE00\""), "\"\xf0\x9f\x98\x80\""); /* hex digits in either case */
+    CHECK_STR(RT("\"\\\\ud800\""), "\"\\\\ud800\"");             /* an escaped backslash, then text */
     CHECK_STR(RT("\"a\\nb\\u0001\""), "\"a\\nb\\u0001\"");
     CHECK_STR(RT("\"\xe6\x97\xa5\""), "\"\xe6\x97\xa5\"");
 }
@@ -63,13 +65,16 @@ test_parse_invalid(void)
     CHECK_STR(RT("\"\\ud800\""), "ERR:-5");
     CHECK_STR(RT("\"\\udc00\\ud800\""), "ERR:-5");
     CHECK_STR(RT("\"\\ud800x\""), "ERR:-5");
+    CHECK_STR(RT("\"\\ud800\\u0041\""), "ERR:-5"); /* a high surrogate, then an escape that is not a low one */
+    CHECK_STR(RT("\"\\uDBFF\\uE000\""), "ERR:-5");
+    CHECK_STR(RT("\"\\ud800\\udc0g\""), "ERR:-5"); /* ... or not an escape at all */
     CHECK_STR(roundtrip("\"a\0b\"", 5), "ERR:-1");
     CHECK_STR(roundtrip("1\0", 2), "ERR:-1");
     CHECK_STR(RT("\"\xff\""), "ERR:-2");
-    CHECK_STR(RT("\"\xc0\xaf\""), "ERR:-2");       /* overlong '/' */
-    CHECK_STR(RT("\"\xed\xa0\x80\""), "ERR:-2");   /* encoded surrogate */
+    CHECK_STR(RT("\"\xc0\xaf\""), "ERR:-2");         /* overlong '/' */
+    CHECK_STR(RT("\"\xed\xa0\x80\""), "ERR:-2");     /* encoded surrogate */
     CHECK_STR(RT("\"\xf4\x90\x80\x80\""), "ERR:-2"); /* above U+10FFFF */
-    CHECK_STR(RT("\"\xe6\x97\""), "ERR:-2");       /* truncated */
+    CHECK_STR(RT("\"\xe6\x97\""), "ERR:-2");         /* truncated */
 }
 
 static void

@@ -1,8 +1,8 @@
 /* resources.c: resources/list, resources/templates/list, resources/read, resources/(un)subscribe. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "handler_ctx.h"
+#include "hex.h"
 #include "input_required.h"
 #include "methods.h"
 #include "pagination.h"
@@ -63,12 +63,10 @@ percent_decode(arena_t *arena, const char *s, size_t n, size_t *out_len)
             out[len++] = s[i];
             continue;
         }
-        if (i + 2 >= n)
+        uint32_t byte;
+        if (i + 2 >= n || hex_parse(s + i + 1, 2, &byte) != 0)
             return NULL;
-        char hex[3] = {s[i + 1], s[i + 2], '\0'};
-        if (strspn(hex, "0123456789abcdefABCDEF") != 2)
-            return NULL;
-        out[len++] = (char)strtol(hex, NULL, 16);
+        out[len++] = (char)byte;
         i += 2;
     }
     out[len] = '\0';
