@@ -306,11 +306,14 @@ exchange_call_wake(exchange_call_t *call)
     pthread_mutex_unlock(&ex->lock);
 }
 
-void
-exchange_cut_off_calls(mcp_exchange_t *ex,
-                       void (*write_stand_in)(jsonw_t *w, const mcp_request_t *req, const json_value_t *id, const char *label))
+/*
+ * Ends every call still running, under the lock: each is answered with what write_answer writes for it
+ * and marked cut off, so that its own result is dropped when it comes; their waits end.
+ */
+static void
+end_calls_locked(mcp_exchange_t *ex,
+                 void (*write_answer)(jsonw_t *w, const mcp_request_t *req, const json_value_t *id, const char *label))
 {
-    pthread_mutex_lock(&ex->lock);
     while (ex->calls != NULL) {
         exchange_call_t *call = ex->calls;
         ex->calls = call->next;
@@ -319,12 +322,28 @@ exchange_cut_off_calls(mcp_exchange_t *ex,
         buf_t out = BUF_INIT(0);
         jsonw_t w;
         jsonw_init(&w, &out);
-        write_stand_in(&w, &ex->req, call->id, call->label);
+        write_answer(&w, &ex->req, call->id, call->label);
         add_locked(ex, out.data, out.len, 1);
         buf_dispose(&out);
     }
-    pthread_cond_broadcast(&ex->cond); /* the calls' waits end */
+    pthread_cond_broadcast(&ex->cond);
+}
+
+void
+exchange_cut_off_calls(mcp_exchange_t *ex,
+                       void (*write_stand_in)(jsonw_t *w, const mcp_request_t *req, const json_value_t *id, const char *label))
+{
+    pthread_mutex_lock(&ex->lock);
+    end_calls_locked(ex, write_stand_in);
     pthread_mutex_unlock(&ex->lock);
+}
+
+static void
+write_overflow_error(jsonw_t *w, const mcp_request_t *req, const json_value_t *id, const char *label)
+{
+    (void)req;
+    (void)label;
+    jsonrpc_write_error(w, id, JSONRPC_INTERNAL_ERROR, "Internal error: the response exceeded the server's limit", NULL);
 }
 
 /*
@@ -337,19 +356,7 @@ overflow_locked(mcp_exchange_t *ex)
     log_msg(LOG_WARN, "response_overflow",
             "the response exceeded %zu bytes (the client reads too slowly, or a tool wrote too much)", ex->sse.limit);
     buf_reset(&ex->sse);
-    while (ex->calls != NULL) {
-        exchange_call_t *call = ex->calls;
-        ex->calls = call->next;
-        atomic_store(&call->cut_off, 1);
-        --ex->running;
-        buf_t out = BUF_INIT(0);
-        jsonw_t w;
-        jsonw_init(&w, &out);
-        jsonrpc_write_error(&w, call->id, JSONRPC_INTERNAL_ERROR, "Internal error: the response exceeded the server's limit", NULL);
-        frame_sse(&ex->sse, out.data, out.len);
-        buf_dispose(&out);
-    }
-    pthread_cond_broadcast(&ex->cond);
+    end_calls_locked(ex, write_overflow_error);
 }
 
 /* ---- the front door's side (core.h) ---- */
