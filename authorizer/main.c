@@ -10,14 +10,24 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "authz.h"
+#include "aws_secrets.h"
+#include "error.h"
 #include "lambda_runtime.h"
 #include "log.h"
 
 #define INIT_ERROR_TYPE "Runtime.InvalidConfiguration"
 #define LOG_LEVEL_VAR "MCP_LOG_LEVEL"
+/* The digests in Secrets Manager instead of MCP_AUTH_TOKENS: the secret's ARN; its SecretString is the same list. */
+#define TOKENS_SECRET_VAR "MCP_AUTH_TOKENS_SECRET"
+#define REFRESH_VAR "MCP_SECRETS_REFRESH_SECONDS"
+#define SECRETS_ENDPOINT_VAR "MCP_SECRETS_ENDPOINT"
+
+/* The digest list's secret when MCP_AUTH_TOKENS_SECRET is set, re-read between invocations when due. */
+static aws_secret_t *tokens_secret;
 
 static int64_t
 monotonic_us(void)
@@ -25,6 +35,22 @@ monotonic_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The configuration with the secret's AWSCURRENT value as the token list (and the JWT settings from the environment). */
+static int
+config_from_secret(authz_config_t *config, char *err, size_t err_len)
+{
+    buf_t tokens = BUF_INIT(AWS_SECRET_MAX_BYTES + 1);
+    aws_secret_get(tokens_secret, &tokens, NULL);
+    buf_append_char(&tokens, '\0');
+    authz_settings_t s = {buf_failed(&tokens) ? "" : tokens.data, getenv("MCP_JWT_HS256_KEY"), getenv("MCP_JWT_ISSUER"),
+                          getenv("MCP_JWT_AUDIENCE")};
+    int ret = authz_config_parse(config, &s, err, err_len);
+    if (ret != 0)
+        error_format(err + strlen(err), err_len - strlen(err), " (in the value of " TOKENS_SECRET_VAR ")");
+    aws_secret_wipe(&tokens);
+    return ret;
 }
 
 static int
@@ -39,14 +65,32 @@ load_config(authz_config_t *config, char *err, size_t err_len)
         }
         log_set_level(parsed);
     }
-    return authz_config_from_env(config, err, err_len);
+    const char *secret_id = getenv(TOKENS_SECRET_VAR);
+    if (secret_id == NULL || secret_id[0] == '\0')
+        return authz_config_from_env(config, err, err_len);
+    if (getenv("MCP_AUTH_TOKENS") != NULL)
+        return error_format(err, err_len, "set MCP_AUTH_TOKENS or " TOKENS_SECRET_VAR ", not both");
+    long refresh = AWS_SECRET_DEFAULT_REFRESH_MS / 1000;
+    const char *text = getenv(REFRESH_VAR);
+    if (text != NULL) {
+        char *end;
+        refresh = strtol(text, &end, 10);
+        if (end == text || *end != '\0' || refresh < 1 || refresh > 86400)
+            return error_format(err, err_len, REFRESH_VAR " must be a number of seconds, 1 to 86400");
+    }
+    aws_secret_config_t sc = {
+        .secret_id = secret_id, .endpoint = getenv(SECRETS_ENDPOINT_VAR), .refresh_ms = (int64_t)refresh * 1000};
+    if (aws_secret_open(&sc, &tokens_secret, err, err_len) != 0)
+        return -1;
+    aws_secret_refresh(tokens_secret, monotonic_us() / 1000, 0); /* starts its clock */
+    return config_from_secret(config, err, err_len);
 }
 
 static void
-log_ready(const authz_config_t *config)
+log_ready(const authz_config_t *config, const char *event)
 {
     log_line_t l;
-    if (!log_begin(&l, LOG_INFO, "ready"))
+    if (!log_begin(&l, LOG_INFO, event))
         return;
     jsonw_key(&l.w, "tokens"); /* the labels, which are not secret: what is configured, at a glance */
     jsonw_array_begin(&l.w);
@@ -78,8 +122,29 @@ log_decision(const authz_result_t *r, int64_t decision_us)
 }
 
 /* The invocation loop; returns only when the Runtime API can no longer be used. */
+/*
+ * Between invocations: re-reads the token secret when due. A new list replaces the old one only when it is valid; a
+ * token added or removed takes effect here, within MCP_SECRETS_REFRESH_SECONDS (plus API Gateway's cache TTL).
+ */
 static void
-serve(lambda_runtime_t *rt, const authz_config_t *config)
+reload_tokens(authz_config_t *config, int64_t now_ms)
+{
+    static authz_config_t next; /* static, like the one in use: a few kilobytes */
+    if (aws_secret_refresh(tokens_secret, now_ms, 0) != 1)
+        return;
+    char err[512];
+    if (config_from_secret(&next, err, sizeof(err)) != 0) {
+        log_msg(LOG_ERROR, "tokens_reload_refused", "%s; the tokens read before stay in use", err);
+        return;
+    }
+    authz_config_dispose(config);
+    *config = next;
+    authz_config_dispose(&next);
+    log_ready(config, "tokens_reloaded");
+}
+
+static void
+serve(lambda_runtime_t *rt, authz_config_t *config)
 {
     buf_t out = BUF_INIT(AUTHZ_MAX_RESPONSE_BYTES);
     for (;;) {
@@ -94,6 +159,8 @@ serve(lambda_runtime_t *rt, const authz_config_t *config)
         /* a custom runtime passes the trace header on itself (the X-Ray SDK reads it from here) */
         if (inv.trace_id[0] != '\0')
             setenv("_X_AMZN_TRACE_ID", inv.trace_id, 1);
+        if (tokens_secret != NULL)
+            reload_tokens(config, start / 1000);
         authz_result_t result;
         authz_decide(config, inv.event, inv.event_len, (int64_t)time(NULL), &out, &result);
         log_decision(&result, monotonic_us() - start);
@@ -127,13 +194,15 @@ main(void)
         int ret = lambda_runtime_report_init_error(&rt, INIT_ERROR_TYPE, err);
         if (ret != 0)
             log_msg(LOG_ERROR, "init_error_not_reported", "%s", lambda_strerror(ret));
+        aws_secret_free(tokens_secret);
         lambda_runtime_dispose(&rt);
         return 1;
     }
     authz_warm_up();
-    log_ready(&config);
+    log_ready(&config, "ready");
     serve(&rt, &config);
     authz_config_dispose(&config);
+    aws_secret_free(tokens_secret);
     lambda_runtime_dispose(&rt);
     return 1;
 }

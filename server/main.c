@@ -9,6 +9,7 @@
 #include "core.h"
 #include "http/http_server.h"
 #include "lambda/lambda_server.h"
+#include "lambda/state_key_secret.h"
 #include "log.h"
 
 /*
@@ -49,7 +50,7 @@ main(int argc, char **argv)
         goto fail;
     }
     log_set_level(config.log_level);
-    if ((server = mcp_server_new(&config, err, sizeof(err))) == NULL) {
+    if ((server = mcp_server_new(&config, err, sizeof(err))) == NULL || state_key_secret_start(server, err, sizeof(err)) != 0) {
         status = 1;
         goto fail;
     }
@@ -61,6 +62,7 @@ fail:
         lambda_server_report_init_error(lambda_api, err);
 exit:
     mcp_server_free(server);
+    state_key_secret_stop(); /* after the server: its workers may ask for the keys until it is freed */
     config_dispose(&config);
     return status;
 }

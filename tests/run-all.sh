@@ -43,6 +43,8 @@ suite "Runtime API emulator and API Gateway shim" node --test tests/lambda/emula
 suite "Lambda front door, invocation by invocation: init errors, bad events, request ids, deadlines" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/lambda/server-lambda.test.mjs
 suite "Lambda front door, invocation by invocation (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/lambda/server-lambda.test.mjs
 suite "Lambda front door through the shim: SDK client and conformance (0.1.16, 2025-11-25, 2026-07-28), every event format" node tests/lambda/mcp-through-shim.mjs "$build"
+suite "secrets from Secrets Manager (SigV4-verifying shim): token digests and request-state keys, rotated mid-run" env MCP_SERVER_BIN="$build/mcp-server" MCP_AUTHORIZER_BIN="$build/mcp-authorizer" node --test tests/lambda/secrets.test.mjs
+suite "secrets from Secrets Manager (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" MCP_AUTHORIZER_BIN="$asan/mcp-authorizer" node --test tests/lambda/secrets.test.mjs
 suite "authorizer through the Lambda emulator" tests/authorizer/run.sh "$build"
 suite "authorizer through the Lambda emulator (ASan+UBSan)" tests/authorizer/run.sh "$asan"
 suite "authorizer fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer, ASan+UBSan)" tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"

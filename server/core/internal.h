@@ -119,11 +119,17 @@ struct st_mcp_server_t {
     mcp_pool_t *pool;             /* worker threads, created on first use */
     pthread_mutex_t pending_lock; /* server->client requests waiting for an answer */
     mcp_pending_t *pending;
-    atomic_int shutting_down; /* set once by exec_shutdown(); tools see mcp_cancelled() */
+    atomic_int shutting_down;                                         /* set once by exec_shutdown(); tools see mcp_cancelled() */
     enum { ANSWERS_IN_PROCESS, ANSWERS_STORE, ANSWERS_NONE } answers; /* where clients' answers meet waiting tools */
     mcp_answer_store_t *answer_store;
+    pthread_mutex_t state_key_lock;                     /* the keys may be replaced (a rotation) while workers seal and open */
     unsigned char state_key[MCP_REQUEST_STATE_MAX_KEY]; /* seals requestState (configured, or random per process) */
     size_t state_key_len;
+    unsigned char state_key_prev[MCP_REQUEST_STATE_MAX_KEY]; /* opens only: the key before a rotation; len 0: none */
+    size_t state_key_prev_len;
+    uint64_t state_key_generation;            /* counts mcp_server_set_state_keys() calls */
+    mcp_state_key_source_cb state_key_source; /* a front door's secret, re-read on demand; NULL: fixed keys */
+    void *state_key_source_data;
     pthread_mutex_t listen_lock; /* open subscriptions/listen streams */
     mcp_listener_t *listeners;
     int listen_closed; /* draining: new listen streams end at once */
@@ -420,6 +426,14 @@ void request_state_binding(const char *method, const char *name, const json_valu
 /* Appends base64url(format, expiry, payload, HMAC(key, format | expiry | payload | binding)) to out. */
 void request_state_seal(const unsigned char *key, size_t key_len, const unsigned char binding[32], int64_t expires_ms,
                         const char *payload, size_t payload_len, buf_t *out);
+/* The keys for one seal or open, copied under the lock (wipe with explicit_bzero). */
+typedef struct st_state_keys_t {
+    unsigned char current[MCP_REQUEST_STATE_MAX_KEY], previous[MCP_REQUEST_STATE_MAX_KEY];
+    size_t current_len, previous_len; /* previous_len 0: no previous key */
+    uint64_t generation;
+} state_keys_t;
+/* Asks the key source (if any) to refresh, then copies the keys; unknown_state as for mcp_state_key_source_cb. */
+void server_state_keys(mcp_server_t *s, int unknown_state, state_keys_t *out);
 /* Verifies a state and appends its payload to out. Returns 0 or a REQUEST_STATE_* code. */
 int request_state_open(const unsigned char *key, size_t key_len, const unsigned char binding[32], int64_t now_ms, const char *state,
                        size_t state_len, buf_t *out);

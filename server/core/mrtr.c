@@ -16,6 +16,25 @@
 
 #define MAX_KEY_LEN 64
 
+/* Under the current key, else the previous one; on a state neither verifies, once more after the key source re-read. */
+static int
+open_state(mcp_server_t *s, const unsigned char binding[32], const char *state, size_t len, buf_t *payload)
+{
+    state_keys_t keys = {.generation = 0};
+    int ret = REQUEST_STATE_FORGED;
+    for (int unknown = 0; unknown != 2 && ret == REQUEST_STATE_FORGED; ++unknown) {
+        uint64_t before = keys.generation;
+        server_state_keys(s, unknown, &keys);
+        if (unknown && keys.generation == before)
+            break; /* nothing new to try */
+        ret = request_state_open(keys.current, keys.current_len, binding, mcp_now_ms(), state, len, payload);
+        if (ret == REQUEST_STATE_FORGED && keys.previous_len != 0)
+            ret = request_state_open(keys.previous, keys.previous_len, binding, mcp_now_ms(), state, len, payload);
+    }
+    explicit_bzero(&keys, sizeof(keys));
+    return ret;
+}
+
 int
 mrtr_begin(mcp_ctx_t *ctx, const mcp_call_t *call, const char *name, const json_value_t *arguments, const char **message)
 {
@@ -50,9 +69,7 @@ mrtr_begin(mcp_ctx_t *ctx, const mcp_call_t *call, const char *name, const json_
     unsigned char binding[32];
     request_state_binding(ctx->rpc_method, name, arguments, ex->identity, binding);
     buf_t payload = BUF_INIT(ex->server->config->max_body_bytes);
-    mcp_server_t *s = ex->server;
-    int ret =
-        request_state_open(s->state_key, s->state_key_len, binding, mcp_now_ms(), state->u.str.ptr, state->u.str.len, &payload);
+    int ret = open_state(ex->server, binding, state->u.str.ptr, state->u.str.len, &payload);
     json_value_t *answers = NULL;
     if (ret == 0 && (json_parse(&ctx->arena, payload.data, payload.len, 64, &answers) != 0 || answers->type != JSON_OBJECT))
         ret = REQUEST_STATE_MALFORMED;
@@ -227,8 +244,11 @@ mrtr_finish(mcp_ctx_t *ctx, jsonw_t *w)
     buf_t payload = BUF_INIT(0), questions = BUF_INIT(0), state = BUF_INIT(0);
     buf_printf(&payload, "{%s}", ctx->used_answers.data != NULL ? ctx->used_answers.data : "");
     buf_printf(&questions, "{%s}", ctx->input_requests.data);
-    request_state_seal(s->state_key, s->state_key_len, binding, mcp_now_ms() + s->config->request_state_ttl_ms, payload.data,
+    state_keys_t keys;
+    server_state_keys(s, 0, &keys);
+    request_state_seal(keys.current, keys.current_len, binding, mcp_now_ms() + s->config->request_state_ttl_ms, payload.data,
                        payload.len, &state);
+    explicit_bzero(&keys, sizeof(keys));
     int failed = buf_failed(&ctx->used_answers) || buf_failed(&ctx->input_requests) || buf_failed(&payload) ||
                  buf_failed(&questions) || buf_failed(&state);
     if (!failed) {

@@ -56,7 +56,8 @@ add_tool(mcp_server_t *s, const mcp_tool_t *t, char *err, size_t err_len)
             return error_format(err, err_len, "tool %s: declared twice", t->name);
     if ((t->annotations != NULL && !valid_fragment(&s->arena, t->annotations, JSON_OBJECT)) ||
         (t->icons != NULL && !valid_fragment(&s->arena, t->icons, JSON_ARRAY)))
-        return error_format(err, err_len, "tool %s: annotations must be a JSON object and icons an array, each on one line", t->name);
+        return error_format(err, err_len, "tool %s: annotations must be a JSON object and icons an array, each on one line",
+                            t->name);
     mcp_tool_entry_t *e = &s->tools[s->num_tools];
     memset(e, 0, sizeof(*e));
     e->tool = t;
@@ -89,7 +90,7 @@ add_resource(mcp_server_t *s, const mcp_resource_t *r, char *err, size_t err_len
     const char *id = r->uri != NULL ? r->uri : r->uri_template;
     if ((r->uri == NULL) == (r->uri_template == NULL) || r->name == NULL || r->read == NULL)
         return error_format(err, err_len, "resource %s: exactly one of uri and uri_template, a name and a reader are required",
-                      id ? id : "(null)");
+                            id ? id : "(null)");
     if (r->annotations != NULL && !valid_fragment(&s->arena, r->annotations, JSON_OBJECT))
         return error_format(err, err_len, "resource %s: annotations must be a JSON object on one line", id);
     const mcp_resource_t **list = r->uri != NULL ? s->resources : s->templates;
@@ -134,6 +135,7 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
     arena_init(&s->arena, 0);
     pthread_mutex_init(&s->pending_lock, NULL);
     pthread_mutex_init(&s->listen_lock, NULL);
+    pthread_mutex_init(&s->state_key_lock, NULL);
     if (config->request_state_key_len != 0) {
         memcpy(s->state_key, config->request_state_key_bytes, config->request_state_key_len);
         s->state_key_len = config->request_state_key_len;
@@ -192,6 +194,46 @@ mcp_server_set_answer_store(mcp_server_t *s, mcp_answer_store_t *store)
     s->answers = store != NULL ? ANSWERS_STORE : ANSWERS_NONE;
 }
 
+int
+mcp_server_set_state_keys(mcp_server_t *s, const void *current, size_t current_len, const void *previous, size_t previous_len)
+{
+    if (current_len < CONFIG_MIN_STATE_KEY_BYTES || current_len > MCP_REQUEST_STATE_MAX_KEY ||
+        (previous_len != 0 && (previous_len < CONFIG_MIN_STATE_KEY_BYTES || previous_len > MCP_REQUEST_STATE_MAX_KEY)))
+        return -1;
+    pthread_mutex_lock(&s->state_key_lock);
+    explicit_bzero(s->state_key, sizeof(s->state_key));
+    explicit_bzero(s->state_key_prev, sizeof(s->state_key_prev));
+    memcpy(s->state_key, current, current_len);
+    s->state_key_len = current_len;
+    if (previous_len != 0)
+        memcpy(s->state_key_prev, previous, previous_len);
+    s->state_key_prev_len = previous_len;
+    ++s->state_key_generation;
+    pthread_mutex_unlock(&s->state_key_lock);
+    return 0;
+}
+
+void
+mcp_server_set_state_key_source(mcp_server_t *s, mcp_state_key_source_cb cb, void *data)
+{
+    s->state_key_source = cb;
+    s->state_key_source_data = data;
+}
+
+void
+server_state_keys(mcp_server_t *s, int unknown_state, state_keys_t *out)
+{
+    if (s->state_key_source != NULL)
+        s->state_key_source(s->state_key_source_data, unknown_state);
+    pthread_mutex_lock(&s->state_key_lock);
+    memcpy(out->current, s->state_key, s->state_key_len);
+    out->current_len = s->state_key_len;
+    memcpy(out->previous, s->state_key_prev, s->state_key_prev_len);
+    out->previous_len = s->state_key_prev_len;
+    out->generation = s->state_key_generation;
+    pthread_mutex_unlock(&s->state_key_lock);
+}
+
 void
 mcp_server_shutdown(mcp_server_t *s)
 {
@@ -208,7 +250,9 @@ mcp_server_free(mcp_server_t *s)
     exec_shutdown(s);
     pthread_mutex_destroy(&s->pending_lock);
     pthread_mutex_destroy(&s->listen_lock);
+    pthread_mutex_destroy(&s->state_key_lock);
     explicit_bzero(s->state_key, sizeof(s->state_key));
+    explicit_bzero(s->state_key_prev, sizeof(s->state_key_prev));
     arena_dispose(&s->arena);
     free(s);
 }
