@@ -13,9 +13,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "arena.h"
 #include "authz.h"
 #include "aws_secrets.h"
 #include "error.h"
+#include "json.h"
 #include "lambda_runtime.h"
 #include "log.h"
 
@@ -37,12 +39,55 @@ monotonic_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/*
+ * The secret holds the list either as MCP_AUTH_TOKENS does ("label:sha256hex,...") or, as the CDK app creates it, as
+ * a JSON object {"label": "sha256hex", ...} (easy to edit with jq); the object becomes the list. 0, or -1 with err.
+ */
+static int
+tokens_from_json(const buf_t *value, buf_t *tokens, char *err, size_t err_len)
+{
+    size_t i = 0;
+    while (i != value->len && (value->data[i] == ' ' || value->data[i] == '\n' || value->data[i] == '\r' || value->data[i] == '\t'))
+        ++i;
+    if (i == value->len || value->data[i] != '{') {
+        buf_append(tokens, value->data, value->len);
+        return 0;
+    }
+    arena_t a;
+    arena_init(&a, 4 * value->len + 4096);
+    json_value_t *v;
+    int ret = -1;
+    if (json_parse(&a, value->data, value->len, 4, &v) != 0 || v->type != JSON_OBJECT) {
+        error_format(err, err_len, TOKENS_SECRET_VAR ": the value is neither label:sha256hex[,...] nor a JSON object");
+        goto exit;
+    }
+    for (size_t m = 0; m != v->u.obj.len; ++m) {
+        const json_member_t *member = &v->u.obj.items[m];
+        if (member->value->type != JSON_STRING) {
+            error_format(err, err_len, TOKENS_SECRET_VAR ": member %zu of the JSON object is not a string (a sha256hex digest)",
+                         m + 1);
+            goto exit;
+        }
+        buf_printf(tokens, "%s%s:%s", m != 0 ? "," : "", member->key, member->value->u.str.ptr);
+    }
+    ret = buf_failed(tokens) ? error_format(err, err_len, TOKENS_SECRET_VAR ": the list is too long") : 0;
+exit:
+    arena_dispose(&a);
+    return ret;
+}
+
 /* The configuration with the secret's AWSCURRENT value as the token list (and the JWT settings from the environment). */
 static int
 config_from_secret(authz_config_t *config, char *err, size_t err_len)
 {
-    buf_t tokens = BUF_INIT(AWS_SECRET_MAX_BYTES + 1);
-    aws_secret_get(tokens_secret, &tokens, NULL);
+    buf_t value = BUF_INIT(AWS_SECRET_MAX_BYTES + 1), tokens = BUF_INIT(2 * AWS_SECRET_MAX_BYTES);
+    aws_secret_get(tokens_secret, &value, NULL);
+    if (tokens_from_json(&value, &tokens, err, err_len) != 0) {
+        aws_secret_wipe(&value);
+        aws_secret_wipe(&tokens);
+        return -1;
+    }
+    aws_secret_wipe(&value);
     buf_append_char(&tokens, '\0');
     authz_settings_t s = {buf_failed(&tokens) ? "" : tokens.data, getenv("MCP_JWT_HS256_KEY"), getenv("MCP_JWT_ISSUER"),
                           getenv("MCP_JWT_AUDIENCE")};

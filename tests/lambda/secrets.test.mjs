@@ -192,7 +192,9 @@ describe('the authorizer reads its token digests from the secret (MCP_AUTH_TOKEN
             }
         })();
         await sleep(300);
-        await putSecret(tokensArn, list(['ci-github-prod', ci], ['alice', alice], ['bob', bob]));
+        // as the CDK app keeps it: a JSON object {label: digest} (the comma-separated list works too)
+        const json = (...pairs) => JSON.stringify(Object.fromEntries(pairs.map(([label, token]) => [label, remember(sha256hex(token))])));
+        await putSecret(tokensArn, json(['ci-github-prod', ci], ['alice', alice], ['bob', bob]));
         let waited = 0;
         while (!allowed(await emu.invoke(tokenEvent(bob)))) {
             assert.ok((waited += 100) < 5000, 'bob is still refused 5 s after being added');
