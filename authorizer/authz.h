@@ -80,18 +80,26 @@ typedef struct st_authz_jwt_config_t {
     int64_t leeway;
 } authz_jwt_config_t;
 
+#define AUTHZ_MAX_USAGE_PREFIX 64
+
 typedef struct st_authz_config_t {
     authz_token_t tokens[AUTHZ_MAX_TOKENS];
     size_t num_tokens;
     authz_jwt_config_t jwt;
+    /*
+     * REST API usage plans keyed by the authorizer (API key source AUTHORIZER): an Allow carries usageIdentifierKey =
+     * this prefix + the principal, the value of that client's API key. "": no usageIdentifierKey.
+     */
+    char usage_key_prefix[AUTHZ_MAX_USAGE_PREFIX + 1];
 } authz_config_t;
 
 /* The raw settings, as the environment holds them; NULL means unset. */
 typedef struct st_authz_settings_t {
-    const char *tokens;       /* MCP_AUTH_TOKENS: "label:sha256hex[,label:sha256hex...]" */
-    const char *jwt_key;      /* MCP_JWT_HS256_KEY: the key in base64 (standard, padded) or base64url (unpadded) */
-    const char *jwt_issuer;   /* MCP_JWT_ISSUER */
-    const char *jwt_audience; /* MCP_JWT_AUDIENCE */
+    const char *tokens;           /* MCP_AUTH_TOKENS: "label:sha256hex[,label:sha256hex...]" */
+    const char *jwt_key;          /* MCP_JWT_HS256_KEY: the key in base64 (standard, padded) or base64url (unpadded) */
+    const char *jwt_issuer;       /* MCP_JWT_ISSUER */
+    const char *jwt_audience;     /* MCP_JWT_AUDIENCE */
+    const char *usage_key_prefix; /* MCP_USAGE_KEY_PREFIX: [A-Za-z0-9._-], 1 to 64 characters */
 } authz_settings_t;
 
 /*

@@ -255,7 +255,7 @@ write_context(jsonw_t *w, const identity_t *id)
 }
 
 static int
-write_allow(buf_t *out, const event_format_t *f, const authz_arn_t *arn, const identity_t *id)
+write_allow(buf_t *out, const authz_config_t *c, const event_format_t *f, const authz_arn_t *arn, const identity_t *id)
 {
     jsonw_t w;
     jsonw_init(&w, out);
@@ -283,6 +283,16 @@ write_allow(buf_t *out, const event_format_t *f, const authz_arn_t *arn, const i
         if (buf_failed(&resource))
             w.failed = 1;
         buf_dispose(&resource);
+        if (c->usage_key_prefix[0] != '\0') {
+            /* the client's API key in the usage plan: its own throttle and quota */
+            buf_t key = BUF_INIT(AUTHZ_MAX_USAGE_PREFIX + AUTHZ_MAX_PRINCIPAL + 1);
+            buf_printf(&key, "%s%.*s", c->usage_key_prefix, (int)id->principal_len, id->principal);
+            jsonw_key(&w, "usageIdentifierKey");
+            jsonw_stringn(&w, key.data != NULL ? key.data : "", key.len);
+            if (buf_failed(&key))
+                w.failed = 1;
+            buf_dispose(&key);
+        }
     }
     write_context(&w, id);
     jsonw_object_end(&w);
@@ -311,7 +321,7 @@ decide(const authz_config_t *c, const char *event, size_t len, int64_t now, aren
         (ret = authz_bearer_token(credentials->u.str.ptr, credentials->u.str.len, &token, &token_len)) != 0 ||
         (ret = authenticate(c, token, token_len, now, arena, id)) != 0)
         return ret;
-    return write_allow(out, *format, &arn, id);
+    return write_allow(out, c, *format, &arn, id);
 }
 
 void

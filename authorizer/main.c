@@ -90,7 +90,7 @@ config_from_secret(authz_config_t *config, char *err, size_t err_len)
     aws_secret_wipe(&value);
     buf_append_char(&tokens, '\0');
     authz_settings_t s = {buf_failed(&tokens) ? "" : tokens.data, getenv("MCP_JWT_HS256_KEY"), getenv("MCP_JWT_ISSUER"),
-                          getenv("MCP_JWT_AUDIENCE")};
+                          getenv("MCP_JWT_AUDIENCE"), getenv("MCP_USAGE_KEY_PREFIX")};
     int ret = authz_config_parse(config, &s, err, err_len);
     if (ret != 0)
         error_format(err + strlen(err), err_len - strlen(err), " (in the value of " TOKENS_SECRET_VAR ")");

@@ -171,8 +171,11 @@ describe('the authorizer reads its token digests from the secret (MCP_AUTH_TOKEN
     test('starts with the secret\'s list; the environment holds only the ARN', T, async () => {
         await putSecret(tokensArn, list(['ci-github-prod', ci], ['alice', alice]));
         const before = gets(tokensArn).length;
-        emu = await emulator(AUTHORIZER, { MCP_AUTH_TOKENS_SECRET: tokensArn, MCP_SECRETS_REFRESH_SECONDS: '1' });
-        assert.ok(allowed(await emu.invoke(tokenEvent(ci))));
+        emu = await emulator(AUTHORIZER, { MCP_AUTH_TOKENS_SECRET: tokensArn, MCP_SECRETS_REFRESH_SECONDS: '1', MCP_USAGE_KEY_PREFIX: 'mcp-prod-usage-' });
+        const first = await emu.invoke(tokenEvent(ci));
+        assert.ok(allowed(first));
+        // the client's own usage plan budget: its API key is mcp-prod-usage-<label> (cdk/lib/protection.ts)
+        assert.equal(JSON.parse(first.body.toString()).usageIdentifierKey, 'mcp-prod-usage-ci-github-prod');
         assert.ok(allowed(await emu.invoke(tokenEvent(alice))));
         assert.ok(refused(await emu.invoke(tokenEvent(bob))));
         assert.equal(gets(tokensArn).length - before, 2, 'AWSCURRENT and AWSPREVIOUS at init');
