@@ -8,7 +8,7 @@
 //
 // Subscribe the on-call channel to the topic (AlarmTopicArn output; docs/deploy.md). rollbackAlarms are the ones that
 // make CodeDeploy roll back a traffic shift: failures and latency, not the authorizer's refusals.
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -154,12 +154,6 @@ export class McpAlarms extends Construct {
             displayName: `MCP ${props.stage} alarms`,
             enforceSSL: true,
         });
-        Validations.of(this.topic).acknowledge({
-            id: 'AwsSolutions-SNS2',
-            reason:
-                'CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key, and the notifications ' +
-                'carry alarm names and states only; a customer managed key would add a fixed monthly cost per stage.',
-        });
         const notify = new actions.SnsAction(this.topic);
 
         this.alarms = rows.map((row) => {
@@ -194,11 +188,7 @@ export class McpAlarms extends Construct {
                 [
                     new cloudwatch.GraphWidget({
                         title: 'API requests and errors',
-                        left: [
-                            api('Count', sum),
-                            api('4XXError', sum),
-                            api('5XXError', sum),
-                        ],
+                        left: [api('Count', sum), api('4XXError', sum), api('5XXError', sum)],
                         width: 8,
                         region,
                     }),
