@@ -36,6 +36,22 @@ export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 
+# The arm64 images are built and tested under QEMU user emulation, which takes long (about half an hour on two
+# shared cores): they start first, in the background at a lower priority, and are collected at the end, so the
+# other suites run meanwhile. Bounded at 50 minutes.
+arm64_log=$(mktemp)
+nice -n 10 timeout 3000 tests/container/run.sh --arch arm64 >"$arm64_log" 2>&1 &
+arm64_pid=$!
+arm64_started=$(date +%s)
+arm64_suite() {
+  local status=0
+  wait "$arm64_pid" || status=$?
+  cat "$arm64_log"
+  rm -f "$arm64_log"
+  echo "(linux/arm64 container suite: $(($(date +%s) - arm64_started)) s in the background; status $status)"
+  return "$status"
+}
+
 suite "README example compiles" tests/readme-example.sh
 suite "C unit tests" unit_tests "$build"
 suite "C unit tests (ASan+UBSan)" unit_tests "$asan"
@@ -56,9 +72,10 @@ suite "conformance 0.2.0-alpha.12 --requirements 2025-11-25" env MCP_SERVER_BIN=
 suite "conformance 0.2.0-alpha.12 --requirements 2026-07-28" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs --requirements 2026-07-28 --allowed-failures tests/node/conformance-2026-07-28.yml
 suite "CDK app: assertions, cdk-nag, cdk synth dev/qas/prod" bash -c 'cd cdk && npm test'
 suite "GitHub Actions workflows: actionlint, shellcheck, deploy policy, deploy scripts" env MCP_BUILD_DIR="$build" bash -c 'cd tests/workflows && npm test'
-suite "container images (podman: build, contents, SDK client, conformance, Lambda emulator)" tests/container/run.sh
+suite "container images, linux/amd64 (podman: build, contents, read-only and non-root as Lambda runs them, SDK client, conformance, Lambda emulator)" tests/container/run.sh --arch amd64
 suite "mcp-client against live servers" tests/client/run.sh "$build"
 suite "mcp-client against live servers (ASan+UBSan)" tests/client/run.sh "$asan"
+suite "container images, linux/arm64 under QEMU (SDK client, the authorizer's emulator suite, Lambda emulator)" arm64_suite
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
