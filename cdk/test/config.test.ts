@@ -31,6 +31,10 @@ describe('stage config map', () => {
         assert.equal(STAGES.prod.deployment, 'canary-10-percent-5-minutes');
         assert.equal(STAGES.dev.deployment, 'all-at-once');
     });
+    test('qas and prod run the architecture of the stage before them (they deploy only what passed it)', () => {
+        assert.equal(STAGES.qas.architecture, STAGES.dev.architecture);
+        assert.equal(STAGES.prod.architecture, STAGES.qas.architecture);
+    });
     test('WAF and per-client throttling on prod', () => {
         assert.ok(STAGES.prod.protection);
         assert.ok(STAGES.prod.protection.wafRateLimitPer5Minutes >= 100);

@@ -62,19 +62,30 @@ class Refusal extends Error {
 async function verify(req, body, accounts) {
     const auth = req.headers.authorization;
     if (!auth) throw new Refusal(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
-    const m = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(
-        auth,
-    );
-    if (!m) throw new Refusal(403, 'IncompleteSignatureException', 'Authorization header is not a complete SigV4 header');
+    const m =
+        /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(
+            auth,
+        );
+    if (!m)
+        throw new Refusal(403, 'IncompleteSignatureException', 'Authorization header is not a complete SigV4 header');
     const [, accessKeyId, day, region, service, signedList, signature] = m;
     const account = accounts[accessKeyId];
-    if (!account) throw new Refusal(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    if (!account)
+        throw new Refusal(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
     const date = amzDate(req.headers['x-amz-date']);
     if (!date || req.headers['x-amz-date'].slice(0, 8) !== day) {
-        throw new Refusal(403, 'IncompleteSignatureException', 'X-Amz-Date is missing or does not match the credential scope');
+        throw new Refusal(
+            403,
+            'IncompleteSignatureException',
+            'X-Amz-Date is missing or does not match the credential scope',
+        );
     }
     if (Math.abs(Date.now() - date.getTime()) > MAX_SKEW_MS) {
-        throw new Refusal(403, 'InvalidSignatureException', 'Signature expired: the request date is more than 15 minutes off');
+        throw new Refusal(
+            403,
+            'InvalidSignatureException',
+            'Signature expired: the request date is more than 15 minutes off',
+        );
     }
     const signed = signedList.split(';');
     if (!signed.includes('host') || !signed.includes('x-amz-date')) {
@@ -89,7 +100,8 @@ async function verify(req, body, accounts) {
     const headers = {};
     for (const name of signed) {
         const value = req.headers[name];
-        if (value === undefined) throw new Refusal(403, 'IncompleteSignatureException', `signed header ${name} is missing`);
+        if (value === undefined)
+            throw new Refusal(403, 'IncompleteSignatureException', `signed header ${name} is missing`);
         headers[name] = Array.isArray(value) ? value.join(',') : value;
     }
     const url = new URL(req.url, 'http://placeholder');
@@ -126,7 +138,8 @@ async function verify(req, body, accounts) {
             'The request signature we calculated does not match the signature you provided.',
         );
     }
-    if (service !== 'secretsmanager') throw new Refusal(403, 'InvalidSignatureException', `credential scope names service ${service}`);
+    if (service !== 'secretsmanager')
+        throw new Refusal(403, 'InvalidSignatureException', `credential scope names service ${service}`);
     return accessKeyId;
 }
 
@@ -146,7 +159,13 @@ export async function startSecretsManager({ region = 'ap-southeast-2', accounts 
     }
 
     /** PutSecretValue: the new version becomes AWSCURRENT, the old current AWSPREVIOUS. Returns the version id. */
-    function put(id, value, versionId = randomBytes(16).toString('hex').replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')) {
+    function put(
+        id,
+        value,
+        versionId = randomBytes(16)
+            .toString('hex')
+            .replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-'),
+    ) {
         const secret = find(id);
         if (!secret) throw new Error(`no secret ${id}`);
         const previous = byStage(secret, 'AWSPREVIOUS');
@@ -194,7 +213,8 @@ export async function startSecretsManager({ region = 'ap-southeast-2', accounts 
             };
         }
         if (name === 'PutSecretValue') {
-            if (typeof input.SecretString !== 'string') throw new Refusal(400, 'InvalidParameterException', 'SecretString is required');
+            if (typeof input.SecretString !== 'string')
+                throw new Refusal(400, 'InvalidParameterException', 'SecretString is required');
             const versionId = put(secret.arn, input.SecretString, input.ClientRequestToken);
             return { ARN: secret.arn, Name: secret.name, VersionId: versionId, VersionStages: ['AWSCURRENT'] };
         }
@@ -219,7 +239,10 @@ export async function startSecretsManager({ region = 'ap-southeast-2', accounts 
             entry.stage = input.VersionStage ?? null;
             const out = JSON.stringify(operation(op, input, entry.accessKeyId));
             entry.status = 200;
-            res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomBytes(8).toString('hex') });
+            res.writeHead(200, {
+                'content-type': 'application/x-amz-json-1.1',
+                'x-amzn-requestid': randomBytes(8).toString('hex'),
+            });
             res.end(out);
         } catch (error) {
             const status = error instanceof Refusal ? error.status : 400;
@@ -245,7 +268,13 @@ export async function startSecretsManager({ region = 'ap-southeast-2', accounts 
 }
 
 /** Signs a call the way an AWS SDK would (for tests that act as the operator, e.g. put-secret-value). */
-export async function callSecretsManager(endpoint, { region, accessKeyId, secretAccessKey, sessionToken }, operation, input, tamper) {
+export async function callSecretsManager(
+    endpoint,
+    { region, accessKeyId, secretAccessKey, sessionToken },
+    operation,
+    input,
+    tamper,
+) {
     const url = new URL(endpoint);
     const body = JSON.stringify(input);
     const signer = new SignatureV4({

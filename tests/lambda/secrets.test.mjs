@@ -33,7 +33,11 @@ const HOST = `${API_ID}.execute-api.${REGION}.amazonaws.com`;
 const T = { timeout: 60_000 };
 
 // The functions' role (temporary credentials, as Lambda gives them) and the operator who rotates.
-const ROLE = { accessKeyId: 'ASIAFUNCTIONROLE0001', secretAccessKey: randomBytes(30).toString('base64'), sessionToken: randomBytes(60).toString('base64') };
+const ROLE = {
+    accessKeyId: 'ASIAFUNCTIONROLE0001',
+    secretAccessKey: randomBytes(30).toString('base64'),
+    sessionToken: randomBytes(60).toString('base64'),
+};
 const OPERATOR = { accessKeyId: 'AKIAOPERATOR00000001', secretAccessKey: randomBytes(30).toString('base64') };
 
 const sha256hex = (s) => createHash('sha256').update(s).digest('hex');
@@ -74,7 +78,10 @@ function remember(value) {
 
 /** Sets the AWSCURRENT value as an operator would with `aws secretsmanager put-secret-value`. */
 async function putSecret(arn, value) {
-    const r = await callSecretsManager(sm.endpoint, { region: REGION, ...OPERATOR }, 'PutSecretValue', { SecretId: arn, SecretString: value });
+    const r = await callSecretsManager(sm.endpoint, { region: REGION, ...OPERATOR }, 'PutSecretValue', {
+        SecretId: arn,
+        SecretString: value,
+    });
     assert.equal(r.status, 200, JSON.stringify(r.body));
 }
 
@@ -90,7 +97,15 @@ function roleEnv(extra) {
 }
 
 async function emulator(command, env) {
-    const emu = await startEmulator({ command, env: roleEnv(env), region: REGION, accountId: ACCOUNT, maxInstances: 1, timeoutMs: 15_000, initTimeoutMs: 15_000 });
+    const emu = await startEmulator({
+        command,
+        env: roleEnv(env),
+        region: REGION,
+        accountId: ACCOUNT,
+        maxInstances: 1,
+        timeoutMs: 15_000,
+        initTimeoutMs: 15_000,
+    });
     emulators.push(emu);
     return emu;
 }
@@ -98,18 +113,25 @@ async function emulator(command, env) {
 /** The live process environment of the emulator's first execution environment, from /proc. */
 function processEnv(emu) {
     const text = readFileSync(`/proc/${emu.instances[0].pid}/environ`, 'utf8');
-    return Object.fromEntries(text.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    return Object.fromEntries(
+        text
+            .split('\0')
+            .filter(Boolean)
+            .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    );
 }
 
 const outputOf = (emu) => emu.instances.flatMap((i) => [...i.stdout, ...i.stderr]).join('\n');
-const gets = (arn) => sm.requests.filter((r) => r.operation === 'GetSecretValue' && r.secretId === arn && r.status === 200);
+const gets = (arn) =>
+    sm.requests.filter((r) => r.operation === 'GetSecretValue' && r.secretId === arn && r.status === 200);
 
 function assertNoSecretsIn(text, where) {
     for (const secret of secretsSeen) assert.ok(!text.includes(secret), `a secret value appears in ${where}`);
 }
 
 describe('the Secrets Manager shim verifies SigV4 like AWS', () => {
-    const call = (input, tamper) => callSecretsManager(sm.endpoint, { region: REGION, ...ROLE }, 'GetSecretValue', input, tamper);
+    const call = (input, tamper) =>
+        callSecretsManager(sm.endpoint, { region: REGION, ...ROLE }, 'GetSecretValue', input, tamper);
 
     test('a correctly signed request for a granted secret: 200 and the value', T, async () => {
         const r = await call({ SecretId: stateKeyArn });
@@ -118,13 +140,44 @@ describe('the Secrets Manager shim verifies SigV4 like AWS', () => {
     });
 
     const refusals = [
-        ['the body changed after signing', (req) => (req.body = req.body.replace('AWSCURRENT', 'AWSPREVIOUS').replace('}', ',"VersionStage":"AWSPREVIOUS"}')), 'InvalidSignatureException'],
-        ['a signed header changed after signing', (req) => (req.headers['x-amz-target'] = 'secretsmanager.PutSecretValue'), 'InvalidSignatureException'],
-        ['a flipped signature', (req) => (req.headers.authorization = req.headers.authorization.replace(/Signature=(.)/, (m, c) => `Signature=${c === 'a' ? 'b' : 'a'}`)), 'InvalidSignatureException'],
+        [
+            'the body changed after signing',
+            (req) =>
+                (req.body = req.body
+                    .replace('AWSCURRENT', 'AWSPREVIOUS')
+                    .replace('}', ',"VersionStage":"AWSPREVIOUS"}')),
+            'InvalidSignatureException',
+        ],
+        [
+            'a signed header changed after signing',
+            (req) => (req.headers['x-amz-target'] = 'secretsmanager.PutSecretValue'),
+            'InvalidSignatureException',
+        ],
+        [
+            'a flipped signature',
+            (req) =>
+                (req.headers.authorization = req.headers.authorization.replace(
+                    /Signature=(.)/,
+                    (m, c) => `Signature=${c === 'a' ? 'b' : 'a'}`,
+                )),
+            'InvalidSignatureException',
+        ],
         ['no Authorization header', (req) => delete req.headers.authorization, 'MissingAuthenticationTokenException'],
         ['a date two hours old, signed as such', null, 'InvalidSignatureException'],
-        ['an unknown access key', (req) => (req.headers.authorization = req.headers.authorization.replace(ROLE.accessKeyId, 'AKIAUNKNOWN000000000')), 'UnrecognizedClientException'],
-        ['the session token left out', (req) => delete req.headers['x-amz-security-token'], 'UnrecognizedClientException'],
+        [
+            'an unknown access key',
+            (req) =>
+                (req.headers.authorization = req.headers.authorization.replace(
+                    ROLE.accessKeyId,
+                    'AKIAUNKNOWN000000000',
+                )),
+            'UnrecognizedClientException',
+        ],
+        [
+            'the session token left out',
+            (req) => delete req.headers['x-amz-security-token'],
+            'UnrecognizedClientException',
+        ],
     ];
     for (const [what, tamper, type] of refusals) {
         test(`refused with 403: ${what}`, T, async () => {
@@ -158,7 +211,8 @@ const tokenEvent = (token) => ({
     authorizationToken: `Bearer ${token}`,
     methodArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}/prod/POST/mcp`,
 });
-const allowed = (r) => r.kind === 'response' && JSON.parse(r.body.toString()).policyDocument.Statement[0].Effect === 'Allow';
+const allowed = (r) =>
+    r.kind === 'response' && JSON.parse(r.body.toString()).policyDocument.Statement[0].Effect === 'Allow';
 const refused = (r) => r.kind === 'error' && r.errorMessage === 'Unauthorized';
 
 describe('the authorizer reads its token digests from the secret (MCP_AUTH_TOKENS_SECRET)', () => {
@@ -168,10 +222,14 @@ describe('the authorizer reads its token digests from the secret (MCP_AUTH_TOKEN
     const list = (...pairs) => pairs.map(([label, token]) => `${label}:${remember(sha256hex(token))}`).join(',');
     let emu;
 
-    test('starts with the secret\'s list; the environment holds only the ARN', T, async () => {
+    test("starts with the secret's list; the environment holds only the ARN", T, async () => {
         await putSecret(tokensArn, list(['ci-github-prod', ci], ['alice', alice]));
         const before = gets(tokensArn).length;
-        emu = await emulator(AUTHORIZER, { MCP_AUTH_TOKENS_SECRET: tokensArn, MCP_SECRETS_REFRESH_SECONDS: '1', MCP_USAGE_KEY_PREFIX: 'mcp-prod-usage-' });
+        emu = await emulator(AUTHORIZER, {
+            MCP_AUTH_TOKENS_SECRET: tokensArn,
+            MCP_SECRETS_REFRESH_SECONDS: '1',
+            MCP_USAGE_KEY_PREFIX: 'mcp-prod-usage-',
+        });
         const first = await emu.invoke(tokenEvent(ci));
         assert.ok(allowed(first));
         // the client's own usage plan budget: its API key is mcp-prod-usage-<label> (cdk/lib/protection.ts)
@@ -196,7 +254,8 @@ describe('the authorizer reads its token digests from the secret (MCP_AUTH_TOKEN
         })();
         await sleep(300);
         // as the CDK app keeps it: a JSON object {label: digest} (the comma-separated list works too)
-        const json = (...pairs) => JSON.stringify(Object.fromEntries(pairs.map(([label, token]) => [label, remember(sha256hex(token))])));
+        const json = (...pairs) =>
+            JSON.stringify(Object.fromEntries(pairs.map(([label, token]) => [label, remember(sha256hex(token))])));
         await putSecret(tokensArn, json(['ci-github-prod', ci], ['alice', alice], ['bob', bob]));
         let waited = 0;
         while (!allowed(await emu.invoke(tokenEvent(bob)))) {
@@ -215,7 +274,11 @@ describe('the authorizer reads its token digests from the secret (MCP_AUTH_TOKEN
         await client;
         assert.ok(results.length >= 10, `only ${results.length} requests ran`);
         const failures = results.filter((r) => !allowed(r));
-        assert.equal(failures.length, 0, `${failures.length} of ${results.length} requests with the ci token were refused`);
+        assert.equal(
+            failures.length,
+            0,
+            `${failures.length} of ${results.length} requests with the ci token were refused`,
+        );
         assert.equal(emu.instances.length, 1, 'one execution environment throughout: no restart');
         const out = outputOf(emu);
         assert.match(out, /"event":"tokens_reloaded"/);
@@ -238,7 +301,7 @@ describe('the authorizer reads its token digests from the secret (MCP_AUTH_TOKEN
         await putSecret(tokensArn, list(['ci-github-prod', ci], ['bob', bob]));
     });
 
-    test('a secret the role may not read is an init error naming it, AWS\'s code, no value', T, async () => {
+    test("a secret the role may not read is an init error naming it, AWS's code, no value", T, async () => {
         const e = await emulator(AUTHORIZER, { MCP_AUTH_TOKENS_SECRET: otherArn });
         const r = await e.invoke(tokenEvent(ci));
         assert.equal(r.initError, true);
@@ -248,7 +311,10 @@ describe('the authorizer reads its token digests from the secret (MCP_AUTH_TOKEN
     });
 
     test('both MCP_AUTH_TOKENS and MCP_AUTH_TOKENS_SECRET: an init error', T, async () => {
-        const e = await emulator(AUTHORIZER, { MCP_AUTH_TOKENS_SECRET: tokensArn, MCP_AUTH_TOKENS: `x:${'a'.repeat(64)}` });
+        const e = await emulator(AUTHORIZER, {
+            MCP_AUTH_TOKENS_SECRET: tokensArn,
+            MCP_AUTH_TOKENS: `x:${'a'.repeat(64)}`,
+        });
         const r = await e.invoke(tokenEvent(ci));
         assert.equal(r.initError, true);
         assert.match(r.errorMessage, /not both/);
@@ -258,7 +324,14 @@ describe('the authorizer reads its token digests from the secret (MCP_AUTH_TOKEN
 /** A REST API event for a 2026-07-28 tools/call of the elicitation tool, with the answer and state when given. */
 function elicitationEvent(state) {
     const name = 'test_input_required_result_elicitation';
-    const params = { name, arguments: {}, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': { elicitation: {} } } };
+    const params = {
+        name,
+        arguments: {},
+        _meta: {
+            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+            'io.modelcontextprotocol/clientCapabilities': { elicitation: {} },
+        },
+    };
     if (state) {
         params.requestState = state;
         params.inputResponses = { user_name: { action: 'accept', content: { name: 'Alice' } } };
@@ -277,7 +350,12 @@ function elicitationEvent(state) {
         httpMethod: 'POST',
         headers,
         multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-        requestContext: { stage: 'prod', path: '/prod/mcp', domainName: HOST, authorizer: { principalId: 'ci-github-prod' } },
+        requestContext: {
+            stage: 'prod',
+            path: '/prod/mcp',
+            domainName: HOST,
+            authorizer: { principalId: 'ci-github-prod' },
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params }),
         isBase64Encoded: false,
     };
@@ -286,7 +364,13 @@ function elicitationEvent(state) {
 function rpcResult(r) {
     assert.equal(r.kind, 'response', JSON.stringify({ kind: r.kind, errorType: r.errorType, message: r.errorMessage }));
     const res = JSON.parse(r.body.toString());
-    const text = res.body.startsWith('{') ? res.body : res.body.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).pop();
+    const text = res.body.startsWith('{')
+        ? res.body
+        : res.body
+              .split('\n')
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => l.slice(6))
+              .pop();
     return JSON.parse(text);
 }
 
@@ -296,10 +380,15 @@ async function flow(first, second) {
     assert.equal(one.result?.resultType, 'input_required', JSON.stringify(one));
     return rpcResult(await second.invoke(elicitationEvent(one.result.requestState)));
 }
-const completed = (message) => message.result?.resultType === 'complete' && JSON.stringify(message.result).includes('Hello, Alice!');
+const completed = (message) =>
+    message.result?.resultType === 'complete' && JSON.stringify(message.result).includes('Hello, Alice!');
 
 describe('the server reads the request-state key from the secret (MCP_REQUEST_STATE_KEY_SECRET)', () => {
-    const serverEnv = (refresh) => ({ MCP_REQUEST_STATE_KEY_SECRET: stateKeyArn, MCP_SECRETS_REFRESH_SECONDS: refresh, MCP_TOOLSETS: 'default,conformance' });
+    const serverEnv = (refresh) => ({
+        MCP_REQUEST_STATE_KEY_SECRET: stateKeyArn,
+        MCP_SECRETS_REFRESH_SECONDS: refresh,
+        MCP_TOOLSETS: 'default,conformance',
+    });
     let a;
     let b;
 
@@ -320,7 +409,12 @@ describe('the server reads the request-state key from the secret (MCP_REQUEST_ST
     test('a rotation in the middle of a run: no round fails, on either instance', T, async () => {
         const results = [];
         let running = true;
-        const pairs = [[a, a], [a, b], [b, a], [b, b]];
+        const pairs = [
+            [a, a],
+            [a, b],
+            [b, a],
+            [b, b],
+        ];
         const client = (async () => {
             for (let i = 0; running; ++i) {
                 const [x, y] = pairs[i % pairs.length];
@@ -337,7 +431,11 @@ describe('the server reads the request-state key from the secret (MCP_REQUEST_ST
         await client;
         assert.ok(results.length >= 8, `only ${results.length} flows ran`);
         const failed = results.filter((m) => !completed(m));
-        assert.equal(failed.length, 0, `${failed.length} of ${results.length} flows failed: ${JSON.stringify(failed[0])}`);
+        assert.equal(
+            failed.length,
+            0,
+            `${failed.length} of ${results.length} flows failed: ${JSON.stringify(failed[0])}`,
+        );
         const outA = outputOf(a);
         const outB = outputOf(b);
         assert.match(outA, /"event":"state_key_rotated"/);
@@ -347,14 +445,22 @@ describe('the server reads the request-state key from the secret (MCP_REQUEST_ST
         assert.deepEqual(b.violations(), []);
     });
 
-    test('re-reads are bounded: b (300 s) has read the secret only at start and once after the rotation', T, async () => {
-        // b's reads: AWSCURRENT + AWSPREVIOUS at init; AWSCURRENT + AWSPREVIOUS for the forced re-read
-        const reads = sm.requests.filter((r) => r.secretId === stateKeyArn && r.accessKeyId === ROLE.accessKeyId).length;
-        assert.ok(reads < 40, `${reads} reads of the key`);
-        for (let i = 0; i < 5; ++i) assert.ok(completed(await flow(b, b)));
-        const after = sm.requests.filter((r) => r.secretId === stateKeyArn && r.accessKeyId === ROLE.accessKeyId).length;
-        assert.ok(after - reads <= 1, `${after - reads} reads for five flows on b`);
-    });
+    test(
+        're-reads are bounded: b (300 s) has read the secret only at start and once after the rotation',
+        T,
+        async () => {
+            // b's reads: AWSCURRENT + AWSPREVIOUS at init; AWSCURRENT + AWSPREVIOUS for the forced re-read
+            const reads = sm.requests.filter(
+                (r) => r.secretId === stateKeyArn && r.accessKeyId === ROLE.accessKeyId,
+            ).length;
+            assert.ok(reads < 40, `${reads} reads of the key`);
+            for (let i = 0; i < 5; ++i) assert.ok(completed(await flow(b, b)));
+            const after = sm.requests.filter(
+                (r) => r.secretId === stateKeyArn && r.accessKeyId === ROLE.accessKeyId,
+            ).length;
+            assert.ok(after - reads <= 1, `${after - reads} reads for five flows on b`);
+        },
+    );
 
     test('a state sealed under a key that is neither current nor previous is refused', T, async () => {
         const one = rpcResult(await a.invoke(elicitationEvent()));
@@ -365,13 +471,17 @@ describe('the server reads the request-state key from the secret (MCP_REQUEST_ST
         assert.equal(two.error?.code, -32602, JSON.stringify(two));
     });
 
-    test('a value that is not a base64 key of 32 bytes or more: an init error naming the variable, not the value', T, async () => {
-        await putSecret(stateKeyArn, 'too-short');
-        const e = await emulator(SERVER, serverEnv('300'));
-        const r = await e.invoke(elicitationEvent());
-        assert.equal(r.initError, true);
-        assert.match(r.errorMessage, /MCP_REQUEST_STATE_KEY_SECRET/);
-        assert.ok(!r.errorMessage.includes('too-short') && !outputOf(e).includes('too-short'));
-        await putSecret(stateKeyArn, remember(newKey()));
-    });
+    test(
+        'a value that is not a base64 key of 32 bytes or more: an init error naming the variable, not the value',
+        T,
+        async () => {
+            await putSecret(stateKeyArn, 'too-short');
+            const e = await emulator(SERVER, serverEnv('300'));
+            const r = await e.invoke(elicitationEvent());
+            assert.equal(r.initError, true);
+            assert.match(r.errorMessage, /MCP_REQUEST_STATE_KEY_SECRET/);
+            assert.ok(!r.errorMessage.includes('too-short') && !outputOf(e).includes('too-short'));
+            await putSecret(stateKeyArn, remember(newKey()));
+        },
+    );
 });
