@@ -610,7 +610,6 @@ for (const stage of STAGE_NAMES) {
                     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
                     BillingMode: 'PAY_PER_REQUEST',
                     TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-                    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
                 });
                 assert.equal(table.DeletionPolicy, deletion);
                 template.hasResourceProperties('AWS::IAM::Policy', {
