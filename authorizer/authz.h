@@ -95,11 +95,12 @@ typedef struct st_authz_config_t {
 
 /* The raw settings, as the environment holds them; NULL means unset. */
 typedef struct st_authz_settings_t {
-    const char *tokens;           /* MCP_AUTH_TOKENS: "label:sha256hex[,label:sha256hex...]" */
-    const char *jwt_key;          /* MCP_JWT_HS256_KEY: the key in base64 (standard, padded) or base64url (unpadded) */
-    const char *jwt_issuer;       /* MCP_JWT_ISSUER */
-    const char *jwt_audience;     /* MCP_JWT_AUDIENCE */
-    const char *usage_key_prefix; /* MCP_USAGE_KEY_PREFIX: [A-Za-z0-9._-], 1 to 64 characters */
+    const char *tokens;       /* MCP_AUTH_TOKENS: "label:sha256hex[,label:sha256hex...]" */
+    const char *jwt_key;      /* MCP_JWT_HS256_KEY: the key in base64 (standard, padded) or base64url (unpadded) */
+    const char *jwt_issuer;   /* MCP_JWT_ISSUER */
+    const char *jwt_audience; /* MCP_JWT_AUDIENCE */
+    /* MCP_USAGE_KEY_PREFIX: [A-Za-z0-9._-], 1 to 64 characters */
+    const char *usage_key_prefix;
 } authz_settings_t;
 
 /*

@@ -119,16 +119,16 @@ struct st_mcp_server_t {
     mcp_pool_t *pool;             /* worker threads, created on first use */
     pthread_mutex_t pending_lock; /* server->client requests waiting for an answer */
     mcp_pending_t *pending;
-    atomic_int shutting_down;                                         /* set once by exec_shutdown(); tools see mcp_cancelled() */
+    atomic_int shutting_down; /* set once by exec_shutdown(); tools see mcp_cancelled() */
     enum { ANSWERS_IN_PROCESS, ANSWERS_STORE, ANSWERS_NONE } answers; /* where clients' answers meet waiting tools */
     mcp_answer_store_t *answer_store;
-    pthread_mutex_t state_key_lock;                     /* the keys may be replaced (a rotation) while workers seal and open */
+    pthread_mutex_t state_key_lock; /* the keys may be replaced (a rotation) while workers seal and open */
     unsigned char state_key[MCP_REQUEST_STATE_MAX_KEY]; /* seals requestState (configured, or random per process) */
     size_t state_key_len;
     unsigned char state_key_prev[MCP_REQUEST_STATE_MAX_KEY]; /* opens only: the key before a rotation; len 0: none */
     size_t state_key_prev_len;
-    uint64_t state_key_generation;            /* counts mcp_server_set_state_keys() calls */
-    mcp_state_key_source_cb state_key_source; /* a front door's secret, re-read on demand; NULL: fixed keys */
+    uint64_t state_key_generation;             /* counts mcp_server_set_state_keys() calls */
+    mcp_state_key_source_cb state_key_source;  /* a front door's secret, re-read on demand; NULL: fixed keys */
     void *state_key_source_data;
     pthread_mutex_t listen_lock; /* open subscriptions/listen streams */
     mcp_listener_t *listeners;

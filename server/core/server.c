@@ -56,8 +56,7 @@ add_tool(mcp_server_t *s, const mcp_tool_t *t, char *err, size_t err_len)
             return error_format(err, err_len, "tool %s: declared twice", t->name);
     if ((t->annotations != NULL && !valid_fragment(&s->arena, t->annotations, JSON_OBJECT)) ||
         (t->icons != NULL && !valid_fragment(&s->arena, t->icons, JSON_ARRAY)))
-        return error_format(err, err_len, "tool %s: annotations must be a JSON object and icons an array, each on one line",
-                            t->name);
+        return error_format(err, err_len, "tool %s: annotations must be a JSON object and icons an array, each on one line", t->name);
     mcp_tool_entry_t *e = &s->tools[s->num_tools];
     memset(e, 0, sizeof(*e));
     e->tool = t;
@@ -90,7 +89,7 @@ add_resource(mcp_server_t *s, const mcp_resource_t *r, char *err, size_t err_len
     const char *id = r->uri != NULL ? r->uri : r->uri_template;
     if ((r->uri == NULL) == (r->uri_template == NULL) || r->name == NULL || r->read == NULL)
         return error_format(err, err_len, "resource %s: exactly one of uri and uri_template, a name and a reader are required",
-                            id ? id : "(null)");
+                      id ? id : "(null)");
     if (r->annotations != NULL && !valid_fragment(&s->arena, r->annotations, JSON_OBJECT))
         return error_format(err, err_len, "resource %s: annotations must be a JSON object on one line", id);
     const mcp_resource_t **list = r->uri != NULL ? s->resources : s->templates;
