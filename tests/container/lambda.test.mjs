@@ -38,7 +38,7 @@ function emulate(image, env = {}) {
         command: 'podman',
         // as Lambda runs an image: read-only root, writable /tmp, a user of Lambda's choosing (LAMBDA_USER)
         args: ['run', '--rm', '--network', 'host', '--env-host', '--label', CONTAINER_LABEL, '--read-only', '--tmpfs', '/tmp:rw,mode=1777',
-            '--user', process.env.LAMBDA_USER ?? '993:990', image],
+            '--user', process.env.LAMBDA_USER ?? '993:990', '--arch', process.env.CONTAINER_ARCH ?? 'amd64', image],
         env,
         region: REGION,
         accountId: ACCOUNT,

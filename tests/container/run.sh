@@ -34,7 +34,8 @@ server_image=mcp-server:test-$arch
 authorizer_image=mcp-authorizer:test-$arch
 # As Lambda runs a function: read-only root, writable /tmp, a user the image did not choose.
 LAMBDA_USER=993:990
-sandbox=(--read-only --tmpfs "/tmp:rw,mode=1777" --user "$LAMBDA_USER")
+# --arch: the image's own, so podman does not warn (on stderr, which the tests read) that it is not the host's.
+sandbox=(--read-only --tmpfs "/tmp:rw,mode=1777" --user "$LAMBDA_USER" --arch "$arch")
 node_dir=tests/node
 passed=0
 failed=0
@@ -259,7 +260,7 @@ done
 wrapper=$work/authorizer-function
 cat >"$wrapper" <<WRAPPER
 #!/bin/sh
-exec podman run --rm --network host --env-host --label "$run_label" --read-only --tmpfs /tmp:rw,mode=1777 --user "$LAMBDA_USER" "$authorizer_image"
+exec podman run --rm --network host --env-host --label "$run_label" ${sandbox[*]} "$authorizer_image"
 WRAPPER
 chmod +x "$wrapper"
 check "the authorizer's emulator suite, with the linux/$arch authorizer image as the function" \
@@ -267,7 +268,7 @@ check "the authorizer's emulator suite, with the linux/$arch authorizer image as
 
 check "the images as Lambda functions behind the Runtime API emulator (read-only, tmpfs /tmp, user $LAMBDA_USER)" \
   env CONTAINER_LABEL="$run_label" SERVER_IMAGE="$server_image" AUTHORIZER_IMAGE="$authorizer_image" \
-  LAMBDA_USER="$LAMBDA_USER" node --test tests/container/lambda.test.mjs
+  LAMBDA_USER="$LAMBDA_USER" CONTAINER_ARCH="$arch" node --test tests/container/lambda.test.mjs
 
 echo "linux/$arch: $(($(date +%s) - started)) s from the first build"
 summary
