@@ -5,6 +5,12 @@
 #   docker build ... works the same; add --platform linux/amd64 or --platform linux/arm64 to pick the
 #   architecture (a Lambda function runs one architecture; build once per architecture you deploy).
 #
+# The base is pinned by digest (BASE_IMAGE below: the multi-architecture index of debian:bookworm-slim, from ECR
+# Public's mirror of Docker's official images, which has no anonymous pull limits on AWS and GitHub runners).
+# Dependabot proposes a new digest when Debian publishes one; the weekly Rebuild workflow builds the images again
+# (with `apt-get upgrade`) so security fixes ship even when no source changed. A machine without registry access
+# passes its own copy: --build-arg BASE_IMAGE=docker.io/library/debian:bookworm-slim (tests/container/run.sh).
+#
 # Stages:
 #   build               debian:bookworm-slim with the compiler and -dev packages; runs the project's CMake build
 #                       over the context .dockerignore leaves (the sources of the server and the authorizer).
@@ -13,7 +19,7 @@
 #   authorizer-rootfs   fails the build with a clear message when the authorizer binary was not built.
 #   authorizer, server  FROM scratch: the matching /rootfs/<binary>/ and nothing else.
 #
-# Why the final stages are FROM scratch: the only image we may pull is debian:bookworm-slim, about 75 MB of
+# Why the final stages are FROM scratch: the only image we pull is debian:bookworm-slim, about 75 MB of
 # shell, coreutils, dpkg, apt and perl-base, none of which the binaries use. What they do need is a short,
 # known list: the dynamic loader and the shared libraries ldd reports (glibc, OpenSSL, yajl, h2o and its
 # dependencies), the CA certificates, /etc/passwd and /etc/group naming the non-root user, and a writable
@@ -21,7 +27,7 @@
 # finds them at the same place as on Debian, for whichever architecture is being built; a scratch stage
 # holding only them is a few megabytes, with no shell, package manager or compiler to misuse. The libraries
 # are Debian's own, the very files the binaries were linked against; security fixes arrive by rebuilding
-# (the build stage upgrades its packages first). The Debian copyright files of the copied packages and the
+# (the build stage upgrades its packages first; CI rebuilds weekly). The Debian copyright files of the copied packages and the
 # project's LICENSE are kept in /usr/share/doc, as the licenses ask of anyone who redistributes the binaries.
 #
 # Lambda uses ENTRYPOINT, CMD, WORKDIR and ENV from this file and ignores USER (it picks its own unprivileged
@@ -36,8 +42,9 @@
 # SOURCE_URL is the repository's address, e.g. --build-arg SOURCE_URL=$GITHUB_SERVER_URL/$GITHUB_REPOSITORY.
 ARG VERSION=0.1.0
 ARG SOURCE_URL=""
+ARG BASE_IMAGE=public.ecr.aws/docker/library/debian:bookworm-slim@sha256:3783cc01769c7b2b1b83a5c5ad96c815348e28ed7da68e2e3687004faa906251
 
-FROM debian:bookworm-slim AS build
+FROM ${BASE_IMAGE} AS build
 ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get upgrade -y --no-install-recommends \

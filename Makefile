@@ -8,7 +8,8 @@ JOBS       := $(shell nproc 2>/dev/null || echo 2)
 
 # What building and testing need from Debian (Node.js and npm too, unless the machine already has them).
 DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev libpcre2-dev \
-                clang libclang-rt-14-dev wrk ca-certificates openssl git shellcheck
+                clang libclang-rt-14-dev wrk ca-certificates openssl git shellcheck jq \
+                qemu-user-static debootstrap
 
 .PHONY: all deps build build-asan run test node-deps oauth-deps cdk-deps workflow-deps bench fuzz format clean
 

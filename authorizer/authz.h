@@ -138,11 +138,23 @@ typedef struct st_authz_oauth_config_t {
     int fetch_timeout_ms;                   /* for connecting, and each wait, per metadata or JWKS request */
 } authz_oauth_config_t;
 
+#define AUTHZ_MAX_USAGE_PREFIX 64
+/*
+ * The usage-plan label of every JWT principal (OAuth access tokens, HS256): clients the plan cannot know in advance
+ * share one key, prefix + this (cdk/lib/config.ts JWT_USAGE_LABEL). Static tokens use their own label.
+ */
+#define AUTHZ_JWT_USAGE_LABEL "jwt-clients"
+
 typedef struct st_authz_config_t {
     authz_token_t tokens[AUTHZ_MAX_TOKENS];
     size_t num_tokens;
     authz_jwt_config_t jwt;
     authz_oauth_config_t oauth;
+    /*
+     * REST API usage plans keyed by the authorizer (API key source AUTHORIZER): an Allow carries usageIdentifierKey =
+     * this prefix + the principal, the value of that client's API key. "": no usageIdentifierKey.
+     */
+    char usage_key_prefix[AUTHZ_MAX_USAGE_PREFIX + 1];
 } authz_config_t;
 
 /* The raw settings, as the environment holds them; NULL means unset. */
@@ -158,6 +170,8 @@ typedef struct st_authz_settings_t {
     const char *oauth_jwks_max_age;      /* MCP_OAUTH_JWKS_MAX_AGE_SECONDS (default 86400) */
     const char *oauth_jwks_min_interval; /* MCP_OAUTH_JWKS_MIN_INTERVAL_SECONDS (default 30) */
     const char *oauth_fetch_timeout_ms;  /* MCP_OAUTH_FETCH_TIMEOUT_MS (default 2000) */
+    /* MCP_USAGE_KEY_PREFIX: [A-Za-z0-9._-], 1 to 64 characters */
+    const char *usage_key_prefix;
 } authz_settings_t;
 
 /*
@@ -167,7 +181,9 @@ typedef struct st_authz_settings_t {
  * error too: nothing is silently turned into deny-all.
  */
 int authz_config_parse(authz_config_t *c, const authz_settings_t *s, char *err, size_t err_len);
-/* The same, from the environment variables named in authz_settings_t. */
+/* The raw settings from the environment variables named in authz_settings_t (the strings stay the environment's). */
+void authz_settings_from_env(authz_settings_t *s);
+/* authz_config_parse() of authz_settings_from_env(). */
 int authz_config_from_env(authz_config_t *c, char *err, size_t err_len);
 /* Wipes the key material. */
 void authz_config_dispose(authz_config_t *c);

@@ -21,6 +21,7 @@
 #define JWT_KEY_VAR "MCP_JWT_HS256_KEY"
 #define JWT_ISSUER_VAR "MCP_JWT_ISSUER"
 #define JWT_AUDIENCE_VAR "MCP_JWT_AUDIENCE"
+#define USAGE_PREFIX_VAR "MCP_USAGE_KEY_PREFIX"
 
 static int
 is_space(char c)
@@ -65,25 +66,27 @@ parse_entry(authz_config_t *c, const char *entry, size_t len, size_t index, char
         return error_format(err, err_len, TOKENS_VAR ": entry %zu is not label:sha256hex (no ':')", index);
     size_t label_len = (size_t)(colon - entry), digest_len = len - label_len - 1;
     if (!valid_label(entry, label_len))
-        return error_format(err, err_len, TOKENS_VAR ": entry %zu: the label must be 1 to %d characters of A-Z a-z 0-9 . _ -", index,
-                    AUTHZ_MAX_LABEL);
+        return error_format(err, err_len, TOKENS_VAR ": entry %zu: the label must be 1 to %d characters of A-Z a-z 0-9 . _ -",
+                            index, AUTHZ_MAX_LABEL);
     authz_token_t *t = &c->tokens[c->num_tokens];
     memcpy(t->label, entry, label_len);
     t->label[label_len] = '\0';
     if (digest_len != 64)
         return error_format(err, err_len,
-                    TOKENS_VAR ": entry %zu (label \"%s\"): the digest must be 64 hexadecimal characters (a SHA-256 in hex), "
-                               "not %zu",
-                    index, t->label, digest_len);
+                            TOKENS_VAR
+                            ": entry %zu (label \"%s\"): the digest must be 64 hexadecimal characters (a SHA-256 in hex), "
+                            "not %zu",
+                            index, t->label, digest_len);
     if (parse_digest(colon + 1, t->digest) != 0)
         return error_format(err, err_len, TOKENS_VAR ": entry %zu (label \"%s\"): the digest is not hexadecimal", index, t->label);
     for (size_t i = 0; i != c->num_tokens; ++i) {
         if (strcmp(c->tokens[i].label, t->label) == 0)
-            return error_format(err, err_len, TOKENS_VAR ": entries %zu and %zu have the same label \"%s\"", i + 1, index, t->label);
+            return error_format(err, err_len, TOKENS_VAR ": entries %zu and %zu have the same label \"%s\"", i + 1, index,
+                                t->label);
         /* one token with two labels would make the principal depend on the order of the list */
         if (memcmp(c->tokens[i].digest, t->digest, sizeof(t->digest)) == 0)
             return error_format(err, err_len, TOKENS_VAR ": entries %zu (\"%s\") and %zu (\"%s\") have the same digest", i + 1,
-                        c->tokens[i].label, index, t->label);
+                                c->tokens[i].label, index, t->label);
     }
     ++c->num_tokens;
     return 0;
@@ -132,7 +135,7 @@ parse_jwt(authz_jwt_config_t *jwt, const authz_settings_t *s, char *err, size_t 
     if (s->jwt_key == NULL) {
         if (s->jwt_issuer != NULL || s->jwt_audience != NULL)
             return error_format(err, err_len, "%s is set but " JWT_KEY_VAR " is not",
-                        s->jwt_issuer != NULL ? JWT_ISSUER_VAR : JWT_AUDIENCE_VAR);
+                                s->jwt_issuer != NULL ? JWT_ISSUER_VAR : JWT_AUDIENCE_VAR);
         return 0;
     }
     /* An HMAC key shared with other services needs both checks, or a token minted for one is good for all. */
@@ -155,7 +158,7 @@ parse_jwt(authz_jwt_config_t *jwt, const authz_settings_t *s, char *err, size_t 
     }
     if (key.len < AUTHZ_JWT_MIN_KEY) {
         error_format(err, err_len, JWT_KEY_VAR " decodes to %zu bytes; HS256 needs a key of at least %d (RFC 7518 3.2)", key.len,
-             AUTHZ_JWT_MIN_KEY);
+                     AUTHZ_JWT_MIN_KEY);
         goto exit;
     }
     memcpy(jwt->key, key.data, key.len);
@@ -180,9 +183,18 @@ authz_config_parse(authz_config_t *c, const authz_settings_t *s, char *err, size
     if (parse_tokens(c, s->tokens, err, err_len) != 0 || parse_jwt(&c->jwt, s, err, err_len) != 0 ||
         authz_issuers_parse(c, s, err, err_len) != 0)
         goto error;
+    if (s->usage_key_prefix != NULL) {
+        size_t len = strlen(s->usage_key_prefix);
+        if (len == 0 || len > AUTHZ_MAX_USAGE_PREFIX || !valid_label(s->usage_key_prefix, len)) {
+            error_format(err, err_len, USAGE_PREFIX_VAR " must be 1 to %d characters of A-Z a-z 0-9 . _ -", AUTHZ_MAX_USAGE_PREFIX);
+            goto error;
+        }
+        memcpy(c->usage_key_prefix, s->usage_key_prefix, len + 1);
+    }
     if (c->num_tokens == 0 && !c->jwt.enabled && c->oauth.num_issuers == 0) {
         error_format(err, err_len,
-                     "no credentials configured: set " TOKENS_VAR " (label:sha256hex[,...]), " JWT_KEY_VAR " or " AUTHZ_OAUTH_ISSUERS_VAR);
+                     "no credentials configured: set " TOKENS_VAR " (label:sha256hex[,...]), " JWT_KEY_VAR
+                     " or " AUTHZ_OAUTH_ISSUERS_VAR);
         goto error;
     }
     return 0;
@@ -191,20 +203,28 @@ error:
     return -1;
 }
 
+void
+authz_settings_from_env(authz_settings_t *s)
+{
+    *s = (authz_settings_t){getenv(TOKENS_VAR),
+                            getenv(JWT_KEY_VAR),
+                            getenv(JWT_ISSUER_VAR),
+                            getenv(JWT_AUDIENCE_VAR),
+                            getenv(AUTHZ_OAUTH_ISSUERS_VAR),
+                            getenv(AUTHZ_OAUTH_RESOURCE_VAR),
+                            getenv(AUTHZ_OAUTH_CA_FILE_VAR),
+                            getenv(AUTHZ_OAUTH_REFRESH_VAR),
+                            getenv(AUTHZ_OAUTH_MAX_AGE_VAR),
+                            getenv(AUTHZ_OAUTH_MIN_INTERVAL_VAR),
+                            getenv(AUTHZ_OAUTH_FETCH_TIMEOUT_VAR),
+                            getenv(USAGE_PREFIX_VAR)};
+}
+
 int
 authz_config_from_env(authz_config_t *c, char *err, size_t err_len)
 {
-    authz_settings_t s = {getenv(TOKENS_VAR),
-                          getenv(JWT_KEY_VAR),
-                          getenv(JWT_ISSUER_VAR),
-                          getenv(JWT_AUDIENCE_VAR),
-                          getenv(AUTHZ_OAUTH_ISSUERS_VAR),
-                          getenv(AUTHZ_OAUTH_RESOURCE_VAR),
-                          getenv(AUTHZ_OAUTH_CA_FILE_VAR),
-                          getenv(AUTHZ_OAUTH_REFRESH_VAR),
-                          getenv(AUTHZ_OAUTH_MAX_AGE_VAR),
-                          getenv(AUTHZ_OAUTH_MIN_INTERVAL_VAR),
-                          getenv(AUTHZ_OAUTH_FETCH_TIMEOUT_VAR)};
+    authz_settings_t s;
+    authz_settings_from_env(&s);
     return authz_config_parse(c, &s, err, err_len);
 }
 

@@ -296,15 +296,29 @@ write_policy(jsonw_t *w, const authz_arn_t *arn, const identity_t *id, const cha
 }
 
 static int
-write_allow(buf_t *out, const event_format_t *f, const authz_arn_t *arn, const identity_t *id)
+write_allow(buf_t *out, const authz_config_t *c, const event_format_t *f, const authz_arn_t *arn, const identity_t *id)
 {
     jsonw_t w;
     jsonw_init(&w, out);
     jsonw_object_begin(&w);
     if (f->simple)
         jsonw_kv_bool(&w, "isAuthorized", 1);
-    else
+    else {
         write_policy(&w, arn, id, "Allow");
+        if (c->usage_key_prefix[0] != '\0') {
+            /* the client's API key in the usage plan: its own throttle and quota */
+            buf_t key = BUF_INIT(AUTHZ_MAX_USAGE_PREFIX + AUTHZ_MAX_PRINCIPAL + 1);
+            if (id->method == AUTHZ_METHOD_TOKEN)
+                buf_printf(&key, "%s%.*s", c->usage_key_prefix, (int)id->principal_len, id->principal);
+            else
+                buf_printf(&key, "%s%s", c->usage_key_prefix, AUTHZ_JWT_USAGE_LABEL);
+            jsonw_key(&w, "usageIdentifierKey");
+            jsonw_stringn(&w, key.data != NULL ? key.data : "", key.len);
+            if (buf_failed(&key))
+                w.failed = 1;
+            buf_dispose(&key);
+        }
+    }
     write_context(&w, id);
     jsonw_object_end(&w);
     return jsonw_failed(&w) ? AUTHZ_ERR_INTERNAL : 0;
@@ -365,7 +379,7 @@ decide(const authz_config_t *c, const authz_keyring_t *keys, const char *event, 
     }
     if (ret != 0)
         return ret;
-    return write_allow(out, *format, &arn, id);
+    return write_allow(out, c, *format, &arn, id);
 }
 
 void

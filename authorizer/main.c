@@ -7,6 +7,10 @@
  * logged, not fatal: static tokens keep working, and that issuer's tokens are refused until its keys can be had),
  * then answers one invocation at a time with the decision of authz_decide() and logs one JSON line per decision.
  *
+ * With MCP_AUTH_TOKENS_SECRET the digest list comes from Secrets Manager (aws_secrets.h) instead of MCP_AUTH_TOKENS,
+ * and is re-read between invocations when due: a valid new list replaces the whole configuration (parsed again from
+ * the environment with the new list, so the OAuth issuers, and with them the key cache's indexes, stay the same).
+ *
  * The keys live in this process across invocations (authz_jwks_fetch.h). A token naming a key we do not have, or an
  * issuer whose keys we could not get, makes us fetch that issuer's keys once more (at most once per minimum interval)
  * and decide again; keys older than the refresh age are refreshed after the answer is sent, before asking for the
@@ -18,16 +22,28 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "arena.h"
 #include "authz.h"
 #include "authz_jwks_fetch.h"
+#include "aws_secrets.h"
+#include "error.h"
+#include "json.h"
 #include "lambda_runtime.h"
 #include "log.h"
 
 #define INIT_ERROR_TYPE "Runtime.InvalidConfiguration"
 #define LOG_LEVEL_VAR "MCP_LOG_LEVEL"
 #define DEADLINE_MARGIN_MS 500 /* what an invocation keeps for answering after a fetch it waited for */
+/* The digests in Secrets Manager instead of MCP_AUTH_TOKENS: the secret's ARN; its SecretString is the same list. */
+#define TOKENS_SECRET_VAR "MCP_AUTH_TOKENS_SECRET"
+#define REFRESH_VAR "MCP_SECRETS_REFRESH_SECONDS"
+#define SECRETS_ENDPOINT_VAR "MCP_SECRETS_ENDPOINT"
+
+/* The digest list's secret when MCP_AUTH_TOKENS_SECRET is set, re-read between invocations when due. */
+static aws_secret_t *tokens_secret;
 
 static int64_t
 monotonic_us(void)
@@ -45,6 +61,66 @@ wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The secret holds the list either as MCP_AUTH_TOKENS does ("label:sha256hex,...") or, as the CDK app creates it, as
+ * a JSON object {"label": "sha256hex", ...} (easy to edit with jq); the object becomes the list. 0, or -1 with err.
+ */
+static int
+tokens_from_json(const buf_t *value, buf_t *tokens, char *err, size_t err_len)
+{
+    size_t i = 0;
+    while (i != value->len && (value->data[i] == ' ' || value->data[i] == '\n' || value->data[i] == '\r' || value->data[i] == '\t'))
+        ++i;
+    if (i == value->len || value->data[i] != '{') {
+        buf_append(tokens, value->data, value->len);
+        return 0;
+    }
+    arena_t a;
+    arena_init(&a, 4 * value->len + 4096);
+    json_value_t *v;
+    int ret = -1;
+    if (json_parse(&a, value->data, value->len, 4, &v) != 0 || v->type != JSON_OBJECT) {
+        error_format(err, err_len, TOKENS_SECRET_VAR ": the value is neither label:sha256hex[,...] nor a JSON object");
+        goto exit;
+    }
+    for (size_t m = 0; m != v->u.obj.len; ++m) {
+        const json_member_t *member = &v->u.obj.items[m];
+        if (member->value->type != JSON_STRING) {
+            error_format(err, err_len, TOKENS_SECRET_VAR ": member %zu of the JSON object is not a string (a sha256hex digest)",
+                         m + 1);
+            goto exit;
+        }
+        buf_printf(tokens, "%s%s:%s", m != 0 ? "," : "", member->key, member->value->u.str.ptr);
+    }
+    ret = buf_failed(tokens) ? error_format(err, err_len, TOKENS_SECRET_VAR ": the list is too long") : 0;
+exit:
+    arena_dispose(&a);
+    return ret;
+}
+
+/* The configuration with the secret's AWSCURRENT value as the token list (and the JWT settings from the environment). */
+static int
+config_from_secret(authz_config_t *config, char *err, size_t err_len)
+{
+    buf_t value = BUF_INIT(AWS_SECRET_MAX_BYTES + 1), tokens = BUF_INIT(2 * AWS_SECRET_MAX_BYTES);
+    aws_secret_get(tokens_secret, &value, NULL);
+    if (tokens_from_json(&value, &tokens, err, err_len) != 0) {
+        aws_secret_wipe(&value);
+        aws_secret_wipe(&tokens);
+        return -1;
+    }
+    aws_secret_wipe(&value);
+    buf_append_char(&tokens, '\0');
+    authz_settings_t s;
+    authz_settings_from_env(&s);
+    s.tokens = buf_failed(&tokens) ? "" : tokens.data;
+    int ret = authz_config_parse(config, &s, err, err_len);
+    if (ret != 0)
+        error_format(err + strlen(err), err_len - strlen(err), " (in the value of " TOKENS_SECRET_VAR ")");
+    aws_secret_wipe(&tokens);
+    return ret;
+}
+
 static int
 load_config(authz_config_t *config, char *err, size_t err_len)
 {
@@ -57,14 +133,32 @@ load_config(authz_config_t *config, char *err, size_t err_len)
         }
         log_set_level(parsed);
     }
-    return authz_config_from_env(config, err, err_len);
+    const char *secret_id = getenv(TOKENS_SECRET_VAR);
+    if (secret_id == NULL || secret_id[0] == '\0')
+        return authz_config_from_env(config, err, err_len);
+    if (getenv("MCP_AUTH_TOKENS") != NULL)
+        return error_format(err, err_len, "set MCP_AUTH_TOKENS or " TOKENS_SECRET_VAR ", not both");
+    long refresh = AWS_SECRET_DEFAULT_REFRESH_MS / 1000;
+    const char *text = getenv(REFRESH_VAR);
+    if (text != NULL) {
+        char *end;
+        refresh = strtol(text, &end, 10);
+        if (end == text || *end != '\0' || refresh < 1 || refresh > 86400)
+            return error_format(err, err_len, REFRESH_VAR " must be a number of seconds, 1 to 86400");
+    }
+    aws_secret_config_t sc = {
+        .secret_id = secret_id, .endpoint = getenv(SECRETS_ENDPOINT_VAR), .refresh_ms = (int64_t)refresh * 1000};
+    if (aws_secret_open(&sc, &tokens_secret, err, err_len) != 0)
+        return -1;
+    aws_secret_refresh(tokens_secret, monotonic_us() / 1000, 0); /* starts its clock */
+    return config_from_secret(config, err, err_len);
 }
 
 static void
-log_ready(const authz_config_t *config)
+log_ready(const authz_config_t *config, const char *event)
 {
     log_line_t l;
-    if (!log_begin(&l, LOG_INFO, "ready"))
+    if (!log_begin(&l, LOG_INFO, event))
         return;
     jsonw_key(&l.w, "tokens"); /* the labels, which are not secret: what is configured, at a glance */
     jsonw_array_begin(&l.w);
@@ -151,9 +245,30 @@ log_decision(const authz_result_t *r, const char *issuer_name, int64_t decision_
     log_end(&l);
 }
 
+/*
+ * Between invocations: re-reads the token secret when due. A new list replaces the old one only when it is valid; a
+ * token added or removed takes effect here, within MCP_SECRETS_REFRESH_SECONDS (plus API Gateway's cache TTL).
+ */
+static void
+reload_tokens(authz_config_t *config, int64_t now_ms)
+{
+    static authz_config_t next; /* static, like the one in use: about 100 KB */
+    if (aws_secret_refresh(tokens_secret, now_ms, 0) != 1)
+        return;
+    char err[512];
+    if (config_from_secret(&next, err, sizeof(err)) != 0) {
+        log_msg(LOG_ERROR, "tokens_reload_refused", "%s; the tokens read before stay in use", err);
+        return;
+    }
+    authz_config_dispose(config);
+    *config = next;
+    authz_config_dispose(&next);
+    log_ready(config, "tokens_reloaded");
+}
+
 /* The invocation loop; returns only when the Runtime API can no longer be used. */
 static void
-serve(lambda_runtime_t *rt, const authz_config_t *config, authz_keycache_t *kc)
+serve(lambda_runtime_t *rt, authz_config_t *config, authz_keycache_t *kc)
 {
     buf_t out = BUF_INIT(AUTHZ_MAX_RESPONSE_BYTES);
     for (;;) {
@@ -168,6 +283,8 @@ serve(lambda_runtime_t *rt, const authz_config_t *config, authz_keycache_t *kc)
         /* a custom runtime passes the trace header on itself (the X-Ray SDK reads it from here) */
         if (inv.trace_id[0] != '\0')
             setenv("_X_AMZN_TRACE_ID", inv.trace_id, 1);
+        if (tokens_secret != NULL)
+            reload_tokens(config, start / 1000);
         authz_result_t result;
         authz_decide(config, &kc->ring, inv.event, inv.event_len, (int64_t)time(NULL), &out, &result);
         /* a key we do not have (rotation at the provider), or no keys at all: fetch once more, within the rate */
@@ -212,17 +329,19 @@ main(void)
         int ret = lambda_runtime_report_init_error(&rt, INIT_ERROR_TYPE, err);
         if (ret != 0)
             log_msg(LOG_ERROR, "init_error_not_reported", "%s", lambda_strerror(ret));
+        aws_secret_free(tokens_secret);
         lambda_runtime_dispose(&rt);
         return 1;
     }
     authz_warm_up();
-    log_ready(&config);
+    log_ready(&config, "ready");
     authz_keycache_init(&keys);
     for (size_t i = 0; i != config.oauth.num_issuers; ++i)
         fetch_keys(&config, &keys, i, "start", config.oauth.fetch_timeout_ms);
     serve(&rt, &config, &keys);
     authz_keycache_dispose(&keys);
     authz_config_dispose(&config);
+    aws_secret_free(tokens_secret);
     lambda_runtime_dispose(&rt);
     return 1;
 }

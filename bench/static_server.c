@@ -162,7 +162,7 @@ main(int argc, char **argv)
     h2o_pathconf_t *pathconf;
     h2o_evloop_t *loop;
 
-    for (int i = 1; i < argc; ++i) {
+    for (int i = 1; i < argc; i += 2) { /* --name value pairs */
         const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
             usage(stdout);
@@ -188,7 +188,6 @@ main(int argc, char **argv)
             usage(stderr);
             return 2;
         }
-        ++i;
     }
 
     h2o_config_init(&config);

@@ -13,6 +13,7 @@
 #include "lambda_config.h"
 #include "lambda_server.h"
 #include "log.h"
+#include "state_key_secret.h"
 #include "version.h"
 
 typedef struct st_process_config_t {
@@ -97,7 +98,7 @@ main(int argc, char **argv)
         goto fail;
     }
     log_set_level(process.log_level);
-    if ((server = mcp_server_new(&core, err, sizeof(err))) == NULL) {
+    if ((server = mcp_server_new(&core, err, sizeof(err))) == NULL || state_key_secret_start(server, err, sizeof(err)) != 0) {
         status = 1;
         goto fail;
     }
@@ -109,6 +110,7 @@ fail:
         lambda_server_report_init_error(lambda_api, err);
 exit:
     mcp_server_free(server);
+    state_key_secret_stop(); /* after the server: its workers may ask for the keys until it is freed */
     settings_dispose(tables, num_tables);
     return status;
 }

@@ -36,6 +36,22 @@ export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 
+# The arm64 images are built and tested under QEMU user emulation, which takes long (about half an hour on two
+# shared cores): they start first, in the background at a lower priority, and are collected at the end, so the
+# other suites run meanwhile. Bounded at 50 minutes.
+arm64_log=$(mktemp)
+nice -n 10 timeout 3000 tests/container/run.sh --arch arm64 >"$arm64_log" 2>&1 &
+arm64_pid=$!
+arm64_started=$(date +%s)
+arm64_suite() {
+  local status=0
+  wait "$arm64_pid" || status=$?
+  cat "$arm64_log"
+  rm -f "$arm64_log"
+  echo "(linux/arm64 container suite: $(($(date +%s) - arm64_started)) s in the background; status $status)"
+  return "$status"
+}
+
 suite "adding a tool as the README says: one new file, built, listed with its schema, called" node --test tests/node/add-a-tool.test.mjs
 suite "the core cannot include h2o (the HTTP front door's flags are its own)" tests/core-boundary.sh "$build"
 suite "C unit tests" unit_tests "$build"
@@ -44,6 +60,8 @@ suite "Runtime API emulator and API Gateway shim" node --test tests/lambda/emula
 suite "Lambda front door, invocation by invocation: init errors, bad events, request ids, deadlines" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/lambda/server-lambda.test.mjs
 suite "Lambda front door, invocation by invocation (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/lambda/server-lambda.test.mjs
 suite "Lambda front door through the shim: SDK client and conformance (0.1.16, 2025-11-25, 2026-07-28), every event format" node tests/lambda/mcp-through-shim.mjs "$build"
+suite "secrets from Secrets Manager (SigV4-verifying shim): token digests and request-state keys, rotated mid-run" env MCP_SERVER_BIN="$build/mcp-server" MCP_AUTHORIZER_BIN="$build/mcp-authorizer" node --test tests/lambda/secrets.test.mjs
+suite "secrets from Secrets Manager (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" MCP_AUTHORIZER_BIN="$asan/mcp-authorizer" node --test tests/lambda/secrets.test.mjs
 suite "authorizer through the Lambda emulator" tests/authorizer/run.sh "$build"
 suite "authorizer through the Lambda emulator (ASan+UBSan)" tests/authorizer/run.sh "$asan"
 suite "OAuth resource server end to end: oidc-provider, SDK client (authorization code + PKCE), mcp-client (client credentials), bad tokens, key rotation" tests/oauth/run.sh "$build"
@@ -60,7 +78,7 @@ suite "conformance 0.2.0-alpha.12 --requirements 2025-11-25" env MCP_SERVER_BIN=
 suite "conformance 0.2.0-alpha.12 --requirements 2026-07-28" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs --requirements 2026-07-28 --allowed-failures tests/node/conformance-2026-07-28.yml
 suite "CDK app: assertions, cdk-nag, cdk synth dev/qas/prod" bash -c 'cd cdk && npm test'
 suite "GitHub Actions workflows: actionlint, shellcheck, deploy policy, deploy scripts" env MCP_BUILD_DIR="$build" bash -c 'cd tests/workflows && npm test'
-suite "container images (podman: build, contents, SDK client, conformance, Lambda emulator)" tests/container/run.sh
+suite "container images, linux/amd64 (podman: build, contents, read-only and non-root as Lambda runs them, SDK client, conformance, Lambda emulator)" tests/container/run.sh --arch amd64
 suite "mcp-client against live servers" tests/client/run.sh "$build"
 suite "mcp-client against live servers (ASan+UBSan)" tests/client/run.sh "$asan"
 suite "IAM front door: mcp-client --aws-sigv4 and admin against peers that verify SigV4, AgentCore session headers" tests/iam/run.sh "$build"
@@ -68,6 +86,7 @@ suite "IAM front door (ASan+UBSan)" tests/iam/run.sh "$asan"
 suite "mcp-client proxy driven by the SDK's stdio client (IAM and bearer front doors, sessions)" env MCP_BUILD_DIR="$build" node --test tests/iam/proxy.test.mjs
 suite "mcp-client proxy driven by the SDK's stdio client (ASan+UBSan)" env MCP_BUILD_DIR="$asan" node --test tests/iam/proxy.test.mjs
 suite "conformance 0.1.16 --suite all through mcp-client proxy to the IAM front door" node tests/iam/conformance-through-proxy.mjs "$build"
+suite "container images, linux/arm64 under QEMU (SDK client, the authorizer's emulator suite, Lambda emulator)" arm64_suite
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

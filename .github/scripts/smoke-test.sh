@@ -10,7 +10,11 @@
 #
 # With the token: initialize (`init`), tools/list (`tools`, which must list ping), tools/call ping (`call ping`,
 # which must answer pong). Without it: the client must exit 4 (authentication refused) on HTTP 401 and print the
-# WWW-Authenticate challenge. The last line is "smoke: N passed, N failed"; the exit status is 0 only when all passed.
+# WWW-Authenticate challenge; API Gateway answers that one itself, without running the authorizer. With a wrong
+# token (43 random characters, shaped like a real one, so it passes API Gateway's validation regex and reaches the
+# authorizer): exit 4, HTTP 401 and the challenge too. Then the RFC 9728 metadata the challenge names
+# (resource_metadata) must answer 200 with JSON whose "resource" is the endpoint. The last line is
+# "smoke: N passed, N failed"; the exit status is 0 only when all passed.
 set -uo pipefail
 
 client=${1:?usage: smoke-test.sh CLIENT}
@@ -73,6 +77,31 @@ if [ "$STATUS" -eq 4 ] && grep -q '(HTTP 401' "$work/stderr" && grep -q '^mcp-cl
     pass "without a token: exit 4, HTTP 401, $(grep -m1 'WWW-Authenticate:' "$work/stderr" | cut -c13-)"
 else
     fail "without a token: exit $STATUS (want 4), or no HTTP 401 with a WWW-Authenticate: Bearer challenge"
+fi
+
+# A wrong token that API Gateway lets through to the authorizer: only the authorizer can refuse it.
+wrong=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+MCP_AUTH_TOKEN=$wrong "$client" --timeout 30 tools >"$work/stdout" 2>"$work/stderr"
+STATUS=$?
+challenge=$(grep -m1 '^mcp-client: WWW-Authenticate: Bearer ' "$work/stderr" || true)
+if [ "$STATUS" -eq 4 ] && grep -q '(HTTP 401' "$work/stderr" && [ -n "$challenge" ]; then
+    pass "with a wrong token: exit 4, HTTP 401 from the authorizer, ${challenge#mcp-client: }"
+else
+    fail "with a wrong token: exit $STATUS (want 4), or no HTTP 401 with a WWW-Authenticate: Bearer challenge"
+fi
+
+# The metadata the challenge points to: public, JSON, about this endpoint.
+metadata=$(printf '%s' "$challenge" | sed -n 's/.*resource_metadata="\([^"]*\)".*/\1/p')
+if [ -z "$metadata" ]; then
+    : >"$work/stdout"
+    echo "the challenge names no resource_metadata" >"$work/stderr"
+    fail "metadata: no resource_metadata URL in the challenge"
+elif curl -sS --max-time 30 -o "$work/stdout" -w '%{http_code}' "$metadata" >"$work/code" 2>"$work/stderr" &&
+    [ "$(cat "$work/code")" = 200 ] &&
+    jq -e --arg endpoint "$MCP_SERVER_ENDPOINT" '.resource == $endpoint' "$work/stdout" >/dev/null 2>&1; then
+    pass "metadata: $metadata answers 200, resource = the endpoint"
+else
+    fail "metadata: $metadata did not answer 200 with JSON whose resource is $MCP_SERVER_ENDPOINT"
 fi
 
 echo "smoke: $passed passed, $failed failed"

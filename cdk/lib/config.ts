@@ -12,6 +12,12 @@ export type Architecture = 'x86_64' | 'arm64';
 /** Values of MCP_LOG_LEVEL the server and the authorizer understand. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/**
+ * How much longer API Gateway waits than the function may run: a cold start's init does not count against the
+ * function's timeout but does against API Gateway's, so the server's own "cut off before the deadline" answer
+ * must have time to arrive before API Gateway gives up with a 504.
+ */
+export const INTEGRATION_MARGIN = Duration.seconds(2);
 /** API Gateway's integration timeout without a quota increase (BUFFERED). */
 export const BUFFERED_MAX_TIMEOUT = Duration.seconds(29);
 /** The longest a streamed REST API response may last (STREAM). */
@@ -19,7 +25,7 @@ export const STREAMING_MAX_TIMEOUT = Duration.minutes(15);
 
 export interface ServerSettings {
     readonly memoryMiB: number;
-    /** Function timeout; also the /mcp integration timeout, so API Gateway never gives up before the function. */
+    /** Function timeout; the integration timeout is INTEGRATION_MARGIN longer, so the function's answer arrives first. */
     readonly timeout: Duration;
     readonly logLevel: LogLevel;
     /** MCP_TOOLSETS, e.g. ['default']. */
@@ -64,6 +70,36 @@ export interface AlarmSettings {
     readonly authorizerErrorsThreshold: number;
     /** Throttled invocations per period, either function. */
     readonly throttlesThreshold: number;
+    /** API Gateway 4XX answers per period: a flood of refused or malformed requests. */
+    readonly api4xxThreshold: number;
+    /** p99 of API Gateway's Latency per period, in milliseconds. */
+    readonly latencyP99Ms: number;
+}
+
+/** How CodeDeploy moves the live alias to a new version; the alarms roll it back. */
+export type DeploymentStrategy = 'all-at-once' | 'canary-10-percent-5-minutes' | 'linear-10-percent-every-minute';
+
+export interface ConcurrencySettings {
+    /**
+     * Reserved concurrency of each function: a ceiling (a flood cannot take the account's pool) and a floor (other
+     * functions cannot starve this API). The account must keep at least 100 unreserved (a new account's quota
+     * may be 10: ask for an increase first).
+     */
+    readonly server: number;
+    readonly authorizer: number;
+}
+
+export interface ProtectionSettings {
+    /** An AWS WAF web ACL on the stage: requests per 5 minutes from one IP before it is blocked (100..2e9). */
+    readonly wafRateLimitPer5Minutes: number;
+    /**
+     * Per-client throttling: a usage plan keyed by the authorizer's identity (API key source AUTHORIZER). Each
+     * client label gets an API key whose value is `mcp-<stage>-usage-<label>` (not a secret: it only picks the
+     * client's budget); the authorizer returns it as usageIdentifierKey.
+     */
+    readonly perClient: { readonly rateLimit: number; readonly burstLimit: number; readonly quotaPerDay: number };
+    /** The labels that get an API key in the plan (the CI label always does). A label without one is refused (403). */
+    readonly clients: readonly string[];
 }
 
 export interface CustomDomainSettings {
@@ -152,8 +188,19 @@ export interface StageConfig {
     readonly restApi?: boolean;
     /** OAuth access tokens beside the static bearer tokens; absent: static tokens (and no authorization servers) only. */
     readonly oauth?: OAuthSettings;
-    /** What happens to the stage's log groups and table when the stack is deleted. */
+    /**
+     * What happens to the stage's log groups, table and secrets when the stack is deleted. RETAIN_ON_UPDATE_OR_DELETE
+     * (CloudFormation's RetainExceptOnCreate) keeps data but still lets a failed first create roll back cleanly.
+     */
     readonly removalPolicy: RemovalPolicy;
+    /** CloudFormation termination protection on the stage's stack. */
+    readonly terminationProtection: boolean;
+    readonly deployment: DeploymentStrategy;
+    readonly reservedConcurrency: ConcurrencySettings;
+    /** WAF and per-client usage plans; absent: stage throttling and the authorizer only. */
+    readonly protection?: ProtectionSettings;
+    /** How often (seconds) the functions re-read their secrets: a token added or revoked takes effect within it. */
+    readonly secretsRefreshSeconds: number;
 }
 
 const authorizerDefaults: Omit<AuthorizerSettings, 'logLevel'> = {
@@ -168,7 +215,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
         architecture: 'x86_64',
         server: {
             memoryMiB: 256,
-            timeout: Duration.minutes(5),
+            timeout: Duration.seconds(298),
             logLevel: 'debug',
             toolsets: ['default'],
             allowedOrigins: [],
@@ -185,15 +232,21 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
             serverErrorsThreshold: 5,
             authorizerErrorsThreshold: 100,
             throttlesThreshold: 5,
+            api4xxThreshold: 200,
+            latencyP99Ms: 10_000,
         },
         removalPolicy: RemovalPolicy.DESTROY,
+        terminationProtection: false,
+        deployment: 'all-at-once',
+        reservedConcurrency: { server: 10, authorizer: 5 },
+        secretsRefreshSeconds: 60,
     },
     qas: {
         stage: 'qas',
         architecture: 'x86_64',
         server: {
             memoryMiB: 512,
-            timeout: Duration.seconds(29),
+            timeout: Duration.seconds(27),
             logLevel: 'info',
             toolsets: ['default'],
             allowedOrigins: [],
@@ -210,15 +263,21 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
             serverErrorsThreshold: 5,
             authorizerErrorsThreshold: 200,
             throttlesThreshold: 5,
+            api4xxThreshold: 400,
+            latencyP99Ms: 5_000,
         },
         removalPolicy: RemovalPolicy.DESTROY,
+        terminationProtection: false,
+        deployment: 'canary-10-percent-5-minutes',
+        reservedConcurrency: { server: 20, authorizer: 10 },
+        secretsRefreshSeconds: 60,
     },
     prod: {
         stage: 'prod',
         architecture: 'x86_64',
         server: {
             memoryMiB: 512,
-            timeout: Duration.seconds(29),
+            timeout: Duration.seconds(27),
             logLevel: 'info',
             toolsets: ['default'],
             allowedOrigins: [],
@@ -235,10 +294,37 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
             serverErrorsThreshold: 1,
             authorizerErrorsThreshold: 500,
             throttlesThreshold: 1,
+            api4xxThreshold: 1000,
+            latencyP99Ms: 5_000,
         },
-        removalPolicy: RemovalPolicy.RETAIN,
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+        terminationProtection: true,
+        deployment: 'canary-10-percent-5-minutes',
+        reservedConcurrency: { server: 100, authorizer: 50 },
+        protection: {
+            wafRateLimitPer5Minutes: 2000,
+            perClient: { rateLimit: 20, burstLimit: 40, quotaPerDay: 200_000 },
+            clients: [],
+        },
+        secretsRefreshSeconds: 60,
     },
 };
+
+/**
+ * The usage-plan label every JWT client shares (protection): OAuth clients are not known in advance, so the
+ * authorizer answers `mcp-<stage>-usage-jwt-clients` for any JWT (AUTHZ_JWT_USAGE_LABEL in authorizer/authz.h).
+ */
+export const JWT_USAGE_LABEL = 'jwt-clients';
+
+/** The label of the deploy pipeline's own token in a stage's digest list (never a client's). */
+export function ciTokenLabel(stage: StageName): string {
+    return `ci-github-${stage}`;
+}
+
+/** The integration timeout of the server's routes: the function's plus INTEGRATION_MARGIN. */
+export function integrationTimeout(config: StageConfig): Duration {
+    return Duration.seconds(config.server.timeout.toSeconds() + INTEGRATION_MARGIN.toSeconds());
+}
 
 export function isStageName(value: string): value is StageName {
     return (STAGE_NAMES as readonly string[]).includes(value);
@@ -248,12 +334,43 @@ export function isStageName(value: string): value is StageName {
 export function configProblems(config: StageConfig): string[] {
     const problems: string[] = [];
     const where = `stage ${config.stage}`;
-    const serverTimeoutMax = config.streaming ? STREAMING_MAX_TIMEOUT : BUFFERED_MAX_TIMEOUT;
+    const serverTimeoutMax =
+        (config.streaming ? STREAMING_MAX_TIMEOUT : BUFFERED_MAX_TIMEOUT).toSeconds() - INTEGRATION_MARGIN.toSeconds();
     const seconds = config.server.timeout.toSeconds();
-    if (seconds < 1 || seconds > serverTimeoutMax.toSeconds()) {
+    if (seconds < 1 || seconds > serverTimeoutMax) {
         problems.push(
-            `${where}: server timeout ${seconds} s must be 1..${serverTimeoutMax.toSeconds()} s ` +
-                `(${config.streaming ? 'streaming' : 'buffered'} integrations end at that limit)`,
+            `${where}: server timeout ${seconds} s must be 1..${serverTimeoutMax} s ` +
+                `(${config.streaming ? 'streaming' : 'buffered'} integrations end ${INTEGRATION_MARGIN.toSeconds()} s later, at their limit)`,
+        );
+    }
+    for (const [name, n] of Object.entries(config.reservedConcurrency)) {
+        if (!Number.isInteger(n) || n < 1 || n > 1000) {
+            problems.push(`${where}: reserved concurrency of the ${name} must be an integer in 1..1000`);
+        }
+    }
+    if (config.secretsRefreshSeconds < 1 || config.secretsRefreshSeconds > 86400) {
+        problems.push(`${where}: secretsRefreshSeconds must be 1..86400`);
+    }
+    if (config.protection) {
+        const p = config.protection;
+        if (p.wafRateLimitPer5Minutes < 100)
+            problems.push(`${where}: the WAF rate limit must be at least 100 per 5 minutes`);
+        if (p.perClient.rateLimit <= 0 || p.perClient.burstLimit <= 0 || p.perClient.quotaPerDay <= 0) {
+            problems.push(`${where}: per-client rate, burst and quota must be positive`);
+        }
+        for (const label of p.clients) {
+            if (!/^[A-Za-z0-9._-]{1,64}$/.test(label))
+                problems.push(`${where}: client label "${label}" is not a token label`);
+            if (label === JWT_USAGE_LABEL)
+                problems.push(`${where}: client label "${label}" is reserved for the key JWT clients share`);
+        }
+        if (config.restApi === false) {
+            problems.push(`${where}: WAF and usage plans protect the REST API, which is turned off`);
+        }
+    }
+    if (config.stage === 'prod' && config.removalPolicy !== RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE) {
+        problems.push(
+            `${where}: prod keeps its data with RETAIN_ON_UPDATE_OR_DELETE (plain RETAIN blocks re-creating the stack)`,
         );
     }
     for (const [name, memory] of [

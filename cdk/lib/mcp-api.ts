@@ -14,7 +14,7 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { StageConfig } from './config';
+import { StageConfig, integrationTimeout } from './config';
 
 export const MCP_PATH = 'mcp';
 export const METADATA_PATH = '.well-known/oauth-protected-resource';
@@ -70,8 +70,11 @@ export class McpApi extends Construct {
             description: `MCP server, stage ${config.stage}`,
             // Regional: streamed responses may idle for 5 minutes there, 30 seconds on edge-optimized endpoints.
             endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
-            // Execution logs (ERROR level) need the account-level CloudWatch role of API Gateway.
-            cloudWatchRole: true,
+            // Execution logs (ERROR level) need the account-level CloudWatch role of API Gateway: an account
+            // singleton, set once by mcp-account-stack (account-stack.ts), never by a stage.
+            cloudWatchRole: false,
+            // Per-client usage plans are keyed by the authorizer's usageIdentifierKey (protection.ts).
+            apiKeySourceType: config.protection ? apigw.ApiKeySourceType.AUTHORIZER : undefined,
             deployOptions: {
                 stageName: config.stage,
                 description: `MCP server, stage ${config.stage}`,
@@ -134,7 +137,7 @@ export class McpApi extends Construct {
             responseTransferMode: config.streaming
                 ? apigw.ResponseTransferMode.STREAM
                 : apigw.ResponseTransferMode.BUFFERED,
-            timeout: config.server.timeout,
+            timeout: integrationTimeout(config),
         });
 
         const mcp = this.api.root.addResource(MCP_PATH);
@@ -142,6 +145,7 @@ export class McpApi extends Construct {
             const method = mcp.addMethod(httpMethod, serverIntegration, {
                 authorizer,
                 authorizationType: apigw.AuthorizationType.CUSTOM,
+                apiKeyRequired: config.protection !== undefined,
             });
             Validations.of(method).acknowledge({
                 id: 'AwsSolutions-COG4',
@@ -183,28 +187,22 @@ export class McpApi extends Construct {
             }
         }
 
-        Validations.of(this.api).acknowledge(
-            {
-                id: 'AwsSolutions-APIG2',
-                reason:
-                    'The MCP server validates every request itself and answers with the statuses the MCP transport ' +
-                    'specifies (406, 415, 413, 400 with JSON-RPC errors); API Gateway request validation would ' +
-                    'replace them with generic 400s, and a required Authorization parameter would turn the 401 ' +
-                    'challenge that starts OAuth discovery into a 400.',
-            },
-            {
+        Validations.of(this.api).acknowledge({
+            id: 'AwsSolutions-APIG2',
+            reason:
+                'The MCP server validates every request itself and answers with the statuses the MCP transport ' +
+                'specifies (406, 415, 413, 400 with JSON-RPC errors); API Gateway request validation would ' +
+                'replace them with generic 400s, and a required Authorization parameter would turn the 401 ' +
+                'challenge that starts OAuth discovery into a 400.',
+        });
+        if (!config.protection) {
+            Validations.of(this.api).acknowledge({
                 id: 'AwsSolutions-APIG3',
                 reason:
-                    'No AWS WAF web ACL: stage throttling and the token authorizer (which rejects malformed headers ' +
-                    'before invoking anything) bound abuse; a web ACL costs a fixed monthly fee per stage.',
-            },
-        );
-        Validations.of(this.api.node.findChild('CloudWatchRole')).acknowledge({
-            id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-            reason:
-                'The account-level role API Gateway uses to write execution logs; the AWS managed policy is the ' +
-                'one AWS documents for it and is attached to nothing else.',
-        });
+                    'No AWS WAF web ACL on this non-production stage: stage throttling and the token authorizer (which ' +
+                    'rejects malformed headers before invoking anything) bound abuse; prod has a web ACL (protection.ts).',
+            });
+        }
     }
 
     /**

@@ -1,7 +1,12 @@
-// One Lambda function built from a target of the repository's Dockerfile, with its own log group (so retention
-// and removal are ours, not Lambda's implicit never-expiring group) and a role that may write to that log group
-// and send X-Ray traces, nothing else unless granted explicitly.
+// One Lambda function from a container image, with its own log group (so retention and removal are ours, not
+// Lambda's implicit never-expiring group), a role that may write to that log group and send X-Ray traces, nothing
+// else unless granted explicitly, reserved concurrency, and a `live` alias on a published version: API Gateway
+// invokes the alias, and CodeDeploy moves it from version to version (deployment.ts).
+//
+// The image is either the exact image CI built and tested, by digest from ECR (a deploy), or, without one, built
+// from a target of the repository's Dockerfile as a CDK asset (a laptop's synth or deploy).
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -20,6 +25,16 @@ const ARCHITECTURES: Record<Architecture, { lambda: lambda.Architecture; platfor
     arm64: { lambda: lambda.Architecture.ARM_64, platform: Platform.LINUX_ARM64 },
 };
 
+/** An image pushed to ECR, by digest: what CI built and tested, promoted unchanged from stage to stage. */
+export interface ImageDigest {
+    /** ARN of the ECR repository (it may be in another account, whose repository policy lets Lambda pull). */
+    readonly repositoryArn: string;
+    /** sha256:<64 hex>. */
+    readonly digest: string;
+}
+
+export const ALIAS_NAME = 'live';
+
 export interface McpFunctionProps {
     readonly functionName: string;
     readonly description: string;
@@ -33,12 +48,17 @@ export interface McpFunctionProps {
     readonly environment: Record<string, string>;
     readonly logRetention: logs.RetentionDays;
     readonly removalPolicy: RemovalPolicy;
+    readonly reservedConcurrency: number;
+    /** The tested image by digest; absent: built from the Dockerfile as an asset. */
+    readonly image?: ImageDigest;
 }
 
 export class McpFunction extends Construct {
     readonly function: lambda.DockerImageFunction;
     readonly role: iam.Role;
     readonly logGroup: logs.LogGroup;
+    /** What API Gateway invokes: the version CodeDeploy has made live. */
+    readonly alias: lambda.Alias;
 
     constructor(scope: Construct, id: string, props: McpFunctionProps) {
         super(scope, id);
@@ -65,11 +85,16 @@ export class McpFunction extends Construct {
         this.function = new lambda.DockerImageFunction(this, 'Function', {
             functionName: props.functionName,
             description: props.description,
-            code: lambda.DockerImageCode.fromImageAsset(props.imageContext, {
-                target: props.target,
-                platform: arch.platform,
-                exclude: IMAGE_CONTEXT_EXCLUDES,
-            }),
+            code: props.image
+                ? lambda.DockerImageCode.fromEcr(
+                      ecr.Repository.fromRepositoryArn(this, 'Repository', props.image.repositoryArn),
+                      { tagOrDigest: props.image.digest },
+                  )
+                : lambda.DockerImageCode.fromImageAsset(props.imageContext, {
+                      target: props.target,
+                      platform: arch.platform,
+                      exclude: IMAGE_CONTEXT_EXCLUDES,
+                  }),
             architecture: arch.lambda,
             memorySize: props.memoryMiB,
             timeout: props.timeout,
@@ -77,6 +102,12 @@ export class McpFunction extends Construct {
             role: this.role,
             logGroup: this.logGroup,
             tracing: lambda.Tracing.ACTIVE,
+            reservedConcurrentExecutions: props.reservedConcurrency,
+        });
+        // A new version whenever the code or configuration changes; the alias starts on it, CodeDeploy shifts it later.
+        this.alias = new lambda.Alias(this, 'Alias', {
+            aliasName: ALIAS_NAME,
+            version: this.function.currentVersion,
         });
 
         // Tracing.ACTIVE adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to the role's policy.

@@ -1,23 +1,28 @@
-// One stage of the MCP service: the server function; the bearer-token REST API and its authorizer and/or a Function
-// URL with AWS_IAM; the pending-answers table when streaming; the alarms; and the outputs the deploy job and clients
-// need.
+// One stage of the MCP service: the server function (with a live alias that CodeDeploy shifts) and its request-state
+// key; the bearer-token REST API with its authorizer (its own alias) and token secret, and/or a Function URL with
+// AWS_IAM; the pending-answers table when streaming; OAuth issuers and a Cognito pool where configured; WAF and usage
+// plans where configured; the alarms with their topic and dashboard; and the outputs the deploy job and clients need.
+// Nothing secret is in the template: the functions get the ARNs of their secrets and read the values themselves.
 import { CfnOutput, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { AuthTokensSecret } from './auth-tokens-secret';
 import { StageConfig, configProblems } from './config';
+import { McpDeployment } from './deployment';
 import { McpAlarms } from './mcp-alarms';
 import { McpApi } from './mcp-api';
-import { McpFunction } from './mcp-function';
 import { McpFunctionUrl } from './function-url';
+import { ALIAS_NAME, ImageDigest, McpFunction } from './mcp-function';
 import { McpOAuth } from './oauth';
 import { PendingTable } from './pending-table';
+import { McpProtection, usageKeyPrefix } from './protection';
 import { RequestStateKey } from './request-state-key';
 
 export interface McpStackProps extends StackProps {
     readonly config: StageConfig;
     /** Directory holding the Dockerfile with the `server` and `authorizer` targets. */
     readonly imageContext: string;
-    /** MCP_AUTH_TOKENS for the authorizer: validated `label:sha256hex` entries, never plaintext tokens. */
-    readonly authTokens: string;
+    /** The images CI built and tested, by digest; absent: built from imageContext as CDK assets. */
+    readonly images?: { readonly server: ImageDigest; readonly authorizer: ImageDigest };
 }
 
 export function stackName(stage: string): string {
@@ -33,9 +38,14 @@ export class McpStack extends Stack {
     readonly pendingTable?: PendingTable;
     readonly requestStateKey: RequestStateKey;
     readonly oauth?: McpOAuth;
+    /** The token digests; absent with the REST API (restApi: false). */
+    readonly authTokens?: AuthTokensSecret;
+    readonly deployment: McpDeployment;
+    readonly alarms: McpAlarms;
+    readonly protection?: McpProtection;
 
     constructor(scope: Construct, id: string, props: McpStackProps) {
-        super(scope, id, props);
+        super(scope, id, { ...props, terminationProtection: props.config.terminationProtection });
         const { config } = props;
         const problems = configProblems(config);
         if (problems.length > 0) {
@@ -43,31 +53,39 @@ export class McpStack extends Stack {
         }
         const prefix = `mcp-${config.stage}`;
 
+        const refresh = String(config.secretsRefreshSeconds);
         const restApi = config.restApi !== false;
-        this.authorizer = !restApi
-            ? undefined
-            : new McpFunction(this, 'Authorizer', {
-                  functionName: `${prefix}-authorizer`,
-                  description: `MCP bearer token authorizer, stage ${config.stage}`,
-                  imageContext: props.imageContext,
-                  target: 'authorizer',
-                  architecture: config.architecture,
-                  memoryMiB: config.authorizer.memoryMiB,
-                  timeout: config.authorizer.timeout,
-                  environment: {
-                      MCP_AUTH_TOKENS: props.authTokens,
-                      MCP_LOG_LEVEL: config.authorizer.logLevel,
-                  },
-                  logRetention: config.logRetention,
-                  removalPolicy: config.removalPolicy,
-              });
+        if (restApi) {
+            this.authTokens = new AuthTokensSecret(this, 'AuthTokens', { removalPolicy: config.removalPolicy });
+            const authorizerEnvironment: Record<string, string> = {
+                MCP_AUTH_TOKENS_SECRET: this.authTokens.secret.secretArn,
+                MCP_SECRETS_REFRESH_SECONDS: refresh,
+                MCP_LOG_LEVEL: config.authorizer.logLevel,
+            };
+            if (config.protection) {
+                authorizerEnvironment.MCP_USAGE_KEY_PREFIX = usageKeyPrefix(config.stage);
+            }
+            this.authorizer = new McpFunction(this, 'Authorizer', {
+                functionName: `${prefix}-authorizer`,
+                description: `MCP bearer token authorizer, stage ${config.stage}`,
+                imageContext: props.imageContext,
+                image: props.images?.authorizer,
+                target: 'authorizer',
+                architecture: config.architecture,
+                memoryMiB: config.authorizer.memoryMiB,
+                timeout: config.authorizer.timeout,
+                environment: authorizerEnvironment,
+                logRetention: config.logRetention,
+                removalPolicy: config.removalPolicy,
+                reservedConcurrency: config.reservedConcurrency.authorizer,
+            });
+            this.authTokens.grantRead(this.authorizer.role);
+        }
 
-        this.requestStateKey = new RequestStateKey(this, 'RequestStateKey', {
-            secretName: `${prefix}-request-state-key`,
-            removalPolicy: config.removalPolicy,
-        });
+        this.requestStateKey = new RequestStateKey(this, 'RequestStateKey', { removalPolicy: config.removalPolicy });
         const serverEnvironment: Record<string, string> = {
-            MCP_REQUEST_STATE_KEY: this.requestStateKey.environmentValue(),
+            MCP_REQUEST_STATE_KEY_SECRET: this.requestStateKey.secret.secretArn,
+            MCP_SECRETS_REFRESH_SECONDS: refresh,
             MCP_LOG_LEVEL: config.server.logLevel,
             MCP_TOOLSETS: config.server.toolsets.join(','),
             MCP_LAMBDA_RESPONSE_MODE: config.streaming ? 'streaming' : 'buffered',
@@ -83,6 +101,7 @@ export class McpStack extends Stack {
             functionName: `${prefix}-server`,
             description: `MCP server, stage ${config.stage}`,
             imageContext: props.imageContext,
+            image: props.images?.server,
             target: 'server',
             architecture: config.architecture,
             memoryMiB: config.server.memoryMiB,
@@ -90,7 +109,9 @@ export class McpStack extends Stack {
             environment: serverEnvironment,
             logRetention: config.logRetention,
             removalPolicy: config.removalPolicy,
+            reservedConcurrency: config.reservedConcurrency.server,
         });
+        this.requestStateKey.grantRead(this.server.role);
 
         if (config.streaming) {
             this.pendingTable = new PendingTable(this, 'PendingAnswers', {
@@ -112,13 +133,14 @@ export class McpStack extends Stack {
             this.authorizer &&
             new McpApi(this, 'Api', {
                 config,
-                server: this.server.function,
-                authorizer: this.authorizer.function,
+                server: this.server.alias,
+                authorizer: this.authorizer.alias,
                 oauth: this.oauth,
             });
         if (config.functionUrl) {
+            // on the alias, so the URL serves what CodeDeploy shifted to, like the API
             this.functionUrl = new McpFunctionUrl(this, 'FunctionUrl', {
-                server: this.server.function,
+                server: this.server.alias,
                 settings: config.functionUrl,
                 streaming: config.streaming,
             });
@@ -130,13 +152,33 @@ export class McpStack extends Stack {
             this.authorizer.function.addEnvironment('MCP_OAUTH_ISSUERS', this.oauth.issuersJson());
             this.authorizer.function.addEnvironment('MCP_OAUTH_RESOURCE', this.api.resourceUrl);
         }
+        if (config.protection && this.api) {
+            this.protection = new McpProtection(this, 'Protection', {
+                stage: config.stage,
+                settings: config.protection,
+                api: this.api.api,
+                jwtClients: config.oauth !== undefined,
+            });
+        }
 
-        new McpAlarms(this, 'Alarms', {
+        this.alarms = new McpAlarms(this, 'Alarms', {
             stage: config.stage,
             settings: config.alarms,
-            apiStage: this.api?.api.deploymentStage,
-            server: this.server.function,
-            authorizer: this.authorizer?.function,
+            apiName: this.api ? `${prefix}-api` : undefined,
+            serverFunctionName: `${prefix}-server`,
+            authorizerFunctionName: this.authorizer ? `${prefix}-authorizer` : undefined,
+            aliasName: ALIAS_NAME,
+            serverTimeout: config.server.timeout,
+            serverReservedConcurrency: config.reservedConcurrency.server,
+        });
+        // A new version that fails, or is slow, during its traffic shift is rolled back. The API-wide alarms count
+        // for both functions: a broken authorizer shows as 5XX (AUTHORIZER_FAILURE), not as authorizer errors.
+        const apiWide = this.alarms.rollbackAlarms.filter((a) => a.node.id.startsWith('Api'));
+        this.deployment = new McpDeployment(this, 'Deployment', {
+            stage: config.stage,
+            strategy: config.deployment,
+            aliases: { Server: this.server.alias, ...(this.authorizer ? { Authorizer: this.authorizer.alias } : {}) },
+            rollbackAlarms: { Server: this.alarms.rollbackAlarms, ...(this.authorizer ? { Authorizer: apiWide } : {}) },
         });
 
         if (this.api) {
@@ -153,9 +195,37 @@ export class McpStack extends Stack {
             });
         }
         new CfnOutput(this, 'ServerFunctionName', { value: this.server.function.functionName });
-        if (this.authorizer) {
+        if (this.authorizer && this.authTokens) {
             new CfnOutput(this, 'AuthorizerFunctionName', { value: this.authorizer.function.functionName });
+            new CfnOutput(this, 'AuthTokensSecretArn', {
+                description: 'Secret with the token digests, {"<label>": "<sha256 hex>"}: add and revoke tokens here',
+                value: this.authTokens.secret.secretArn,
+            });
         }
+        new CfnOutput(this, 'RequestStateKeySecretArn', {
+            description: 'Secret with the request-state key: put-secret-value to rotate it',
+            value: this.requestStateKey.secret.secretArn,
+        });
+        new CfnOutput(this, 'ServerDeploymentGroup', {
+            description:
+                'CodeDeploy application/deployment group of the server alias (the smoke test stops it on failure)',
+            value: Fn.join('/', [
+                this.deployment.application.applicationName,
+                this.deployment.groups.Server.deploymentGroupName,
+            ]),
+        });
+        if (this.deployment.groups.Authorizer) {
+            new CfnOutput(this, 'AuthorizerDeploymentGroup', {
+                value: Fn.join('/', [
+                    this.deployment.application.applicationName,
+                    this.deployment.groups.Authorizer.deploymentGroupName,
+                ]),
+            });
+        }
+        new CfnOutput(this, 'AlarmTopicArn', {
+            description: 'SNS topic every alarm of the stage notifies: subscribe the on-call channel',
+            value: this.alarms.topic.topicArn,
+        });
         if (this.api?.customDomain && config.customDomain) {
             new CfnOutput(this, 'McpCustomDomainEndpoint', {
                 description: 'URL of the MCP endpoint on the custom domain',

@@ -6,11 +6,15 @@
 //                            always overwritten by the CLI: with AWS_REGION/AWS_DEFAULT_REGION (already taken
 //                            above), a ~/.aws profile's region, or a silent us-east-1 when nothing is configured;
 //                            those cannot be told apart, so a stage never lands in a region nobody chose.
-//   token digests            context authTokenDigests (-c authTokenDigests=...), else MCP_AUTH_TOKEN_DIGESTS;
-//                            label:sha256hex[,...], see auth-tokens.ts. Absent: a placeholder that admits nobody,
-//                            unless context requireAuthTokenDigests=true (set by `npm run deploy`), which fails.
-import { PLACEHOLDER_AUTH_TOKENS, formatAuthTokenDigests, parseAuthTokenDigests } from './auth-tokens';
+//   images                   MCP_SERVER_IMAGE and MCP_AUTHORIZER_IMAGE (or context serverImage / authorizerImage):
+//                            <account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex>, the images CI
+//                            built, tested and pushed; deployed by digest, never rebuilt. Absent: the Dockerfile is
+//                            built as CDK assets (a laptop), unless context requireImages=true (set by
+//                            `npm run deploy`, which CI runs), which fails.
+//
+// The token digests are no business of the app any more: they live in the stage's secret (auth-tokens-secret.ts).
 import { STAGE_NAMES, StageName, isStageName } from './config';
+import { ImageDigest } from './mcp-function';
 
 export const DEFAULT_STAGE: StageName = 'dev';
 export const DEFAULT_REGION = 'ap-southeast-2';
@@ -20,10 +24,8 @@ export interface AppSettings {
     readonly region: string;
     /** Where the region came from, for the synth log. */
     readonly regionSource: string;
-    /** The validated MCP_AUTH_TOKENS value (digests only). */
-    readonly authTokens: string;
-    /** True when no digests were supplied and the placeholder is used. */
-    readonly authTokensArePlaceholder: boolean;
+    /** The tested images by digest, or undefined: build them from the Dockerfile. */
+    readonly images?: { readonly server: ImageDigest; readonly authorizer: ImageDigest };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -73,29 +75,46 @@ function contextString(context: ContextReader, key: string): string | undefined 
     return String(value);
 }
 
-export function resolveAuthTokens(env: Env, context: ContextReader): { value: string; placeholder: boolean } {
-    const supplied = nonEmpty(contextString(context, 'authTokenDigests')) ?? nonEmpty(env.MCP_AUTH_TOKEN_DIGESTS);
-    if (supplied !== undefined) {
-        return { value: formatAuthTokenDigests(parseAuthTokenDigests(supplied)), placeholder: false };
-    }
-    if (contextString(context, 'requireAuthTokenDigests') === 'true') {
+const IMAGE_REFERENCE =
+    /^(\d{12})\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.amazonaws\.com(?:\.cn)?\/([a-z0-9]+(?:[._/-][a-z0-9]+)*)@(sha256:[0-9a-f]{64})$/;
+
+/** An ECR image reference by digest -> the repository's ARN and the digest; throws on anything else (a tag included). */
+export function parseImageReference(name: string, value: string): ImageDigest {
+    const m = IMAGE_REFERENCE.exec(value);
+    if (!m) {
         throw new Error(
-            'no auth token digests: set MCP_AUTH_TOKEN_DIGESTS (or -c authTokenDigests=...) to label:sha256hex[,...]; ' +
-                'deploying without them would give an API that rejects every token',
+            `${name}="${value}" is not an ECR image by digest ` +
+                '(<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex>); tags are not deployed',
         );
     }
-    return { value: PLACEHOLDER_AUTH_TOKENS, placeholder: true };
+    const [, account, region, repository, digest] = m;
+    const partition = value.includes('.amazonaws.com.cn/') ? 'aws-cn' : 'aws';
+    return { repositoryArn: `arn:${partition}:ecr:${region}:${account}:repository/${repository}`, digest };
+}
+
+export function resolveImages(env: Env, context: ContextReader): AppSettings['images'] {
+    const server = nonEmpty(contextString(context, 'serverImage')) ?? nonEmpty(env.MCP_SERVER_IMAGE);
+    const authorizer = nonEmpty(contextString(context, 'authorizerImage')) ?? nonEmpty(env.MCP_AUTHORIZER_IMAGE);
+    if (server === undefined && authorizer === undefined) {
+        if (contextString(context, 'requireImages') === 'true') {
+            throw new Error(
+                'no images: set MCP_SERVER_IMAGE and MCP_AUTHORIZER_IMAGE to the ECR images by digest that CI built ' +
+                    'and tested; a deploy never builds its own',
+            );
+        }
+        return undefined;
+    }
+    if (server === undefined || authorizer === undefined) {
+        throw new Error('set both MCP_SERVER_IMAGE and MCP_AUTHORIZER_IMAGE, or neither');
+    }
+    return {
+        server: parseImageReference('MCP_SERVER_IMAGE', server),
+        authorizer: parseImageReference('MCP_AUTHORIZER_IMAGE', authorizer),
+    };
 }
 
 export function resolveAppSettings(env: Env, context: ContextReader): AppSettings {
     const stage = resolveStage(env);
     const { region, source } = resolveRegion(env);
-    const authTokens = resolveAuthTokens(env, context);
-    return {
-        stage,
-        region,
-        regionSource: source,
-        authTokens: authTokens.value,
-        authTokensArePlaceholder: authTokens.placeholder,
-    };
+    return { stage, region, regionSource: source, images: resolveImages(env, context) };
 }

@@ -6,9 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PLACEHOLDER_AUTH_TOKENS } from '../lib/auth-tokens';
 import { STAGE_NAMES, StageName } from '../lib/config';
-import { CDK_DIR, FIXTURE_IMAGE_CONTEXT, REPO_ROOT, TEST_AUTH_TOKENS, TEST_TOKEN } from './helpers';
+import { CDK_DIR, FIXTURE_IMAGE_CONTEXT, REPO_ROOT, TEST_IMAGES } from './helpers';
 
 const TIMEOUT_MS = 180_000;
 let work: string;
@@ -39,7 +38,10 @@ function prepareAppDir(): string {
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries(process.env)) {
-        if (!/^(AWS_|CDK_)/.test(key) && !['STAGE', 'REGION', 'MCP_AUTH_TOKEN_DIGESTS'].includes(key)) {
+        if (
+            !/^(AWS_|CDK_)/.test(key) &&
+            !['STAGE', 'REGION', 'MCP_SERVER_IMAGE', 'MCP_AUTHORIZER_IMAGE'].includes(key)
+        ) {
             env[key] = value;
         }
     }
@@ -105,23 +107,44 @@ test('the CLI is the pinned 2.x line, not the mistaken 3.0.0', { timeout: TIMEOU
     assert.match(result.stdout, /^2\.1148\.1\b/);
 });
 
-// dev as CI's Dev Check runs it (no digests); qas with digests from the environment and an explicit REGION; prod
-// with digests as CDK context.
-const runs: Record<StageName, { env: Record<string, string>; args: string[]; authTokens: string; region: string }> = {
-    dev: { env: {}, args: [], authTokens: PLACEHOLDER_AUTH_TOKENS, region: 'ap-southeast-2' },
+// dev as CI's Dev Check runs it (no images: built from the Dockerfile as assets); qas with the tested images from the
+// environment and an explicit REGION; prod with them as CDK context, as the deploy job passes them.
+const QAS_IMAGES = {
+    server: TEST_IMAGES.server.replace('ap-southeast-2', 'eu-central-1'),
+    authorizer: TEST_IMAGES.authorizer.replace('ap-southeast-2', 'eu-central-1'),
+};
+const runs: Record<
+    StageName,
+    { env: Record<string, string>; args: string[]; images?: typeof TEST_IMAGES; region: string }
+> = {
+    dev: { env: {}, args: [], region: 'ap-southeast-2' },
     qas: {
-        env: { MCP_AUTH_TOKEN_DIGESTS: TEST_AUTH_TOKENS, REGION: 'eu-central-1' },
+        env: {
+            MCP_SERVER_IMAGE: QAS_IMAGES.server,
+            MCP_AUTHORIZER_IMAGE: QAS_IMAGES.authorizer,
+            REGION: 'eu-central-1',
+        },
         args: [],
-        authTokens: TEST_AUTH_TOKENS,
+        images: QAS_IMAGES,
         region: 'eu-central-1',
     },
     prod: {
         env: {},
-        args: ['--context', `authTokenDigests=${TEST_AUTH_TOKENS}`],
-        authTokens: TEST_AUTH_TOKENS,
+        args: [
+            '--context',
+            `serverImage=${TEST_IMAGES.server}`,
+            '--context',
+            `authorizerImage=${TEST_IMAGES.authorizer}`,
+        ],
+        images: TEST_IMAGES,
         region: 'ap-southeast-2',
     },
 };
+
+const functionNamed = (template: any, name: string) =>
+    Object.values(template.Resources as Record<string, any>).find(
+        (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === name,
+    );
 
 describe('npx cdk synth without AWS credentials or Docker', () => {
     for (const stage of STAGE_NAMES) {
@@ -137,16 +160,46 @@ describe('npx cdk synth without AWS credentials or Docker', () => {
             const templatePath = path.join(result.outdir, `mcp-${stage}-stack.template.json`);
             assert.ok(fs.existsSync(templatePath), `${templatePath} missing`);
             const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
-            const authorizer = Object.values(template.Resources as Record<string, any>).find(
-                (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === `mcp-${stage}-authorizer`,
+            const authorizer = functionNamed(template, `mcp-${stage}-authorizer`);
+            const server = functionNamed(template, `mcp-${stage}-server`);
+            // the secrets by ARN, never a value, a dynamic reference or a digest
+            assert.ok(authorizer.Properties.Environment.Variables.MCP_AUTH_TOKENS_SECRET.Ref);
+            assert.equal(authorizer.Properties.Environment.Variables.MCP_AUTH_TOKENS, undefined);
+            assert.ok(server.Properties.Environment.Variables.MCP_REQUEST_STATE_KEY_SECRET.Ref);
+            for (const file of filesUnder(result.outdir).filter((f) => f.endsWith('.template.json'))) {
+                const text = fs.readFileSync(file, 'utf8');
+                assert.ok(!text.includes('{{resolve:'), `a dynamic reference in ${file}`);
+            }
+            // the account-wide singleton lives in its own stack, never in a stage's
+            assert.ok(!JSON.stringify(template).includes('AWS::ApiGateway::Account'));
+            const account = JSON.parse(
+                fs.readFileSync(path.join(result.outdir, 'mcp-account-stack.template.json'), 'utf8'),
             );
-            assert.equal(authorizer.Properties.Environment.Variables.MCP_AUTH_TOKENS, run.authTokens);
+            assert.ok(
+                Object.values(account.Resources as Record<string, any>).some(
+                    (r) => r.Type === 'AWS::ApiGateway::Account',
+                ),
+            );
 
-            // The CLI sets CDK_DEFAULT_REGION=us-east-1 when nothing is configured; the stage must not follow it.
+            const manifest = JSON.parse(fs.readFileSync(path.join(result.outdir, 'manifest.json'), 'utf8'));
+            assert.equal(
+                manifest.artifacts[`mcp-${stage}-stack`].properties.terminationProtection ?? false,
+                stage === 'prod',
+            );
+
             const assets = JSON.parse(
                 fs.readFileSync(path.join(result.outdir, `mcp-${stage}-stack.assets.json`), 'utf8'),
             );
-            const images = Object.values(assets.dockerImages as Record<string, any>);
+            const images = Object.values((assets.dockerImages ?? {}) as Record<string, any>);
+            if (run.images) {
+                // the tested images by digest: nothing to build, nothing to push
+                assert.deepEqual(images, []);
+                const uri = (fn: any) => JSON.stringify(fn.Properties.Code.ImageUri);
+                assert.match(uri(server), new RegExp(run.images.server.split('@')[1]));
+                assert.match(uri(authorizer), new RegExp(run.images.authorizer.split('@')[1]));
+                return;
+            }
+            // The CLI sets CDK_DEFAULT_REGION=us-east-1 when nothing is configured; the stage must not follow it.
             assert.deepEqual(images.map((image) => image.source.dockerBuildTarget).sort(), ['authorizer', 'server']);
             for (const image of images) {
                 assert.equal(image.source.platform, 'linux/amd64');
@@ -159,32 +212,26 @@ describe('npx cdk synth without AWS credentials or Docker', () => {
                     assert.ok(!fs.existsSync(path.join(staged, excluded)), `${excluded} is not staged`);
                 }
             }
-
-            assert.ok(!result.output.includes(TEST_TOKEN));
-            for (const file of filesUnder(result.outdir)) {
-                assert.ok(!fs.readFileSync(file).includes(TEST_TOKEN), `plaintext token in ${file}`);
-            }
         });
     }
 
-    test('a deploy without digests stops with a clear message', { timeout: TIMEOUT_MS }, () => {
-        const result = cdk(
-            ['synth', '--quiet', '--context', 'requireAuthTokenDigests=true'],
-            { STAGE: 'prod' },
-            'cdk.out-guard',
-        );
+    test('a deploy without the tested images stops with a clear message', { timeout: TIMEOUT_MS }, () => {
+        const result = cdk(['synth', '--quiet', '--context', 'requireImages=true'], { STAGE: 'prod' }, 'cdk.out-guard');
         assert.notEqual(result.status, 0);
-        assert.match(result.output, /no auth token digests: set MCP_AUTH_TOKEN_DIGESTS/);
+        assert.match(result.output, /no images: set MCP_SERVER_IMAGE and MCP_AUTHORIZER_IMAGE/);
     });
 
-    test('a plaintext token given as a digest stops synth without echoing it', { timeout: TIMEOUT_MS }, () => {
+    test('an image by tag stops synth: only digests are deployed', { timeout: TIMEOUT_MS }, () => {
         const result = cdk(
             ['synth', '--quiet'],
-            { STAGE: 'dev', MCP_AUTH_TOKEN_DIGESTS: `ci:${TEST_TOKEN}` },
-            'cdk.out-bad',
+            {
+                STAGE: 'dev',
+                MCP_SERVER_IMAGE: TEST_IMAGES.server.replace(/@sha256:.*/, ':latest'),
+                MCP_AUTHORIZER_IMAGE: TEST_IMAGES.authorizer,
+            },
+            'cdk.out-tag',
         );
         assert.notEqual(result.status, 0);
-        assert.match(result.output, /the digest must be 64 lower-case hex characters/);
-        assert.ok(!result.output.includes(TEST_TOKEN), 'the rejected value is not echoed');
+        assert.match(result.output, /MCP_SERVER_IMAGE=.* is not an ECR image by digest/);
     });
 });

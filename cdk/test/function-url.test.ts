@@ -25,12 +25,16 @@ for (const [stage, streaming] of [
         const { app, json } = synthStage(stage, { functionUrl: { invokers: INVOKERS } });
         assert.equal(STAGES[stage].streaming, streaming);
         const [serverId] = onlyResource(json, 'AWS::Lambda::Function', (p) => p.FunctionName === `mcp-${stage}-server`);
+        const [aliasId] = onlyResource(json, 'AWS::Lambda::Alias', (p) =>
+            JSON.stringify(p.FunctionName).includes(serverId),
+        );
         const [, url] = onlyResource(json, 'AWS::Lambda::Url');
 
-        test('AWS_IAM auth, the invoke mode of the stage, on the server function', () => {
+        test("AWS_IAM auth, the invoke mode of the stage, on the server's live alias (what CodeDeploy shifts)", () => {
             assert.equal(url.Properties.AuthType, 'AWS_IAM');
             assert.equal(url.Properties.InvokeMode, streaming ? 'RESPONSE_STREAM' : 'BUFFERED');
             assert.deepEqual(url.Properties.TargetFunctionArn, { 'Fn::GetAtt': [serverId, 'Arn'] });
+            assert.equal(url.Properties.Qualifier, 'live');
             assert.equal(url.Properties.Cors, undefined, 'no CORS: callers are services, not browsers');
         });
 
@@ -44,8 +48,7 @@ for (const [stage, streaming] of [
                 assert.equal(url[0].FunctionUrlAuthType, 'AWS_IAM');
                 assert.equal(invoke.length, 1, `${invoker}: lambda:InvokeFunction`);
                 assert.equal(invoke[0].InvokedViaFunctionUrl, true);
-                for (const p of [...url, ...invoke])
-                    assert.deepEqual(p.FunctionName, { 'Fn::GetAtt': [serverId, 'Arn'] });
+                for (const p of [...url, ...invoke]) assert.deepEqual(p.FunctionName, { Ref: aliasId });
             }
             // no one else: the REST API's own permissions name apigateway.amazonaws.com
             const others = permissions.filter((p) => !INVOKERS.includes(p.Principal));
@@ -97,7 +100,12 @@ describe('a stage with the Function URL instead of the REST API', () => {
         const names = resourcesOfType(json, 'AWS::CloudWatch::Alarm')
             .map(([, a]) => a.Properties.AlarmName)
             .sort();
-        assert.deepEqual(names, ['mcp-qas-server-errors', 'mcp-qas-server-throttles']);
+        assert.deepEqual(names, [
+            'mcp-qas-server-concurrency',
+            'mcp-qas-server-duration',
+            'mcp-qas-server-errors',
+            'mcp-qas-server-throttles',
+        ]);
         assert.ok(json.Outputs.McpFunctionUrlEndpoint);
         assert.equal(json.Outputs.McpEndpoint, undefined);
         assert.equal(json.Outputs.AuthorizerFunctionName, undefined);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { STAGES, StageConfig, StageName } from '../lib/config';
-import { McpStack, stackName } from '../lib/mcp-stack';
+import { McpStack, McpStackProps, stackName } from '../lib/mcp-stack';
 
 export const CDK_DIR = path.resolve(__dirname, '..');
 export const REPO_ROOT = path.resolve(CDK_DIR, '..');
@@ -30,14 +30,24 @@ export interface Synthesized {
     readonly json: Record<string, any>;
 }
 
-export function synthStage(stage: StageName, overrides: Partial<StageConfig> = {}): Synthesized {
+/** Images by digest as CI passes them (MCP_SERVER_IMAGE, MCP_AUTHORIZER_IMAGE). */
+export const TEST_IMAGES = {
+    server: `123456789012.dkr.ecr.${'ap-southeast-2'}.amazonaws.com/mcp-lambda-c@sha256:${'a'.repeat(64)}`,
+    authorizer: `123456789012.dkr.ecr.${'ap-southeast-2'}.amazonaws.com/mcp-lambda-c@sha256:${'b'.repeat(64)}`,
+};
+
+export function synthStage(
+    stage: StageName,
+    overrides: Partial<StageConfig> = {},
+    images?: McpStackProps['images'],
+): Synthesized {
     const app = new App({ context: CDK_CONTEXT });
     const stack = new McpStack(app, stackName(stage), {
         stackName: stackName(stage),
         env: { region: REGION },
         config: { ...STAGES[stage], ...overrides },
         imageContext: FIXTURE_IMAGE_CONTEXT,
-        authTokens: TEST_AUTH_TOKENS,
+        images,
     });
     const template = Template.fromStack(stack);
     return { app, stack, template, json: template.toJSON() };

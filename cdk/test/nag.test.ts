@@ -6,6 +6,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { ACCOUNT_STACK_NAME, McpAccountStack } from '../lib/account-stack';
 import { STAGE_NAMES } from '../lib/config';
 import { CDK_CONTEXT, synthStage } from './helpers';
 
@@ -48,9 +49,18 @@ test('the checker is live: an unprotected REST API has findings', () => {
     assert.match(found, /AwsSolutions-APIG4/);
 });
 
-for (const stage of STAGE_NAMES) {
-    describe(`cdk-nag AwsSolutions on mcp-${stage}-stack`, () => {
-        const { app } = synthStage(stage);
+function accountApp(): App {
+    const app = new App({ context: CDK_CONTEXT });
+    new McpAccountStack(app, ACCOUNT_STACK_NAME, { env: { region: 'ap-southeast-2' } });
+    return app;
+}
+
+for (const [name, make] of [
+    ...STAGE_NAMES.map((stage) => [`mcp-${stage}-stack`, () => synthStage(stage).app] as const),
+    [ACCOUNT_STACK_NAME, accountApp] as const,
+]) {
+    describe(`cdk-nag AwsSolutions on ${name}`, () => {
+        const app = make();
         const acks = acknowledgements(app);
 
         test('zero unacknowledged findings (errors and warnings)', () => {

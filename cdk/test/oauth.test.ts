@@ -52,7 +52,14 @@ describe('oauth: issuers, metadata, challenges, Cognito', () => {
                 algorithms: ['RS256'],
             },
         ]);
-        assert.ok(env.MCP_AUTH_TOKENS, 'the static digests stay beside');
+        assert.ok(env.MCP_AUTH_TOKENS_SECRET, 'the static digests stay beside');
+    });
+
+    test('usage plans: JWT clients, unknown in advance, share one key (the authorizer answers it for any JWT)', () => {
+        const values = resourcesOfType(json, 'AWS::ApiGateway::ApiKey').map(([, k]) => k.Properties.Value);
+        assert.ok(values.includes('mcp-prod-usage-jwt-clients'), JSON.stringify(values));
+        const [, fn] = onlyResource(json, 'AWS::Lambda::Function', (p) => p.FunctionName === 'mcp-prod-authorizer');
+        assert.equal(fn.Properties.Environment.Variables.MCP_USAGE_KEY_PREFIX, 'mcp-prod-usage-');
     });
 
     test('the metadata lists the authorization servers and scopes_supported, at both URLs', () => {
@@ -93,7 +100,7 @@ describe('oauth: issuers, metadata, challenges, Cognito', () => {
             AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
             MfaConfiguration: 'ON',
         });
-        template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
+        template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'RetainExceptOnCreate' });
         template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
             Identifier: 'mcp',
             Scopes: [{ ScopeName: 'tools', ScopeDescription: 'MCP server, stage prod' }],

@@ -1,9 +1,7 @@
-// What the app takes from outside: STAGE, the region precedence, and the token digest list.
+// What the app takes from outside: STAGE, the region precedence, and the images by digest.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PLACEHOLDER_AUTH_TOKENS, parseAuthTokenDigests } from '../lib/auth-tokens';
-import { resolveAppSettings, resolveAuthTokens, resolveRegion, resolveStage } from '../lib/settings';
-import { TEST_AUTH_TOKENS, TEST_TOKEN, sha256 } from './helpers';
+import { parseImageReference, resolveAppSettings, resolveImages, resolveRegion, resolveStage } from '../lib/settings';
 
 const noContext = () => undefined;
 const context = (values: Record<string, string>) => (key: string) => values[key];
@@ -77,92 +75,43 @@ describe('region precedence', () => {
     });
 });
 
-describe('auth token digests', () => {
-    const digest = sha256(TEST_TOKEN);
-
-    test('parses label:sha256hex entries', () => {
-        assert.deepEqual(parseAuthTokenDigests(`ci-2026:${digest},laptop_1.x:${'0'.repeat(64)}`), [
-            { label: 'ci-2026', digest },
-            { label: 'laptop_1.x', digest: '0'.repeat(64) },
-        ]);
+describe('images by digest', () => {
+    const server = `123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/mcp-lambda-c@sha256:${'a'.repeat(64)}`;
+    const authorizer = `123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/mcp-lambda-c@sha256:${'b'.repeat(64)}`;
+    test('an ECR reference by digest gives the repository ARN and the digest', () => {
+        assert.deepEqual(parseImageReference('MCP_SERVER_IMAGE', server), {
+            repositoryArn: 'arn:aws:ecr:ap-southeast-2:123456789012:repository/mcp-lambda-c',
+            digest: `sha256:${'a'.repeat(64)}`,
+        });
     });
-    test('refuses a plaintext token instead of a digest, without echoing it', () => {
+    test('a tag, another registry or a short digest is refused', () => {
+        for (const bad of [
+            '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/mcp-lambda-c:latest',
+            `docker.io/library/mcp@sha256:${'a'.repeat(64)}`,
+            `123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/mcp-lambda-c@sha256:${'a'.repeat(63)}`,
+        ]) {
+            assert.throws(() => parseImageReference('MCP_SERVER_IMAGE', bad), /not an ECR image by digest/);
+        }
+    });
+    test('from the environment or the context; both or neither', () => {
+        const images = resolveImages({ MCP_SERVER_IMAGE: server }, context({ authorizerImage: authorizer }));
+        assert.equal(images?.authorizer.digest, `sha256:${'b'.repeat(64)}`);
+        assert.throws(() => resolveImages({ MCP_SERVER_IMAGE: server }, noContext), /both .* or neither/);
+        assert.equal(resolveImages({}, noContext), undefined);
+    });
+    test('a deploy (requireImages=true) without images fails: it never builds its own', () => {
         assert.throws(
-            () => parseAuthTokenDigests(`ci:${TEST_TOKEN}`),
-            (error: Error) =>
-                /entry 1 \("ci"\): the digest must be 64 lower-case hex characters/.test(error.message) &&
-                !error.message.includes(TEST_TOKEN),
-        );
-    });
-    test('refuses a bare token with no label, without echoing it', () => {
-        assert.throws(
-            () => parseAuthTokenDigests(digest),
-            (error: Error) => /expected label:sha256hex/.test(error.message) && !error.message.includes(digest),
-        );
-    });
-    test('refuses upper-case hex, short digests and bad labels', () => {
-        assert.throws(() => parseAuthTokenDigests(`ci:${digest.toUpperCase()}`), /64 lower-case hex/);
-        assert.throws(() => parseAuthTokenDigests(`ci:${digest.slice(1)}`), /got 63 characters/);
-        assert.throws(() => parseAuthTokenDigests(`ci team:${digest}`), /label must be 1-64 characters/);
-        assert.throws(() => parseAuthTokenDigests(`:${digest}`), /label must be 1-64 characters/);
-        assert.throws(() => parseAuthTokenDigests(`${'a'.repeat(65)}:${digest}`), /label must be 1-64 characters/);
-        assert.throws(() => parseAuthTokenDigests(`ci:${digest},`), /entry 2: expected label:sha256hex/);
-        assert.throws(() => parseAuthTokenDigests(''), /the list is empty/);
-    });
-    test('refuses one token under two labels, and more entries than the authorizer holds', () => {
-        assert.throws(
-            () => parseAuthTokenDigests(`a:${digest},b:${digest}`),
-            /entry 2: "b" has the same digest as "a"/,
-        );
-        const seventeen = Array.from({ length: 17 }, (_, i) => `t${i}:${sha256(String(i))}`).join(',');
-        assert.throws(() => parseAuthTokenDigests(seventeen), /17 entries; the authorizer takes at most 16/);
-        assert.equal(parseAuthTokenDigests(seventeen.split(',').slice(0, 16).join(',')).length, 16);
-    });
-    test('refuses a label used twice', () => {
-        assert.throws(() => parseAuthTokenDigests(`ci:${digest},ci:${'1'.repeat(64)}`), /label "ci" is used twice/);
-    });
-    test('context wins over MCP_AUTH_TOKEN_DIGESTS; whitespace around entries is dropped', () => {
-        const fromEnv = resolveAuthTokens(
-            { MCP_AUTH_TOKEN_DIGESTS: ` ci:${digest} , b:${'2'.repeat(64)} ` },
-            noContext,
-        );
-        assert.deepEqual(fromEnv, { value: `ci:${digest},b:${'2'.repeat(64)}`, placeholder: false });
-        const fromContext = resolveAuthTokens(
-            { MCP_AUTH_TOKEN_DIGESTS: `env:${digest}` },
-            context({ authTokenDigests: TEST_AUTH_TOKENS }),
-        );
-        assert.deepEqual(fromContext, { value: TEST_AUTH_TOKENS, placeholder: false });
-    });
-    test('without digests, synth gets the placeholder that admits nobody', () => {
-        assert.deepEqual(resolveAuthTokens({}, noContext), { value: PLACEHOLDER_AUTH_TOKENS, placeholder: true });
-        assert.doesNotThrow(() => parseAuthTokenDigests(PLACEHOLDER_AUTH_TOKENS));
-    });
-    test('without digests, a deploy (requireAuthTokenDigests=true) fails with a clear message', () => {
-        assert.throws(
-            () => resolveAuthTokens({}, context({ requireAuthTokenDigests: 'true' })),
-            /no auth token digests: set MCP_AUTH_TOKEN_DIGESTS/,
-        );
-        assert.equal(
-            resolveAuthTokens(
-                { MCP_AUTH_TOKEN_DIGESTS: TEST_AUTH_TOKENS },
-                context({ requireAuthTokenDigests: 'true' }),
-            ).placeholder,
-            false,
+            () => resolveImages({}, context({ requireImages: 'true' })),
+            /no images: set MCP_SERVER_IMAGE and MCP_AUTHORIZER_IMAGE/,
         );
     });
     test('resolveAppSettings puts it together', () => {
-        assert.deepEqual(
-            resolveAppSettings(
-                { STAGE: 'qas', REGION: 'eu-west-1', MCP_AUTH_TOKEN_DIGESTS: TEST_AUTH_TOKENS },
-                noContext,
-            ),
-            {
-                stage: 'qas',
-                region: 'eu-west-1',
-                regionSource: 'REGION',
-                authTokens: TEST_AUTH_TOKENS,
-                authTokensArePlaceholder: false,
-            },
+        const settings = resolveAppSettings(
+            { STAGE: 'prod', REGION: 'eu-central-1', MCP_SERVER_IMAGE: server, MCP_AUTHORIZER_IMAGE: authorizer },
+            noContext,
         );
+        assert.equal(settings.stage, 'prod');
+        assert.equal(settings.region, 'eu-central-1');
+        assert.equal(settings.images?.server.digest, `sha256:${'a'.repeat(64)}`);
     });
 });

@@ -1,23 +1,16 @@
 // The synthesized stack of every stage: resources and counts, auth wiring, gateway responses, stage settings,
-// logging, tracing, alarms, names, streaming, outputs, and no plaintext token anywhere.
+// logging, tracing, alarms and their topic, names, streaming, outputs, secrets by ARN only (no value, no digest in
+// any template or function environment), live aliases shifted by CodeDeploy with rollback alarms, retention that
+// lets a failed create roll back, no account singleton, WAF and usage plans on prod, and images by digest.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { STAGES, STAGE_NAMES } from '../lib/config';
+import { STAGES, STAGE_NAMES, ciTokenLabel, integrationTimeout } from '../lib/config';
 import { BEARER_VALIDATION_REGEX } from '../lib/mcp-api';
-import {
-    REGION,
-    TEST_AUTH_TOKENS,
-    TEST_TOKEN,
-    evaluate,
-    onlyResource,
-    resourcesOfType,
-    sha256,
-    synthStage,
-} from './helpers';
+import { REGION, TEST_IMAGES, TEST_TOKEN, evaluate, onlyResource, resourcesOfType, synthStage } from './helpers';
 
 const API_ID = 'abc123';
 
@@ -40,6 +33,20 @@ for (const stage of STAGE_NAMES) {
             (p) => p.FunctionName === `${prefix}-authorizer`,
         );
         const [authorizerId, authorizer] = onlyResource(json, 'AWS::ApiGateway::Authorizer');
+        const [serverAliasId, serverAlias] = onlyResource(json, 'AWS::Lambda::Alias', (p) =>
+            JSON.stringify(p.FunctionName).includes(serverId),
+        );
+        const [authorizerAliasId] = onlyResource(json, 'AWS::Lambda::Alias', (p) =>
+            JSON.stringify(p.FunctionName).includes(authorizerFnId),
+        );
+        const [topicId] = onlyResource(json, 'AWS::SNS::Topic');
+        const [authTokensSecretId, authTokensSecret] = onlyResource(json, 'AWS::SecretsManager::Secret', (p) =>
+            p.Description.includes('token digests'),
+        );
+        const [stateKeySecretId, stateKeySecret] = onlyResource(json, 'AWS::SecretsManager::Secret', (p) =>
+            p.Description.includes('request-state key'),
+        );
+        const deletion = config.removalPolicy === 'destroy' ? 'Delete' : 'RetainExceptOnCreate';
         const [mcpResourceId] = onlyResource(
             json,
             'AWS::ApiGateway::Resource',
@@ -68,15 +75,25 @@ for (const stage of STAGE_NAMES) {
                 'AWS::ApiGateway::Resource': 4,
                 'AWS::ApiGateway::Method': 5,
                 'AWS::ApiGateway::GatewayResponse': 2,
-                'AWS::ApiGateway::Account': 1,
+                'AWS::ApiGateway::Account': 0,
                 'AWS::ApiGateway::RequestValidator': 0,
                 'AWS::Lambda::Permission': 4,
+                'AWS::Lambda::Version': 2,
+                'AWS::Lambda::Alias': 2,
+                'AWS::CodeDeploy::Application': 1,
+                'AWS::CodeDeploy::DeploymentGroup': 2,
                 'AWS::Logs::LogGroup': 4,
-                'AWS::CloudWatch::Alarm': 5,
-                'AWS::IAM::Role': 3,
+                'AWS::CloudWatch::Alarm': 9,
+                'AWS::CloudWatch::Dashboard': 1,
+                'AWS::SNS::Topic': 1,
+                'AWS::IAM::Role': 4,
                 'AWS::IAM::Policy': 2,
                 'AWS::DynamoDB::Table': config.streaming ? 1 : 0,
-                'AWS::SecretsManager::Secret': 1,
+                'AWS::SecretsManager::Secret': 2,
+                'AWS::WAFv2::WebACL': config.protection ? 1 : 0,
+                'AWS::WAFv2::WebACLAssociation': config.protection ? 1 : 0,
+                'AWS::ApiGateway::UsagePlan': config.protection ? 1 : 0,
+                'AWS::ApiGateway::ApiKey': config.protection ? 1 + config.protection.clients.length : 0,
             };
             for (const [type, count] of Object.entries(counts)) {
                 template.resourceCountIs(type, count);
@@ -89,6 +106,8 @@ for (const stage of STAGE_NAMES) {
                 assert.deepEqual(fn.Properties.Architectures, [config.architecture]);
                 assert.deepEqual(fn.Properties.TracingConfig, { Mode: 'Active' });
             }
+            assert.equal(server.Properties.ReservedConcurrentExecutions, config.reservedConcurrency.server);
+            assert.equal(authorizerFn.Properties.ReservedConcurrentExecutions, config.reservedConcurrency.authorizer);
             assert.equal(server.Properties.MemorySize, config.server.memoryMiB);
             assert.equal(server.Properties.Timeout, config.server.timeout.toSeconds());
             assert.equal(authorizerFn.Properties.MemorySize, config.authorizer.memoryMiB);
@@ -119,24 +138,23 @@ for (const stage of STAGE_NAMES) {
             } else {
                 assert.equal(env.MCP_PENDING_TABLE, undefined);
             }
-            // the request-state key: a dynamic reference to the stage's generated secret, never a value
-            const [secretId, secret] = onlyResource(json, 'AWS::SecretsManager::Secret');
-            assert.equal(secret.Properties.Name, `${prefix}-request-state-key`);
-            assert.deepEqual(secret.Properties.GenerateSecretString, {
+            // the request-state key: only the ARN of the stage's generated secret, which the server reads itself
+            assert.equal(stateKeySecret.Properties.Name, undefined, 'no fixed name to block a re-create');
+            assert.deepEqual(stateKeySecret.Properties.GenerateSecretString, {
                 ExcludePunctuation: true,
                 IncludeSpace: false,
                 PasswordLength: 64,
             });
-            assert.deepEqual(env.MCP_REQUEST_STATE_KEY, {
-                'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
-            });
+            assert.deepEqual(env.MCP_REQUEST_STATE_KEY_SECRET, { Ref: stateKeySecretId });
+            assert.equal(env.MCP_SECRETS_REFRESH_SECONDS, String(config.secretsRefreshSeconds));
             assert.deepEqual(
                 Object.keys(env).sort(),
                 [
                     'MCP_ALLOWED_HOSTS',
                     'MCP_LAMBDA_RESPONSE_MODE',
                     'MCP_LOG_LEVEL',
-                    'MCP_REQUEST_STATE_KEY',
+                    'MCP_REQUEST_STATE_KEY_SECRET',
+                    'MCP_SECRETS_REFRESH_SECONDS',
                     'MCP_TOOLSETS',
                 ]
                     .concat(config.streaming ? ['MCP_PENDING_TABLE'] : [])
@@ -144,17 +162,68 @@ for (const stage of STAGE_NAMES) {
             );
         });
 
-        test('authorizer environment holds the digests and labels only', () => {
-            assert.deepEqual(authorizerFn.Properties.Environment.Variables, {
-                MCP_AUTH_TOKENS: TEST_AUTH_TOKENS,
+        test('authorizer environment: the ARN of the digest secret, never a digest', () => {
+            const expected: Record<string, unknown> = {
+                MCP_AUTH_TOKENS_SECRET: { Ref: authTokensSecretId },
+                MCP_SECRETS_REFRESH_SECONDS: String(config.secretsRefreshSeconds),
                 MCP_LOG_LEVEL: config.authorizer.logLevel,
+            };
+            if (config.protection) expected.MCP_USAGE_KEY_PREFIX = `mcp-${stage}-usage-`;
+            assert.deepEqual(authorizerFn.Properties.Environment.Variables, expected);
+            // created with one random entry that admits nobody; the stack never writes a digest into it
+            assert.equal(authTokensSecret.Properties.Name, undefined);
+            assert.equal(authTokensSecret.Properties.SecretString, undefined);
+            assert.deepEqual(authTokensSecret.Properties.GenerateSecretString, {
+                SecretStringTemplate: '{}',
+                GenerateStringKey: 'placeholder-admits-nobody',
+                PasswordLength: 64,
+                ExcludeUppercase: true,
+                ExcludePunctuation: true,
+                IncludeSpace: false,
+                ExcludeCharacters: 'ghijklmnopqrstuvwxyz',
             });
         });
 
-        test('the plaintext test token appears nowhere in the template', () => {
+        test('no secret value, dynamic reference or digest in the template or any function environment', () => {
             const text = JSON.stringify(json);
-            assert.ok(text.includes(sha256(TEST_TOKEN)), 'the digest is there');
-            assert.ok(!text.includes(TEST_TOKEN), 'the plaintext is not');
+            assert.ok(
+                !text.includes('{{resolve:'),
+                'no dynamic reference (it would show the value in the Lambda console)',
+            );
+            for (const [, secret] of resourcesOfType(json, 'AWS::SecretsManager::Secret')) {
+                assert.equal(secret.Properties.SecretString, undefined);
+            }
+            for (const [, fn] of resourcesOfType(json, 'AWS::Lambda::Function')) {
+                for (const [name, value] of Object.entries(
+                    fn.Properties.Environment.Variables as Record<string, unknown>,
+                )) {
+                    assert.ok(!/KEY$|TOKENS$|SECRET_VALUE/.test(name) || name === 'MCP_USAGE_KEY_PREFIX', name);
+                    assert.ok(typeof value !== 'string' || !/[0-9a-f]{32}/.test(value), `${name} looks like a secret`);
+                }
+            }
+        });
+
+        test('each role may read exactly its own secret, and only GetSecretValue', () => {
+            const reads = resourcesOfType(json, 'AWS::IAM::Policy').flatMap(([, policy]) =>
+                (policy.Properties.PolicyDocument.Statement as any[])
+                    .filter((st) => JSON.stringify(st.Action).includes('secretsmanager'))
+                    .map((st) => [policy.Properties.Roles[0].Ref, st.Action, st.Resource]),
+            );
+            assert.deepEqual(
+                reads.sort(),
+                [
+                    [
+                        authorizerFn.Properties.Role['Fn::GetAtt'][0],
+                        'secretsmanager:GetSecretValue',
+                        { Ref: authTokensSecretId },
+                    ],
+                    [
+                        server.Properties.Role['Fn::GetAtt'][0],
+                        'secretsmanager:GetSecretValue',
+                        { Ref: stateKeySecretId },
+                    ],
+                ].sort(),
+            );
         });
 
         test('TOKEN authorizer: Authorization header, Bearer regex, cache TTL, the authorizer function', () => {
@@ -164,10 +233,7 @@ for (const stage of STAGE_NAMES) {
             assert.equal(authorizer.Properties.IdentityValidationExpression, BEARER_VALIDATION_REGEX);
             assert.equal(authorizer.Properties.AuthorizerResultTtlInSeconds, config.authorizer.cacheTtl.toSeconds());
             const uri = JSON.stringify(authorizer.Properties.AuthorizerUri);
-            assert.ok(
-                uri.includes(`{"Fn::GetAtt":["${authorizerFnId}","Arn"]}`) && uri.endsWith('/invocations"]]}'),
-                uri,
-            );
+            assert.ok(uri.includes(`{"Ref":"${authorizerAliasId}"}`) && uri.endsWith('/invocations"]]}'), uri);
             const regex = new RegExp(BEARER_VALIDATION_REGEX);
             assert.ok(regex.test(`Bearer ${TEST_TOKEN}`));
             assert.ok(regex.test('Bearer dGVzdA=='));
@@ -187,7 +253,7 @@ for (const stage of STAGE_NAMES) {
                 assert.equal(method.AuthorizationType, 'CUSTOM', method.HttpMethod);
                 assert.deepEqual(method.AuthorizerId, { Ref: authorizerId }, method.HttpMethod);
                 assert.equal(method.Integration.Type, 'AWS_PROXY');
-                assert.match(evaluate(method.Integration.Uri, refs), new RegExp(`<${serverId}\\.Arn>`));
+                assert.match(evaluate(method.Integration.Uri, refs), new RegExp(`<${serverAliasId}>`));
             }
         });
 
@@ -225,7 +291,8 @@ for (const stage of STAGE_NAMES) {
             assert.equal(serverMethods.length, 3);
             for (const method of serverMethods) {
                 const uri = evaluate(method.Integration.Uri, refs);
-                assert.equal(method.Integration.TimeoutInMillis, config.server.timeout.toMilliseconds());
+                assert.equal(method.Integration.TimeoutInMillis, integrationTimeout(config).toMilliseconds());
+                assert.ok(method.Integration.TimeoutInMillis >= server.Properties.Timeout * 1000 + 2000);
                 if (config.streaming) {
                     assert.equal(method.Integration.ResponseTransferMode, 'STREAM');
                     assert.match(uri, /:lambda:path\/2021-11-15\/functions\/.*\/response-streaming-invocations$/);
@@ -300,7 +367,6 @@ for (const stage of STAGE_NAMES) {
                 `/aws/apigateway/${prefix}-api-access`,
                 `API-Gateway-Execution-Logs_${API_ID}/${stage}`,
             ];
-            const deletion = config.removalPolicy === 'retain' ? 'Retain' : 'Delete';
             for (const name of names) {
                 const [, group] = logGroupNamed(name);
                 assert.equal(group.Properties.RetentionInDays, config.logRetention, name);
@@ -316,48 +382,59 @@ for (const stage of STAGE_NAMES) {
             assert.ok(apiStage.DependsOn.includes(executionLogsId));
         });
 
-        test('alarms on API 5XX, and errors and throttles of both functions', () => {
-            const [apiStageId] = onlyResource(json, 'AWS::ApiGateway::Stage');
+        test('alarms: API 5XX, 4XX and p99 latency; errors, throttles, duration and concurrency; each notifies the topic', () => {
             const alarms = resourcesOfType(json, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
             const byName = Object.fromEntries(alarms.map((a) => [a.AlarmName, a]));
-            const expected: Record<string, [string, string, Record<string, unknown>, number]> = {
-                [`${prefix}-api-5xx`]: [
-                    'AWS/ApiGateway',
-                    '5XXError',
-                    { ApiName: `${prefix}-api`, Stage: `<${apiStageId}>` },
-                    config.alarms.api5xxThreshold,
-                ],
-                [`${prefix}-server-errors`]: [
-                    'AWS/Lambda',
-                    'Errors',
-                    { FunctionName: `<${serverId}>` },
-                    config.alarms.serverErrorsThreshold,
-                ],
+            const api = { ApiName: `${prefix}-api`, Stage: stage };
+            const alias = (fn: string) => ({ FunctionName: `${prefix}-${fn}`, Resource: `${prefix}-${fn}:live` });
+            const a = config.alarms;
+            const expected: Record<string, [string, string, Record<string, unknown>, number, string]> = {
+                [`${prefix}-api-5xx`]: ['AWS/ApiGateway', '5XXError', api, a.api5xxThreshold, 'Sum'],
+                [`${prefix}-api-4xx`]: ['AWS/ApiGateway', '4XXError', api, a.api4xxThreshold, 'Sum'],
+                [`${prefix}-api-latency-p99`]: ['AWS/ApiGateway', 'Latency', api, a.latencyP99Ms, 'p99'],
+                [`${prefix}-server-errors`]: ['AWS/Lambda', 'Errors', alias('server'), a.serverErrorsThreshold, 'Sum'],
                 [`${prefix}-server-throttles`]: [
                     'AWS/Lambda',
                     'Throttles',
-                    { FunctionName: `<${serverId}>` },
-                    config.alarms.throttlesThreshold,
+                    alias('server'),
+                    a.throttlesThreshold,
+                    'Sum',
+                ],
+                [`${prefix}-server-duration`]: [
+                    'AWS/Lambda',
+                    'Duration',
+                    alias('server'),
+                    Math.round(config.server.timeout.toMilliseconds() * 0.8),
+                    'p99',
+                ],
+                [`${prefix}-server-concurrency`]: [
+                    'AWS/Lambda',
+                    'ConcurrentExecutions',
+                    { FunctionName: `${prefix}-server` },
+                    Math.floor(config.reservedConcurrency.server * 0.8),
+                    'Maximum',
                 ],
                 [`${prefix}-authorizer-errors`]: [
                     'AWS/Lambda',
                     'Errors',
-                    { FunctionName: `<${authorizerFnId}>` },
-                    config.alarms.authorizerErrorsThreshold,
+                    alias('authorizer'),
+                    a.authorizerErrorsThreshold,
+                    'Sum',
                 ],
                 [`${prefix}-authorizer-throttles`]: [
                     'AWS/Lambda',
                     'Throttles',
-                    { FunctionName: `<${authorizerFnId}>` },
-                    config.alarms.throttlesThreshold,
+                    alias('authorizer'),
+                    a.throttlesThreshold,
+                    'Sum',
                 ],
             };
             assert.deepEqual(Object.keys(byName).sort(), Object.keys(expected).sort());
-            for (const [name, [namespace, metric, dimensions, threshold]] of Object.entries(expected)) {
+            for (const [name, [namespace, metric, dimensions, threshold, statistic]] of Object.entries(expected)) {
                 const alarm = byName[name];
                 assert.equal(alarm.Namespace, namespace, name);
                 assert.equal(alarm.MetricName, metric, name);
-                assert.equal(alarm.Statistic, 'Sum', name);
+                assert.equal(alarm.Statistic ?? alarm.ExtendedStatistic, statistic, name);
                 assert.equal(alarm.Period, config.alarms.period.toSeconds(), name);
                 assert.equal(alarm.Threshold, threshold, name);
                 assert.equal(alarm.EvaluationPeriods, config.alarms.evaluationPeriods, name);
@@ -366,6 +443,132 @@ for (const stage of STAGE_NAMES) {
                 assert.equal(alarm.TreatMissingData, 'notBreaching', name);
                 const dims = Object.fromEntries(alarm.Dimensions.map((d: any) => [d.Name, evaluate(d.Value, refs)]));
                 assert.deepEqual(dims, dimensions, name);
+                assert.deepEqual(alarm.AlarmActions, [{ Ref: topicId }], `${name} notifies`);
+                assert.deepEqual(alarm.OKActions, [{ Ref: topicId }], `${name} says when it is over`);
+            }
+            template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+            template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+                PolicyDocument: {
+                    Statement: Match.arrayWith([
+                        Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+                    ]),
+                },
+            });
+        });
+
+        test(`the live aliases are shifted by CodeDeploy (${config.deployment}) and rolled back by alarms`, () => {
+            const want = {
+                'all-at-once': 'CodeDeployDefault.LambdaAllAtOnce',
+                'canary-10-percent-5-minutes': 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+                'linear-10-percent-every-minute': 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
+            }[config.deployment];
+            const groups = resourcesOfType(json, 'AWS::CodeDeploy::DeploymentGroup');
+            const alarmNames = (group: any) =>
+                group.Properties.AlarmConfiguration.Alarms.map(
+                    (x: any) => json.Resources[x.Name.Ref].Properties.AlarmName,
+                ).sort();
+            const byAlias: Record<string, any> = {};
+            for (const [groupId, group] of groups) {
+                assert.equal(group.Properties.DeploymentConfigName, want);
+                assert.equal(group.Properties.AlarmConfiguration.Enabled, true);
+                assert.deepEqual(group.Properties.AutoRollbackConfiguration, {
+                    Enabled: true,
+                    Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'],
+                });
+                const alias = Object.entries(json.Resources as Record<string, any>).find(
+                    ([, r]) =>
+                        r.Type === 'AWS::Lambda::Alias' &&
+                        JSON.stringify(r.UpdatePolicy?.CodeDeployLambdaAliasUpdate?.DeploymentGroupName) ===
+                            JSON.stringify({ Ref: groupId }),
+                );
+                assert.ok(alias, `no alias is updated through ${groupId}`);
+                byAlias[alias[0]] = group;
+            }
+            assert.deepEqual(Object.keys(byAlias).sort(), [authorizerAliasId, serverAliasId].sort());
+            assert.deepEqual(alarmNames(byAlias[serverAliasId]), [
+                `${prefix}-api-5xx`,
+                `${prefix}-api-latency-p99`,
+                `${prefix}-server-duration`,
+                `${prefix}-server-errors`,
+            ]);
+            // the authorizer's "errors" are refused tokens: not a rollback signal; a broken authorizer shows as API 5XX
+            assert.deepEqual(alarmNames(byAlias[authorizerAliasId]), [
+                `${prefix}-api-5xx`,
+                `${prefix}-api-latency-p99`,
+            ]);
+            assert.equal(serverAlias.Properties.Name, 'live');
+            assert.ok(serverAlias.Properties.FunctionVersion['Fn::GetAtt'], 'the alias points at a published version');
+        });
+
+        test('the permissions API Gateway invokes with name the aliases, never $LATEST', () => {
+            for (const [, permission] of resourcesOfType(json, 'AWS::Lambda::Permission')) {
+                const target = JSON.stringify(permission.Properties.FunctionName);
+                assert.ok(target.includes(serverAliasId) || target.includes(authorizerAliasId), target);
+            }
+        });
+
+        test(`${config.removalPolicy === 'destroy' ? 'nothing is kept' : 'data is kept, except after a failed create'} when the stack goes`, () => {
+            for (const type of ['AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret', 'AWS::DynamoDB::Table']) {
+                for (const [id, resource] of resourcesOfType(json, type)) {
+                    assert.equal(resource.DeletionPolicy, deletion, id);
+                }
+            }
+            assert.equal(stack.terminationProtection, config.terminationProtection);
+            assert.equal(stack.terminationProtection, stage === 'prod');
+        });
+
+        test('no account-wide singleton in a stage stack (the API Gateway CloudWatch role is mcp-account-stack)', () => {
+            template.resourceCountIs('AWS::ApiGateway::Account', 0);
+            template.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: `${prefix}-api` });
+            for (const [, role] of resourcesOfType(json, 'AWS::IAM::Role')) {
+                assert.notEqual(
+                    role.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service,
+                    'apigateway.amazonaws.com',
+                );
+            }
+        });
+
+        test(config.protection ? 'WAF on the stage and a usage plan per client' : 'no WAF and no usage plan', () => {
+            if (!config.protection) {
+                template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+                template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
+                return;
+            }
+            const [aclId, acl] = onlyResource(json, 'AWS::WAFv2::WebACL');
+            assert.equal(acl.Properties.Scope, 'REGIONAL');
+            const rules = acl.Properties.Rules as any[];
+            const rate = rules.find((r) => r.Statement.RateBasedStatement);
+            assert.deepEqual(rate.Statement.RateBasedStatement, {
+                Limit: config.protection.wafRateLimitPer5Minutes,
+                AggregateKeyType: 'IP',
+            });
+            assert.deepEqual(rate.Action, { Block: {} });
+            assert.deepEqual(
+                rules
+                    .filter((r) => r.Statement.ManagedRuleGroupStatement)
+                    .map((r) => r.Statement.ManagedRuleGroupStatement.Name)
+                    .sort(),
+                [
+                    'AWSManagedRulesAmazonIpReputationList',
+                    'AWSManagedRulesCommonRuleSet',
+                    'AWSManagedRulesKnownBadInputsRuleSet',
+                ],
+            );
+            const [, association] = onlyResource(json, 'AWS::WAFv2::WebACLAssociation');
+            assert.deepEqual(association.Properties.WebACLArn, { 'Fn::GetAtt': [aclId, 'Arn'] });
+            assert.match(evaluate(association.Properties.ResourceArn, refs), new RegExp(`/restapis/${API_ID}/stages/`));
+
+            template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+            const [, plan] = onlyResource(json, 'AWS::ApiGateway::UsagePlan');
+            assert.deepEqual(plan.Properties.Throttle, {
+                RateLimit: config.protection.perClient.rateLimit,
+                BurstLimit: config.protection.perClient.burstLimit,
+            });
+            assert.deepEqual(plan.Properties.Quota, { Limit: config.protection.perClient.quotaPerDay, Period: 'DAY' });
+            const keys = resourcesOfType(json, 'AWS::ApiGateway::ApiKey').map(([, k]) => k.Properties.Value);
+            assert.ok(keys.includes(`mcp-${stage}-usage-${ciTokenLabel(stage)}`), 'the pipeline has its own budget');
+            for (const method of methods.filter((m) => m.ResourceId.Ref === mcpResourceId)) {
+                assert.equal(method.ApiKeyRequired, true, method.HttpMethod);
             }
         });
 
@@ -390,7 +593,7 @@ for (const stage of STAGE_NAMES) {
                     checked++;
                 }
             }
-            assert.equal(checked, 2 + 1 + 1 + 5 + (config.streaming ? 1 : 0) + 4);
+            assert.equal(checked, 2 + 1 + 1 + 9 + (config.streaming ? 1 : 0) + 4);
             assert.equal(stack.stackName, `${prefix}-stack`);
         });
 
@@ -430,9 +633,8 @@ for (const stage of STAGE_NAMES) {
                     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
                     BillingMode: 'PAY_PER_REQUEST',
                     TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-                    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
                 });
-                assert.equal(table.DeletionPolicy, config.removalPolicy === 'retain' ? 'Retain' : 'Delete');
+                assert.equal(table.DeletionPolicy, deletion);
                 template.hasResourceProperties('AWS::IAM::Policy', {
                     Roles: [{ Ref: server.Properties.Role['Fn::GetAtt'][0] }],
                     PolicyDocument: {
@@ -465,6 +667,10 @@ for (const stage of STAGE_NAMES) {
             assert.deepEqual(outputs.ApiId.Value, { Ref: apiId });
             assert.deepEqual(outputs.ServerFunctionName.Value, { Ref: serverId });
             assert.deepEqual(outputs.AuthorizerFunctionName.Value, { Ref: authorizerFnId });
+            assert.deepEqual(outputs.AuthTokensSecretArn.Value, { Ref: authTokensSecretId });
+            assert.deepEqual(outputs.RequestStateKeySecretArn.Value, { Ref: stateKeySecretId });
+            assert.deepEqual(outputs.AlarmTopicArn.Value, { Ref: topicId });
+            assert.ok(outputs.ServerDeploymentGroup && outputs.AuthorizerDeploymentGroup);
         });
     });
 }
@@ -535,16 +741,16 @@ describe('configuration variants', () => {
     test('streaming switched on for prod: STREAM, 15 minutes, the table and its environment', () => {
         const { json, template } = synthStage('prod', {
             streaming: true,
-            server: { ...STAGES.prod.server, timeout: Duration.minutes(15) },
+            server: { ...STAGES.prod.server, timeout: Duration.seconds(898) },
         });
         template.resourceCountIs('AWS::DynamoDB::Table', 1);
         template.hasResource('AWS::DynamoDB::Table', {
-            DeletionPolicy: 'Retain',
+            DeletionPolicy: 'RetainExceptOnCreate',
             Properties: { TableName: 'mcp-prod-pending' },
         });
         const [, server] = onlyResource(json, 'AWS::Lambda::Function', (p) => p.FunctionName === 'mcp-prod-server');
         assert.equal(server.Properties.Environment.Variables.MCP_LAMBDA_RESPONSE_MODE, 'streaming');
-        assert.equal(server.Properties.Timeout, 900);
+        assert.equal(server.Properties.Timeout, 898);
         const serverMethods = resourcesOfType(json, 'AWS::ApiGateway::Method').filter(
             ([, m]) => m.Properties.Integration.Type === 'AWS_PROXY',
         );
@@ -555,10 +761,41 @@ describe('configuration variants', () => {
         }
     });
 
+    test('the tested images by digest: from ECR, nothing is built', () => {
+        const { app, stack, json } = synthStage(
+            'prod',
+            {},
+            {
+                server: {
+                    repositoryArn: 'arn:aws:ecr:ap-southeast-2:123456789012:repository/mcp-lambda-c',
+                    digest: TEST_IMAGES.server.split('@')[1],
+                },
+                authorizer: {
+                    repositoryArn: 'arn:aws:ecr:ap-southeast-2:123456789012:repository/mcp-lambda-c',
+                    digest: TEST_IMAGES.authorizer.split('@')[1],
+                },
+            },
+        );
+        for (const [name, digest] of [
+            ['mcp-prod-server', TEST_IMAGES.server.split('@')[1]],
+            ['mcp-prod-authorizer', TEST_IMAGES.authorizer.split('@')[1]],
+        ]) {
+            const [, fn] = onlyResource(json, 'AWS::Lambda::Function', (p) => p.FunctionName === name);
+            assert.equal(
+                evaluate(fn.Properties.Code.ImageUri),
+                `123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/mcp-lambda-c@${digest}`,
+            );
+        }
+        const manifest = JSON.parse(
+            fs.readFileSync(path.join(app.synth().directory, `${stack.artifactId}.assets.json`), 'utf8'),
+        );
+        assert.deepEqual(manifest.dockerImages ?? {}, {}, 'no image asset to build or push');
+    });
+
     test('an invalid stage config stops synth with every problem listed', () => {
         assert.throws(
             () => synthStage('qas', { server: { ...STAGES.qas.server, timeout: Duration.minutes(5), memoryMiB: 100 } }),
-            /invalid stage configuration:\n {2}stage qas: server timeout 300 s must be 1..29 s.*\n {2}stage qas: server memory 100 MiB/s,
+            /invalid stage configuration:\n {2}stage qas: server timeout 300 s must be 1..27 s.*\n {2}stage qas: server memory 100 MiB/s,
         );
     });
 });

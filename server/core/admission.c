@@ -11,7 +11,7 @@ typedef struct st_bound_t {
     const char *name;
     unsigned limit;
     atomic_uint used;
-    atomic_llong last_log_ms; /* monotonic */
+    _Atomic int64_t last_log_ms; /* monotonic */
     atomic_uint refused_since_log;
 } bound_t;
 

@@ -97,6 +97,23 @@ struct st_mcp_answer_store_t {
 };
 void mcp_server_set_answer_store(mcp_server_t *s, mcp_answer_store_t *store);
 
+/*
+ * The keys that seal requestState (MCP 2026-07-28). By default the configured MCP_REQUEST_STATE_KEY, or a random
+ * key per process. A front door that reads them from a secret store sets them here, and again after a rotation:
+ * the current key seals and opens, the previous one (optional, previous_len 0 for none) only opens, so a state
+ * sealed before the rotation, or by an instance that has not re-read the secret yet, is still accepted. Each key is
+ * 32 to 256 bytes. Returns 0, or -1 when a length is out of range. Any thread.
+ */
+int mcp_server_set_state_keys(mcp_server_t *s, const void *current, size_t current_len, const void *previous, size_t previous_len);
+/*
+ * Called (on the thread that seals or opens a requestState, without the core's locks) before the keys are used,
+ * with unknown_state 0, and once more with unknown_state 1 when a state verifies under neither key: the front door
+ * re-reads its secret when that is due (or, for an unknown state, at a bounded rate) and calls
+ * mcp_server_set_state_keys() if the keys changed.
+ */
+typedef void (*mcp_state_key_source_cb)(void *data, int unknown_state);
+void mcp_server_set_state_key_source(mcp_server_t *s, mcp_state_key_source_cb cb, void *data);
+
 void mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res);
 /* Frees the body; a stream must have been released with mcp_stream_release() first. */
 void mcp_response_dispose(mcp_response_t *res);

@@ -1,9 +1,10 @@
 /* input_required.c: 2026-07-28 multi round-trip requests; see input_required.h. Nothing is kept on the server
  * between rounds, which is what lets a round land on any instance, and lets a buffered Lambda ask at all. */
+#include <openssl/crypto.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
-
 #include <stdlib.h>
+#include <string.h>
 
 #include "input_required.h"
 #include "request_state.h"
@@ -30,6 +31,28 @@ struct st_input_round_t {
     size_t num_pending_keys;
     const char *missing_capabilities; /* JSON object for -32021's data.requiredCapabilities */
 };
+
+/*
+ * Opens a state under the current key, else the previous one; a state neither verifies is tried once more after the
+ * key source was asked again (another instance may have sealed it under a key this one has not read yet).
+ */
+static int
+open_state(mcp_server_t *s, const unsigned char binding[32], const char *state, size_t len, buf_t *payload)
+{
+    state_keys_t keys = {.generation = 0};
+    int ret = REQUEST_STATE_FORGED;
+    for (int unknown = 0; unknown != 2 && ret == REQUEST_STATE_FORGED; ++unknown) {
+        uint64_t before = keys.generation;
+        server_state_keys(s, unknown, &keys);
+        if (unknown && keys.generation == before)
+            break; /* nothing new to try */
+        ret = request_state_open(keys.current, keys.current_len, binding, mcp_now_ms(), state, len, payload);
+        if (ret == REQUEST_STATE_FORGED && keys.previous_len != 0)
+            ret = request_state_open(keys.previous, keys.previous_len, binding, mcp_now_ms(), state, len, payload);
+    }
+    OPENSSL_cleanse(&keys, sizeof(keys));
+    return ret;
+}
 
 int
 input_required_begin(mcp_ctx_t *ctx, const mcp_call_t *call, const char *name, const json_value_t *arguments, mcp_rpc_error_t *e)
@@ -69,9 +92,7 @@ input_required_begin(mcp_ctx_t *ctx, const mcp_call_t *call, const char *name, c
     unsigned char binding[32];
     request_state_binding(r->rpc_method, name, arguments, req->identity, binding);
     buf_t payload = BUF_INIT(cfg->max_body_bytes);
-    size_t key_len;
-    const unsigned char *key = server_state_key(req->server, &key_len);
-    int ret = request_state_open(key, key_len, binding, mcp_now_ms(), state->u.str.ptr, state->u.str.len, &payload);
+    int ret = open_state(req->server, binding, state->u.str.ptr, state->u.str.len, &payload);
     json_value_t *answers = NULL;
     if (ret == 0 && (ctx_parse_json(ctx, payload.data, payload.len, &answers) != 0 || answers->type != JSON_OBJECT))
         ret = REQUEST_STATE_MALFORMED;
@@ -243,10 +264,11 @@ input_required_finish(input_round_t *r, mcp_ctx_t *ctx, jsonw_t *w, mcp_rpc_erro
     buf_t payload = BUF_INIT(0), questions = BUF_INIT(0), state = BUF_INIT(0);
     buf_printf(&payload, "{%s}", r->used_answers.data != NULL ? r->used_answers.data : "");
     buf_printf(&questions, "{%s}", r->input_requests.data);
-    size_t key_len;
-    const unsigned char *key = server_state_key(req->server, &key_len);
-    request_state_seal(key, key_len, binding, mcp_now_ms() + server_config(req->server)->request_state_ttl_ms, payload.data,
-                       payload.len, &state);
+    state_keys_t keys;
+    server_state_keys(req->server, 0, &keys);
+    request_state_seal(keys.current, keys.current_len, binding, mcp_now_ms() + server_config(req->server)->request_state_ttl_ms,
+                       payload.data, payload.len, &state);
+    OPENSSL_cleanse(&keys, sizeof(keys));
     int failed = buf_failed(&r->used_answers) || buf_failed(&r->input_requests) || buf_failed(&payload) || buf_failed(&questions) ||
                  buf_failed(&state);
     if (!failed) {

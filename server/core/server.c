@@ -6,7 +6,9 @@
 #include "server.h"
 
 #include <openssl/crypto.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -25,8 +27,14 @@ struct st_mcp_server_t {
     client_requests_t *client_requests;
     subscriptions_t *subscriptions;
     atomic_int shutting_down;
+    pthread_mutex_t state_key_lock; /* a front door may replace the keys (a rotation) while workers seal and open */
     unsigned char state_key[CONFIG_MAX_STATE_KEY_BYTES]; /* seals requestState (configured, or random per process) */
     size_t state_key_len;
+    unsigned char state_key_prev[CONFIG_MAX_STATE_KEY_BYTES]; /* opens only: the key before a rotation; len 0: none */
+    size_t state_key_prev_len;
+    uint64_t state_key_generation;            /* counts mcp_server_set_state_keys() calls */
+    mcp_state_key_source_cb state_key_source; /* a front door's secret, re-read on demand; NULL: fixed keys */
+    void *state_key_source_data;
 };
 
 mcp_server_t *
@@ -39,6 +47,7 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
     }
     s->config = config;
     atomic_init(&s->shutting_down, 0);
+    pthread_mutex_init(&s->state_key_lock, NULL);
     if (config->request_state_key.len != 0) {
         memcpy(s->state_key, config->request_state_key.bytes, config->request_state_key.len);
         s->state_key_len = config->request_state_key.len;
@@ -99,13 +108,6 @@ server_subscriptions(mcp_server_t *s)
     return s->subscriptions;
 }
 
-const unsigned char *
-server_state_key(const mcp_server_t *s, size_t *len)
-{
-    *len = s->state_key_len;
-    return s->state_key;
-}
-
 int
 server_shutting_down(const mcp_server_t *s)
 {
@@ -122,6 +124,46 @@ void
 mcp_server_drain(mcp_server_t *s)
 {
     subscriptions_end_all(s->subscriptions);
+}
+
+int
+mcp_server_set_state_keys(mcp_server_t *s, const void *current, size_t current_len, const void *previous, size_t previous_len)
+{
+    if (current_len < CONFIG_MIN_STATE_KEY_BYTES || current_len > CONFIG_MAX_STATE_KEY_BYTES ||
+        (previous_len != 0 && (previous_len < CONFIG_MIN_STATE_KEY_BYTES || previous_len > CONFIG_MAX_STATE_KEY_BYTES)))
+        return -1;
+    pthread_mutex_lock(&s->state_key_lock);
+    OPENSSL_cleanse(s->state_key, sizeof(s->state_key));
+    OPENSSL_cleanse(s->state_key_prev, sizeof(s->state_key_prev));
+    memcpy(s->state_key, current, current_len);
+    s->state_key_len = current_len;
+    if (previous_len != 0)
+        memcpy(s->state_key_prev, previous, previous_len);
+    s->state_key_prev_len = previous_len;
+    ++s->state_key_generation;
+    pthread_mutex_unlock(&s->state_key_lock);
+    return 0;
+}
+
+void
+mcp_server_set_state_key_source(mcp_server_t *s, mcp_state_key_source_cb cb, void *data)
+{
+    s->state_key_source = cb;
+    s->state_key_source_data = data;
+}
+
+void
+server_state_keys(mcp_server_t *s, int unknown_state, state_keys_t *out)
+{
+    if (s->state_key_source != NULL)
+        s->state_key_source(s->state_key_source_data, unknown_state);
+    pthread_mutex_lock(&s->state_key_lock);
+    memcpy(out->current, s->state_key, s->state_key_len);
+    out->current_len = s->state_key_len;
+    memcpy(out->previous, s->state_key_prev, s->state_key_prev_len);
+    out->previous_len = s->state_key_prev_len;
+    out->generation = s->state_key_generation;
+    pthread_mutex_unlock(&s->state_key_lock);
 }
 
 void
@@ -144,6 +186,8 @@ mcp_server_free(mcp_server_t *s)
     client_requests_free(s->client_requests);
     subscriptions_free(s->subscriptions);
     registry_free(s->registry);
+    pthread_mutex_destroy(&s->state_key_lock);
     OPENSSL_cleanse(s->state_key, sizeof(s->state_key));
+    OPENSSL_cleanse(s->state_key_prev, sizeof(s->state_key_prev));
     free(s);
 }

@@ -2,10 +2,12 @@
  * server.h: the server object (core.h's mcp_server_t) as the core's modules reach it: its configuration,
  * what it offers (registry.h), and the modules that keep state for the life of the process: the worker
  * pool, the server-to-client requests waiting for answers, the open subscriptions/listen streams, and the
- * key that seals requestState.
+ * keys that seal requestState.
  */
 #ifndef MCP_SERVER_H
 #define MCP_SERVER_H
+
+#include <stdint.h>
 
 #include "config.h"
 #include "core.h"
@@ -22,8 +24,18 @@ workers_t *server_workers(mcp_server_t *s);
 admission_t *server_admission(mcp_server_t *s);
 client_requests_t *server_client_requests(mcp_server_t *s);
 subscriptions_t *server_subscriptions(mcp_server_t *s);
-/* The key that seals requestState: configured, or random per process. */
-const unsigned char *server_state_key(const mcp_server_t *s, size_t *len);
+/* The keys for one seal or open, copied under the server's lock (wipe with OPENSSL_cleanse). */
+typedef struct st_state_keys_t {
+    unsigned char current[CONFIG_MAX_STATE_KEY_BYTES];  /* seals and opens: configured, set by a front door, or random */
+    unsigned char previous[CONFIG_MAX_STATE_KEY_BYTES]; /* opens only (the key before a rotation) */
+    size_t current_len, previous_len;                   /* previous_len 0: no previous key */
+    uint64_t generation;                                /* changes when a front door sets new keys */
+} state_keys_t;
+/*
+ * Asks the front door's key source (if any; mcp_server_set_state_key_source) to refresh, then copies the keys;
+ * unknown_state as for mcp_state_key_source_cb. Any thread, without other locks held.
+ */
+void server_state_keys(mcp_server_t *s, int unknown_state, state_keys_t *out);
 /* Set once at shutdown: running calls see mcp_cancelled(), nothing new waits. Any thread. */
 int server_shutting_down(const mcp_server_t *s);
 

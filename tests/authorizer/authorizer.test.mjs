@@ -21,7 +21,8 @@ import { startEmulator } from '../lambda/runtime-emulator.mjs';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = process.env.MCP_AUTHORIZER_BIN ?? `${ROOT}build/mcp-authorizer`;
 // Sanitizer builds are several times slower; the function timeout is not what these tests are about.
-const TIMEOUT_MS = 15_000;
+// MCP_AUTHORIZER_TIMEOUT_MS: longer for an image run under QEMU (tests/container/run.sh --arch arm64).
+const TIMEOUT_MS = Number(process.env.MCP_AUTHORIZER_TIMEOUT_MS ?? 15_000);
 
 // The tokens in the example events, and a JWT key that is only ever used by tests.
 const TOKEN_CI = 'mcp-test-ci-4f9c2b7e1d8a6053';

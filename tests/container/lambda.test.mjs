@@ -36,12 +36,14 @@ function removeContainers() {
 function emulate(image, env = {}) {
     return startEmulator({
         command: 'podman',
-        args: ['run', '--rm', '--network', 'host', '--env-host', '--label', CONTAINER_LABEL, image],
+        // as Lambda runs an image: read-only root, writable /tmp, a user of Lambda's choosing (LAMBDA_USER)
+        args: ['run', '--rm', '--network', 'host', '--env-host', '--label', CONTAINER_LABEL, '--read-only', '--tmpfs', '/tmp:rw,mode=1777',
+            '--user', process.env.LAMBDA_USER ?? '993:990', '--arch', process.env.CONTAINER_ARCH ?? 'amd64', image],
         env,
         region: REGION,
         accountId: ACCOUNT,
         initTimeoutMs: 30_000,
-        timeoutMs: 10_000,
+        timeoutMs: 30_000,
         stopTimeoutMs: 500,
     });
 }

@@ -332,7 +332,25 @@ test_with_static_tokens(void)
     CHECK(decide(&c, "static.shaped.token", &out, &r) == AUTHZ_ALLOW && r.method == AUTHZ_METHOD_TOKEN);
     CHECK_STR(r.principal, "dotted");
     CHECK(decide(&c, "static.shaped.tokem", &out, &r) == AUTHZ_ERR_JWT_MALFORMED);
+    CHECK(strstr(out.data != NULL ? out.data : "", "usageIdentifierKey") == NULL); /* no prefix: no usage key */
     authz_config_dispose(&c);
+
+    /* usage plans keyed by the authorizer: a static token's own label, one shared key for every JWT principal */
+    buf_t key = BUF_INIT(0);
+    base64_encode(&key, KEY, strlen(KEY));
+    char err[512];
+    authz_settings_t s = {setting, key.data, ISSUER, AUDIENCE};
+    s.usage_key_prefix = "mcp-prod-usage-";
+    CHECK(authz_config_parse(&c, &s, err, sizeof(err)) == 0);
+    CHECK(decide(&c, "static.shaped.token", &out, &r) == AUTHZ_ALLOW);
+    CHECK(strstr(out.data, "\"usageIdentifierKey\":\"mcp-prod-usage-dotted\"") != NULL);
+    CHECK(decide(&c, jwt.data, &out, &r) == AUTHZ_ALLOW && r.method == AUTHZ_METHOD_JWT);
+    CHECK(strstr(out.data, "\"usageIdentifierKey\":\"mcp-prod-usage-" AUTHZ_JWT_USAGE_LABEL "\"") != NULL);
+    CHECK(strstr(out.data, "usage-user-42") == NULL); /* a subject would need a key nobody created */
+    authz_config_dispose(&c);
+    s.usage_key_prefix = "bad prefix";
+    CHECK(authz_config_parse(&c, &s, err, sizeof(err)) == -1 && strstr(err, "MCP_USAGE_KEY_PREFIX") != NULL);
+    buf_dispose(&key);
     buf_dispose(&jwt);
     buf_dispose(&out);
 }

@@ -24,12 +24,7 @@ describe('the workflows in .github/', () => {
         const facts = cdkFacts();
         assert.deepEqual(facts.stages, STAGES, 'STAGE_NAMES in cdk/lib/config.ts');
         assert.equal(facts.region, DEFAULT_REGION, 'DEFAULT_REGION in cdk/lib/settings.ts');
-        assert.deepEqual(
-            Object.values(CALLERS)
-                .map((c) => c.stage)
-                .sort(),
-            [...STAGES].sort(),
-        );
+        assert.deepEqual([...new Set(Object.values(CALLERS).map((c) => c.stage))].sort(), [...STAGES].sort());
     });
 });
 
@@ -277,7 +272,52 @@ const MUTATIONS = [
         'reusable',
         { replace: [[`${W}deploy.yml`, 'group: mcp-deploy-${{ inputs.stage }}', 'group: mcp-deploy']] },
     ],
-    ['deploy no longer waits for make test', 'reusable', { replace: [[`${W}deploy.yml`, '    needs: test\n', '']] }],
+    [
+        'deploy no longer waits for make test',
+        'reusable',
+        { replace: [[`${W}deploy.yml`, '    needs: [test, plan]\n', '    needs: plan\n']] },
+    ],
+    [
+        'deploy no longer waits for the plan (no diff before the gate)',
+        'reusable',
+        { replace: [[`${W}deploy.yml`, '    needs: [test, plan]\n', '    needs: test\n']] },
+    ],
+    [
+        'the plan job runs in the gated environment',
+        'reusable',
+        { replace: [[`${W}deploy.yml`, 'environment: ${{ inputs.stage }}-plan', 'environment: ${{ inputs.stage }}']] },
+    ],
+    [
+        'the plan job reads the token',
+        'reusable',
+        {
+            replace: [
+                [
+                    `${W}deploy.yml`,
+                    '      REPOSITORY: ${{ vars.MCP_ECR_REPOSITORY }}\n    steps:\n      - name: Check out',
+                    '      REPOSITORY: ${{ vars.MCP_ECR_REPOSITORY }}\n      T: ${{ secrets.MCP_AUTH_TOKEN }}\n    steps:\n      - name: Check out',
+                ],
+            ],
+        },
+    ],
+    [
+        'the diff is not in the job summary',
+        'reusable',
+        { replace: [[`${W}deploy.yml`, '} >>"$GITHUB_STEP_SUMMARY"', '} >/dev/null']] },
+    ],
+    [
+        'the deploy job deploys images other than the planned ones',
+        'reusable',
+        {
+            replace: [
+                [
+                    `${W}deploy.yml`,
+                    'MCP_SERVER_IMAGE: ${{ needs.plan.outputs.server-image }}',
+                    'MCP_SERVER_IMAGE: ${{ vars.SERVER_IMAGE }}',
+                ],
+            ],
+        },
+    ],
     [
         'the region default changes',
         'reusable',
@@ -342,16 +382,127 @@ const MUTATIONS = [
             replace: [
                 [
                     `${W}deploy.yml`,
-                    '      - name: cdk synth\n        working-directory: cdk\n        run: npm run synth\n',
+                    '      - name: cdk synth\n        working-directory: cdk\n        run: npm run synth -- --context requireImages=true\n',
                     '',
                 ],
                 [
                     `${W}deploy.yml`,
                     '      - name: Read McpEndpoint',
-                    '      - name: cdk synth\n        working-directory: cdk\n        run: npm run synth\n      - name: Read McpEndpoint',
+                    '      - name: cdk synth\n        working-directory: cdk\n        run: npm run synth -- --context requireImages=true\n      - name: Read McpEndpoint',
                 ],
             ],
         },
+    ],
+    // One image, tested, promoted.
+    [
+        'prod deploys what passed dev (skipping qas)',
+        'deploy-steps',
+        { replace: [[`${W}deploy.yml`, '            prod) previous=qas ;;\n', '            prod) previous=dev ;;\n']] },
+    ],
+    [
+        'qas builds and publishes its own images',
+        'deploy-steps',
+        { replace: [[`${W}deploy.yml`, '            qas) previous=dev ;;\n', '            qas) previous= ;;\n']] },
+    ],
+    [
+        'the plan lets prod take any digest that passed dev',
+        'deploy-steps',
+        {
+            replace: [
+                [
+                    `${W}deploy.yml`,
+                    '            prod) previous=qas ;;\n            *) echo "::error::unknown stage $STAGE"; exit 1 ;;\n          esac\n          for image in server authorizer; do\n            if [ -z "$previous" ]; then\n              digest=$(.github/scripts/images.sh digest',
+                    '            prod) previous=dev ;;\n            *) echo "::error::unknown stage $STAGE"; exit 1 ;;\n          esac\n          for image in server authorizer; do\n            if [ -z "$previous" ]; then\n              digest=$(.github/scripts/images.sh digest',
+                ],
+            ],
+        },
+    ],
+    [
+        'a deploy synthesizes without the images (and would build its own)',
+        'deploy-steps',
+        {
+            replace: [
+                [
+                    `${W}deploy.yml`,
+                    'working-directory: cdk\n        run: npm run synth -- --context requireImages=true\n      - name: cdk deploy',
+                    'working-directory: cdk\n        run: npm run synth\n      - name: cdk deploy',
+                ],
+            ],
+        },
+    ],
+    [
+        'the digests are recorded as passed before the smoke test',
+        'deploy-steps',
+        {
+            replace: [
+                [
+                    `${W}deploy.yml`,
+                    '      - name: Smoke test (init',
+                    '      - name: Mark early\n        run: .github/scripts/images.sh mark "$STAGE" x\n      - name: Smoke test (init',
+                ],
+            ],
+        },
+    ],
+    [
+        'the digests are recorded as passed even when the smoke test failed',
+        'deploy-steps',
+        {
+            replace: [
+                [
+                    `${W}deploy.yml`,
+                    '      - name: Record the images as passed\n',
+                    '      - name: Record the images as passed\n        if: always()\n',
+                ],
+            ],
+        },
+    ],
+    [
+        'the smoke test may fail without failing the job',
+        'deploy-steps',
+        {
+            replace: [
+                [`${W}deploy.yml`, '        id: smoke\n', '        id: smoke\n        continue-on-error: true\n'],
+            ],
+        },
+    ],
+    // The smoke test reaches the authorizer; the rollback path.
+    [
+        'the wrong-token check is removed from the smoke test',
+        'deploy-steps',
+        { replace: [['scripts/smoke-test.sh', 'MCP_AUTH_TOKEN=$wrong "$client"', '"$client"']] },
+    ],
+    [
+        'the metadata check is removed from the smoke test',
+        'deploy-steps',
+        { replace: [['scripts/smoke-test.sh', "'.resource == $endpoint'", "'.resource'"]] },
+    ],
+    [
+        'the rollback step is removed',
+        'deploy-steps',
+        { replace: [[`${W}deploy.yml`, 'run: .github/scripts/rollback.sh restore', 'run: echo no rollback #']] },
+    ],
+    [
+        'the rollback runs only when the deploy step itself failed',
+        'deploy-steps',
+        {
+            replace: [
+                [
+                    `${W}deploy.yml`,
+                    "if: failure() && steps.deploy.outcome == 'success'",
+                    "if: failure() && steps.deploy.outcome == 'failure'",
+                ],
+            ],
+        },
+    ],
+    [
+        'the live versions are no longer recorded',
+        'deploy-steps',
+        { replace: [[`${W}deploy.yml`, 'run: .github/scripts/rollback.sh record', 'run: echo #']] },
+    ],
+    [
+        "the pipeline's token shares a client's label",
+        'deploy-steps',
+        { replace: [[`${W}deploy.yml`, '"ci-github-$STAGE"', '"alice"']] },
     ],
     // Least privilege.
     [
@@ -426,9 +577,9 @@ const MUTATIONS = [
         {
             replace: [
                 [
-                    `${W}deploy.yml`,
-                    '          printf \'::add-mask::%s\\n\' "$MCP_AUTH_TOKEN"\n',
-                    '          printf \'::add-mask::%s\\n\' "$MCP_AUTH_TOKEN"\n          echo "$MCP_AUTH_TOKEN"\n',
+                    'scripts/ci-token.sh',
+                    'printf \'::add-mask::%s\\n\' "$MCP_AUTH_TOKEN"\n',
+                    'printf \'::add-mask::%s\\n\' "$MCP_AUTH_TOKEN"\necho "$MCP_AUTH_TOKEN"\n',
                 ],
             ],
         },
@@ -439,22 +590,22 @@ const MUTATIONS = [
         {
             replace: [
                 [
-                    `${W}deploy.yml`,
-                    '          printf \'::add-mask::%s\\n\' "$digest"\n',
-                    '          printf \'::add-mask::%s\\n\' "$digest"\n          echo "MCP_AUTH_TOKEN=${MCP_AUTH_TOKEN}" >>"$GITHUB_ENV"\n',
+                    'scripts/ci-token.sh',
+                    'printf \'::add-mask::%s\\n\' "$digest"\n',
+                    'printf \'::add-mask::%s\\n\' "$digest"\necho "MCP_AUTH_TOKEN=${MCP_AUTH_TOKEN}" >>"$GITHUB_ENV"\n',
                 ],
             ],
         },
     ],
     [
-        'set -x in the digest step',
+        'set -x in the pipeline token script',
         'token-hygiene',
         {
             replace: [
                 [
-                    `${W}deploy.yml`,
-                    '          if [ -z "$MCP_AUTH_TOKEN" ]; then\n',
-                    '          set -x\n          if [ -z "$MCP_AUTH_TOKEN" ]; then\n',
+                    'scripts/ci-token.sh',
+                    'if [ -z "${MCP_AUTH_TOKEN:-}" ]; then\n',
+                    'set -x\nif [ -z "${MCP_AUTH_TOKEN:-}" ]; then\n',
                 ],
             ],
         },
@@ -497,12 +648,39 @@ const MUTATIONS = [
     [
         'the token mask is removed',
         'deploy-steps',
-        { replace: [[`${W}deploy.yml`, '          printf \'::add-mask::%s\\n\' "$MCP_AUTH_TOKEN"\n', '']] },
+        { replace: [['scripts/ci-token.sh', 'printf \'::add-mask::%s\\n\' "$MCP_AUTH_TOKEN"\n', '']] },
     ],
     [
         'the digest mask is removed',
         'deploy-steps',
-        { replace: [[`${W}deploy.yml`, '          printf \'::add-mask::%s\\n\' "$digest"\n', '']] },
+        { replace: [['scripts/ci-token.sh', 'printf \'::add-mask::%s\\n\' "$digest"\n', '']] },
+    ],
+    [
+        'short tokens are accepted',
+        'deploy-steps',
+        { replace: [['scripts/ci-token.sh', 'MIN_LENGTH=32', 'MIN_LENGTH=8']] },
+    ],
+    // Upkeep.
+    [
+        'a workflow goes back to Node 20',
+        'upkeep',
+        { replace: [[`${W}dev-check.yml`, 'node-version: "22"', 'node-version: "20"']] },
+    ],
+    ['dependabot.yml is deleted', 'upkeep', { remove: ['dependabot.yml'] }],
+    [
+        'Dependabot no longer watches the base image',
+        'upkeep',
+        { replace: [['dependabot.yml', 'package-ecosystem: docker', 'package-ecosystem: pip']] },
+    ],
+    [
+        'Dev Check no longer runs on promotion pull requests to prod',
+        'dev-check',
+        { replace: [[`${W}dev-check.yml`, 'branches: [main, qas, prod]', 'branches: [main, qas]']] },
+    ],
+    [
+        'the weekly rebuild loses its schedule',
+        'callers',
+        { replace: [[`${W}rebuild.yml`, '  schedule:\n    - cron: "17 3 * * 1"\n', '']] },
     ],
     // Caching and the test container.
     [

@@ -1,7 +1,10 @@
-// The deploy job's scripts, run: the `run:` steps of deploy.yml that handle the token, the stage and the stack
+// The deploy job's scripts, run: the `run:` steps of deploy.yml that handle the stage, the images and the stack
 // outputs are taken from the workflow and executed with bash as GitHub runs them (bash --noprofile --norc -eo
-// pipefail); .github/scripts/smoke-test.sh is run against the project's own server on 127.0.0.1, behind a proxy that
-// wants a bearer token, as it will run against API Gateway.
+// pipefail), against stand-ins for the aws CLI and skopeo (fakes/) that keep ECR, Secrets Manager, CloudFormation
+// and Lambda state in a JSON file: the promotion rule (a digest that did not pass the stage before cannot deploy),
+// the pipeline's token digest, and the rollback. .github/scripts/smoke-test.sh is run against the project's own
+// server on 127.0.0.1 behind a stand-in for API Gateway (no token: 401 from the gateway; a wrong token: 401 from the
+// "authorizer"; the metadata route public), and fails against one whose authorizer lets any token in.
 //
 // The smoke test needs BUILD/mcp-server and BUILD/mcp-client, BUILD being $MCP_BUILD_DIR (relative to the
 // repository root) or build/; without them those tests are skipped.
@@ -34,8 +37,10 @@ function script(predicate) {
 }
 
 let runs = 0;
+const FAKES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fakes');
+
 /** Runs a step's script as GitHub does; returns status, stdout, stderr and the files it wrote. */
-function runStep(body, env) {
+function runStep(body, env, cwd = undefined) {
     const dir = path.join(work, `run-${++runs}`);
     fs.mkdirSync(dir);
     const file = path.join(dir, 'step.sh');
@@ -45,6 +50,7 @@ function runStep(body, env) {
     fs.writeFileSync(githubEnv, '');
     fs.writeFileSync(githubOutput, '');
     const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
+        cwd,
         env: { PATH: process.env.PATH, GITHUB_ENV: githubEnv, GITHUB_OUTPUT: githubOutput, RUNNER_TEMP: dir, ...env },
         encoding: 'utf8',
         timeout: 30_000,
@@ -61,36 +67,247 @@ function runStep(body, env) {
 
 const occurrences = (text, needle) => text.split(needle).length - 1;
 
-describe('the digest step', () => {
-    const body = script((step) => step.env?.MCP_AUTH_TOKEN !== undefined && /sha256sum/.test(step.run));
-    const TOKEN = 'Zq7wV3nL-0c9f2e1d8b7a6F5E4D3C2B1A0.mcp_test~token+/==';
+/** A fresh fake AWS state file; returns { file, read(), env } with the fakes first on PATH. */
+function fakeAws(initial = {}) {
+    const file = path.join(work, `aws-state-${++runs}.json`);
+    fs.writeFileSync(file, JSON.stringify({ calls: [], ecr: {}, secrets: {}, stacks: {}, aliases: {}, ...initial }));
+    return {
+        file,
+        read: () => JSON.parse(fs.readFileSync(file, 'utf8')),
+        env: { FAKE_AWS_STATE: file, PATH: `${FAKES}${path.delimiter}${process.env.PATH}` },
+    };
+}
 
-    test('writes label:sha256hex to GITHUB_ENV, masks token and digest, prints nothing else', () => {
-        const r = runStep(body, { STAGE: 'qas', MCP_AUTH_TOKEN: TOKEN });
-        const digest = sha256(TOKEN);
+/** A one-image OCI archive (what podman save --format oci-archive writes) under dir/name.tar; returns its digest. */
+function ociArchive(dir, name, content) {
+    const root = path.join(work, `oci-${++runs}`);
+    fs.mkdirSync(path.join(root, 'blobs', 'sha256'), { recursive: true });
+    const manifest = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        content,
+    });
+    const hex = sha256(manifest);
+    fs.writeFileSync(path.join(root, 'blobs', 'sha256', hex), manifest);
+    fs.writeFileSync(path.join(root, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    fs.writeFileSync(
+        path.join(root, 'index.json'),
+        JSON.stringify({
+            schemaVersion: 2,
+            manifests: [
+                {
+                    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+                    digest: `sha256:${hex}`,
+                    size: manifest.length,
+                },
+            ],
+        }),
+    );
+    fs.mkdirSync(dir, { recursive: true });
+    spawnSync('tar', ['-cf', path.join(dir, `${name}.tar`), '-C', root, 'oci-layout', 'index.json', 'blobs']);
+    return `sha256:${hex}`;
+}
+
+const REPOSITORY = '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/mcp-lambda-c';
+const TREE = spawnSync('git', ['rev-parse', 'HEAD^{tree}'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.trim();
+
+describe('one image, tested, promoted: the images steps of the plan and deploy jobs, and images.sh mark', () => {
+    const planImages = runSteps(deploy.doc).find(
+        ([job, , step]) => job === 'plan' && /images\.sh (digest|resolve)/.test(step.run),
+    )[2].run;
+    const deployImages = script((step) => /images\.sh (push|resolve)/.test(step.run));
+    const markStep = script((step) => /images\.sh mark /.test(step.run));
+    const aws = fakeAws();
+    const archives = path.join(work, 'images');
+    const digests = {
+        server: ociArchive(archives, 'server-amd64', 'server build 1'),
+        authorizer: ociArchive(archives, 'authorizer-amd64', 'authorizer build 1'),
+    };
+    const base = { ...aws.env, ARCH: 'amd64', REPOSITORY, GITHUB_RUN_ID: '4242' };
+    const planned = (stage) =>
+        runStep(
+            `mkdir -p "$RUNNER_TEMP/images" && cp "${archives}"/*.tar "$RUNNER_TEMP/images/"\n${planImages}`,
+            { ...base, STAGE: stage },
+            REPO_ROOT,
+        );
+    const deployed = (stage, plan) =>
+        runStep(
+            `mkdir -p "$RUNNER_TEMP/images" && cp "${archives}"/*.tar "$RUNNER_TEMP/images/"\n${deployImages}`,
+            {
+                ...base,
+                STAGE: stage,
+                MCP_SERVER_IMAGE: plan.server,
+                MCP_AUTHORIZER_IMAGE: plan.authorizer,
+            },
+            REPO_ROOT,
+        );
+    const outputs = (r) =>
+        Object.fromEntries(
+            r.output
+                .trim()
+                .split('\n')
+                .filter(Boolean)
+                .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+        );
+    const mark = (stage, out) =>
+        runStep(
+            markStep,
+            { ...base, STAGE: stage, TREE: out.tree, SERVER_DIGEST: out.server, AUTHORIZER_DIGEST: out.authorizer },
+            REPO_ROOT,
+        );
+
+    test('qas cannot deploy what never passed dev: the plan stops, naming the stage', () => {
+        const r = planned('qas');
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /no server-amd64 image of this commit's tree passed dev/);
+        assert.equal(r.output, '');
+    });
+
+    let devOut;
+    test('dev plans the tested archives by digest, pushes them unchanged, and ECR holds those digests', () => {
+        const plan = planned('dev');
+        assert.equal(plan.status, 0, plan.stderr);
+        const p = outputs(plan);
+        assert.equal(p.server, `${REPOSITORY}@${digests.server}`);
+        assert.equal(p.authorizer, `${REPOSITORY}@${digests.authorizer}`);
+        const r = deployed('dev', p);
         assert.equal(r.status, 0, r.stdout + r.stderr);
-        assert.equal(r.env, `MCP_AUTH_TOKEN_DIGESTS=github-qas:${digest}\n`);
-        assert.equal(r.stdout, `::add-mask::${TOKEN}\n::add-mask::${digest}\n`);
-        assert.equal(r.stderr, '');
-        // What cdk/lib/auth-tokens.ts accepts: label 1-64 of [A-Za-z0-9._-], digest 64 lower-case hex.
-        assert.match(r.env, /^MCP_AUTH_TOKEN_DIGESTS=[A-Za-z0-9._-]{1,64}:[0-9a-f]{64}\n$/);
+        devOut = outputs(r);
+        assert.deepEqual([devOut.server, devOut.authorizer, devOut.tree], [digests.server, digests.authorizer, TREE]);
+        const pushes = aws.read().calls.filter((c) => c[0] === 'skopeo' && c[1] === 'copy');
+        assert.equal(pushes.length, 2);
+        assert.ok(pushes.every((c) => c.includes('--preserve-digests')));
     });
 
-    test('an empty token stops the job with an error and no digest', () => {
-        const r = runStep(body, { STAGE: 'prod', MCP_AUTH_TOKEN: '' });
+    test('a dev push whose digest is not the planned one stops the deploy', () => {
+        const r = deployed('dev', {
+            server: `${REPOSITORY}@sha256:${'0'.repeat(64)}`,
+            authorizer: `${REPOSITORY}@${digests.authorizer}`,
+        });
         assert.notEqual(r.status, 0);
-        assert.equal(r.env, '');
-        assert.match(r.stdout, /::error::environment prod has no secret MCP_AUTH_TOKEN/);
+        assert.match(r.stdout, /::error::server: .* is not the planned/);
     });
 
-    test('a token API Gateway would refuse stops the job; it is printed only to be masked', () => {
-        const bad = 'two words "and quotes"';
-        const r = runStep(body, { STAGE: 'dev', MCP_AUTH_TOKEN: bad });
+    test('only after dev records them as passed may qas have them; prod still may not', () => {
+        assert.notEqual(planned('qas').status, 0);
+        const m = mark('dev', devOut);
+        assert.equal(m.status, 0, m.stderr);
+        assert.match(m.stdout, new RegExp(`passed-dev-${TREE.slice(0, 20)}-server-amd64`));
+        const plan = planned('qas');
+        assert.equal(plan.status, 0, plan.stderr);
+        assert.equal(outputs(plan).server, `${REPOSITORY}@${digests.server}`);
+        const copies = () => aws.read().calls.filter((c) => c[0] === 'skopeo' && c[1] === 'copy').length;
+        const before = copies();
+        const r = deployed('qas', outputs(plan));
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+        assert.equal(copies(), before, 'qas pushes nothing');
+        const prod = planned('prod');
+        assert.notEqual(prod.status, 0);
+        assert.match(prod.stderr, /passed qas/);
+        assert.equal(mark('qas', outputs(r)).status, 0);
+        assert.equal(planned('prod').status, 0);
+    });
+
+    test('qas refuses a planned digest that is not the one that passed dev', () => {
+        const r = deployed('qas', {
+            server: `${REPOSITORY}@sha256:${'1'.repeat(64)}`,
+            authorizer: `${REPOSITORY}@${digests.authorizer}`,
+        });
         assert.notEqual(r.status, 0);
-        assert.equal(r.env, '');
-        assert.equal(occurrences(r.stdout + r.stderr, bad), 1);
-        assert.ok(r.stdout.startsWith(`::add-mask::${bad}\n`));
-        assert.match(r.stdout, /::error::MCP_AUTH_TOKEN of environment dev is not a bearer token/);
+        assert.match(r.stdout, /is not the planned/);
+    });
+
+    test('marking refuses a digest ECR does not hold', () => {
+        const r = mark('prod', { tree: TREE, server: `sha256:${'2'.repeat(64)}`, authorizer: digests.authorizer });
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /is not in/);
+    });
+});
+
+describe("the pipeline's token: ci-token.sh", () => {
+    const SCRIPT = path.join(GITHUB_DIR, 'scripts', 'ci-token.sh');
+    const ARN = 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:AuthTokensSecret-abc';
+    const TOKEN = 'Zq7wV3nL-0c9f2e1d8b7a6F5E4D3C2B1A0.mcp_test~token+/==';
+    const run = (aws, token) =>
+        spawnSync('bash', [SCRIPT, ARN, 'ci-github-qas'], {
+            env: { ...aws.env, MCP_AUTH_TOKEN: token },
+            encoding: 'utf8',
+        });
+
+    test('adds its own label, keeps the clients, drops the placeholder, prints only masks', () => {
+        const aws = fakeAws({
+            secrets: { [ARN]: JSON.stringify({ 'placeholder-admits-nobody': 'f'.repeat(64), alice: 'a'.repeat(64) }) },
+        });
+        const r = run(aws, TOKEN);
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+        assert.deepEqual(JSON.parse(aws.read().secrets[ARN]), {
+            alice: 'a'.repeat(64),
+            'ci-github-qas': sha256(TOKEN),
+        });
+        assert.equal(r.stdout, `::add-mask::${TOKEN}\n::add-mask::${sha256(TOKEN)}\nchanged\n`);
+        for (const call of aws.read().calls) assert.ok(!call.join(' ').includes(TOKEN), 'the token on a command line');
+        assert.equal(run(aws, TOKEN).stdout.split('\n').at(-2), 'unchanged');
+    });
+
+    test('a token shorter than 32 characters is refused before anything is written', () => {
+        const aws = fakeAws({ secrets: { [ARN]: '{}' } });
+        const r = run(aws, 'short-token-1234567890');
+        assert.notEqual(r.status, 0);
+        assert.match(r.stdout, /::error::MCP_AUTH_TOKEN is shorter than 32 characters/);
+        assert.equal(aws.read().secrets[ARN], '{}');
+    });
+
+    test('a token API Gateway would refuse, or none, is refused', () => {
+        const aws = fakeAws({ secrets: { [ARN]: '{}' } });
+        assert.match(run(aws, 'two words "and quotes" padding padding padding').stdout, /is not a bearer token/);
+        assert.notEqual(run(aws, '').status, 0);
+    });
+
+    test('a secret that is not a JSON object of digests is left alone', () => {
+        const aws = fakeAws({ secrets: { [ARN]: 'ci:' + 'a'.repeat(64) } });
+        const r = run(aws, TOKEN);
+        assert.notEqual(r.status, 0);
+        assert.match(r.stdout, /not a JSON object/);
+    });
+});
+
+describe('the rollback path: rollback.sh record and restore', () => {
+    const SCRIPT = path.join(GITHUB_DIR, 'scripts', 'rollback.sh');
+    const rollback = (aws, ...args) => spawnSync('bash', [SCRIPT, ...args], { env: aws.env, encoding: 'utf8' });
+    const restoreStep = script((step) => /rollback\.sh restore /.test(step.run));
+
+    test('records the live versions, and a failed smoke test puts both aliases back', () => {
+        const aws = fakeAws({
+            stacks: {
+                'mcp-prod-stack': {
+                    ServerFunctionName: 'mcp-prod-server',
+                    AuthorizerFunctionName: 'mcp-prod-authorizer',
+                },
+            },
+            aliases: { 'mcp-prod-server:live': '7', 'mcp-prod-authorizer:live': '4' },
+        });
+        const file = path.join(work, 'live-versions');
+        const r = rollback(aws, 'record', 'mcp-prod-stack', file);
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(fs.readFileSync(file, 'utf8'), 'mcp-prod-server 7\nmcp-prod-authorizer 4\n');
+        // the deploy moves both aliases on; the smoke test fails; the workflow's own rollback step runs
+        const state = aws.read();
+        state.aliases = { 'mcp-prod-server:live': '8', 'mcp-prod-authorizer:live': '5' };
+        fs.writeFileSync(aws.file, JSON.stringify(state));
+        const back = runStep(restoreStep.replace('"$RUNNER_TEMP/live-versions"', `"${file}"`), aws.env, REPO_ROOT);
+        assert.equal(back.status, 0, back.stdout + back.stderr);
+        assert.deepEqual(aws.read().aliases, { 'mcp-prod-server:live': '7', 'mcp-prod-authorizer:live': '4' });
+        assert.match(back.stdout, /::warning::rolled back mcp-prod-server:live to version 7/);
+    });
+
+    test('a first deploy records nothing, and its rollback says there is nothing to return to', () => {
+        const aws = fakeAws();
+        const file = path.join(work, 'live-versions-first');
+        assert.equal(rollback(aws, 'record', 'mcp-dev-stack', file).status, 0);
+        assert.equal(fs.readFileSync(file, 'utf8'), '');
+        const r = rollback(aws, 'restore', file);
+        assert.notEqual(r.status, 0);
+        assert.match(r.stdout, /nothing to roll back to/);
     });
 });
 
@@ -167,12 +384,14 @@ const NO_BUILD =
     fs.existsSync(SERVER) && fs.existsSync(CLIENT) ? false : `${SERVER} or ${CLIENT} is missing (make build)`;
 
 describe('smoke-test.sh against a local server', { skip: NO_BUILD }, () => {
-    const TOKEN = 'smoke-test-token.0123456789abcdef';
+    const TOKEN = 'smoke-test-token.0123456789abcdef0123456789abcdef';
     const children = [];
     const servers = [];
     let direct; // the MCP server, which wants no token
-    let guarded; // tests/client/proxy.mjs in front of it, which wants TOKEN (401 + challenge otherwise)
-    let bare; // a proxy that wants TOKEN but answers 401 without a challenge
+    let gateway; // as API Gateway: a missing token is refused by the gateway, a wrong one by the "authorizer"
+    let permissive; // a gateway whose authorizer lets any well-formed token in: the smoke test must notice
+    let bare; // refuses without a token but answers 401 without a challenge
+    let foreign; // its metadata names another resource
 
     /** Starts a process that prints a JSON line with "listening" and "port"; resolves to that port. */
     function start(command, args) {
@@ -195,34 +414,63 @@ describe('smoke-test.sh against a local server', { skip: NO_BUILD }, () => {
         });
     }
 
-    before(async () => {
-        const port = await start(SERVER, ['--bind', '127.0.0.1', '--port', '0']);
-        direct = `http://127.0.0.1:${port}/mcp`;
-        const proxyPort = await start(process.execPath, [
-            path.join(REPO_ROOT, 'tests', 'client', 'proxy.mjs'),
-            '--upstream',
-            `http://127.0.0.1:${port}`,
-            '--require-token',
-            TOKEN,
-        ]);
-        guarded = `http://127.0.0.1:${proxyPort}/mcp`;
+    /**
+     * A stand-in for the REST API: the metadata route public; /mcp needs `Bearer <b64token>` (else 401 from the
+     * gateway) and a token the authorizer accepts (else 401 from the authorizer), both with the challenge unless
+     * `challenge` is false. `accepts(token)` is the authorizer; `metadata` may rewrite the metadata document.
+     */
+    async function gatewayStandIn(upstreamPort, { accepts, challenge = true, metadata = (doc) => doc }) {
         const server = http.createServer((req, res) => {
-            if (req.headers.authorization !== `Bearer ${TOKEN}`) {
-                res.writeHead(401, { 'content-type': 'application/json' });
+            const host = req.headers.host;
+            const refuse = () => {
+                const headers = { 'content-type': 'application/json' };
+                if (challenge) {
+                    headers['www-authenticate'] =
+                        `Bearer resource_metadata="http://${host}/.well-known/oauth-protected-resource"`;
+                }
+                res.writeHead(401, headers);
                 res.end('{"message":"Unauthorized"}');
-                return;
+            };
+            const isMetadata = req.url.startsWith('/.well-known/oauth-protected-resource');
+            if (!isMetadata) {
+                const m = /^Bearer +([-0-9A-Za-z._~+/]+=*)$/.exec(req.headers.authorization ?? '');
+                if (!m || !accepts(m[1])) return refuse();
             }
             const headers = { ...req.headers };
             delete headers.authorization;
-            const out = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers }, (up) => {
-                res.writeHead(up.statusCode, up.headers);
-                up.pipe(res);
-            });
+            const out = http.request(
+                { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers },
+                (up) => {
+                    if (!isMetadata) {
+                        res.writeHead(up.statusCode, up.headers);
+                        up.pipe(res);
+                        return;
+                    }
+                    let body = '';
+                    up.on('data', (c) => (body += c));
+                    up.on('end', () => {
+                        res.writeHead(up.statusCode, { 'content-type': 'application/json' });
+                        res.end(JSON.stringify(metadata(JSON.parse(body))));
+                    });
+                },
+            );
             req.pipe(out);
         });
         servers.push(server);
         await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-        bare = `http://127.0.0.1:${server.address().port}/mcp`;
+        return `http://127.0.0.1:${server.address().port}/mcp`;
+    }
+
+    before(async () => {
+        const port = await start(SERVER, ['--bind', '127.0.0.1', '--port', '0']);
+        direct = `http://127.0.0.1:${port}/mcp`;
+        gateway = await gatewayStandIn(port, { accepts: (t) => t === TOKEN });
+        permissive = await gatewayStandIn(port, { accepts: () => true });
+        bare = await gatewayStandIn(port, { accepts: (t) => t === TOKEN, challenge: false });
+        foreign = await gatewayStandIn(port, {
+            accepts: (t) => t === TOKEN,
+            metadata: (doc) => ({ ...doc, resource: 'https://other.example/mcp' }),
+        });
     });
 
     after(() => {
@@ -242,21 +490,35 @@ describe('smoke-test.sh against a local server', { skip: NO_BUILD }, () => {
         });
 
     test('passes against an endpoint that wants the token', { timeout: 60_000 }, async () => {
-        const r = await smoke({ MCP_SERVER_ENDPOINT: guarded, MCP_AUTH_TOKEN: TOKEN });
+        const r = await smoke({ MCP_SERVER_ENDPOINT: gateway, MCP_AUTH_TOKEN: TOKEN });
         assert.equal(r.status, 0, r.out);
         assert.match(r.out, /^ok {3}init/m);
         assert.match(r.out, /^ok {3}tools \(tools\/list\) lists ping/m);
         assert.match(r.out, /^ok {3}call ping \(tools\/call\) answers pong/m);
         assert.match(r.out, /^ok {3}without a token: exit 4, HTTP 401, WWW-Authenticate: Bearer resource_metadata=/m);
-        assert.match(r.out, /^smoke: 4 passed, 0 failed$/m);
+        assert.match(
+            r.out,
+            /^ok {3}with a wrong token: exit 4, HTTP 401 from the authorizer, WWW-Authenticate: Bearer /m,
+        );
+        assert.match(r.out, /^ok {3}metadata: .* answers 200, resource = the endpoint/m);
+        assert.match(r.out, /^smoke: 6 passed, 0 failed$/m);
         assert.equal(occurrences(r.out, TOKEN), 0, 'the token was printed');
     });
+
+    test(
+        'fails when the authorizer lets a wrong token in (the check reaches the authorizer)',
+        { timeout: 60_000 },
+        async () => {
+            const r = await smoke({ MCP_SERVER_ENDPOINT: permissive, MCP_AUTH_TOKEN: TOKEN });
+            assert.equal(r.status, 1, r.out);
+            assert.match(r.out, /^FAIL with a wrong token: exit 0 \(want 4\)/m);
+        },
+    );
 
     test('fails against an endpoint that wants no token', { timeout: 60_000 }, async () => {
         const r = await smoke({ MCP_SERVER_ENDPOINT: direct, MCP_AUTH_TOKEN: TOKEN });
         assert.equal(r.status, 1, r.out);
         assert.match(r.out, /^FAIL without a token: exit 0 \(want 4\)/m);
-        assert.match(r.out, /^smoke: 3 passed, 1 failed$/m);
     });
 
     test('fails when the 401 carries no WWW-Authenticate challenge', { timeout: 60_000 }, async () => {
@@ -266,11 +528,18 @@ describe('smoke-test.sh against a local server', { skip: NO_BUILD }, () => {
             r.out,
             /^FAIL without a token: exit 4 \(want 4\), or no HTTP 401 with a WWW-Authenticate: Bearer challenge/m,
         );
+        assert.match(r.out, /^FAIL metadata: no resource_metadata URL in the challenge/m);
+    });
+
+    test('fails when the metadata describes another resource', { timeout: 60_000 }, async () => {
+        const r = await smoke({ MCP_SERVER_ENDPOINT: foreign, MCP_AUTH_TOKEN: TOKEN });
+        assert.equal(r.status, 1, r.out);
+        assert.match(r.out, /^FAIL metadata: .* did not answer 200 with JSON whose resource is/m);
     });
 
     test('fails with a token the endpoint does not accept, without printing it', { timeout: 60_000 }, async () => {
         const wrong = 'not-the-deployed-token.0000';
-        const r = await smoke({ MCP_SERVER_ENDPOINT: guarded, MCP_AUTH_TOKEN: wrong });
+        const r = await smoke({ MCP_SERVER_ENDPOINT: gateway, MCP_AUTH_TOKEN: wrong });
         assert.equal(r.status, 1, r.out);
         assert.match(r.out, /^FAIL init: exit 4/m);
         assert.equal(occurrences(r.out, wrong), 0, 'the token was printed');
@@ -290,7 +559,7 @@ describe('smoke-test.sh against a local server', { skip: NO_BUILD }, () => {
     });
 
     test('refuses to run without a token', { timeout: 60_000 }, async () => {
-        const r = await smoke({ MCP_SERVER_ENDPOINT: guarded });
+        const r = await smoke({ MCP_SERVER_ENDPOINT: gateway });
         assert.equal(r.status, 2, r.out);
     });
 });

@@ -3,13 +3,19 @@
 // the same rules on the real workflows and on mutated copies of them.
 //
 //   trigger                        workflow                 does
-//   pull request to main           dev-check.yml            build, make test, cdk synth of every stage; no deploy,
+//   pull request to main/qas/prod  dev-check.yml            build, make test, cdk synth of every stage; no deploy,
 //                                                           no AWS credentials, no secrets, no OIDC token
 //   push to main / qas / prod      deploy-dev/-qas/-prod    call deploy.yml with stage dev / qas / prod
-//   workflow_dispatch (same files) deploy-*.yml             the same, by hand, with a region input
-//   workflow_call                  deploy.yml               the only workflow that deploys
+//   schedule (weekly)              rebuild.yml              call deploy.yml with stage dev: rebuild, test, deploy
+//   workflow_dispatch (same files) deploy-*.yml, rebuild    the same, by hand, with a region input
+//   workflow_call                  deploy.yml               the only workflow that deploys: test, plan (cdk diff
+//                                                           before the gate), deploy (dev publishes the tested
+//                                                           images; qas and prod deploy only digests that passed
+//                                                           the stage before), smoke test, rollback on failure,
+//                                                           the digests recorded as passed
 import fs from 'node:fs';
 import path from 'node:path';
+import YAML from 'yaml';
 import {
     actionUses,
     callsDeploy,
@@ -26,16 +32,24 @@ export const STAGES = ['dev', 'qas', 'prod'];
 export const DEFAULT_REGION = 'ap-southeast-2';
 export const REUSABLE = 'deploy.yml';
 export const REUSABLE_REF = './.github/workflows/deploy.yml';
-export const CHECK = { file: 'dev-check.yml', name: 'Dev Check', branch: 'main' };
+export const CHECK = { file: 'dev-check.yml', name: 'Dev Check', branches: ['main', 'qas', 'prod'] };
 export const CALLERS = {
-    'deploy-dev.yml': { name: 'Development Deployment', branch: 'main', stage: 'dev' },
-    'deploy-qas.yml': { name: 'QAS Deployment', branch: 'qas', stage: 'qas' },
-    'deploy-prod.yml': { name: 'Production Deployment', branch: 'prod', stage: 'prod' },
+    'deploy-dev.yml': { name: 'Development Deployment', branch: 'main', stage: 'dev', trigger: 'push' },
+    'deploy-qas.yml': { name: 'QAS Deployment', branch: 'qas', stage: 'qas', trigger: 'push' },
+    'deploy-prod.yml': { name: 'Production Deployment', branch: 'prod', stage: 'prod', trigger: 'push' },
+    'rebuild.yml': { name: 'Rebuild', branch: 'main', stage: 'dev', trigger: 'schedule' },
 };
+/** Which stage's passed digests each stage deploys (dev publishes its own). */
+export const PREVIOUS_STAGE = { dev: '', qas: 'dev', prod: 'qas' };
+export const MIN_NODE = 22;
 const CALLER_PERMISSIONS = { contents: 'read', 'id-token': 'write' };
 const READ_ONLY = { contents: 'read' };
 const CREDENTIALS_ACTION = 'aws-actions/configure-aws-credentials';
 const SMOKE_SCRIPT = '.github/scripts/smoke-test.sh';
+const IMAGES_SCRIPT = '.github/scripts/images.sh';
+const ROLLBACK_SCRIPT = '.github/scripts/rollback.sh';
+const CI_TOKEN_SCRIPT = '.github/scripts/ci-token.sh';
+const PLAN_PERMISSIONS = { contents: 'read', 'id-token': 'write' };
 /** Lock files of the npm projects `make test` installs; the jobs that run it cache on all of them. */
 export const MAKE_TEST_LOCKFILES = [
     'cdk/package-lock.json',
@@ -48,9 +62,18 @@ const show = (value) => JSON.stringify(value);
 const isMakeTestJob = (job) =>
     steps(job).some((step) => typeof step.run === 'string' && /^\s*make test\s*$/m.test(step.run));
 
-/** The job of deploy.yml that names an environment (there must be exactly one). */
+/** The job of deploy.yml whose environment is the stage itself (there must be exactly one). */
 function deployJob(reusable) {
-    const found = jobs(reusable.doc).filter(([, job]) => job.environment !== undefined);
+    const found = jobs(reusable.doc).filter(([, job]) => expression(job.environment) === 'inputs.stage');
+    return found.length === 1 ? found[0] : [undefined, undefined];
+}
+
+/** The job of deploy.yml in the stage's read-only plan environment, `<stage>-plan`. */
+function planJob(reusable) {
+    const found = jobs(reusable.doc).filter(
+        ([, job]) =>
+            typeof job.environment === 'string' && /^\$\{\{\s*inputs\.stage\s*\}\}-plan$/.test(job.environment),
+    );
     return found.length === 1 ? found[0] : [undefined, undefined];
 }
 
@@ -78,8 +101,10 @@ function devCheck({ byFile }) {
     const { doc } = wf;
     const problems = [];
     if (doc.name !== CHECK.name) problems.push(`${CHECK.file}: name is ${show(doc.name)}, not "${CHECK.name}"`);
-    if (!same(triggers(doc), { pull_request: { branches: [CHECK.branch] } })) {
-        problems.push(`${CHECK.file}: must run on pull_request to ${CHECK.branch} only, not on ${show(triggers(doc))}`);
+    if (!same(triggers(doc), { pull_request: { branches: CHECK.branches } })) {
+        problems.push(
+            `${CHECK.file}: must run on pull_request to ${CHECK.branches.join(', ')} (promotion pull requests too) only, not on ${show(triggers(doc))}`,
+        );
     }
     if (!same(doc.permissions, READ_ONLY))
         problems.push(`${CHECK.file}: workflow permissions must be exactly contents: read`);
@@ -132,11 +157,23 @@ function callers({ byFile }) {
         const { doc } = wf;
         if (doc.name !== want.name) problems.push(`${file}: name is ${show(doc.name)}, not "${want.name}"`);
         const on = triggers(doc);
-        if (!same(Object.keys(on).sort(), ['push', 'workflow_dispatch'])) {
-            problems.push(`${file}: triggers must be exactly push and workflow_dispatch, not ${show(Object.keys(on))}`);
+        if (!same(Object.keys(on).sort(), [want.trigger, 'workflow_dispatch'].sort())) {
+            problems.push(
+                `${file}: triggers must be exactly ${want.trigger} and workflow_dispatch, not ${show(Object.keys(on))}`,
+            );
         }
-        if (!same(on.push, { branches: [want.branch] })) {
+        if (want.trigger === 'push' && !same(on.push, { branches: [want.branch] })) {
             problems.push(`${file}: push must be to branch ${want.branch} only, not ${show(on.push)}`);
+        }
+        if (
+            want.trigger === 'schedule' &&
+            !(
+                Array.isArray(on.schedule) &&
+                on.schedule.length === 1 &&
+                /^\S+ \S+ \S+ \S+ \S+$/.test(on.schedule[0]?.cron ?? '')
+            )
+        ) {
+            problems.push(`${file}: must run on one cron schedule`);
         }
         const dispatchInputs = on.workflow_dispatch?.inputs ?? {};
         const region = dispatchInputs.region;
@@ -272,19 +309,34 @@ function reusable({ byFile }) {
     }
 
     const withEnvironment = jobs(doc).filter(([, job]) => job.environment !== undefined);
-    if (withEnvironment.length !== 1) {
-        problems.push(`${REUSABLE}: exactly one job must name an environment, found ${withEnvironment.length}`);
+    const [id, job] = deployJob(wf);
+    const [planId, plan] = planJob(wf);
+    if (withEnvironment.length !== 2 || !job || !plan) {
+        problems.push(
+            `${REUSABLE}: exactly two jobs name an environment: the deploy job (\${{ inputs.stage }}) and the plan job ` +
+                `(\${{ inputs.stage }}-plan); found ${show(withEnvironment.map(([, j]) => j.environment))}`,
+        );
         return problems;
     }
-    const [id, job] = withEnvironment[0];
-    if (
-        typeof job.environment !== 'string' ||
-        expression(job.environment) !== 'inputs.stage' ||
-        !job.environment.includes('${{')
-    ) {
+    if (typeof job.environment !== 'string' || !job.environment.includes('${{')) {
         problems.push(
             `${REUSABLE}: job ${id} must have environment: \${{ inputs.stage }}, not ${show(job.environment)}`,
         );
+    }
+    // the plan: before the gate, read-only, no secrets, the diff in the summary
+    if (!same(plan.permissions, PLAN_PERMISSIONS))
+        problems.push(`${REUSABLE}: job ${planId} permissions must be exactly contents: read, id-token: write`);
+    if (walk(plan).some(([, v]) => typeof v === 'string' && /\bsecrets\s*[.[]/.test(v)))
+        problems.push(`${REUSABLE}: job ${planId} (before the gate) reads a secret`);
+    if (!steps(plan).some((st) => /cdk diff[^\n]*[\s\S]*GITHUB_STEP_SUMMARY/.test(st.run ?? '')))
+        problems.push(`${REUSABLE}: job ${planId} must write cdk diff to $GITHUB_STEP_SUMMARY`);
+    if (![job.needs ?? []].flat().includes(planId))
+        problems.push(`${REUSABLE}: job ${id} must need ${planId}: the diff comes before the gate`);
+    for (const name of ['MCP_SERVER_IMAGE', 'MCP_AUTHORIZER_IMAGE']) {
+        if (!new RegExp(`^needs\\.${planId}\\.outputs\\.`).test(expression(job.env?.[name] ?? '')))
+            problems.push(
+                `${REUSABLE}: job ${id} must deploy the planned images (env ${name} from needs.${planId}.outputs)`,
+            );
     }
     const concurrency = job.concurrency;
     if (concurrency === null || typeof concurrency !== 'object') {
@@ -305,7 +357,7 @@ function reusable({ byFile }) {
     const tested = needs.some((need) => isMakeTestJob(doc.jobs?.[need] ?? {}));
     if (!tested) problems.push(`${REUSABLE}: job ${id} must need the job that runs make test`);
     for (const [otherId, other] of jobs(doc)) {
-        if (otherId === id) continue;
+        if (otherId === id || otherId === planId) continue;
         if (!same(other.permissions, READ_ONLY))
             problems.push(`${REUSABLE}: job ${otherId} permissions must be exactly contents: read`);
         if (other.concurrency?.['cancel-in-progress'] === true)
@@ -314,7 +366,40 @@ function reusable({ byFile }) {
     return problems;
 }
 
-/** The deploy job's steps: credentials (OIDC or keys, never both), digest, synth, deploy, endpoint, smoke test. */
+/**
+ * The promotion rule in an images step's script: dev has no previous stage (it publishes), qas takes what passed dev,
+ * prod what passed qas; resolve is used whenever there is a previous stage, and push only when there is none.
+ */
+function promotion(where, script) {
+    const problems = [];
+    for (const [stage, previous] of Object.entries(PREVIOUS_STAGE)) {
+        if (!new RegExp(`^\\s*${stage}\\)\\s*previous=${previous}\\s*;;`, 'm').test(script))
+            problems.push(
+                `${where}: stage ${stage} must take its images from ${previous || 'its own tested build'} (${stage}) previous=${previous} ;;)`,
+            );
+    }
+    const otherStages = script.match(/^\s*(\w+)\)\s*previous=/gm) ?? [];
+    if (otherStages.length !== Object.keys(PREVIOUS_STAGE).length)
+        problems.push(
+            `${where}: the previous-stage table has ${otherStages.length} entries, not ${Object.keys(PREVIOUS_STAGE).length}`,
+        );
+    if (
+        !/if \[ -z "\$previous" \]; then\s*\n\s*digest=\$\(\.github\/scripts\/images\.sh (digest|push) [^\n]*\n\s*else\s*\n\s*digest=\$\(\.github\/scripts\/images\.sh resolve "\$previous" /.test(
+            script,
+        )
+    ) {
+        problems.push(
+            `${where}: images must be published only without a previous stage, and resolved from it otherwise`,
+        );
+    }
+    return problems;
+}
+
+/**
+ * The deploy job's steps: credentials (OIDC or keys, never both), the images (dev pushes the tested ones, qas and prod
+ * resolve what passed the stage before), the live versions recorded, synth, deploy, endpoint, the pipeline's token
+ * digest, smoke test, rollback when it fails, and only then the digests recorded as passed.
+ */
 function deploySteps({ byFile, githubDir }) {
     const wf = byFile.get(REUSABLE);
     if (!wf) return [];
@@ -365,27 +450,35 @@ function deploySteps({ byFile, githubDir }) {
         }
     }
 
-    const digest = where(
-        (step) => expression(step.env?.MCP_AUTH_TOKEN) === 'secrets.MCP_AUTH_TOKEN' && /sha256sum/.test(run(step)),
-    );
-    if (digest < 0) {
-        problems.push(`${REUSABLE}: no step turns secrets.MCP_AUTH_TOKEN into a digest with sha256sum`);
+    // The images: published by dev, promoted otherwise; the plan job resolves them the same way.
+    const images = where((step) => /\.github\/scripts\/images\.sh (push|resolve)/.test(run(step)));
+    if (images < 0) {
+        problems.push(`${REUSABLE}: no step pushes or resolves the images (${IMAGES_SCRIPT})`);
     } else {
-        const script = run(all[digest]);
-        const digestVar = /^\s*(\w+)=\$\(printf '%s' "\$MCP_AUTH_TOKEN" \| sha256sum/m.exec(script)?.[1];
-        if (!digestVar)
-            problems.push(`${REUSABLE}: the digest must be VAR=$(printf '%s' "$MCP_AUTH_TOKEN" | sha256sum ...)`);
-        if (!/^\s*printf '::add-mask::%s\\n' "\$MCP_AUTH_TOKEN"\s*$/m.test(script))
-            problems.push(`${REUSABLE}: the token is not masked (::add-mask::)`);
-        if (digestVar && !new RegExp(`^\\s*printf '::add-mask::%s\\\\n' "\\$${digestVar}"\\s*$`, 'm').test(script)) {
-            problems.push(`${REUSABLE}: the digest is not masked (::add-mask::)`);
-        }
-        if (!/MCP_AUTH_TOKEN_DIGESTS=[^\n]*>>\s*"\$GITHUB_ENV"/.test(script))
-            problems.push(`${REUSABLE}: MCP_AUTH_TOKEN_DIGESTS is not written to $GITHUB_ENV`);
+        problems.push(...promotion(`${REUSABLE} job ${id}`, run(all[images])));
+        if (!/images\.sh push /.test(run(all[images])))
+            problems.push(`${REUSABLE}: dev must push the tested archives (images.sh push)`);
+        if (!all[images].id)
+            problems.push(`${REUSABLE}: the images step needs an id (the mark step reads its outputs)`);
+        if (all[images].if !== undefined) problems.push(`${REUSABLE}: the images step must always run (no if:)`);
     }
+    const [planId, plan] = planJob(wf);
+    if (plan) {
+        const planImages = steps(plan).find((step) => /\.github\/scripts\/images\.sh (digest|resolve)/.test(run(step)));
+        if (!planImages) problems.push(`${REUSABLE}: job ${planId} does not resolve the images`);
+        else problems.push(...promotion(`${REUSABLE} job ${planId}`, run(planImages)));
+    }
+
+    const record = where((step) => /rollback\.sh record /.test(run(step)));
     const synth = where((step) => /^\s*npm run synth\b/m.test(run(step)));
     const deploy = where((step) => /^\s*npm run deploy -- /m.test(run(step)));
+    if (record < 0)
+        problems.push(`${REUSABLE}: the live versions are not recorded before the deploy (${ROLLBACK_SCRIPT} record)`);
     if (synth < 0) problems.push(`${REUSABLE}: no npm run synth step`);
+    else if (!/requireImages=true/.test(run(all[synth])))
+        problems.push(
+            `${REUSABLE}: synth must require the images (--context requireImages=true): a deploy never builds`,
+        );
     if (deploy < 0) {
         problems.push(`${REUSABLE}: no npm run deploy -- ... step`);
     } else {
@@ -393,14 +486,27 @@ function deploySteps({ byFile, githubDir }) {
         if (!/--require-approval never\b/.test(command))
             problems.push(`${REUSABLE}: deploy must pass --require-approval never`);
         if (!/--outputs-file\s+\S/.test(command)) problems.push(`${REUSABLE}: deploy must pass --outputs-file`);
+        if (!/--app cdk\.out\b/.test(command))
+            problems.push(`${REUSABLE}: deploy must deploy what synth wrote (--app cdk.out)`);
         if (!/"mcp-\$STAGE-stack"/.test(command))
             problems.push(`${REUSABLE}: deploy must name the stage's stack, "mcp-$STAGE-stack"`);
         if (all[deploy]['working-directory'] !== 'cdk') problems.push(`${REUSABLE}: deploy must run in cdk/`);
+        if (!all[deploy].id) problems.push(`${REUSABLE}: the deploy step needs an id (the rollback step checks it)`);
     }
     const endpoint = where((step) => /McpEndpoint/.test(run(step)) && /GITHUB_OUTPUT/.test(run(step)));
     const endpointId = endpoint >= 0 ? all[endpoint].id : undefined;
     if (endpoint < 0 || !endpointId)
         problems.push(`${REUSABLE}: no step (with an id) reads McpEndpoint into an output`);
+    const ciToken = where((step) => run(step).includes(CI_TOKEN_SCRIPT));
+    if (ciToken < 0) {
+        problems.push(`${REUSABLE}: no step keeps the pipeline's token digest in the secret (${CI_TOKEN_SCRIPT})`);
+    } else {
+        if (expression(all[ciToken].env?.MCP_AUTH_TOKEN) !== 'secrets.MCP_AUTH_TOKEN')
+            problems.push(`${REUSABLE}: ${CI_TOKEN_SCRIPT} must get MCP_AUTH_TOKEN from the secret`);
+        if (!/"ci-github-\$STAGE"/.test(run(all[ciToken])))
+            problems.push(`${REUSABLE}: the pipeline's token must have its own label, ci-github-$STAGE`);
+        problems.push(...ciTokenScript(githubDir));
+    }
     const smoke = where((step) => run(step).includes(SMOKE_SCRIPT));
     if (smoke < 0) {
         problems.push(`${REUSABLE}: no smoke test step (${SMOKE_SCRIPT})`);
@@ -415,19 +521,65 @@ function deploySteps({ byFile, githubDir }) {
         }
         if (!/mcp-client/.test(run(all[smoke])))
             problems.push(`${REUSABLE}: the smoke test must run the downloaded mcp-client`);
+        if (all[smoke].if !== undefined || all[smoke]['continue-on-error'])
+            problems.push(`${REUSABLE}: the smoke test must always run and fail the job`);
         problems.push(...smokeScript(githubDir));
     }
-    const chain = [digest, synth, deploy, endpoint, smoke];
-    const inOrder = credentials.every((c) => c.index < digest) && chain.every((i, n) => n === 0 || i > chain[n - 1]);
+    // The rollback path: after a failed smoke test (or anything after a successful deploy), the aliases go back.
+    const rollback = where((step) => /rollback\.sh restore /.test(run(step)));
+    const deployId = deploy >= 0 ? all[deploy].id : undefined;
+    if (rollback < 0) {
+        problems.push(`${REUSABLE}: nothing rolls back a deploy whose smoke test failed (${ROLLBACK_SCRIPT} restore)`);
+    } else if (expression(all[rollback].if) !== `failure() && steps.${deployId}.outcome == 'success'`) {
+        problems.push(
+            `${REUSABLE}: the rollback must run exactly when a step failed after a successful deploy ` +
+                `(if: failure() && steps.${deployId}.outcome == 'success'), not ${show(all[rollback].if)}`,
+        );
+    }
+    // Only digests whose smoke test passed may be promoted.
+    const mark = where((step) => /images\.sh mark /.test(run(step)));
+    if (mark < 0) {
+        problems.push(`${REUSABLE}: the deployed digests are never recorded as passed (images.sh mark)`);
+    } else if (all[mark].if !== undefined) {
+        problems.push(
+            `${REUSABLE}: recording the digests as passed must run only when every step before it passed (no if:)`,
+        );
+    } else if (!/mark "\$STAGE" /.test(run(all[mark]))) {
+        problems.push(`${REUSABLE}: the digests must be recorded as passed for this stage ($STAGE)`);
+    }
+    const chain = [images, record, synth, deploy, endpoint, ciToken, smoke, rollback, mark];
+    const inOrder = credentials.every((c) => c.index < images) && chain.every((i, n) => n === 0 || i > chain[n - 1]);
     if (chain.every((i) => i >= 0) && !inOrder) {
         problems.push(
-            `${REUSABLE}: steps must come in this order: credentials, digest, synth, deploy, endpoint, smoke test`,
+            `${REUSABLE}: steps must come in this order: credentials, images, record, synth, deploy, endpoint, ` +
+                'pipeline token, smoke test, rollback, mark as passed',
         );
     }
     return problems;
 }
 
-/** The smoke script does what issue 7 asks: init, tools, call ping with the token; no token: exit 4 and a challenge. */
+/** ci-token.sh masks the token and its digest, hashes through a pipe, and refuses tokens under 32 characters. */
+function ciTokenScript(githubDir) {
+    const file = path.join(githubDir, 'scripts', 'ci-token.sh');
+    if (!fs.existsSync(file)) return [`${CI_TOKEN_SCRIPT} is missing`];
+    const text = fs.readFileSync(file, 'utf8');
+    const problems = [];
+    if (!/^printf '::add-mask::%s\\n' "\$MCP_AUTH_TOKEN"$/m.test(text))
+        problems.push(`${CI_TOKEN_SCRIPT}: the token is not masked`);
+    if (!/^digest=\$\(printf '%s' "\$MCP_AUTH_TOKEN" \| sha256sum/m.test(text))
+        problems.push(`${CI_TOKEN_SCRIPT}: the digest must be digest=$(printf '%s' "$MCP_AUTH_TOKEN" | sha256sum ...)`);
+    if (!/^printf '::add-mask::%s\\n' "\$digest"$/m.test(text))
+        problems.push(`${CI_TOKEN_SCRIPT}: the digest is not masked`);
+    const min = /^MIN_LENGTH=(\d+)$/m.exec(text);
+    if (!min || Number(min[1]) < 32 || !/\$\{#MCP_AUTH_TOKEN\}" -lt "\$MIN_LENGTH"/.test(text))
+        problems.push(`${CI_TOKEN_SCRIPT}: tokens shorter than 32 characters must be refused where the digest is made`);
+    return problems;
+}
+
+/**
+ * The smoke script: init, tools, call ping with the token; no token: exit 4 and a challenge; a wrong token (which
+ * reaches the authorizer): exit 4, HTTP 401 and a challenge; the metadata named by the challenge answers.
+ */
 function smokeScript(githubDir) {
     const file = path.join(githubDir, 'scripts', 'smoke-test.sh');
     if (!fs.existsSync(file)) return [`${SMOKE_SCRIPT} is missing`];
@@ -445,6 +597,13 @@ function smokeScript(githubDir) {
         ['exit status 4 for it', /"\$STATUS" -eq 4/],
         ['HTTP 401 for it', /\(HTTP 401/],
         ['a WWW-Authenticate challenge for it', /WWW-Authenticate: Bearer/],
+        [
+            'a request with a wrong, well-formed token (the authorizer must refuse it)',
+            /MCP_AUTH_TOKEN=\$wrong "\$client"/,
+        ],
+        ['a random wrong token', /wrong=\$\(head -c 32 \/dev\/urandom/],
+        ['the metadata URL named by the challenge', /resource_metadata=/],
+        ['the metadata answering 200 about the endpoint', /\.resource == \$endpoint/],
     ]) {
         if (!pattern.test(code)) problems.push(`${SMOKE_SCRIPT}: does not check ${what}`);
     }
@@ -455,6 +614,7 @@ function smokeScript(githubDir) {
 function permissions({ workflows, byFile }) {
     const problems = [];
     const reusableDeployJob = byFile.get(REUSABLE) ? deployJob(byFile.get(REUSABLE))[0] : undefined;
+    const reusablePlanJob = byFile.get(REUSABLE) ? planJob(byFile.get(REUSABLE))[0] : undefined;
     for (const wf of workflows) {
         if (wf.doc.permissions === undefined) problems.push(`${wf.file}: no workflow-level permissions`);
         for (const [id, job] of jobs(wf.doc)) {
@@ -475,7 +635,7 @@ function permissions({ workflows, byFile }) {
                 const jobId = owner.startsWith('job ') ? owner.slice(4) : undefined;
                 const allowed =
                     scope === 'id-token' &&
-                    ((wf.file === REUSABLE && jobId === reusableDeployJob) ||
+                    ((wf.file === REUSABLE && (jobId === reusableDeployJob || jobId === reusablePlanJob)) ||
                         (wf.file in CALLERS && jobId !== undefined));
                 if (!allowed)
                     problems.push(`${wf.file}: ${owner} has ${scope}: write; only id-token, only on the deploy path`);
@@ -582,8 +742,13 @@ function tokenHygiene({ workflows, byFile, githubDir }) {
             }
         }
     }
-    const smoke = path.join(githubDir, 'scripts', 'smoke-test.sh');
-    if (fs.existsSync(smoke)) problems.push(...tokenLines(SMOKE_SCRIPT, fs.readFileSync(smoke, 'utf8')));
+    for (const [name, file] of [
+        [SMOKE_SCRIPT, 'smoke-test.sh'],
+        [CI_TOKEN_SCRIPT, 'ci-token.sh'],
+    ]) {
+        const full = path.join(githubDir, 'scripts', file);
+        if (fs.existsSync(full)) problems.push(...tokenLines(name, fs.readFileSync(full, 'utf8')));
+    }
     if (byFile.get(REUSABLE)) {
         const env = jobs(byFile.get(REUSABLE).doc).map(([, job]) => job.env ?? {});
         if ([byFile.get(REUSABLE).doc.env ?? {}, ...env].some((e) => 'MCP_AUTH_TOKEN' in e)) {
@@ -657,6 +822,40 @@ function testJobs({ workflows }) {
     return problems;
 }
 
+/** Supported Node.js (22 or later) everywhere, and update automation for actions, npm and the base image. */
+function upkeep({ workflows, githubDir, repoRoot }) {
+    const problems = [];
+    for (const wf of workflows) {
+        for (const [id, job] of jobs(wf.doc)) {
+            for (const step of steps(job)) {
+                if (typeof step.uses !== 'string' || !step.uses.startsWith('actions/setup-node@')) continue;
+                const version = Number.parseInt(String(step.with?.['node-version'] ?? ''), 10);
+                if (!(version >= MIN_NODE))
+                    problems.push(`${wf.file}: job ${id}: node-version must be ${MIN_NODE} or later`);
+            }
+        }
+    }
+    for (const pkg of ['cdk/package.json', 'tests/workflows/package.json']) {
+        const engines = JSON.parse(fs.readFileSync(path.join(repoRoot, pkg), 'utf8')).engines?.node ?? '';
+        if (!new RegExp(`^>=\\s*(2[2-9]|[3-9]\\d)`).test(engines))
+            problems.push(`${pkg}: engines.node must be >=${MIN_NODE}`);
+    }
+    const file = path.join(githubDir, 'dependabot.yml');
+    if (!fs.existsSync(file)) return [...problems, '.github/dependabot.yml is missing'];
+    const updates = YAML.parse(fs.readFileSync(file, 'utf8'))?.updates ?? [];
+    const dirs = (ecosystem) =>
+        updates
+            .filter((u) => u['package-ecosystem'] === ecosystem)
+            .flatMap((u) => [u.directory, ...(u.directories ?? [])])
+            .filter(Boolean);
+    if (!dirs('github-actions').includes('/')) problems.push('dependabot.yml: no github-actions updates');
+    for (const dir of ['/cdk', '/tests/node', '/tests/workflows']) {
+        if (!dirs('npm').includes(dir)) problems.push(`dependabot.yml: no npm updates for ${dir}`);
+    }
+    if (!dirs('docker').includes('/')) problems.push('dependabot.yml: no docker updates for the Dockerfile');
+    return problems;
+}
+
 export const RULES = {
     files,
     'dev-check': devCheck,
@@ -669,6 +868,7 @@ export const RULES = {
     'token-hygiene': tokenHygiene,
     caching,
     'test-jobs': testJobs,
+    upkeep,
 };
 
 /** Every rule over the workflows of githubDir: [{ rule, message }]. */
