@@ -59,11 +59,12 @@ apigw_refusal_t apigw_refusal(int err);
 #define APIGW_MAX_EVENT_BYTES (6u << 20) /* a synchronous invocation's payload limit */
 /*
  * The headers' total size, each counted as an HTTP/1.1 header line (name, ": ", value, CRLF), plus the
- * request line (method, path, query, " HTTP/1.1" CRLF). There is no limit on their number. AWS enforces
- * its own limits before it makes an event: 10,240 bytes of header lines for REST and HTTP APIs (8,000 for
- * a private REST API), and for Function URLs Lambda's 1 MB "total combined size of request line and header
- * values". Ours is the largest of these, so no event AWS delivers is refused for its headers; only a
- * hand-made event (a direct Invoke) can go beyond it, and gets a 431.
+ * request line (method, path, the payload 2.0 raw query, " HTTP/1.1" CRLF). There is no limit on their
+ * number. AWS enforces its own limits before it makes an event: 10,240 bytes of header lines for REST and
+ * HTTP APIs (8,000 for a private REST API), and for Function URLs Lambda's 1 MB "total combined size of
+ * request line and header values". Ours is the largest of these, so an API Gateway event is never refused
+ * for its headers and a Function URL one only past the size Lambda itself allows; beyond it (in practice a
+ * hand-made event, a direct Invoke) the answer is 431.
  */
 #define APIGW_MAX_HEADER_BYTES (1u << 20)
 
