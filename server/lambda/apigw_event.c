@@ -1,6 +1,5 @@
 #include "apigw_event.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "base64.h"
@@ -62,9 +61,9 @@ optional_object(const json_value_t *obj, const char *key, const json_value_t **o
 static int
 reserve_headers(apigw_request_t *r, size_t n)
 {
-    mcp_header_t *headers = n != 0 ? arena_alloc(&r->arena, (r->req.num_headers + n) * sizeof(*headers)) : NULL;
     if (n == 0)
         return 0;
+    mcp_header_t *headers = arena_alloc(&r->arena, (r->req.num_headers + n) * sizeof(*headers));
     if (headers == NULL)
         return APIGW_ERR_TOO_LARGE;
     if (r->req.num_headers != 0)
