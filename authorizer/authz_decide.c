@@ -360,8 +360,13 @@ decide(const authz_config_t *c, const authz_keyring_t *keys, const char *event, 
     size_t token_len;
     int ret;
 
-    if (len > AUTHZ_MAX_EVENT_BYTES || json_parse(arena, event, len, EVENT_DEPTH, &root) != 0 || root->type != JSON_OBJECT ||
-        (*format = detect_format(root)) == NULL)
+    /*
+     * The event is API Gateway's JSON: a client's "?x=%00" or a lone surrogate in a header it sent is data there
+     * (json_parse_lenient), so it cannot turn a valid token into a refusal. The token itself is still checked byte
+     * by byte, so a NUL or U+FFFD in it is a malformed token.
+     */
+    if (len > AUTHZ_MAX_EVENT_BYTES || json_parse_lenient(arena, event, len, EVENT_DEPTH, &root) != 0 ||
+        root->type != JSON_OBJECT || (*format = detect_format(root)) == NULL)
         return AUTHZ_ERR_EVENT;
     if (unique_member(root, (*format)->arn_field, &arn_value) != 0 || arn_value == NULL || arn_value->type != JSON_STRING)
         return AUTHZ_ERR_EVENT;

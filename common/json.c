@@ -74,6 +74,7 @@ typedef struct st_frame_t {
 typedef struct st_builder_t {
     arena_t *arena;
     unsigned max_depth;
+    int lenient; /* strings may hold U+0000 */
     int error;
     frame_t *frames;
     unsigned depth;
@@ -96,11 +97,11 @@ fail(builder_t *b, int err)
 static int
 check_string(builder_t *b, const unsigned char *s, size_t len)
 {
-    if (memchr(s, '\0', len) != NULL)
+    if (!b->lenient && memchr(s, '\0', len) != NULL)
         return fail(b, JSON_ERR_NUL);
     /*
-     * yajl decodes an unpaired surrogate escape to '?', so it has to be caught by scanning the source;
-     * here, a decoded string that is not valid UTF-8 also means yajl passed something invalid through.
+     * Unpaired surrogate escapes are caught (or replaced) in the source, before yajl decodes them; a
+     * decoded string that is not valid UTF-8 would mean yajl passed something invalid through.
      */
     if (!json_utf8_valid((const char *)s, len))
         return fail(b, JSON_ERR_UTF8);
@@ -283,14 +284,15 @@ static const yajl_callbacks callbacks = {
 };
 
 /*
- * yajl replaces an unpaired UTF-16 surrogate escape with '?' instead of failing, which would silently
- * change the data; find such escapes in the source. Only runs when the input contains "\u" followed by
- * d/D, so ordinary documents pay a single memchr-like scan.
+ * yajl decodes an unpaired UTF-16 surrogate escape to '?' (and a high one followed by another escape to a
+ * wrong character), so such escapes are found in the source: the offset of the backslash of the first one
+ * at or after from, or len when there is none. from must not be inside an escape. Documents without a
+ * backslash never get here.
  */
-static int
-has_unpaired_surrogate(const char *s, size_t len)
+static size_t
+next_unpaired_surrogate(const char *s, size_t len, size_t from)
 {
-    for (size_t i = 0; i + 6 <= len; ++i) {
+    for (size_t i = from; i + 6 <= len; ++i) {
         if (s[i] != '\\')
             continue;
         if (s[i + 1] != 'u') {
@@ -299,23 +301,23 @@ has_unpaired_surrogate(const char *s, size_t len)
         }
         uint32_t v, w;
         if (hex_parse(s + i + 2, 4, &v) != 0)
-            return 0; /* a malformed escape; yajl reports it */
+            return len; /* a malformed escape, which yajl reports */
         if (v >= 0xd800 && v <= 0xdbff) {
             /* must be followed by a low surrogate escape */
             if (i + 12 > len || s[i + 6] != '\\' || s[i + 7] != 'u' || hex_parse(s + i + 8, 4, &w) != 0 || w < 0xdc00 || w > 0xdfff)
-                return 1;
+                return i;
             i += 11;
         } else if (v >= 0xdc00 && v <= 0xdfff) {
-            return 1;
+            return i;
         } else {
             i += 5;
         }
     }
-    return 0;
+    return len;
 }
 
-int
-json_parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, json_value_t **out)
+static int
+parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, int lenient, json_value_t **out)
 {
     *out = NULL;
     size_t ws = 0;
@@ -328,18 +330,27 @@ json_parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, json
         return JSON_ERR_SYNTAX;
     if (!json_utf8_valid(buf, len))
         return JSON_ERR_UTF8;
-    if (memchr(buf, '\\', len) != NULL && has_unpaired_surrogate(buf, len))
-        return JSON_ERR_SURROGATE;
+    char *repaired = NULL;
+    size_t at = memchr(buf, '\\', len) != NULL ? next_unpaired_surrogate(buf, len, 0) : len;
+    if (at != len) {
+        if (!lenient)
+            return JSON_ERR_SURROGATE;
+        /* "\\uFFFD" is as long as the escape it replaces, so offsets into buf stay offsets into the copy */
+        if ((repaired = malloc(len)) == NULL)
+            return JSON_ERR_NOMEM;
+        memcpy(repaired, buf, len);
+        for (; at != len; at = next_unpaired_surrogate(buf, len, at + 6))
+            memcpy(repaired + at, "\\ufffd", 6);
+        buf = repaired;
+    }
     if (max_depth == 0)
         max_depth = 1;
 
-    builder_t b = {.arena = arena, .max_depth = max_depth};
+    builder_t b = {.arena = arena, .max_depth = max_depth, .lenient = lenient};
     frame_t small_frames[32];
     b.frames = max_depth <= 32 ? small_frames : malloc(max_depth * sizeof(frame_t));
-    if (b.frames == NULL)
-        return JSON_ERR_NOMEM;
     int ret = 0;
-    yajl_handle h = yajl_alloc(&callbacks, NULL, &b);
+    yajl_handle h = b.frames != NULL ? yajl_alloc(&callbacks, NULL, &b) : NULL;
     if (h == NULL) {
         ret = JSON_ERR_NOMEM;
         goto exit;
@@ -359,7 +370,20 @@ exit:
         free(b.frames);
     free(b.stack);
     free(b.keys);
+    free(repaired);
     return ret;
+}
+
+int
+json_parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, json_value_t **out)
+{
+    return parse(arena, buf, len, max_depth, 0, out);
+}
+
+int
+json_parse_lenient(arena_t *arena, const char *buf, size_t len, unsigned max_depth, json_value_t **out)
+{
+    return parse(arena, buf, len, max_depth, 1, out);
 }
 
 const json_value_t *

@@ -5,8 +5,9 @@
  * so that schema_validate() can trust every keyword value it meets and a tool cannot ship a keyword
  * the server would silently ignore. schema_validate() walks schema and instance together. Numbers are
  * compared as exact decimals read from their literals, so bounds and multipleOf behave for 0.1 steps
- * and for integers beyond double precision. Messages name the instance position by the property names
- * the schema lists and by array indices only, so nothing a client sends is ever echoed.
+ * and for integers beyond double precision. Patterns are ECMA-262's, rewritten for PCRE2 where the two
+ * differ. Messages name the instance position by the property names the schema lists and by array
+ * indices only, so nothing a client sends is ever echoed.
  */
 #include "schema.h"
 
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "hex.h"
 
 #define SCHEMA_MAX_REF_CHAIN 32    /* $refs followed without stepping into the instance: a loop */
@@ -30,10 +32,11 @@
 #define SCHEMA_PATH_STEPS 96  /* path steps kept; instances are at most 64 deep (the parser's limit) */
 #define SCHEMA_PATH_SHOWN 120 /* bytes of a path shown in a message; a longer one loses its middle */
 #define SCHEMA_PATH_HEAD 40
-#define SCHEMA_REF_NAME_SIZE 256
+#define SCHEMA_REF_NAME_SIZE 512          /* a $ref's fragment, decoded */
 #define SCHEMA_UNIQUE_ON_STACK 32         /* uniqueItems hashes kept on the stack; longer arrays use the heap */
 #define SCHEMA_PATTERN_MATCH_LIMIT 100000 /* PCRE2 backtracking steps per match: a runaway pattern fails, never hangs */
 #define SCHEMA_PATTERN_DEPTH_LIMIT 1000
+#define SCHEMA_DIALECT "https://json-schema.org/draft/2020-12/schema"
 
 /* ---- messages ---- */
 
@@ -646,77 +649,6 @@ anchors_dispose(anchors_t *a)
 
 enum { REF_OK, REF_UNSUPPORTED, REF_MISSING, REF_NO_MEMORY };
 
-/*
- * Resolves "#", "#/$defs/NAME", "#/definitions/NAME" or "#ANCHOR" against root. A pointer fragment is
- * percent-decoded first, then read as a JSON pointer (RFC 6901 section 6): NAME is one token, with ~0 and
- * ~1 escapes. A plain-name fragment is taken as written (an anchor name has nothing a URI escapes) and
- * names the subschema whose $anchor it is; anchors builds the lookup table on first use.
- */
-static int
-resolve_ref(const json_value_t *root, anchors_t *anchors, const json_value_t *ref, const json_value_t **out)
-{
-    static const char *const containers[] = {"$defs", "definitions"};
-    *out = NULL;
-    if (ref == NULL || ref->type != JSON_STRING)
-        return REF_UNSUPPORTED;
-    const char *s = ref->u.str.ptr;
-    size_t len = ref->u.str.len;
-    if (len == 1 && s[0] == '#') {
-        *out = root;
-        return REF_OK;
-    }
-    if (len < 2 || s[0] != '#')
-        return REF_UNSUPPORTED;
-    if (s[1] != '/') {
-        if (!is_anchor_name(s + 1, len - 1))
-            return REF_UNSUPPORTED;
-        if (anchors_ready(anchors, root) != 0)
-            return REF_NO_MEMORY;
-        const anchor_t *found = anchors_find(anchors, s + 1, len - 1);
-        if (found == NULL)
-            return REF_MISSING;
-        *out = found->schema;
-        return REF_OK;
-    }
-    char decoded[SCHEMA_REF_NAME_SIZE];
-    size_t n = 0;
-    for (size_t i = 1; i < len; ++i) {
-        char c = s[i];
-        if (c == '%') {
-            uint32_t byte;
-            if (i + 2 >= len || hex_parse(s + i + 1, 2, &byte) != 0 || byte == 0)
-                return REF_UNSUPPORTED;
-            c = (char)byte;
-            i += 2;
-        }
-        if (n == sizeof(decoded))
-            return REF_UNSUPPORTED;
-        decoded[n++] = c;
-    }
-    /* decoded is "/container/token" */
-    for (size_t k = 0; k != sizeof(containers) / sizeof(containers[0]); ++k) {
-        size_t clen = strlen(containers[k]);
-        if (n < clen + 2 || memcmp(decoded + 1, containers[k], clen) != 0 || decoded[clen + 1] != '/')
-            continue;
-        char name[SCHEMA_REF_NAME_SIZE];
-        size_t name_len = 0;
-        for (size_t i = clen + 2; i != n; ++i) {
-            char c = decoded[i];
-            if (c == '/')
-                return REF_UNSUPPORTED;
-            if (c == '~') {
-                if (i + 1 == n || (decoded[i + 1] != '0' && decoded[i + 1] != '1'))
-                    return REF_UNSUPPORTED;
-                c = decoded[++i] == '0' ? '~' : '/';
-            }
-            name[name_len++] = c;
-        }
-        *out = member(member(root, containers[k], clen), name, name_len);
-        return *out != NULL ? REF_OK : REF_MISSING;
-    }
-    return REF_UNSUPPORTED;
-}
-
 /* ---- schema_check ---- */
 
 /*
@@ -725,23 +657,25 @@ resolve_ref(const json_value_t *root, anchors_t *anchors, const json_value_t *re
  * accepted anywhere without looking at their value.
  */
 typedef enum en_keyword_kind_t {
-    KW_ANY,         /* annotation with any value: default, const is enforced but takes any value too */
-    KW_STRING,      /* annotation that must be a string */
-    KW_BOOLEAN,     /* deprecated, readOnly, writeOnly, uniqueItems */
-    KW_ARRAY,       /* any array: enum, examples */
-    KW_ROOT_ID,     /* $id: a string, at the root only, since a nested $id would change what "#" means */
-    KW_TYPE,        /* a type name or a non-empty array of distinct type names */
-    KW_NUMBER,      /* minimum, maximum, exclusiveMinimum, exclusiveMaximum */
-    KW_POSITIVE,    /* multipleOf */
-    KW_COUNT,       /* a non-negative integer: minLength, maxItems, ... */
-    KW_NAMES,       /* required: an array of distinct strings */
-    KW_SCHEMA,      /* additionalProperties, not, if, then, else */
-    KW_ITEMS,       /* a schema; the pre-2020 array form gets a hint towards prefixItems */
-    KW_SCHEMA_LIST, /* a non-empty array of schemas: prefixItems, allOf, anyOf, oneOf */
-    KW_SCHEMA_MAP,  /* an object of schemas: properties, $defs, definitions */
-    KW_REF,         /* a local reference that resolves */
-    KW_ANCHOR,      /* $anchor: a plain name for "#NAME" references, unique within the schema */
-    KW_PATTERN,     /* pattern: a regular expression that compiles */
+    KW_ANY,               /* annotation with any value: default, const is enforced but takes any value too */
+    KW_STRING,            /* annotation that must be a string */
+    KW_BOOLEAN,           /* deprecated, readOnly, writeOnly, uniqueItems */
+    KW_ARRAY,             /* any array: enum, examples */
+    KW_ROOT_ID,           /* $id: a string, at the root only, since a nested $id would change what "#" means */
+    KW_DIALECT,           /* $schema: at the root only, and only 2020-12's meta-schema (another dialect means other rules) */
+    KW_ANNOTATION_SCHEMA, /* contentSchema: a schema that is only an annotation, never applied */
+    KW_TYPE,              /* a type name or a non-empty array of distinct type names */
+    KW_NUMBER,            /* minimum, maximum, exclusiveMinimum, exclusiveMaximum */
+    KW_POSITIVE,          /* multipleOf */
+    KW_COUNT,             /* a non-negative integer: minLength, maxItems, ... */
+    KW_NAMES,             /* required: an array of distinct strings */
+    KW_SCHEMA,            /* additionalProperties, not, if, then, else */
+    KW_ITEMS,             /* a schema; the pre-2020 array form gets a hint towards prefixItems */
+    KW_SCHEMA_LIST,       /* a non-empty array of schemas: prefixItems, allOf, anyOf, oneOf */
+    KW_SCHEMA_MAP,        /* an object of schemas: properties, $defs, definitions */
+    KW_REF,               /* a local reference that resolves */
+    KW_ANCHOR,            /* $anchor: a plain name for "#NAME" references, unique within the schema */
+    KW_PATTERN,           /* pattern: a regular expression that compiles */
 } keyword_kind_t;
 
 typedef struct st_keyword_t {
@@ -750,7 +684,7 @@ typedef struct st_keyword_t {
 } keyword_t;
 
 static const keyword_t keywords[] = {
-    {"$schema", KW_STRING},
+    {"$schema", KW_DIALECT},
     {"$id", KW_ROOT_ID},
     {"$comment", KW_STRING},
     {"title", KW_STRING},
@@ -763,6 +697,7 @@ static const keyword_t keywords[] = {
     {"writeOnly", KW_BOOLEAN},
     {"contentMediaType", KW_STRING},
     {"contentEncoding", KW_STRING},
+    {"contentSchema", KW_ANNOTATION_SCHEMA},
     {"$defs", KW_SCHEMA_MAP},
     {"definitions", KW_SCHEMA_MAP},
     {"$ref", KW_REF},
@@ -829,6 +764,162 @@ find_keyword(const char *name)
         if (strcmp(keywords[i].name, name) == 0)
             return &keywords[i];
     return NULL;
+}
+
+/* A JSON pointer read into its tokens. */
+typedef struct st_pointer_t {
+    char tokens[SCHEMA_REF_NAME_SIZE]; /* the tokens, each NUL-terminated, ~0 and ~1 undone */
+    size_t count;
+    uint16_t offset[SCHEMA_REF_NAME_SIZE / 2];
+    uint16_t len[SCHEMA_REF_NAME_SIZE / 2];
+} pointer_t;
+
+static int
+is_array_index(const char *s, size_t len, size_t *out)
+{
+    if (len == 0 || len > 9 || (len > 1 && s[0] == '0'))
+        return 0;
+    size_t v = 0;
+    for (size_t i = 0; i != len; ++i) {
+        if (!is_digit(s[i]))
+            return 0;
+        v = v * 10 + (size_t)(s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+/*
+ * Follows the pointer from the root. Each token must name a keyword holding schemas, followed for a list (allOf,
+ * prefixItems, ...) by an index and for a map (properties, $defs, ...) by a name, so a pointer can only reach a
+ * subschema, one that schema_check() checks as such; a pointer into enum, default or an extension is unsupported.
+ */
+static int
+pointer_walk(const json_value_t *root, const pointer_t *p, const json_value_t **out)
+{
+    const json_value_t *s = root;
+    for (size_t i = 0; i != p->count; ++i) {
+        const char *token = p->tokens + p->offset[i];
+        const keyword_t *kw = s->type == JSON_OBJECT && strlen(token) == p->len[i] ? find_keyword(token) : NULL;
+        if (kw == NULL)
+            return REF_UNSUPPORTED;
+        const json_value_t *v = member(s, token, p->len[i]);
+        switch (kw->kind) {
+        case KW_SCHEMA:
+        case KW_ITEMS:
+            s = v;
+            break;
+        case KW_SCHEMA_LIST: {
+            size_t index;
+            if (++i == p->count || !is_array_index(p->tokens + p->offset[i], p->len[i], &index))
+                return REF_UNSUPPORTED;
+            s = v != NULL && v->type == JSON_ARRAY && index < v->u.arr.len ? v->u.arr.items[index] : NULL;
+            break;
+        }
+        case KW_SCHEMA_MAP:
+            if (++i == p->count)
+                return REF_UNSUPPORTED;
+            s = member(v, p->tokens + p->offset[i], p->len[i]);
+            break;
+        default:
+            return REF_UNSUPPORTED;
+        }
+        if (s == NULL)
+            return REF_MISSING;
+    }
+    *out = s;
+    return REF_OK;
+}
+
+/* Reads "/a/b~1c/0" (percent-decoded already) into tokens; -1 when too long or malformed. */
+static int
+pointer_parse(const char *s, size_t len, pointer_t *p)
+{
+    size_t n = 0;
+    p->count = 0;
+    for (size_t i = 0; i != len;) {
+        if (s[i] != '/' || p->count == sizeof(p->offset) / sizeof(p->offset[0]))
+            return -1;
+        p->offset[p->count] = (uint16_t)n;
+        for (++i; i != len && s[i] != '/'; ++i) {
+            char c = s[i];
+            if (c == '~') {
+                if (i + 1 == len || (s[i + 1] != '0' && s[i + 1] != '1'))
+                    return -1;
+                c = s[++i] == '0' ? '~' : '/';
+            }
+            if (n + 1 >= sizeof(p->tokens))
+                return -1;
+            p->tokens[n++] = c;
+        }
+        p->len[p->count] = (uint16_t)(n - p->offset[p->count]);
+        ++p->count;
+        if (n + 1 >= sizeof(p->tokens))
+            return -1;
+        p->tokens[n++] = '\0';
+    }
+    return 0;
+}
+
+/*
+ * Resolves a $ref against root: "#" (the root), "#/..." (a JSON pointer to any subschema: percent-decoded, then read
+ * as RFC 6901 says, each step through a keyword that holds schemas), or "#NAME" (the subschema whose $anchor is NAME;
+ * anchors builds the lookup table on first use). Each may be preceded by the root's own $id exactly as written,
+ * which names the same document. Anything else (another document, a relative URI) is REF_UNSUPPORTED. Kept out
+ * of line so its buffers are not part of the recursive validate() frames.
+ */
+__attribute__((noinline)) static int
+resolve_ref(const json_value_t *root, anchors_t *anchors, const json_value_t *ref, const json_value_t **out)
+{
+    *out = NULL;
+    if (ref == NULL || ref->type != JSON_STRING)
+        return REF_UNSUPPORTED;
+    const char *s = ref->u.str.ptr;
+    size_t len = ref->u.str.len;
+    const json_value_t *id = member(root, "$id", 3);
+    if (len != 0 && s[0] != '#' && id != NULL && id->type == JSON_STRING && id->u.str.len != 0) {
+        size_t id_len = id->u.str.len - (id->u.str.ptr[id->u.str.len - 1] == '#'); /* an empty fragment names nothing more */
+        if (id_len == 0 || len < id_len || memcmp(s, id->u.str.ptr, id_len) != 0 || (len != id_len && s[id_len] != '#'))
+            return REF_UNSUPPORTED;
+        s += id_len;
+        len -= id_len;
+    }
+    if (len == 0 || (len == 1 && s[0] == '#')) {
+        *out = root;
+        return REF_OK;
+    }
+    if (len < 2 || s[0] != '#')
+        return REF_UNSUPPORTED;
+    if (s[1] != '/') {
+        if (!is_anchor_name(s + 1, len - 1))
+            return REF_UNSUPPORTED;
+        if (anchors_ready(anchors, root) != 0)
+            return REF_NO_MEMORY;
+        const anchor_t *found = anchors_find(anchors, s + 1, len - 1);
+        if (found == NULL)
+            return REF_MISSING;
+        *out = found->schema;
+        return REF_OK;
+    }
+    char decoded[SCHEMA_REF_NAME_SIZE];
+    size_t n = 0;
+    for (size_t i = 1; i < len; ++i) {
+        char c = s[i];
+        if (c == '%') {
+            uint32_t byte;
+            if (i + 2 >= len || hex_parse(s + i + 1, 2, &byte) != 0 || byte == 0)
+                return REF_UNSUPPORTED;
+            c = (char)byte;
+            i += 2;
+        }
+        if (n == sizeof(decoded))
+            return REF_UNSUPPORTED;
+        decoded[n++] = c;
+    }
+    pointer_t pointer;
+    if (pointer_parse(decoded, n, &pointer) != 0)
+        return REF_UNSUPPORTED;
+    return pointer_walk(root, &pointer, out);
 }
 
 /* Collects the string $anchors of s and its subschemas, to the depth schema_check() allows. */
@@ -903,29 +994,235 @@ earlier_equal_string(const json_value_t *arr, size_t i)
 
 static int check_schema(check_ctx_t *c, const json_value_t *s, unsigned depth);
 
+/* ---- patterns: ECMA-262 (with the u flag, as JSON Schema means it) for PCRE2 ---- */
+
 /*
- * A pattern compiled the way JSON Schema means it: an ECMA-262 regular expression over code points,
- * unanchored. PCRE2 in UTF mode with \u escapes (ALT_BSUX) is that, for every construct ECMA-262 has.
+ * PCRE2 in UTF mode, with ECMAScript's \u escapes (ALT_BSUX) and empty classes, reads most of ECMA-262 as ECMA-262
+ * means it; what differs is rewritten before compiling:
+ *   \s, \S          ECMA-262's WhiteSpace and LineTerminator code points. PCRE2's \s is ASCII without UCP, and UCP
+ *                   would also make \d, \w and \b Unicode-aware, which ECMA-262's are not.
+ *   .               anything but a LineTerminator (PCRE2's excludes only \n)
+ *   \p{...}, \P{...} General_Category values by their long names and aliases (Letter, digit, punct, ...) and the
+ *                   General_Category= and gc= forms, which PCRE2 10.42 knows only by their short names; Script= and
+ *                   sc= as sc:, Script_Extensions= and scx= as scx:; Assigned as the complement of Cn. Binary
+ *                   properties (ASCII, Alphabetic, Any, ...) PCRE2 knows by their names already.
+ *   \uD83D\uDE00    a surrogate pair spelled as two escapes is the code point it encodes (PCRE2 refuses surrogates)
+ *   [ in a class    a literal [, never the start of a POSIX class as PCRE2 would read "[[:alpha:]]"
+ * Everything else passes through; what PCRE2 then cannot compile is refused by schema_check().
+ */
+#define ECMA_SPACE "\\t\\n\\u000b\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+#define ECMA_NON_SPACE                                                                                                             \
+    "\\u0000-\\u0008\\u000e-\\u001f\\u0021-\\u009f\\u00a1-\\u167f\\u1681-\\u1fff\\u200b-\\u2027\\u202a-\\u202e\\u2030-\\u205e"     \
+    "\\u2060-\\u2fff\\u3001-\\ufefe\\u{ff00}-\\u{10ffff}"
+
+/* ECMA-262's General_Category values (long name, short name, other alias) and PCRE2's name for each. */
+static const struct st_general_category_t {
+    const char *names[3];
+    const char *pcre2;
+} general_categories[] = {
+    {{"Cased_Letter", "LC"}, "L&"},
+    {{"Close_Punctuation", "Pe"}, "Pe"},
+    {{"Connector_Punctuation", "Pc"}, "Pc"},
+    {{"Control", "Cc", "cntrl"}, "Cc"},
+    {{"Currency_Symbol", "Sc"}, "Sc"},
+    {{"Dash_Punctuation", "Pd"}, "Pd"},
+    {{"Decimal_Number", "Nd", "digit"}, "Nd"},
+    {{"Enclosing_Mark", "Me"}, "Me"},
+    {{"Final_Punctuation", "Pf"}, "Pf"},
+    {{"Format", "Cf"}, "Cf"},
+    {{"Initial_Punctuation", "Pi"}, "Pi"},
+    {{"Letter", "L"}, "L"},
+    {{"Letter_Number", "Nl"}, "Nl"},
+    {{"Line_Separator", "Zl"}, "Zl"},
+    {{"Lowercase_Letter", "Ll"}, "Ll"},
+    {{"Mark", "M", "Combining_Mark"}, "M"},
+    {{"Math_Symbol", "Sm"}, "Sm"},
+    {{"Modifier_Letter", "Lm"}, "Lm"},
+    {{"Modifier_Symbol", "Sk"}, "Sk"},
+    {{"Nonspacing_Mark", "Mn"}, "Mn"},
+    {{"Number", "N"}, "N"},
+    {{"Open_Punctuation", "Ps"}, "Ps"},
+    {{"Other", "C"}, "C"},
+    {{"Other_Letter", "Lo"}, "Lo"},
+    {{"Other_Number", "No"}, "No"},
+    {{"Other_Punctuation", "Po"}, "Po"},
+    {{"Other_Symbol", "So"}, "So"},
+    {{"Paragraph_Separator", "Zp"}, "Zp"},
+    {{"Private_Use", "Co"}, "Co"},
+    {{"Punctuation", "P", "punct"}, "P"},
+    {{"Separator", "Z"}, "Z"},
+    {{"Space_Separator", "Zs"}, "Zs"},
+    {{"Spacing_Mark", "Mc"}, "Mc"},
+    {{"Surrogate", "Cs"}, "Cs"},
+    {{"Symbol", "S"}, "S"},
+    {{"Titlecase_Letter", "Lt"}, "Lt"},
+    {{"Unassigned", "Cn"}, "Cn"},
+    {{"Uppercase_Letter", "Lu"}, "Lu"},
+};
+
+static const char *
+general_category(const char *name, size_t len)
+{
+    for (size_t i = 0; i != sizeof(general_categories) / sizeof(general_categories[0]); ++i)
+        for (size_t k = 0; k != 3 && general_categories[i].names[k] != NULL; ++k)
+            if (strlen(general_categories[i].names[k]) == len && memcmp(general_categories[i].names[k], name, len) == 0)
+                return general_categories[i].pcre2;
+    return NULL;
+}
+
+static int
+has_prefix(const char *s, size_t len, const char *prefix, size_t *prefix_len)
+{
+    *prefix_len = strlen(prefix);
+    return len > *prefix_len && memcmp(s, prefix, *prefix_len) == 0;
+}
+
+/* \p{body} or \P{body} (negated) in PCRE2's words. */
+static void
+translate_property(buf_t *out, int negated, const char *body, size_t len)
+{
+    static const struct {
+        const char *ecma, *pcre2; /* a "Name=" prefix and what PCRE2 writes for it */
+    } prefixes[] = {{"General_Category=", ""},      {"gc=", ""},     {"Script=", "sc:"}, {"sc=", "sc:"},
+                    {"Script_Extensions=", "scx:"}, {"scx=", "scx:"}};
+    const char *pcre2_prefix = NULL, *category;
+    size_t skip;
+    for (size_t i = 0; pcre2_prefix == NULL && i != sizeof(prefixes) / sizeof(prefixes[0]); ++i)
+        if (has_prefix(body, len, prefixes[i].ecma, &skip)) {
+            pcre2_prefix = prefixes[i].pcre2;
+            body += skip;
+            len -= skip;
+        }
+    if (len == 8 && memcmp(body, "Assigned", 8) == 0 && pcre2_prefix == NULL) {
+        buf_append_str(out, negated ? "\\p{Cn}" : "\\P{Cn}");
+        return;
+    }
+    buf_append_str(out, negated ? "\\P{" : "\\p{");
+    if ((pcre2_prefix == NULL || pcre2_prefix[0] == '\0') && (category = general_category(body, len)) != NULL) {
+        buf_append_str(out, category);
+    } else {
+        if (pcre2_prefix != NULL)
+            buf_append_str(out, pcre2_prefix);
+        buf_append(out, body, len);
+    }
+    buf_append_char(out, '}');
+}
+
+/* The value of \uHHHH at s (six characters), or -1. */
+static int
+u_escape(const char *s, size_t len)
+{
+    if (len < 6 || s[0] != '\\' || s[1] != 'u')
+        return -1;
+    uint32_t v;
+    return hex_parse(s + 2, 4, &v) == 0 ? (int)v : -1;
+}
+
+/*
+ * Rewrites the ECMA-262 pattern s[0..len) for PCRE2 into out; at[i] is where input byte i's rewrite begins in out
+ * (for error offsets), at[len] the end.
+ */
+static void
+ecma_to_pcre2(const char *s, size_t len, buf_t *out, size_t *at)
+{
+    int in_class = 0;
+    for (size_t i = 0; i < len; ++i) {
+        at[i] = out->len;
+        char c = s[i];
+        if (c == '\\' && i + 1 < len) {
+            char e = s[i + 1];
+            int high = u_escape(s + i, len - i), low = high >= 0xd800 && high <= 0xdbff ? u_escape(s + i + 6, len - i - 6) : -1;
+            const char *close;
+            if (e == 's' || e == 'S') {
+                if (in_class)
+                    buf_append_str(out, e == 's' ? ECMA_SPACE : ECMA_NON_SPACE);
+                else
+                    buf_append_str(out, e == 's' ? "[" ECMA_SPACE "]" : "[^" ECMA_SPACE "]");
+            } else if ((e == 'p' || e == 'P') && i + 2 < len && s[i + 2] == '{' &&
+                       (close = memchr(s + i + 3, '}', len - i - 3)) != NULL) {
+                translate_property(out, e == 'P', s + i + 3, (size_t)(close - (s + i + 3)));
+                for (size_t k = i + 1; k <= (size_t)(close - s); ++k)
+                    at[k] = at[i];
+                i = (size_t)(close - s);
+                continue;
+            } else if (low >= 0xdc00 && low <= 0xdfff) {
+                buf_printf(out, "\\u{%x}", 0x10000 + ((unsigned)(high - 0xd800) << 10) + (unsigned)(low - 0xdc00));
+                for (size_t k = i + 1; k != i + 12; ++k)
+                    at[k] = at[i];
+                i += 11;
+                continue;
+            } else {
+                /* any other escape is copied whole, so an escaped [, ], . or \ keeps its meaning */
+                buf_append(out, s + i, 2);
+            }
+            ++i;
+            at[i] = at[i - 1];
+            continue;
+        }
+        if (in_class) {
+            if (c == '[') {
+                buf_append(out, "\\[", 2);
+                continue;
+            }
+            in_class = c != ']';
+            buf_append(out, &c, 1);
+        } else if (c == '.') {
+            buf_append_str(out, "[^\\n\\r\\u2028\\u2029]");
+        } else {
+            if (c == '[') {
+                in_class = 1;
+                if (i + 1 < len && s[i + 1] == '^') {
+                    buf_append(out, "[^", 2);
+                    ++i;
+                    at[i] = at[i - 1];
+                    continue;
+                }
+            }
+            buf_append(out, &c, 1);
+        }
+    }
+    at[len] = out->len;
+}
+
+/*
+ * A pattern compiled the way JSON Schema means it: an ECMA-262 regular expression with the u flag, over code points,
+ * unanchored; NULL with the reason (and the offset in the pattern as written) in why.
  */
 static pcre2_code *
 compile_pattern(const json_value_t *pattern, char *why, size_t why_len)
 {
     int code;
     PCRE2_SIZE offset;
+    size_t len = pattern->u.str.len;
+    buf_t rewritten = BUF_INIT(0);
+    size_t *at = malloc((len + 1) * sizeof(*at));
     pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
-    if (cc == NULL) {
+    pcre2_code *re = NULL;
+    if (at == NULL || cc == NULL) {
         snprintf(why, why_len, "out of memory");
-        return NULL;
+        goto exit;
+    }
+    ecma_to_pcre2(pattern->u.str.ptr, len, &rewritten, at);
+    if (buf_failed(&rewritten)) {
+        snprintf(why, why_len, "out of memory");
+        goto exit;
     }
     pcre2_set_compile_extra_options(cc, PCRE2_EXTRA_ALT_BSUX);
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern->u.str.ptr, pattern->u.str.len,
-                                   PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_DOLLAR_ENDONLY, &code, &offset, cc);
-    pcre2_compile_context_free(cc);
+    re = pcre2_compile((PCRE2_SPTR)(rewritten.data != NULL ? rewritten.data : ""), rewritten.len,
+                       PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_DOLLAR_ENDONLY | PCRE2_ALLOW_EMPTY_CLASS, &code, &offset, cc);
     if (re == NULL) {
         PCRE2_UCHAR text[96];
         pcre2_get_error_message(code, text, sizeof(text));
-        snprintf(why, why_len, "%s at offset %zu", (const char *)text, (size_t)offset);
+        size_t where = 0; /* the last byte of the pattern whose rewrite starts at or before PCRE2's offset */
+        for (size_t i = 0; i <= len; ++i)
+            if (at[i] <= (size_t)offset)
+                where = i;
+        snprintf(why, why_len, "%s at offset %zu", (const char *)text, where);
     }
+exit:
+    pcre2_compile_context_free(cc);
+    free(at);
+    buf_dispose(&rewritten);
     return re;
 }
 
@@ -969,6 +1266,16 @@ check_keyword(check_ctx_t *c, const keyword_t *kw, const json_value_t *v, unsign
         if (depth != 0)
             return check_fail(c, "'$id' is only supported at the root");
         return v->type == JSON_STRING ? 0 : check_fail(c, "must be a string");
+    case KW_DIALECT:
+        if (v->type != JSON_STRING)
+            return check_fail(c, "must be a string");
+        if (depth != 0)
+            return check_fail(c, "'$schema' is only supported at the root");
+        if (strcmp(v->u.str.ptr, SCHEMA_DIALECT) != 0 && strcmp(v->u.str.ptr, SCHEMA_DIALECT "#") != 0)
+            return check_fail(c, "unsupported dialect (only JSON Schema 2020-12, " SCHEMA_DIALECT ")");
+        return 0;
+    case KW_ANNOTATION_SCHEMA:
+        return v->type == JSON_OBJECT || v->type == JSON_TRUE || v->type == JSON_FALSE ? 0 : check_fail(c, "must be a schema");
     case KW_TYPE:
         return check_type_keyword(c, v);
     case KW_PATTERN: {
@@ -1040,7 +1347,7 @@ check_keyword(check_ctx_t *c, const keyword_t *kw, const json_value_t *v, unsign
         case REF_NO_MEMORY:
             return check_fail(c, "out of memory");
         default:
-            return check_fail(c, "unsupported reference '%s' (only '#', '#/$defs/NAME', '#/definitions/NAME' and '#ANCHOR')",
+            return check_fail(c, "unsupported reference '%s' (only within this schema: '#', '#/pointer' or '#ANCHOR')",
                               v->u.str.ptr);
         }
     }

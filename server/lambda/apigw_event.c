@@ -1,23 +1,42 @@
 #include "apigw_event.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "base64.h"
 #include "json.h"
 #include "jsonw.h"
 
+/*
+ * The memory an event's tree, headers and decoded body may take. A tree costs about 13 bytes per byte of
+ * small members; AWS bounds what a client can multiply that way (the request line and headers, at most 1 MB
+ * for a Function URL), so the most headers AWS can deliver fit, and a hand-made event beyond is answered 413.
+ */
+#define APIGW_ARENA_LIMIT(len) (3 * (len) + (32u << 20))
+
 const char *
 apigw_strerror(int err)
 {
     switch (err) {
-#define APIGW_ERR_CASE(name, code, text)                                                                                           \
+#define APIGW_ERR_CASE(name, code, text, status, rpc_code, message)                                                                \
     case name:                                                                                                                     \
         return text;
         APIGW_ERRORS(APIGW_ERR_CASE)
 #undef APIGW_ERR_CASE
     }
     return "unknown error";
+}
+
+apigw_refusal_t
+apigw_refusal(int err)
+{
+    switch (err) {
+#define APIGW_REFUSAL_CASE(name, code, text, status, rpc_code, message)                                                            \
+    case name:                                                                                                                     \
+        return (apigw_refusal_t){status, rpc_code, message};
+        APIGW_ERRORS(APIGW_REFUSAL_CASE)
+#undef APIGW_REFUSAL_CASE
+    }
+    return (apigw_refusal_t){400, -32600, "Bad Request: malformed event"};
 }
 
 /* A field that must be a string when present; absent and null give NULL. Returns -1 for another type. */
@@ -38,27 +57,53 @@ optional_object(const json_value_t *obj, const char *key, const json_value_t **o
     return v == NULL || v->type == JSON_NULL || v->type == JSON_OBJECT ? 0 : -1;
 }
 
+/* Room for n more headers: the array lives in the arena, sized once per event (so there is no limit on the count). */
+static int
+reserve_headers(apigw_request_t *r, size_t n)
+{
+    if (n == 0)
+        return 0;
+    mcp_header_t *headers = arena_alloc(&r->arena, (r->req.num_headers + n) * sizeof(*headers));
+    if (headers == NULL)
+        return APIGW_ERR_TOO_LARGE;
+    if (r->req.num_headers != 0)
+        memcpy(headers, r->req.headers, r->req.num_headers * sizeof(*headers));
+    r->req.headers = headers;
+    return 0;
+}
+
+/* Adds a header within the room reserved; the total size is what APIGW_MAX_HEADER_BYTES bounds. */
 static int
 add_header(apigw_request_t *r, const char *name, size_t name_len, const char *value, size_t value_len)
 {
-    if (r->req.num_headers == APIGW_MAX_HEADERS)
-        return APIGW_ERR_FIELD;
-    r->headers[r->req.num_headers++] = (mcp_header_t){name, name_len, value, value_len};
+    r->header_bytes += name_len + 2 + value_len + 2;
+    if (r->header_bytes > APIGW_MAX_HEADER_BYTES)
+        return APIGW_ERR_HEADERS_TOO_LARGE;
+    ((mcp_header_t *)r->req.headers)[r->req.num_headers++] = (mcp_header_t){name, name_len, value, value_len};
     return 0;
+}
+
+/* The request line, counted with the headers: "METHOD /path?query HTTP/1.1" CRLF. */
+static void
+count_request_line(apigw_request_t *r, size_t query_len)
+{
+    r->header_bytes += r->req.method_len + 1 + r->req.path_len + (query_len != 0 ? 1 + query_len : 0) + sizeof(" HTTP/1.1\r\n") - 1;
 }
 
 /* Headers given as {"name": "value"}. */
 static int
 add_single_headers(apigw_request_t *r, const json_value_t *headers)
 {
+    int ret = reserve_headers(r, headers != NULL ? headers->u.obj.len : 0);
+    if (ret != 0)
+        return ret;
     for (size_t i = 0; headers != NULL && i != headers->u.obj.len; ++i) {
         const json_member_t *m = &headers->u.obj.items[i];
         if (m->value->type == JSON_NULL)
             continue;
         if (m->value->type != JSON_STRING)
             return APIGW_ERR_FIELD;
-        int ret = add_header(r, m->key, m->key_len, m->value->u.str.ptr, m->value->u.str.len);
-        if (ret != 0)
+        if ((ret = add_header(r, m->key, m->key_len, m->value->u.str.ptr, m->value->u.str.len)) != 0)
             return ret;
     }
     return 0;
@@ -68,6 +113,9 @@ add_single_headers(apigw_request_t *r, const json_value_t *headers)
 static int
 add_multi_headers(apigw_request_t *r, const json_value_t *headers)
 {
+    int ret = reserve_headers(r, headers->u.obj.len);
+    if (ret != 0)
+        return ret;
     for (size_t i = 0; i != headers->u.obj.len; ++i) {
         const json_member_t *m = &headers->u.obj.items[i];
         if (m->value->type == JSON_NULL)
@@ -90,8 +138,9 @@ add_multi_headers(apigw_request_t *r, const json_value_t *headers)
         buf_dispose(&joined);
         if (value == NULL)
             return APIGW_ERR_TOO_LARGE;
-        int ret = add_header(r, m->key, m->key_len, value, value_len);
-        if (ret != 0)
+        /* each value was a header line of its own */
+        r->header_bytes += (m->value->u.arr.len > 1 ? m->value->u.arr.len - 1 : 0) * (m->key_len + 2);
+        if ((ret = add_header(r, m->key, m->key_len, value, value_len)) != 0)
             return ret;
     }
     return 0;
@@ -166,7 +215,10 @@ set_public_base(apigw_request_t *r, const json_value_t *domain, const char *pref
     char *base = arena_alloc(&r->arena, len + 1);
     if (base == NULL)
         return APIGW_ERR_TOO_LARGE;
-    snprintf(base, len + 1, "https://%s%.*s", domain->u.str.ptr, (int)prefix_len, prefix);
+    memcpy(base, "https://", 8);
+    memcpy(base + 8, domain->u.str.ptr, domain->u.str.len);
+    memcpy(base + 8 + domain->u.str.len, prefix, prefix_len);
+    base[len] = '\0';
     r->req.public_base = base;
     return 0;
 }
@@ -197,6 +249,10 @@ parse_v2(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx, 
         r->req.path += prefix_len;
         r->req.path_len -= prefix_len;
     }
+    const json_value_t *query;
+    if (optional_string(root, "rawQueryString", &query) != 0)
+        return APIGW_ERR_FIELD;
+    count_request_line(r, query != NULL ? query->u.str.len : 0);
     int ret = set_public_base(r, domain, prefix, prefix_len);
     if (ret == 0)
         ret = add_single_headers(r, headers);
@@ -221,7 +277,7 @@ parse_v2(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx, 
             char *value = arena_strndup(&r->arena, joined.data, joined.len);
             size_t value_len = joined.len;
             buf_dispose(&joined);
-            if (value == NULL || (ret = add_header(r, "cookie", 6, value, value_len)) != 0)
+            if (value == NULL || (ret = reserve_headers(r, 1)) != 0 || (ret = add_header(r, "cookie", 6, value, value_len)) != 0)
                 return value == NULL ? APIGW_ERR_TOO_LARGE : ret;
         }
         buf_dispose(&joined);
@@ -260,6 +316,7 @@ parse_v1(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx)
         prefix_len = full_path->u.str.len - path->u.str.len;
     if (set_public_base(r, domain, full_path != NULL ? full_path->u.str.ptr : "", prefix_len) != 0)
         return APIGW_ERR_TOO_LARGE;
+    count_request_line(r, 0); /* payload 1.0 has the query only decoded, in queryStringParameters */
     /* multiValueHeaders holds every value of a repeated header; headers only the last */
     int ret = multi != NULL ? add_multi_headers(r, multi) : add_single_headers(r, headers);
     if (ret != 0 || (ret = set_identity(r, authorizer, 0)) != 0)
@@ -271,15 +328,17 @@ int
 apigw_parse_event(const char *event, size_t len, apigw_request_t *r)
 {
     memset(r, 0, offsetof(apigw_request_t, arena));
-    r->req.headers = r->headers;
-    arena_init(&r->arena, 3 * len + (1 << 20));
+    arena_init(&r->arena, APIGW_ARENA_LIMIT(len));
     json_value_t *root;
-    if (json_parse(&r->arena, event, len, 64, &root) != 0 || root->type != JSON_OBJECT)
+    /* AWS's JSON, taken as AWS writes it: NUL and lone surrogates in a field are the client's data */
+    int ret = json_parse_lenient(&r->arena, event, len, 64, &root);
+    if (ret == JSON_ERR_NOMEM)
+        return APIGW_ERR_TOO_LARGE; /* answered in the payload 1.0 shape, which every format accepts */
+    if (ret != 0 || root->type != JSON_OBJECT)
         return APIGW_ERR_JSON;
     const json_value_t *ctx = json_get(root, "requestContext");
     const char *version = json_string(json_get(root, "version"));
     const json_value_t *http = json_get(ctx, "http");
-    int ret;
     if (version != NULL && strcmp(version, "2.0") == 0 && http != NULL && http->type == JSON_OBJECT)
         ret = parse_v2(r, root, ctx, http);
     else if (json_get(root, "httpMethod") != NULL && ctx != NULL && ctx->type == JSON_OBJECT)

@@ -81,15 +81,15 @@ log_invocation(const mcp_response_t *res, int64_t start_ms, const char *outcome)
 static void
 respond_bad_event(lambda_server_t *ls, const lambda_invocation_t *inv, apigw_format_t format, int err)
 {
+    apigw_refusal_t refusal = apigw_refusal(err);
     mcp_response_t res;
     memset(&res, 0, sizeof(res));
-    res.status = err == APIGW_ERR_TOO_LARGE ? 413 : 400;
+    res.status = refusal.status;
     res.headers[0] = (mcp_header_t){"content-type", 12, "application/json", 16};
     res.num_headers = 1;
     char body[256];
     int n = snprintf(body, sizeof(body), "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":%d,\"message\":\"%s\"}}",
-                     err == APIGW_ERR_TOO_LARGE ? -32000 : -32600,
-                     err == APIGW_ERR_TOO_LARGE ? "Payload Too Large" : "Bad Request: malformed event");
+                     refusal.rpc_code, refusal.message);
     buf_t out = BUF_INIT(0);
     if (ls->streaming) {
         apigw_write_prelude(format, &res, &out);

@@ -5,7 +5,8 @@
 // What it shows: Allow answers an IAM policy whose Resource is the stage wildcard built from the event's methodArn
 // (and that wildcard covers every method and path of that stage, and nothing else); HTTP API 2.0 gets simple
 // responses, a refusal included; every other refusal fails the invocation with the error message "Unauthorized"
-// exactly; events that do not parse never yield Allow; configuration mistakes are init errors
+// exactly; events that do not parse never yield Allow; a valid token is allowed whatever else the event carries (U+0000
+// and lone surrogates in any field, 200 headers); configuration mistakes are init errors
 // (/runtime/init/error, exit status not 0); rotation with two tokens at once; HS256 JWTs; one JSON log line per
 // decision carrying the request id, and no token, digest or key anywhere in the output.
 //
@@ -230,6 +231,43 @@ describe('mcp-authorizer through the Lambda Runtime API emulator', () => {
             JSON.stringify({ ...loadEvent('rest-token'), methodArn: 'arn:aws:execute-api:eu-central-1:123456789012:*/prod/POST/mcp' }),
             JSON.stringify({ ...loadEvent('rest-token'), type: 'REQUEST' })];
         for (const p of payloads) assertUnauthorized(await invoke(emu, Buffer.isBuffer(p) ? p : Buffer.from(p)), `payload ${String(p).slice(0, 60)}`);
+    });
+
+    test('a valid token is allowed whatever else the event carries: U+0000, lone surrogates, 200 headers', async () => {
+        const odd = 'a\u0000b\ud800c\udc00';
+        const withData = (name) => {
+            const e = loadEvent(name);
+            if (e.type === 'TOKEN') return { ...e, extra: odd };
+            e.queryStringParameters = { x: '\u0000', y: odd }; // a client's ?x=%00, decoded by API Gateway
+            if (e.version !== '2.0') e.multiValueQueryStringParameters = { x: ['\u0000', odd] };
+            else e.rawQueryString = 'x=%00&y=%ED%A0%80';
+            e.pathParameters = { proxy: odd };
+            e.stageVariables = { s: odd };
+            e.headers['x-odd'] = odd;
+            if (e.multiValueHeaders) e.multiValueHeaders['x-odd'] = [odd, '\udfff'];
+            e.requestContext = { ...e.requestContext, identity: { ...(e.requestContext?.identity ?? {}), userAgent: odd }, authorizer: { claim: odd } };
+            for (let i = 0; i < 200; ++i) {
+                e.headers[`X-Extra-${i}`] = `value-${i}`;
+                if (e.multiValueHeaders) e.multiValueHeaders[`X-Extra-${i}`] = [`value-${i}`];
+            }
+            return e;
+        };
+        assert.match(JSON.stringify(withData('rest-request')), /\\u0000.*\\ud800/, 'the event carries the escapes themselves');
+        assertAllowPolicy(await invoke(emu, withData('rest-token')), 'ci', 'arn:aws:execute-api:eu-central-1:123456789012:a1b2c3d4e5/prod/*/*');
+        assertAllowPolicy(await invoke(emu, withData('rest-request')), 'laptop', 'arn:aws:execute-api:eu-central-1:123456789012:a1b2c3d4e5/prod/*/*');
+        assertAllowPolicy(await invoke(emu, withData('http-v1-request')), 'ci', 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/live/*/*');
+        const v2 = await invoke(emu, withData('http-v2-request'));
+        assert.equal(v2.kind, 'response');
+        assert.deepEqual(bodyJson(v2), { isAuthorized: true, context: { principal: 'ci', authMethod: 'token' } });
+        // the same events with a token nobody configured are still refused
+        const unknown = withData('rest-request');
+        unknown.headers.Authorization = 'Bearer not-a-configured-token';
+        unknown.multiValueHeaders.Authorization = ['Bearer not-a-configured-token'];
+        assertUnauthorized(await invoke(emu, unknown), 'an unknown token among odd data');
+        // and a NUL or a lone surrogate in the token itself makes it malformed, never someone else's
+        for (const token of [`Bearer ${TOKEN_CI}\u0000`, `Bearer ${TOKEN_CI}\ud800`]) {
+            assertUnauthorized(await invoke(emu, eventWith('rest-token', token)), JSON.stringify(token));
+        }
     });
 
     test('HS256 JWTs: signature, iss, aud, exp, nbf, and no algorithm but HS256', async () => {

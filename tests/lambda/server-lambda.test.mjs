@@ -1,8 +1,10 @@
 // server-lambda.test.mjs: the server binary as a Lambda function, invocation by invocation, through the
 // Runtime API emulator: a bad configuration goes to /runtime/init/error and the process exits non-zero;
 // bad events get a well-formed answer and the same process serves the next invocation; every log line of
-// an invocation's request id and trace id travel with it into every log line (the environment is not touched); a tool still waiting near the deadline is answered with an error
-// result rather than killed.
+// an invocation's request id and trace id travel with it into every log line (the environment is not touched); a tool
+// still waiting near the deadline is answered with an error result rather than killed; events as AWS sends them
+// (U+0000 and lone surrogates in any field, hundreds of headers) are served, while the MCP body inside stays under the
+// strict parser and headers beyond AWS's own limit get a 431.
 //
 //   MCP_SERVER_BIN=build/mcp-server node --test tests/lambda/server-lambda.test.mjs
 import assert from 'node:assert/strict';
@@ -135,6 +137,118 @@ describe('the server binary in Lambda mode', () => {
             if (l.event === 'lambda_ready') continue;
             assert.equal(l.requestId, r.requestId, JSON.stringify(l));
             assert.equal(l.traceId, traceId, JSON.stringify(l));
+        }
+    });
+
+    test('events as AWS sends them: U+0000 and lone surrogates in query, path, header and authorizer fields are data', T, async () => {
+        const emu = await emulator();
+        const odd = 'a\u0000b\ud800c\udc00';
+        const rest = restEvent(ping);
+        rest.queryStringParameters = { x: '\u0000', y: '\ud800' }; // a client's ?x=%00, decoded by API Gateway
+        rest.multiValueQueryStringParameters = { x: ['\u0000', odd], y: ['\ud800'] };
+        rest.pathParameters = { proxy: odd };
+        rest.stageVariables = { s: '\u0000' };
+        rest.headers['X-Odd'] = odd;
+        rest.multiValueHeaders['X-Odd'] = [odd, '\udfff'];
+        rest.requestContext.authorizer = { principalId: 'test', claim: odd, integrationLatency: 3 };
+        rest.requestContext.identity = { userAgent: odd, sourceIp: '192.0.2.1' };
+        assert.match(JSON.stringify(rest), /\\u0000.*\\ud800/, 'the event carries the escapes themselves');
+        const v2 = (domain, authorizer) => ({
+            version: '2.0',
+            routeKey: '$default',
+            rawPath: '/mcp',
+            rawQueryString: 'x=%00&y=%ED%A0%80',
+            cookies: [`c=${odd}`],
+            headers: { accept: 'application/json, text/event-stream', 'content-type': 'application/json', 'mcp-protocol-version': '2025-11-25', host: domain, 'x-odd': odd },
+            queryStringParameters: { x: '\u0000', y: '\ud800' },
+            pathParameters: { proxy: odd },
+            requestContext: { domainName: domain, stage: '$default', http: { method: 'POST', path: '/mcp', userAgent: odd }, ...(authorizer ? { authorizer } : {}) },
+            body: JSON.stringify(ping),
+            isBase64Encoded: false,
+        });
+        for (const [what, event] of [
+            ['REST API (payload 1.0)', rest],
+            ['HTTP API (payload 2.0)', v2(HOST, { lambda: { claim: odd } })],
+            ['Function URL', v2(`x4mb7f2kq9z3ndwl5r8yv6ajce1tgs0h.lambda-url.${REGION}.on.aws`, null)],
+        ]) {
+            const r = await emu.invoke(event);
+            assert.equal(r.kind, 'response', `${what}: not ${r.errorType}`);
+            const { res, message } = proxyResponse(r);
+            assert.equal(res.statusCode, 200, what);
+            assert.equal(message.result.content[0].text, 'pong', what);
+        }
+        const lines = emu.instances[0].stderr.map((l) => JSON.parse(l)); // every log line is still JSON
+        assert.ok(!lines.some((l) => l.event === 'bad_event'), JSON.stringify(lines));
+        assert.deepEqual(emu.violations(), []);
+    });
+
+    test('the MCP body inside the event stays under the strict parser: U+0000 or a lone surrogate in it is a parse error', T, async () => {
+        const emu = await emulator();
+        const text = JSON.stringify(ping);
+        for (const [what, body] of [
+            ['a NUL byte in a string', text.replace('"ping"', '"pi\u0000ng"')],
+            ['an escaped U+0000', text.replace('"ping"', '"pi\\u0000ng"')],
+            ['an escaped lone surrogate', text.replace('"ping"', '"pi\\ud800ng"')],
+            ['a lone surrogate the event itself spells', text.replace('"ping"', '"pi\ud800ng"')],
+        ]) {
+            for (const isBase64Encoded of [false, true]) {
+                const event = restEvent(ping, { body: isBase64Encoded ? Buffer.from(body, 'utf8').toString('base64') : body, isBase64Encoded });
+                const r = await emu.invoke(event);
+                assert.equal(r.kind, 'response', `${what}: the invocation is answered, not failed (${r.errorType})`);
+                const { res, message } = proxyResponse(r);
+                if (what.startsWith('a lone surrogate the event')) {
+                    // JSON.stringify spells it "\ud800" in the event, read as U+FFFD (Buffer.from does the same for base64): valid MCP JSON
+                    assert.equal(res.statusCode, 200, what);
+                    assert.match(message.error.message, /unknown tool/, what);
+                    continue;
+                }
+                assert.equal(res.statusCode, 400, `${what} (base64: ${isBase64Encoded})`);
+                assert.equal(message.error.code, -32700, what);
+            }
+        }
+        assert.deepEqual(emu.violations(), []);
+    });
+
+    test('headers are limited by their total size as AWS limits them, not by their number', T, async () => {
+        const emu = await emulator();
+        const many = restEvent(ping);
+        for (let i = 0; i < 200; ++i) {
+            many.headers[`X-Extra-${i}`] = `value-${i}`;
+            many.multiValueHeaders[`X-Extra-${i}`] = [`value-${i}`];
+        }
+        const manyV2 = {
+            version: '2.0',
+            rawPath: '/mcp',
+            headers: Object.fromEntries(Object.entries(many.headers).map(([k, v]) => [k.toLowerCase(), v])),
+            requestContext: { domainName: HOST, stage: '$default', http: { method: 'POST', path: '/mcp' } },
+            body: JSON.stringify(ping),
+            isBase64Encoded: false,
+        };
+        for (const [what, event] of [['REST, 200 more headers', many], ['HTTP API, 200 more headers', manyV2]]) {
+            const { res, message } = proxyResponse(await emu.invoke(event));
+            assert.equal(res.statusCode, 200, what);
+            assert.equal(message.result.content[0].text, 'pong', what);
+        }
+        // a Function URL may carry 1 MB of request line and headers; only a hand-made event goes beyond
+        const huge = { ...manyV2, headers: { ...manyV2.headers, 'x-huge': 'h'.repeat(1 << 20) } };
+        for (const mode of ['buffered', 'streaming']) {
+            const e = mode === 'buffered' ? emu : await emulator({ MCP_LAMBDA_RESPONSE_MODE: 'streaming' });
+            const r = await e.invoke(huge, { stream: mode === 'streaming' });
+            assert.equal(r.kind, 'response', `${mode}: answered, not ${r.errorType}`);
+            let statusCode, message;
+            if (mode === 'buffered') {
+                ({ res: { statusCode }, message } = proxyResponse(r));
+            } else {
+                let body = '';
+                for await (const chunk of r.chunks) body += chunk.toString('utf8');
+                const nul = body.indexOf('\0'.repeat(8));
+                statusCode = JSON.parse(body.slice(0, nul)).statusCode;
+                message = JSON.parse(body.slice(nul + 8));
+            }
+            assert.equal(statusCode, 431, mode);
+            assert.equal(message.error.code, -32000, mode);
+            assert.equal(message.error.message, 'Request Header Fields Too Large', mode);
+            assert.deepEqual(e.violations(), []);
         }
     });
 

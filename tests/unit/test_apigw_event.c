@@ -1,7 +1,9 @@
 /*
  * Tests of the Lambda front door's event translation, both directions: the example events in
  * tests/lambda/events/ (one per format, from AWS's documented shapes) become core requests, and core
- * responses become each format's response JSON or streaming prelude; malformed events are refused.
+ * responses become each format's response JSON or streaming prelude; malformed events are refused. What a
+ * client can put into an event (U+0000 and lone surrogates through percent-decoding, hundreds of headers) is
+ * data, and only headers beyond the total size AWS itself allows are refused.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,18 @@ read_file(const char *name, size_t *len)
         buf_append(&b, chunk, n);
     fclose(f);
     return buf_release(&b, len);
+}
+
+/* The header's value and length (NULL when absent); unlike header(), nothing stops at a NUL byte. */
+static const mcp_header_t *
+find_header(const apigw_request_t *r, const char *name)
+{
+    for (size_t i = 0; i != r->req.num_headers; ++i) {
+        const mcp_header_t *h = &r->req.headers[i];
+        if (strlen(name) == h->name_len && strncasecmp(h->name, name, h->name_len) == 0)
+            return h;
+    }
+    return NULL;
 }
 
 static const char *
@@ -207,6 +221,208 @@ test_bad_events(void)
     free(big);
 }
 
+/* Replaces every occurrence of from in *text (NUL-terminated, malloc'd) by to; returns how many. */
+static int
+replace_all(char **text, const char *from, const char *to)
+{
+    buf_t out = BUF_INIT(0);
+    int count = 0;
+    const char *p = *text, *hit;
+    while ((hit = strstr(p, from)) != NULL) {
+        buf_append(&out, p, (size_t)(hit - p));
+        buf_append_str(&out, to);
+        p = hit + strlen(from);
+        ++count;
+    }
+    buf_append_str(&out, p);
+    free(*text);
+    size_t len;
+    *text = buf_release(&out, &len);
+    return count;
+}
+
+static int
+bytes_are(const char *s, size_t len, const char *expected, size_t expected_len)
+{
+    return s != NULL && len == expected_len && memcmp(s, expected, len) == 0;
+}
+
+/*
+ * Each format's example event with U+0000 and lone surrogates where a client can put them (query and path
+ * parameters, a header, the authorizer's context of a token it sent, stage variables): the event parses, the
+ * header and the identity carry the bytes with their lengths, and each unpaired surrogate is U+FFFD.
+ */
+static void
+test_events_carry_data(void)
+{
+    static const struct {
+        const char *file;
+        apigw_format_t format;
+        const char *agent_from, *agent_to; /* the User-Agent header's value, as JSON text */
+        const char *context_from, *context_to;
+    } cases[] = {
+        {"rest-v1-mcp-post.json", APIGW_REST, "\"node\"", "\"no\\u0000de\\ud800\"", "\"tenant\": \"acme\"",
+         "\"tenant\": \"ac\\u0000me\\udc00\""},
+        {"http-v2-mcp-post.json", APIGW_HTTP, "\"python-httpx/0.28.1\"", "\"no\\u0000de\\ud800\"", "\"tenant\": \"acme\"",
+         "\"tenant\": \"ac\\u0000me\\udc00\""},
+        {"function-url-mcp-post.json", APIGW_FUNCTION_URL, "\"node\"", "\"no\\u0000de\\ud800\"", NULL, NULL},
+    };
+    static const char params[] = "{\"queryStringParameters\":{\"x\":\"%00\\u0000\",\"y\":\"\\ud800\\udbff\"},"
+                                 "\"multiValueQueryStringParameters\":{\"x\":[\"\\u0000\",\"\\udfff\"]},"
+                                 "\"pathParameters\":{\"proxy\":\"a\\u0000/\\ud83d\"},\"stageVariables\":{\"s\":\"\\u0000\"},";
+    for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
+        size_t len;
+        char *event = read_file(cases[i].file, &len);
+        CHECK(event != NULL);
+        if (event == NULL)
+            continue;
+        CHECK(replace_all(&event, cases[i].agent_from, cases[i].agent_to) >= 1);
+        if (cases[i].context_from != NULL)
+            CHECK(replace_all(&event, cases[i].context_from, cases[i].context_to) == 1);
+        /* the parameters go first, into the event's own object */
+        CHECK(event[0] == '{');
+        buf_t with_params = BUF_INIT(0);
+        buf_append_str(&with_params, params);
+        buf_append_str(&with_params, event + 1);
+        free(event);
+        event = buf_release(&with_params, &len);
+        apigw_request_t r;
+        int ret = apigw_parse_event(event, strlen(event), &r);
+        if (ret != 0)
+            fprintf(stderr, "  %s: %s\n", cases[i].file, apigw_strerror(ret));
+        CHECK(ret == 0);
+        CHECK(r.format == cases[i].format);
+        const mcp_header_t *agent = find_header(&r, "user-agent");
+        CHECK(agent != NULL && bytes_are(agent->value, agent->value_len, "no\0de\xef\xbf\xbd", 8));
+        if (cases[i].context_from != NULL) {
+            const json_value_t *tenant = json_get(r.req.identity, "tenant");
+            CHECK(tenant != NULL && tenant->type == JSON_STRING &&
+                  bytes_are(tenant->u.str.ptr, tenant->u.str.len, "ac\0me\xef\xbf\xbd", 8));
+        }
+        CHECK(body_is(&r, MCP_BODY));
+        apigw_request_dispose(&r);
+        free(event);
+    }
+}
+
+/* The MCP body is handed over as the event spells it, NUL bytes included: judging it is the core's strict parser's job. */
+static void
+test_body_bytes_as_sent(void)
+{
+    const char event[] = "{\"version\":\"2.0\",\"rawPath\":\"/mcp\",\"requestContext\":{\"http\":{\"method\":\"POST\"}},"
+                         "\"body\":\"{\\\"a\\\":\\\"\\u0000\\\\ud800\\ud800\\\"}\",\"isBase64Encoded\":false}";
+    apigw_request_t r;
+    CHECK(apigw_parse_event(event, sizeof(event) - 1, &r) == 0);
+    CHECK(bytes_are(r.req.body, r.req.body_len, "{\"a\":\"\0\\ud800\xef\xbf\xbd\"}", 18));
+    json_value_t *v;
+    arena_t a;
+    arena_init(&a, 0);
+    CHECK(json_parse(&a, r.req.body, r.req.body_len, 8, &v) == JSON_ERR_SYNTAX); /* the raw NUL */
+    arena_dispose(&a);
+    apigw_request_dispose(&r);
+}
+
+/* An event with n headers named x-h-<i>, each with a value of value_len bytes, in the format's own way. */
+static char *
+event_with_headers(apigw_format_t format, size_t n, size_t value_len)
+{
+    buf_t b = BUF_INIT(0);
+    char *value = malloc(value_len + 1);
+    memset(value, 'v', value_len);
+    value[value_len] = '\0';
+    if (format == APIGW_REST)
+        buf_append_str(&b, "{\"httpMethod\":\"POST\",\"path\":\"/mcp\",\"requestContext\":{},\"multiValueHeaders\":{");
+    else
+        buf_append_str(
+            &b, "{\"version\":\"2.0\",\"rawPath\":\"/mcp\",\"requestContext\":{\"http\":{\"method\":\"POST\"}},\"headers\":{");
+    for (size_t i = 0; i != n; ++i) {
+        char name[32];
+        snprintf(name, sizeof(name), "%s\"x-h-%03zu\":%s", i != 0 ? "," : "", i, format == APIGW_REST ? "[" : "");
+        buf_append_str(&b, name);
+        buf_append_str(&b, "\"");
+        buf_append_str(&b, value);
+        buf_append_str(&b, format == APIGW_REST ? "\"]" : "\"");
+    }
+    buf_append_str(&b, "},\"body\":\"{}\"}");
+    free(value);
+    size_t len;
+    return buf_release(&b, &len);
+}
+
+/* Headers are limited by their total size, as AWS limits them, never by their number. */
+static void
+test_header_limits(void)
+{
+    for (int f = 0; f != 2; ++f) {
+        apigw_format_t format = f == 0 ? APIGW_REST : APIGW_HTTP;
+        char *event = event_with_headers(format, 200, 40);
+        apigw_request_t r;
+        CHECK(apigw_parse_event(event, strlen(event), &r) == 0);
+        CHECK(r.req.num_headers == 200);
+        CHECK(header(&r, "x-h-000") != NULL && header(&r, "x-h-199") != NULL && strlen(header(&r, "x-h-199")) == 40);
+        /* "POST /mcp HTTP/1.1\r\n" and 200 lines of "x-h-NNN: " + 40 bytes + CRLF */
+        CHECK(r.header_bytes == 20 + 200 * (7 + 2 + 40 + 2));
+        apigw_request_dispose(&r);
+        free(event);
+
+        /* the most headers AWS can deliver: 1 MB of the shortest distinct header lines, as a Function URL may carry */
+        buf_t many = BUF_INIT(0);
+        buf_append_str(&many, format == APIGW_REST
+                                  ? "{\"httpMethod\":\"POST\",\"path\":\"/mcp\",\"requestContext\":{},\"headers\":{"
+                                  : "{\"version\":\"2.0\",\"rawPath\":\"/mcp\",\"requestContext\":{\"http\":{"
+                                    "\"method\":\"POST\"}},\"headers\":{");
+        size_t count = 0, bytes = 20;
+        for (;; ++count) {
+            char line[32];
+            int name_len = snprintf(line, sizeof(line), "%s\"%zx\":\"v\"", count != 0 ? "," : "", count) - (count != 0) - 6;
+            if (bytes + (size_t)name_len + 2 + 1 + 2 > APIGW_MAX_HEADER_BYTES)
+                break;
+            bytes += (size_t)name_len + 2 + 1 + 2;
+            buf_append_str(&many, line);
+        }
+        buf_append_str(&many, "}}");
+        int ret = apigw_parse_event(many.data, many.len, &r);
+        if (ret != 0)
+            fprintf(stderr, "  %zu headers: %s\n", count, apigw_strerror(ret));
+        CHECK(ret == 0 && count > 100000);
+        CHECK(r.req.num_headers == count && r.header_bytes == bytes);
+        apigw_request_dispose(&r);
+        buf_dispose(&many);
+
+        /* exactly at the limit, and one byte over it: refused with 431, in the event's own format */
+        size_t at_limit = APIGW_MAX_HEADER_BYTES - 20 - (7 + 2 + 2);
+        event = event_with_headers(format, 1, at_limit);
+        CHECK(apigw_parse_event(event, strlen(event), &r) == 0);
+        CHECK(r.header_bytes == APIGW_MAX_HEADER_BYTES);
+        apigw_request_dispose(&r);
+        free(event);
+        event = event_with_headers(format, 1, at_limit + 1);
+        CHECK(apigw_parse_event(event, strlen(event), &r) == APIGW_ERR_HEADERS_TOO_LARGE);
+        CHECK(r.format == format);
+        apigw_request_dispose(&r);
+        free(event);
+    }
+    /* repeated values of a REST header count as the lines they were */
+    const char repeated[] =
+        "{\"httpMethod\":\"GET\",\"path\":\"/mcp\",\"requestContext\":{},\"multiValueHeaders\":{\"a\":[\"1\",\"22\",\"333\"]}}";
+    apigw_request_t r;
+    CHECK(apigw_parse_event(repeated, sizeof(repeated) - 1, &r) == 0);
+    CHECK(r.header_bytes == 19 + (1 + 2 + 1 + 2) + (1 + 2 + 2 + 2) + (1 + 2 + 3 + 2));
+    CHECK(header(&r, "a") != NULL && strcmp(header(&r, "a"), "1, 22, 333") == 0);
+    apigw_request_dispose(&r);
+    /* a payload 2.0 query string is part of the request line; the cookies array is one more header */
+    const char v2[] = "{\"version\":\"2.0\",\"rawPath\":\"/mcp\",\"rawQueryString\":\"a=1\",\"cookies\":[\"c=1\",\"d=2\"],"
+                      "\"requestContext\":{\"http\":{\"method\":\"POST\"}},\"headers\":{\"h\":\"v\"}}";
+    CHECK(apigw_parse_event(v2, sizeof(v2) - 1, &r) == 0);
+    CHECK(r.req.num_headers == 2 && header(&r, "cookie") != NULL && strcmp(header(&r, "cookie"), "c=1; d=2") == 0);
+    CHECK(r.header_bytes == 24 + (1 + 2 + 1 + 2) + (6 + 2 + 8 + 2));
+    apigw_request_dispose(&r);
+
+    apigw_refusal_t refusal = apigw_refusal(APIGW_ERR_HEADERS_TOO_LARGE);
+    CHECK(refusal.status == 431 && strcmp(refusal.message, "Request Header Fields Too Large") == 0);
+    CHECK(apigw_refusal(APIGW_ERR_TOO_LARGE).status == 413 && apigw_refusal(APIGW_ERR_FIELD).status == 400);
+}
+
 static void
 test_responses(void)
 {
@@ -257,6 +473,9 @@ main(void)
     RUN(test_function_url_iam_identity);
     RUN(test_named_stage_v2);
     RUN(test_bad_events);
+    RUN(test_events_carry_data);
+    RUN(test_body_bytes_as_sent);
+    RUN(test_header_limits);
     RUN(test_responses);
     return TEST_REPORT("test_apigw_event");
 }

@@ -445,10 +445,13 @@ test_malformed_events(void)
         {"{\"type\":\"TOKEN\",\"authorizationToken\":[\"Bearer " TOKEN_CI "\"],\"methodArn\":\"" METHOD_ARN "\"}", AUTHZ_ERR_EVENT},
         {"{\"type\":\"TOKEN\"," TOK ",\"methodArn\":42}", AUTHZ_ERR_EVENT},
         {"{\"type\":[\"TOKEN\"]," TOK ",\"methodArn\":\"" METHOD_ARN "\"}", AUTHZ_ERR_EVENT},
+        /* U+0000 or a lone surrogate are data in an event (it parses), so it is the token that is refused */
         {"{\"type\":\"TOKEN\",\"authorizationToken\":\"Bearer " TOKEN_CI "\\u0000\",\"methodArn\":\"" METHOD_ARN "\"}",
-         AUTHZ_ERR_EVENT},
+         AUTHZ_ERR_TOKEN_SYNTAX},
         {"{\"type\":\"TOKEN\",\"authorizationToken\":\"Bearer " TOKEN_CI "\\ud800\",\"methodArn\":\"" METHOD_ARN "\"}",
-         AUTHZ_ERR_EVENT},
+         AUTHZ_ERR_TOKEN_SYNTAX},
+        {"{\"type\":\"TOKEN\",\"authorizationToken\":\"Bearer \\u0000" TOKEN_CI "\",\"methodArn\":\"" METHOD_ARN "\"}",
+         AUTHZ_ERR_TOKEN_SYNTAX},
         {"{\"type\":\"TOKEN\",\"authorizationToken\":\"Bearer " TOKEN_CI "\xff\",\"methodArn\":\"" METHOD_ARN "\"}",
          AUTHZ_ERR_EVENT},
         /* the ARN the policy would be built from */
@@ -483,6 +486,73 @@ test_malformed_events(void)
     CHECK(d.r.reason == AUTHZ_ERR_EVENT);
     dispose(&d);
     free(copy);
+    authz_config_dispose(&c);
+}
+
+/*
+ * A valid token is allowed whatever else the event carries: U+0000 and lone surrogates (a client's "?x=%00", decoded by
+ * API Gateway) in query and path parameters, other headers, stage variables and the request context, and 200 headers,
+ * in every format; the same events with an unknown token are still refused.
+ */
+static void
+test_event_data(void)
+{
+    static const char *const pairs[] = {"ci", TOKEN_CI, NULL};
+#define ODD "\"a\\u0000b\\ud800c\\udc00\""
+#define DATA                                                                                                                       \
+    ",\"queryStringParameters\":{\"x\":\"\\u0000\",\"y\":" ODD "},\"multiValueQueryStringParameters\":{\"x\":[\"\\u0000\"," ODD   \
+    "]},\"pathParameters\":{\"proxy\":" ODD "},\"stageVariables\":{\"s\":" ODD "},\"requestContext\":{\"identity\":{\"userAgent\":" ODD \
+    "},\"path\":" ODD "}"
+    static const struct {
+        const char *event_head, *event_tail; /* the token goes between */
+        authz_format_t format;
+    } cases[] = {
+        {"{\"type\":\"TOKEN\",\"methodArn\":\"" METHOD_ARN "\",\"extra\":" ODD ",\"authorizationToken\":\"Bearer ", "\"}",
+         AUTHZ_FORMAT_TOKEN},
+        {"{\"type\":\"REQUEST\",\"methodArn\":\"" METHOD_ARN "\"" DATA ",\"headers\":{\"X-Odd\":" ODD ",\"Authorization\":\"Bearer ",
+         "\"},\"multiValueHeaders\":{\"X-Odd\":[" ODD ",\"\\udfff\"]}}", AUTHZ_FORMAT_REQUEST},
+        {"{\"type\":\"REQUEST\",\"version\":\"1.0\",\"methodArn\":\"" METHOD_ARN "\"" DATA ",\"headers\":{\"x-odd\":" ODD
+         ",\"authorization\":\"Bearer ",
+         "\"}}", AUTHZ_FORMAT_REQUEST},
+        {"{\"version\":\"2.0\",\"type\":\"REQUEST\",\"routeArn\":\"" ROUTE_ARN "\",\"rawQueryString\":\"x=%00\",\"cookies\":[" ODD
+         "]" DATA ",\"headers\":{\"x-odd\":" ODD ",\"authorization\":\"Bearer ",
+         "\"}}", AUTHZ_FORMAT_HTTP_SIMPLE},
+    };
+#undef DATA
+#undef ODD
+    authz_config_t c;
+    CHECK(configure(&c, pairs) == 0);
+    for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
+        for (int known = 1; known >= 0; --known) {
+            buf_t event = BUF_INIT(0);
+            buf_printf(&event, "%s%s%s", cases[i].event_head, known ? TOKEN_CI : "unknown-token", cases[i].event_tail);
+            decision_t d;
+            decide(&d, &c, event.data, event.len);
+            int expected = known ? AUTHZ_ALLOW : AUTHZ_ERR_UNKNOWN_TOKEN;
+            if (d.r.reason != expected)
+                fprintf(stderr, "  case %zu (%s token): got %s\n", i, known ? "known" : "unknown", authz_strreason(d.r.reason));
+            CHECK(d.r.reason == expected);
+            CHECK(d.r.format == cases[i].format);
+            dispose(&d);
+            buf_dispose(&event);
+        }
+    }
+
+    /* 200 headers besides Authorization, in each format that has headers */
+    for (int v2 = 0; v2 != 2; ++v2) {
+        buf_t event = BUF_INIT(0);
+        buf_printf(&event, v2 ? "{\"version\":\"2.0\",\"type\":\"REQUEST\",\"routeArn\":\"%s\",\"headers\":{"
+                              : "{\"type\":\"REQUEST\",\"methodArn\":\"%s\",\"headers\":{",
+                   v2 ? ROUTE_ARN : METHOD_ARN);
+        for (int i = 0; i != 200; ++i)
+            buf_printf(&event, "\"x-extra-%d\":\"value-%d\",", i, i);
+        buf_printf(&event, "\"authorization\":\"Bearer %s\"}}", TOKEN_CI);
+        decision_t d;
+        decide(&d, &c, event.data, event.len);
+        CHECK(d.r.reason == AUTHZ_ALLOW);
+        dispose(&d);
+        buf_dispose(&event);
+    }
     authz_config_dispose(&c);
 }
 
@@ -669,6 +739,7 @@ main(void)
     RUN(test_request_events);
     RUN(test_http_api_events);
     RUN(test_malformed_events);
+    RUN(test_event_data);
     RUN(test_response_too_large);
     RUN(test_config_errors);
     RUN(test_config_accepted);

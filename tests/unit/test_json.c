@@ -1,4 +1,4 @@
-/* Tests of common/: the strict JSON parser, the writer, base64 and buffers. */
+/* Tests of common/: the JSON parser (strict and lenient), the writer, base64 and buffers. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,6 +196,167 @@ test_base64(void)
     buf_dispose(&b);
 }
 
+/* Parses leniently; returns the single string's bytes as hex ("ERR:<code>" on failure; static buffer). */
+static const char *
+lenient_string_hex(const char *in, size_t len)
+{
+    static char out[512];
+    arena_t a;
+    arena_init(&a, 1 << 20);
+    json_value_t *v;
+    int err = json_parse_lenient(&a, in, len, 8, &v);
+    if (err != 0) {
+        snprintf(out, sizeof(out), "ERR:%d", err);
+    } else if (v->type != JSON_STRING) {
+        snprintf(out, sizeof(out), "not a string");
+    } else {
+        size_t n = 0;
+        out[0] = '\0';
+        for (size_t i = 0; i != v->u.str.len && n + 3 < sizeof(out); ++i)
+            n += (size_t)snprintf(out + n, sizeof(out) - n, "%02x", (unsigned char)v->u.str.ptr[i]);
+        CHECK(v->u.str.ptr[v->u.str.len] == '\0');
+        CHECK(json_utf8_valid(v->u.str.ptr, v->u.str.len));
+    }
+    arena_dispose(&a);
+    return out;
+}
+
+#define LHEX(s) lenient_string_hex((s), sizeof(s) - 1)
+
+/* What AWS's events carry is data: U+0000 kept with its length, unpaired surrogates read as U+FFFD. */
+static void
+test_lenient(void)
+{
+    CHECK_STR(LHEX("\"\\u0000\""), "00");
+    CHECK_STR(LHEX("\"a\\u0000b\""), "610062");
+    CHECK_STR(LHEX("\"\\ud800\""), "efbfbd");
+    CHECK_STR(LHEX("\"\\uDBFF\""), "efbfbd");
+    CHECK_STR(LHEX("\"\\udc00\\ud800\""), "efbfbdefbfbd");
+    CHECK_STR(LHEX("\"\\ud800x\""), "efbfbd78");
+    CHECK_STR(LHEX("\"\\ud800\\u0041\""), "efbfbd41");              /* yajl alone would fuse the two into a wrong character */
+    CHECK_STR(LHEX("\"\\ud800\\ud800\\udc00\""), "efbfbdf0908080"); /* the second high surrogate has its pair */
+    CHECK_STR(LHEX("\"\\ud83d\\ude00\""), "f09f9880");              /* a pair is one character, as in strict mode */
+    CHECK_STR(LHEX("\"\\\\ud800\""), "5c7564383030");               /* an escaped backslash: no escape follows */
+    CHECK_STR(LHEX("\"\\\\\\ud800\""), "5cefbfbd");
+    CHECK_STR(LHEX("\"\\ud800\\\"\""), "efbfbd22");
+    /* still JSON, still UTF-8: raw NUL bytes, bad UTF-8, comments and trailing data are refused */
+    CHECK_STR(lenient_string_hex("\"a\0b\"", 5), "ERR:-1");
+    CHECK_STR(LHEX("\"\xed\xa0\x80\""), "ERR:-2");
+    CHECK_STR(LHEX("\"\xff\""), "ERR:-2");
+    CHECK_STR(LHEX("/* c */ \"x\""), "ERR:-1");
+    CHECK_STR(LHEX("\"x\" 1"), "ERR:-1");
+    CHECK_STR(LHEX("\"\\ud80\""), "ERR:-1"); /* a malformed escape */
+    CHECK_STR(LHEX("\"\\ud800\\u12\""), "ERR:-1");
+
+    /* keys too, and the tree is otherwise the strict one; json_get() finds no key through its NUL */
+    arena_t a;
+    arena_init(&a, 1 << 20);
+    json_value_t *v, *strict;
+    const char doc[] = "{\"k\\u0000ey\":\"v\\ud800\",\"key\":[1,{\"x\":\"\\u0000\"}],\"n\":-1.50e3}";
+    CHECK(json_parse(&a, doc, sizeof(doc) - 1, 8, &v) == JSON_ERR_SURROGATE);
+    CHECK(json_parse_lenient(&a, doc, sizeof(doc) - 1, 8, &v) == 0);
+    CHECK(v != NULL && v->type == JSON_OBJECT && v->u.obj.len == 3);
+    if (v != NULL && v->u.obj.len == 3) {
+        CHECK(v->u.obj.items[0].key_len == 4 && memcmp(v->u.obj.items[0].key, "k\0ey", 4) == 0);
+        CHECK(v->u.obj.items[0].value->u.str.len == 4 && memcmp(v->u.obj.items[0].value->u.str.ptr, "v\xef\xbf\xbd", 4) == 0);
+        CHECK(json_get(v, "k") == NULL);
+        CHECK(json_get(v, "key") == v->u.obj.items[1].value);
+        const json_value_t *x = json_get(json_get(v, "key")->u.arr.items[1], "x");
+        CHECK(x != NULL && x->u.str.len == 1 && x->u.str.ptr[0] == '\0');
+        /* written back, the NUL is an escape again and the document is valid for the strict parser */
+        buf_t b = BUF_INIT(0);
+        jsonw_t w;
+        jsonw_init(&w, &b);
+        jsonw_value(&w, v);
+        CHECK_STR(b.data, "{\"k\\u0000ey\":\"v\xef\xbf\xbd\",\"key\":[1,{\"x\":\"\\u0000\"}],\"n\":-1.50e3}");
+        buf_dispose(&b);
+    }
+    const char plain[] = "{\"a\":[\"\\ud83d\\ude00\",true,null,{\"b\":\"\\n\"}],\"c\":12345678901234567890}";
+    CHECK(json_parse(&a, plain, sizeof(plain) - 1, 8, &strict) == 0);
+    CHECK(json_parse_lenient(&a, plain, sizeof(plain) - 1, 8, &v) == 0);
+    CHECK(json_equal(strict, v));
+    const char deep[] = "[[[[[\"\\u0000\"]]]]]";
+    CHECK(json_parse_lenient(&a, deep, sizeof(deep) - 1, 4, &v) == JSON_ERR_DEPTH);
+    arena_dispose(&a);
+}
+
+/*
+ * Every string of up to four escapes drawn from a set of awkward ones: the lenient parser decodes it the way
+ * a plain UTF-16 reading does (pairs joined, anything unpaired U+FFFD, U+0000 a byte), and the strict parser
+ * agrees wherever it accepts the string, and accepts it exactly when there is no U+0000 and nothing unpaired.
+ */
+static size_t
+put_utf8(unsigned cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | cp >> 6), out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | cp >> 12), out[1] = (char)(0x80 | (cp >> 6 & 0x3f)), out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | cp >> 18), out[1] = (char)(0x80 | (cp >> 12 & 0x3f)), out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+static void
+test_lenient_combinations(void)
+{
+    static const unsigned units[] = {0x0000, 0x0041, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xd83d, 0xde00, 0xfffd, 0x00e9};
+    const size_t nu = sizeof(units) / sizeof(units[0]);
+    size_t cases = 0, strict_ok = 0;
+    for (size_t n = 1; n <= 4; ++n) {
+        size_t total = 1;
+        for (size_t k = 0; k != n; ++k)
+            total *= nu;
+        for (size_t combo = 0; combo != total; ++combo) {
+            unsigned seq[4];
+            char text[64], expected[32];
+            size_t tlen = 0, elen = 0, c = combo;
+            int has_nul = 0, unpaired = 0;
+            text[tlen++] = '"';
+            for (size_t k = 0; k != n; ++k, c /= nu) {
+                seq[k] = units[c % nu];
+                tlen += (size_t)snprintf(text + tlen, sizeof(text) - tlen, "\\u%04x", seq[k]);
+            }
+            text[tlen++] = '"';
+            for (size_t k = 0; k != n; ++k) {
+                unsigned u = seq[k];
+                if (u >= 0xd800 && u <= 0xdbff && k + 1 != n && seq[k + 1] >= 0xdc00 && seq[k + 1] <= 0xdfff) {
+                    elen += put_utf8(0x10000 + ((u - 0xd800) << 10) + (seq[k + 1] - 0xdc00), expected + elen);
+                    ++k;
+                } else if (u >= 0xd800 && u <= 0xdfff) {
+                    elen += put_utf8(0xfffd, expected + elen);
+                    unpaired = 1;
+                } else {
+                    elen += put_utf8(u, expected + elen);
+                    has_nul |= u == 0;
+                }
+            }
+            arena_t a;
+            arena_init(&a, 1 << 16);
+            json_value_t *lv, *sv;
+            int lret = json_parse_lenient(&a, text, tlen, 4, &lv), sret = json_parse(&a, text, tlen, 4, &sv);
+            int ok = lret == 0 && lv->u.str.len == elen && memcmp(lv->u.str.ptr, expected, elen) == 0;
+            if (!ok)
+                fprintf(stderr, "  lenient: %.*s decoded wrongly (%d)\n", (int)tlen, text, lret);
+            CHECK(ok);
+            CHECK((sret == 0) == (!has_nul && !unpaired));
+            CHECK(sret != 0 || json_equal(sv, lv));
+            arena_dispose(&a);
+            ++cases;
+            strict_ok += sret == 0;
+        }
+    }
+    CHECK(cases == 11110 && strict_ok != 0 && strict_ok != cases);
+}
+
 static void
 test_utf8(void)
 {
@@ -217,5 +378,7 @@ main(void)
     RUN(test_writer);
     RUN(test_base64);
     RUN(test_utf8);
+    RUN(test_lenient);
+    RUN(test_lenient_combinations);
     return TEST_REPORT("test_json");
 }
