@@ -500,16 +500,17 @@ test_event_data(void)
     static const char *const pairs[] = {"ci", TOKEN_CI, NULL};
 #define ODD "\"a\\u0000b\\ud800c\\udc00\""
 #define DATA                                                                                                                       \
-    ",\"queryStringParameters\":{\"x\":\"\\u0000\",\"y\":" ODD "},\"multiValueQueryStringParameters\":{\"x\":[\"\\u0000\"," ODD   \
-    "]},\"pathParameters\":{\"proxy\":" ODD "},\"stageVariables\":{\"s\":" ODD "},\"requestContext\":{\"identity\":{\"userAgent\":" ODD \
-    "},\"path\":" ODD "}"
+    ",\"queryStringParameters\":{\"x\":\"\\u0000\",\"y\":" ODD "},\"multiValueQueryStringParameters\":{\"x\":[\"\\u0000\"," ODD    \
+    "]},\"pathParameters\":{\"proxy\":" ODD "},\"stageVariables\":{\"s\":" ODD                                                     \
+    "},\"requestContext\":{\"identity\":{\"userAgent\":" ODD "},\"path\":" ODD "}"
     static const struct {
         const char *event_head, *event_tail; /* the token goes between */
         authz_format_t format;
     } cases[] = {
         {"{\"type\":\"TOKEN\",\"methodArn\":\"" METHOD_ARN "\",\"extra\":" ODD ",\"authorizationToken\":\"Bearer ", "\"}",
          AUTHZ_FORMAT_TOKEN},
-        {"{\"type\":\"REQUEST\",\"methodArn\":\"" METHOD_ARN "\"" DATA ",\"headers\":{\"X-Odd\":" ODD ",\"Authorization\":\"Bearer ",
+        {"{\"type\":\"REQUEST\",\"methodArn\":\"" METHOD_ARN "\"" DATA ",\"headers\":{\"X-Odd\":" ODD
+         ",\"Authorization\":\"Bearer ",
          "\"},\"multiValueHeaders\":{\"X-Odd\":[" ODD ",\"\\udfff\"]}}", AUTHZ_FORMAT_REQUEST},
         {"{\"type\":\"REQUEST\",\"version\":\"1.0\",\"methodArn\":\"" METHOD_ARN "\"" DATA ",\"headers\":{\"x-odd\":" ODD
          ",\"authorization\":\"Bearer ",
@@ -541,8 +542,9 @@ test_event_data(void)
     /* 200 headers besides Authorization, in each format that has headers */
     for (int v2 = 0; v2 != 2; ++v2) {
         buf_t event = BUF_INIT(0);
-        buf_printf(&event, v2 ? "{\"version\":\"2.0\",\"type\":\"REQUEST\",\"routeArn\":\"%s\",\"headers\":{"
-                              : "{\"type\":\"REQUEST\",\"methodArn\":\"%s\",\"headers\":{",
+        buf_printf(&event,
+                   v2 ? "{\"version\":\"2.0\",\"type\":\"REQUEST\",\"routeArn\":\"%s\",\"headers\":{"
+                      : "{\"type\":\"REQUEST\",\"methodArn\":\"%s\",\"headers\":{",
                    v2 ? ROUTE_ARN : METHOD_ARN);
         for (int i = 0; i != 200; ++i)
             buf_printf(&event, "\"x-extra-%d\":\"value-%d\",", i, i);
