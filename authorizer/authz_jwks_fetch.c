@@ -7,20 +7,13 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "clock.h"
 #include "http_fetch.h"
 #include "json.h"
 
 #define METADATA_DEPTH 8
 #define OIDC_SUFFIX "/.well-known/openid-configuration"
 #define RFC8414_PREFIX "/.well-known/oauth-authorization-server"
-
-static int64_t
-monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 authz_keycache_init(authz_keycache_t *kc)
@@ -157,7 +150,7 @@ authz_keycache_fetch(const authz_config_t *c, authz_keycache_t *kc, size_t issue
     memset(report, 0, sizeof(*report));
     kc->issuers[issuer].last_attempt_ms = now_ms != 0 ? now_ms : 1;
     ++kc->issuers[issuer].attempts;
-    int64_t start = monotonic_ms();
+    int64_t start = clock_monotonic_ms();
     int ret = -1;
     if (uri[0] == '\0' && discover(c, iss, timeout_ms, uri, report->error, sizeof(report->error)) != 0)
         goto exit;
@@ -175,7 +168,7 @@ exit:
     if (report->jwks_uri[0] == '\0')
         snprintf(report->jwks_uri, sizeof(report->jwks_uri), "%s", uri);
     report->ok = ret == 0;
-    report->duration_ms = monotonic_ms() - start;
+    report->duration_ms = clock_monotonic_ms() - start;
     authz_jwks_dispose(&fresh);
     return ret;
 }

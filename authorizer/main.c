@@ -29,6 +29,7 @@
 #include "authz.h"
 #include "authz_jwks_fetch.h"
 #include "aws_secrets.h"
+#include "clock.h"
 #include "error.h"
 #include "json.h"
 #include "lambda_runtime.h"
@@ -39,27 +40,9 @@
 #define DEADLINE_MARGIN_MS 500 /* what an invocation keeps for answering after a fetch it waited for */
 /* The digests in Secrets Manager instead of MCP_AUTH_TOKENS: the secret's ARN; its SecretString is the same list. */
 #define TOKENS_SECRET_VAR "MCP_AUTH_TOKENS_SECRET"
-#define REFRESH_VAR "MCP_SECRETS_REFRESH_SECONDS"
-#define SECRETS_ENDPOINT_VAR "MCP_SECRETS_ENDPOINT"
 
 /* The digest list's secret when MCP_AUTH_TOKENS_SECRET is set, re-read between invocations when due. */
 static aws_secret_t *tokens_secret;
-
-static int64_t
-monotonic_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int64_t
-wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * The secret holds the list either as MCP_AUTH_TOKENS does ("label:sha256hex,...") or, as the CDK app creates it, as
@@ -138,19 +121,10 @@ load_config(authz_config_t *config, char *err, size_t err_len)
         return authz_config_from_env(config, err, err_len);
     if (getenv("MCP_AUTH_TOKENS") != NULL)
         return error_format(err, err_len, "set MCP_AUTH_TOKENS or " TOKENS_SECRET_VAR ", not both");
-    long refresh = AWS_SECRET_DEFAULT_REFRESH_MS / 1000;
-    const char *text = getenv(REFRESH_VAR);
-    if (text != NULL) {
-        char *end;
-        refresh = strtol(text, &end, 10);
-        if (end == text || *end != '\0' || refresh < 1 || refresh > 86400)
-            return error_format(err, err_len, REFRESH_VAR " must be a number of seconds, 1 to 86400");
-    }
-    aws_secret_config_t sc = {
-        .secret_id = secret_id, .endpoint = getenv(SECRETS_ENDPOINT_VAR), .refresh_ms = (int64_t)refresh * 1000};
-    if (aws_secret_open(&sc, &tokens_secret, err, err_len) != 0)
+    aws_secret_config_t sc;
+    if (aws_secret_config_from_env(&sc, secret_id, err, err_len) != 0 || aws_secret_open(&sc, &tokens_secret, err, err_len) != 0)
         return -1;
-    aws_secret_refresh(tokens_secret, monotonic_us() / 1000, 0); /* starts its clock */
+    aws_secret_refresh(tokens_secret, clock_monotonic_ms(), 0); /* starts its clock */
     return config_from_secret(config, err, err_len);
 }
 
@@ -199,7 +173,7 @@ log_fetch(const authz_config_t *config, size_t issuer, const char *why, const au
 static int
 fetch_keys(const authz_config_t *config, authz_keycache_t *kc, size_t issuer, const char *why, int timeout_ms)
 {
-    int64_t now_ms = monotonic_us() / 1000;
+    int64_t now_ms = clock_monotonic_us() / 1000;
     if (!authz_keycache_may_fetch(config, kc, issuer, now_ms))
         return 0;
     authz_fetch_report_t report;
@@ -214,7 +188,7 @@ fetch_budget_ms(const authz_config_t *config, const lambda_invocation_t *inv)
 {
     int64_t budget = config->oauth.fetch_timeout_ms;
     if (inv->deadline_ms != 0) {
-        int64_t left = inv->deadline_ms - wall_ms() - DEADLINE_MARGIN_MS;
+        int64_t left = inv->deadline_ms - clock_wall_ms() - DEADLINE_MARGIN_MS;
         if (left < budget)
             budget = left;
     }
@@ -278,7 +252,7 @@ serve(lambda_runtime_t *rt, authz_config_t *config, authz_keycache_t *kc)
             log_msg(LOG_ERROR, "next_failed", "%s (HTTP status %d)", lambda_strerror(ret), rt->last_status);
             break;
         }
-        int64_t start = monotonic_us();
+        int64_t start = clock_monotonic_us();
         log_set_request_id(inv.request_id);
         /* a custom runtime passes the trace header on itself (the X-Ray SDK reads it from here) */
         if (inv.trace_id[0] != '\0')
@@ -294,7 +268,8 @@ serve(lambda_runtime_t *rt, authz_config_t *config, authz_keycache_t *kc)
                                             result.reason == AUTHZ_ERR_JWT_UNKNOWN_KEY ? "unknown kid" : "no keys", budget))
                 authz_decide(config, &kc->ring, inv.event, inv.event_len, (int64_t)time(NULL), &out, &result);
         }
-        log_decision(&result, result.issuer >= 0 ? config->oauth.issuers[result.issuer].issuer : NULL, monotonic_us() - start);
+        log_decision(&result, result.issuer >= 0 ? config->oauth.issuers[result.issuer].issuer : NULL,
+                     clock_monotonic_us() - start);
         ret = result.respond ? lambda_runtime_respond(rt, inv.request_id, out.data, out.len)
                              : lambda_runtime_report_error(rt, inv.request_id, AUTHZ_UNAUTHORIZED, AUTHZ_UNAUTHORIZED);
         if (ret != 0)

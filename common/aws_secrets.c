@@ -163,6 +163,21 @@ exit:
 }
 
 int
+aws_secret_config_from_env(aws_secret_config_t *c, const char *secret_id, char *err, size_t err_len)
+{
+    *c = (aws_secret_config_t){.secret_id = secret_id, .endpoint = getenv(AWS_SECRET_ENDPOINT_VAR)};
+    const char *text = getenv(AWS_SECRET_REFRESH_VAR);
+    if (text == NULL)
+        return 0;
+    char *end;
+    long seconds = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || seconds < 1 || seconds > 86400)
+        return error_format(err, err_len, AWS_SECRET_REFRESH_VAR " must be a number of seconds, 1 to 86400");
+    c->refresh_ms = (int64_t)seconds * 1000;
+    return 0;
+}
+
+int
 aws_secret_open(const aws_secret_config_t *config, aws_secret_t **out, char *err, size_t err_len)
 {
     *out = NULL;

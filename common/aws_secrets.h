@@ -40,6 +40,16 @@ typedef struct st_aws_secret_config_t {
     int timeout_ms;     /* each call to AWS; 0: aws_client's default */
 } aws_secret_config_t;
 
+#define AWS_SECRET_REFRESH_VAR "MCP_SECRETS_REFRESH_SECONDS" /* 1 to 86400; default AWS_SECRET_DEFAULT_REFRESH_MS */
+#define AWS_SECRET_ENDPOINT_VAR "MCP_SECRETS_ENDPOINT"       /* tests; default: the region's public endpoint */
+
+/*
+ * The configuration every binary of ours reads a secret with: secret_id, and the refresh interval and endpoint from
+ * the two variables above (the rest zero: defaults). Returns 0, or -1 with the reason in err (a refresh interval that
+ * is not a number of seconds from 1 to 86400).
+ */
+int aws_secret_config_from_env(aws_secret_config_t *c, const char *secret_id, char *err, size_t err_len);
+
 /*
  * Creates the client and reads the secret now. Returns 0, or -1 with the reason in err: no credentials or region,
  * the secret unreadable (AWS's error code: AccessDeniedException, ResourceNotFoundException, ...), or a value that

@@ -16,24 +16,17 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "clock.h"
 #include "mcpc_errors.h"
-
-static int64_t
-now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Waits until fd is ready for events; 0, MCPC_ERR_TIMEOUT or MCPC_ERR_IO. */
 static int
 wait_fd(int fd, short events, int timeout_ms)
 {
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = clock_monotonic_ms() + timeout_ms;
     for (;;) {
         struct pollfd pfd = {.fd = fd, .events = events};
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - clock_monotonic_ms();
         if (left < 0)
             left = 0;
         int r = poll(&pfd, 1, (int)left);

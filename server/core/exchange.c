@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "http_checks.h"
 #include "jsonrpc.h"
 #include "log.h"
@@ -50,17 +51,13 @@ struct st_mcp_exchange_t {
 int64_t
 mcp_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return clock_wall_ms();
 }
 
 int64_t
 mcp_monotonic_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return clock_monotonic_ms();
 }
 
 /* Waits on cond until the monotonic clock reaches until_mono_ms (0: no limit); returns non-zero on the timeout. */

@@ -8,25 +8,16 @@
 
 #include "aws_secrets.h"
 #include "base64.h"
+#include "clock.h"
 #include "error.h"
 #include "log.h"
 
-#define REFRESH_VAR "MCP_SECRETS_REFRESH_SECONDS"
-#define ENDPOINT_VAR "MCP_SECRETS_ENDPOINT"
 #define UNKNOWN_STATE_RETRY_MS 10000
 #define MAX_KEY 256
 #define MIN_KEY 32
 
 static aws_secret_t *secret;
 static mcp_server_t *server;
-
-static int64_t
-monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* A key in either base64 alphabet, as MCP_REQUEST_STATE_KEY takes it; 0 or -1. */
 static int
@@ -77,7 +68,7 @@ static void
 on_keys_needed(void *data, int unknown_state)
 {
     (void)data;
-    if (aws_secret_refresh(secret, monotonic_ms(), unknown_state) != 1)
+    if (aws_secret_refresh(secret, clock_monotonic_ms(), unknown_state) != 1)
         return;
     char err[256];
     if (install_keys(err, sizeof(err)) != 0)
@@ -95,29 +86,22 @@ state_key_secret_start(mcp_server_t *s, char *err, size_t err_len)
     const char *inline_key = getenv("MCP_REQUEST_STATE_KEY");
     if (inline_key != NULL && inline_key[0] != '\0')
         return error_format(err, err_len, "set MCP_REQUEST_STATE_KEY or " STATE_KEY_SECRET_VAR ", not both");
-    long refresh = AWS_SECRET_DEFAULT_REFRESH_MS / 1000;
-    const char *text = getenv(REFRESH_VAR);
-    if (text != NULL) {
-        char *end;
-        refresh = strtol(text, &end, 10);
-        if (end == text || *end != '\0' || refresh < 1 || refresh > 86400)
-            return error_format(err, err_len, REFRESH_VAR " must be a number of seconds, 1 to 86400");
-    }
-    aws_secret_config_t config = {.secret_id = id,
-                                  .endpoint = getenv(ENDPOINT_VAR),
-                                  .refresh_ms = (int64_t)refresh * 1000,
-                                  .retry_ms = UNKNOWN_STATE_RETRY_MS};
+    aws_secret_config_t config;
+    if (aws_secret_config_from_env(&config, id, err, err_len) != 0)
+        return -1;
+    config.retry_ms = UNKNOWN_STATE_RETRY_MS;
     if (aws_secret_open(&config, &secret, err, err_len) != 0)
         return -1;
     server = s;
-    aws_secret_refresh(secret, monotonic_ms(), 0); /* starts its clock */
+    aws_secret_refresh(secret, clock_monotonic_ms(), 0); /* starts its clock */
     if (install_keys(err, err_len) != 0) {
         state_key_secret_stop();
         return -1;
     }
     /* from here on the server calls back until it is freed; main.c stops this after that */
     mcp_server_set_state_key_source(s, on_keys_needed, NULL);
-    log_msg(LOG_INFO, "state_key_loaded", "request-state keys from " STATE_KEY_SECRET_VAR ", re-read every %ld s", refresh);
+    log_msg(LOG_INFO, "state_key_loaded", "request-state keys from " STATE_KEY_SECRET_VAR ", re-read every %lld s",
+            (long long)(config.refresh_ms != 0 ? config.refresh_ms : AWS_SECRET_DEFAULT_REFRESH_MS) / 1000);
     return 0;
 }
 
