@@ -11,14 +11,16 @@ failed=0
 failures=()
 
 suite() {
-  local name=$1
+  local name=$1 started=$SECONDS
   shift
   echo; echo "##### suite: $name"
   if "$@"; then
     passed=$((passed + 1))
+    echo "##### passed in $((SECONDS - started)) s: $name"
   else
     failed=$((failed + 1))
     failures+=("$name")
+    echo "##### FAILED in $((SECONDS - started)) s: $name"
   fi
 }
 
