@@ -217,7 +217,7 @@ describe('proxy in front of a Function URL with AWS_IAM', () => {
         const client = await legacyClient(iam.url, SIGV4, ENV_CREDS);
         try {
             const who = await client.callTool({ name: 'whoami', arguments: {} });
-            assert.equal(who.structuredContent.principalId, KEYS.env.userArn);
+            assert.equal(who.structuredContent.principal, KEYS.env.userArn);
         } finally {
             await client.close();
         }
@@ -256,12 +256,12 @@ describe('proxy in front of a Function URL with AWS_IAM', () => {
         writeFileSync(file, `[default]\naws_access_key_id = ${KEYS.first.accessKeyId}\naws_secret_access_key = ${KEYS.first.secretAccessKey}\n`);
         const client = await legacyClient(iam.url, SIGV4, { HOME: home });
         try {
-            assert.equal((await client.callTool({ name: 'whoami', arguments: {} })).structuredContent.principalId, KEYS.first.userArn);
+            assert.equal((await client.callTool({ name: 'whoami', arguments: {} })).structuredContent.principal, KEYS.first.userArn);
             // the first key expires, and new temporary credentials are written (renamed into place, as tools do)
             writeKeys({ first: { expired: true } });
             writeFileSync(`${file}.new`, `[default]\naws_access_key_id = ${KEYS.second.accessKeyId}\naws_secret_access_key = ${KEYS.second.secretAccessKey}\naws_session_token = ${KEYS.second.sessionToken}\n`);
             renameSync(`${file}.new`, file);
-            assert.equal((await client.callTool({ name: 'whoami', arguments: {} })).structuredContent.principalId, KEYS.second.userArn);
+            assert.equal((await client.callTool({ name: 'whoami', arguments: {} })).structuredContent.principal, KEYS.second.userArn);
         } finally {
             await client.close();
             writeKeys();
@@ -279,12 +279,12 @@ describe('proxy in front of a Function URL with AWS_IAM', () => {
         const env = { AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}/creds`, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'ecs-auth' };
         const client = await legacyClient(iam.url, SIGV4, env);
         try {
-            assert.equal((await client.callTool({ name: 'whoami', arguments: {} })).structuredContent.principalId, KEYS.second.userArn);
+            assert.equal((await client.callTool({ name: 'whoami', arguments: {} })).structuredContent.principal, KEYS.second.userArn);
             const before = served;
             // the endpoint hands out other credentials now; the old ones expire at the front door
             writeFileSync(credsFile, JSON.stringify({ AccessKeyId: KEYS.first.accessKeyId, SecretAccessKey: KEYS.first.secretAccessKey }));
             writeKeys({ second: { expired: true } });
-            assert.equal((await client.callTool({ name: 'whoami', arguments: {} })).structuredContent.principalId, KEYS.first.userArn);
+            assert.equal((await client.callTool({ name: 'whoami', arguments: {} })).structuredContent.principal, KEYS.first.userArn);
             assert.ok(served > before, 'the endpoint was asked again');
         } finally {
             await client.close();
