@@ -6,6 +6,8 @@
 #include "server.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "admission.h"
 #include "client_requests.h"
 #include "error.h"
+#include "state_memory.h"
 #include "subscriptions.h"
 #include "workers.h"
 
@@ -27,7 +30,23 @@ struct st_mcp_server_t {
     atomic_int shutting_down;
     unsigned char state_key[CONFIG_MAX_STATE_KEY_BYTES]; /* seals requestState (configured, or random per process) */
     size_t state_key_len;
+    mcp_state_store_t *state_store;
+    mcp_state_store_t *own_state_store; /* --sessions memory: made and freed here */
+    unsigned char token_key[32];        /* seals session ids and state handles */
 };
+
+/* A key of its own for session ids and state handles, so that no token can ever pass for a requestState. */
+static int
+derive_token_key(mcp_server_t *s)
+{
+    static const char label[] = "mcp-lambda-c state token key v1";
+    unsigned len = 0;
+    return HMAC(EVP_sha256(), s->state_key, (int)s->state_key_len, (const unsigned char *)label, sizeof(label) - 1, s->token_key,
+                &len) != NULL &&
+                   len == sizeof(s->token_key)
+               ? 0
+               : -1;
+}
 
 mcp_server_t *
 mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
@@ -49,6 +68,24 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
             error_format(err, err_len, "no randomness for the request state key");
             goto fail;
         }
+    }
+    if (derive_token_key(s) != 0) {
+        error_format(err, err_len, "cannot derive the session key");
+        goto fail;
+    }
+    if (config->sessions != MCP_SESSIONS_OFF && config->session_idle_s > config->session_max_s) {
+        error_format(err, err_len, "--session-idle-s (%u) must not exceed --session-max-s (%u)", config->session_idle_s,
+                     config->session_max_s);
+        goto fail;
+    }
+    if (config->sessions == MCP_SESSIONS_DYNAMODB && config->request_state_key.len == 0) {
+        /* an instance must verify the session ids and handles the others issued */
+        error_format(err, err_len, "--sessions dynamodb needs MCP_REQUEST_STATE_KEY, the same on every instance");
+        goto fail;
+    }
+    if (config->sessions == MCP_SESSIONS_MEMORY && (s->state_store = s->own_state_store = state_memory_new(NULL)) == NULL) {
+        error_format(err, err_len, "out of memory");
+        goto fail;
     }
     if (registry_new(config, &s->registry, err, err_len) != 0)
         goto fail;
@@ -106,6 +143,25 @@ server_state_key(const mcp_server_t *s, size_t *len)
     return s->state_key;
 }
 
+mcp_state_store_t *
+server_state_store(mcp_server_t *s)
+{
+    return s->state_store;
+}
+
+void
+mcp_server_set_state_store(mcp_server_t *s, mcp_state_store_t *store)
+{
+    s->state_store = store;
+}
+
+const unsigned char *
+server_token_key(const mcp_server_t *s, size_t *len)
+{
+    *len = sizeof(s->token_key);
+    return s->token_key;
+}
+
 int
 server_shutting_down(const mcp_server_t *s)
 {
@@ -144,6 +200,8 @@ mcp_server_free(mcp_server_t *s)
     client_requests_free(s->client_requests);
     subscriptions_free(s->subscriptions);
     registry_free(s->registry);
+    state_memory_free(s->own_state_store);
     OPENSSL_cleanse(s->state_key, sizeof(s->state_key));
+    OPENSSL_cleanse(s->token_key, sizeof(s->token_key));
     free(s);
 }

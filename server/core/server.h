@@ -24,6 +24,10 @@ client_requests_t *server_client_requests(mcp_server_t *s);
 subscriptions_t *server_subscriptions(mcp_server_t *s);
 /* The key that seals requestState: configured, or random per process. */
 const unsigned char *server_state_key(const mcp_server_t *s, size_t *len);
+/* The state store (core.h; NULL with --sessions off, or until the front door installs the shared one). */
+mcp_state_store_t *server_state_store(mcp_server_t *s);
+/* The key that seals session ids and state handles (state_token.h): derived from the requestState key. */
+const unsigned char *server_token_key(const mcp_server_t *s, size_t *len);
 /* Set once at shutdown: running calls see mcp_cancelled(), nothing new waits. Any thread. */
 int server_shutting_down(const mcp_server_t *s);
 
