@@ -1,7 +1,8 @@
 // One stage of the MCP service: the server function; the bearer-token REST API and its authorizer and/or a Function
-// URL with AWS_IAM; the pending-answers table when streaming; the alarms; and the outputs the deploy job and clients
-// need.
+// URL with AWS_IAM; the pending-answers table when streaming; the sessions table when sessions are on; the alarms;
+// and the outputs the deploy job and clients need.
 import { CfnOutput, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { StageConfig, configProblems } from './config';
 import { McpAlarms } from './mcp-alarms';
@@ -11,6 +12,7 @@ import { McpFunctionUrl } from './function-url';
 import { McpOAuth } from './oauth';
 import { PendingTable } from './pending-table';
 import { RequestStateKey } from './request-state-key';
+import { StateTable } from './state-table';
 
 export interface McpStackProps extends StackProps {
     readonly config: StageConfig;
@@ -31,6 +33,7 @@ export class McpStack extends Stack {
     readonly api?: McpApi;
     readonly functionUrl?: McpFunctionUrl;
     readonly pendingTable?: PendingTable;
+    readonly stateTable?: StateTable;
     readonly requestStateKey: RequestStateKey;
     readonly oauth?: McpOAuth;
 
@@ -99,6 +102,25 @@ export class McpStack extends Stack {
             });
             this.pendingTable.grantServerAccess(this.server.role);
             this.server.function.addEnvironment('MCP_PENDING_TABLE', this.pendingTable.table.tableName);
+        }
+
+        if (config.sessions) {
+            this.stateTable = new StateTable(this, 'Sessions', {
+                tableName: `${prefix}-sessions`,
+                removalPolicy: config.removalPolicy,
+                pointInTimeRecovery: config.sessions.pointInTimeRecovery,
+            });
+            this.stateTable.grantServerAccess(this.server.role);
+            this.server.function.addEnvironment('MCP_SESSIONS', 'dynamodb');
+            this.server.function.addEnvironment('MCP_SESSION_TABLE', this.stateTable.table.tableName);
+            this.server.function.addEnvironment('MCP_SESSION_IDLE_S', String(config.sessions.idleTimeout.toSeconds()));
+            this.server.function.addEnvironment('MCP_SESSION_MAX_S', String(config.sessions.maxLifetime.toSeconds()));
+        }
+        if (config.server.toolsets.includes('aws')) {
+            // count_s3_buckets, and only on stages that enable the set; the action has no resource but "*"
+            this.server.role.addToPrincipalPolicy(
+                new iam.PolicyStatement({ sid: 'CountS3Buckets', actions: ['s3:ListAllMyBuckets'], resources: ['*'] }),
+            );
         }
 
         if (config.oauth) {
