@@ -54,6 +54,7 @@ typedef struct st_mcp_http_request_t {
 } mcp_http_request_t;
 
 #define MCP_MAX_RESPONSE_HEADERS 10
+#define MCP_SESSION_ID_SIZE 68 /* a session id (Mcp-Session-Id) and its NUL */
 
 /* Never copied by value: header values may point into origin_copy. */
 typedef struct st_mcp_response_t {
@@ -64,7 +65,7 @@ typedef struct st_mcp_response_t {
     size_t body_len;
     mcp_stream_t *stream; /* non-NULL: the body is an SSE stream read with mcp_stream_take() */
     char origin_copy[256];
-    char session_id[68]; /* the Mcp-Session-Id header's value, when the response carries one (MCP_SESSION_ID_SIZE) */
+    char session_id[MCP_SESSION_ID_SIZE]; /* the Mcp-Session-Id header's value, when the response carries one */
     /* for the access log */
     const char *rpc_method; /* static string, NULL when not a single request */
     const char *tool_name;  /* static string, NULL unless tools/call of a known tool */
@@ -168,11 +169,10 @@ void mcp_server_set_state_store(mcp_server_t *s, mcp_state_store_t *store);
 /*
  * The HTTP+SSE transport of 2024-11-05, for a front door that offers it (the HTTP server). A GET on its SSE
  * endpoint opens a session: mcp_session_open() checks Host and Origin as mcp_handle() does and mints a session
- * for the caller; it returns 0 with the id (NUL-terminated, MCP_SESSION_ID_SIZE bytes with the NUL) in id, or
- * -1 with res the refusal. Each message the client POSTs is then handed to mcp_handle() with the id in an
- * Mcp-Session-Id header, and mcp_session_end() ends the session when the stream closes.
+ * for the caller; it returns 0 with the id (NUL-terminated) in id, or -1 with res the refusal. Each message the client POSTs is
+ * then handed to mcp_handle() with the id in an Mcp-Session-Id header, and mcp_session_end() ends the session when the stream
+ * closes.
  */
-#define MCP_SESSION_ID_SIZE 68
 int mcp_session_open(mcp_server_t *s, const mcp_http_request_t *req, char id[MCP_SESSION_ID_SIZE], mcp_response_t *res);
 void mcp_session_end(mcp_server_t *s, const char *id, const json_value_t *identity);
 
