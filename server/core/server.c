@@ -32,7 +32,7 @@ struct st_mcp_server_t {
     size_t state_key_len;
     mcp_state_store_t *state_store;
     mcp_state_store_t *own_state_store; /* --sessions memory: made and freed here */
-    unsigned char token_key[32];        /* seals session ids and state handles */
+    unsigned char token_key[32];        /* seals session ids and state handles (with sessions on) */
 };
 
 /* A key of its own for session ids and state handles, so that no token can ever pass for a requestState. */
@@ -69,7 +69,8 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
             goto fail;
         }
     }
-    if (derive_token_key(s) != 0) {
+    /* only with sessions: HMAC is OpenSSL's first use, which maps megabytes of it and costs cold start */
+    if (config->sessions != MCP_SESSIONS_OFF && derive_token_key(s) != 0) {
         error_format(err, err_len, "cannot derive the session key");
         goto fail;
     }
