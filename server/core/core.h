@@ -132,8 +132,7 @@ typedef enum en_mcp_state_op_t {
     MCP_STATE_TOUCH,     /* only last_used and expires_at */
     MCP_STATE_SET,       /* key = an integer or JSON text */
     MCP_STATE_REMOVE,    /* key removed */
-    MCP_STATE_INCREMENT, /* key += by, from 0 when absent; fails the condition when it holds no integer; the row gets the new value
-                          */
+    MCP_STATE_INCREMENT, /* key += by (from 0); the condition fails for a value that is no integer; out gets the sum */
 } mcp_state_op_t;
 
 typedef struct st_mcp_state_write_t {
@@ -169,9 +168,9 @@ void mcp_server_set_state_store(mcp_server_t *s, mcp_state_store_t *store);
 /*
  * The HTTP+SSE transport of 2024-11-05, for a front door that offers it (the HTTP server). A GET on its SSE
  * endpoint opens a session: mcp_session_open() checks Host and Origin as mcp_handle() does and mints a session
- * for the caller; it returns 0 with the id (NUL-terminated) in id, or -1 with res the refusal. Each message the client POSTs is
- * then handed to mcp_handle() with the id in an Mcp-Session-Id header, and mcp_session_end() ends the session when the stream
- * closes.
+ * for the caller; it returns 0 with the id (NUL-terminated) in id, or -1 with res the refusal. Each message the
+ * client POSTs is then handed to mcp_handle() with the id in an Mcp-Session-Id header, and mcp_session_end()
+ * ends the session when the stream closes.
  */
 int mcp_session_open(mcp_server_t *s, const mcp_http_request_t *req, char id[MCP_SESSION_ID_SIZE], mcp_response_t *res);
 void mcp_session_end(mcp_server_t *s, const char *id, const json_value_t *identity);

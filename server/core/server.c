@@ -41,11 +41,9 @@ derive_token_key(mcp_server_t *s)
 {
     static const char label[] = "mcp-lambda-c state token key v1";
     unsigned len = 0;
-    return HMAC(EVP_sha256(), s->state_key, (int)s->state_key_len, (const unsigned char *)label, sizeof(label) - 1, s->token_key,
-                &len) != NULL &&
-                   len == sizeof(s->token_key)
-               ? 0
-               : -1;
+    const unsigned char *mac = HMAC(EVP_sha256(), s->state_key, (int)s->state_key_len, (const unsigned char *)label,
+                                    sizeof(label) - 1, s->token_key, &len);
+    return mac != NULL && len == sizeof(s->token_key) ? 0 : -1;
 }
 
 mcp_server_t *

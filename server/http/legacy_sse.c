@@ -47,6 +47,7 @@ struct st_conn_t {
     buf_t sending; /* handed to h2o, kept until proceed */
     int is_sending;
     int closing; /* ends once pending is sent (shutdown) */
+    int gone;    /* the client left: the stream ends with an error at the next chance */
     int done;
     h2o_timeout_entry_t keepalive;
     h2o_timeout_entry_t liveness;
@@ -71,23 +72,25 @@ conn_pump(conn_t *c)
 {
     if (c->req == NULL || c->is_sending || c->done)
         return;
-    if (buf_failed(&c->pending)) {
-        /* the client reads too slowly: its stream ends rather than grow without bound */
-        log_msg(LOG_WARN, "legacy_sse_overflow", "an SSE stream's unsent bytes passed %u; closing it", MAX_PENDING_BYTES);
+    if (c->gone || buf_failed(&c->pending)) {
+        /* the client left, or reads slower than the server writes: its stream ends rather than grow without bound */
+        if (!c->gone)
+            log_msg(LOG_WARN, "legacy_sse_overflow", "an SSE stream's unsent bytes passed %u; closing it", MAX_PENDING_BYTES);
         c->done = c->is_sending = 1;
         h2o_send(c->req, NULL, 0, H2O_SEND_STATE_ERROR);
         return;
     }
-    if (c->pending.len == 0 && !c->closing)
+    int final = c->closing && c->feeds == NULL;
+    if (c->pending.len == 0 && !final)
         return;
     buf_t swap = c->sending;
     c->sending = c->pending;
     c->pending = swap;
     buf_reset(&c->pending);
     c->is_sending = 1;
-    c->done = c->closing && c->feeds == NULL;
+    c->done = final;
     h2o_iovec_t vec = h2o_iovec_init(c->sending.data != NULL ? c->sending.data : "", c->sending.len);
-    h2o_send(c->req, &vec, 1, c->done ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
+    h2o_send(c->req, &vec, 1, final ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
 }
 
 static void
@@ -141,12 +144,8 @@ conn_on_liveness(h2o_timeout_entry_t *entry)
         return;
     }
     log_msg(LOG_DEBUG, "client_gone", "an HTTP+SSE client closed its stream");
-    if (!c->is_sending) {
-        c->done = c->is_sending = 1;
-        h2o_send(c->req, NULL, 0, H2O_SEND_STATE_ERROR);
-    } else {
-        c->closing = 1;
-    }
+    c->gone = 1;
+    conn_pump(c); /* now, or when the write in flight proceeds */
 }
 
 /* ---- feeds: a POST's stream, pumped into the connection ---- */
