@@ -24,16 +24,16 @@ refuse(mcp_response_t *res, int err)
     }
 }
 
-/* The live session the request presents: 0 with *out set, or an MCP_STATE_E* code. */
+/* The live session the request presents (its use recorded, with slide): 0 with *out set, or an MCP_STATE_E* code. */
 static int
-presented(mcp_server_t *s, const mcp_http_request_t *req, const mcp_header_t *h, state_token_t *out)
+presented(mcp_server_t *s, const mcp_http_request_t *req, const mcp_header_t *h, int slide, state_token_t *out)
 {
     const char *value = h->value;
     size_t len = h->value_len;
     headers_trim(&value, &len);
     int ret = state_session_open(s, req->identity, value, len, out);
     if (ret == 0)
-        ret = state_check(s, out);
+        ret = state_check(s, out, slide);
     if (ret != 0 && ret != MCP_STATE_EUNAVAILABLE)
         log_msg(LOG_DEBUG, "session_refused", "%s", mcp_state_strerror(ret));
     return ret;
@@ -48,7 +48,7 @@ sessions_delete(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *
         return;
     }
     state_token_t tok;
-    int ret = presented(s, req, h, &tok);
+    int ret = presented(s, req, h, 0, &tok); /* about to end: no use to record */
     if (ret == 0)
         ret = state_end(s, &tok);
     if (ret != 0) {
@@ -79,7 +79,7 @@ sessions_begin(mcp_request_t *r, const json_value_t *root, mcp_response_t *res)
     const mcp_header_t *h = headers_find(r->http, SESSION_HEADER);
     if (is_initialize(root)) {
         /* a client that presents its live session keeps it (the HTTP+SSE transport opens one before initialize) */
-        if (h == NULL || presented(s, r->http, h, tok) != 0) {
+        if (h == NULL || presented(s, r->http, h, 1, tok) != 0) {
             if (state_session_new(s, r->http->identity, tok) != 0) {
                 log_msg(LOG_ERROR, "session", "no randomness for a session id");
                 response_refuse(res, 500, JSONRPC_INTERNAL_ERROR, "Internal error");
@@ -93,7 +93,7 @@ sessions_begin(mcp_request_t *r, const json_value_t *root, mcp_response_t *res)
         response_refuse(res, 400, MCP_TRANSPORT_ERROR, "Bad Request: Mcp-Session-Id header is required");
         return -1;
     }
-    int ret = presented(s, r->http, h, tok);
+    int ret = presented(s, r->http, h, 1, tok);
     if (ret != 0) {
         refuse(res, ret);
         return -1;

@@ -135,12 +135,12 @@ write_scope(mcp_server_t *s, const state_token_t *tok, mcp_state_write_t *w, mcp
     return store_error(ret);
 }
 
-/* After a read: whether the scope is live, and its expiry slid when due. */
+/* After a read: whether the scope is live, and (slide) its expiry slid when due. */
 static int
-judge_and_touch(mcp_server_t *s, const state_token_t *tok, const mcp_state_row_t *row, int64_t now)
+judge_and_touch(mcp_server_t *s, const state_token_t *tok, const mcp_state_row_t *row, int64_t now, int slide)
 {
     int ret = judge(tok, row, now);
-    if (ret != 0 || !touch_due(tok, row, now))
+    if (ret != 0 || !slide || !touch_due(tok, row, now))
         return ret;
     mcp_state_write_t w = {.op = MCP_STATE_TOUCH};
     mcp_state_row_t touched;
@@ -152,7 +152,7 @@ judge_and_touch(mcp_server_t *s, const state_token_t *tok, const mcp_state_row_t
 }
 
 int
-state_check(mcp_server_t *s, const state_token_t *tok)
+state_check(mcp_server_t *s, const state_token_t *tok, int slide)
 {
     mcp_state_store_t *store = server_state_store(s);
     if (store == NULL)
@@ -161,7 +161,7 @@ state_check(mcp_server_t *s, const state_token_t *tok)
     mcp_state_row_t row;
     row_init(&row);
     int ret = store->read(store, tok->row, NULL, &row);
-    ret = ret != 0 ? store_error(ret) : judge_and_touch(s, tok, &row, now);
+    ret = ret != 0 ? store_error(ret) : judge_and_touch(s, tok, &row, now, slide);
     mcp_state_row_dispose(&row);
     return ret;
 }
@@ -292,7 +292,7 @@ mcp_state_get(mcp_state_t *st, const char *key, const json_value_t **value)
     int64_t now = now_s();
     if ((ret = store->read(store, st->tok.row, key, &row)) != 0) {
         ret = store_error(ret);
-    } else if ((ret = judge_and_touch(st->server, &st->tok, &row, now)) == 0 && row.has_value) {
+    } else if ((ret = judge_and_touch(st->server, &st->tok, &row, now, 1)) == 0 && row.has_value) {
         char digits[24];
         const char *text = row.text.data != NULL ? row.text.data : "";
         size_t len = row.text.len;

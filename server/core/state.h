@@ -19,8 +19,8 @@
 int state_session_new(mcp_server_t *s, const json_value_t *identity, state_token_t *out);
 /* Verifies a session id presented by the caller. Returns 0 or MCP_STATE_EINVALID. */
 int state_session_open(mcp_server_t *s, const json_value_t *identity, const char *text, size_t len, state_token_t *out);
-/* Whether the scope is live, sliding its expiry when due. Returns 0 or a negative MCP_STATE_E* code. */
-int state_check(mcp_server_t *s, const state_token_t *tok);
+/* Whether the scope is live, and with slide, its expiry slid when due. Returns 0 or a negative MCP_STATE_E* code. */
+int state_check(mcp_server_t *s, const state_token_t *tok, int slide);
 /* Ends the scope (a tombstone until the scope's cap). Returns 0 or a negative MCP_STATE_E* code. */
 int state_end(mcp_server_t *s, const state_token_t *tok);
 
