@@ -107,11 +107,10 @@ main(int argc, char **argv)
     mcp_server_t *server = NULL;
     mcp_state_store_t *state_store = NULL;
     char *epilogue = toolsets_help();
-    int parsed = settings_parse(
-        tables, num_tables, argc, argv,
-        "An MCP server (Streamable HTTP; stateless unless --sessions). Every option can also be set with the environment\n"
-        "variable shown; a flag overrides the variable.\n",
-        epilogue, "mcp-server " MCP_PROJECT_VERSION, err, sizeof(err));
+    int parsed = settings_parse(tables, num_tables, argc, argv,
+                                "An MCP server (Streamable HTTP, stateless by default). Every option can also be set with the\n"
+                                "environment variable shown; a flag overrides the variable.\n",
+                                epilogue, "mcp-server " MCP_PROJECT_VERSION, err, sizeof(err));
     free(epilogue);
     switch (parsed) {
     case SETTINGS_OK:

@@ -13,11 +13,13 @@
 // elicitation scenarios fail as conformance-buffered.yml says); the official TypeScript client keeping a counter
 // across calls and instances; 100 concurrent increments giving exactly 100; the 2026-07-28 handle flow with
 // mcp-client. Through the Function URL (every path reaches the function): GET /sse, the old HTTP+SSE transport,
-// gets the documented error, and the SDK's SSEClientTransport fails to connect with it.
+// gets the documented error, and the SDK's SSEClientTransport fails to connect with it. And a configuration that
+// cannot work on Lambda (sessions in memory, no table, no shared key) is refused at start, with the reason.
 //
 // Every process is started on 127.0.0.1 with ports the OS picks, and stopped by PID at the end.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -198,6 +200,23 @@ try {
         const client = new Client({ name: 'old-client', version: '1.0.0' });
         await assert.rejects(client.connect(new SSEClientTransport(sse)), /404/);
     });
+    for (const [what, extra, message] of [
+        ['--sessions memory', { MCP_SESSIONS: 'memory' }, /--sessions memory cannot work on Lambda/],
+        ['--sessions dynamodb without a table', { MCP_SESSION_TABLE: '' }, /needs --session-table/],
+        ['--sessions dynamodb without MCP_REQUEST_STATE_KEY', { MCP_REQUEST_STATE_KEY: '' }, /needs MCP_REQUEST_STATE_KEY/],
+    ]) {
+        await check(`init error: ${what} is refused at start with a message that says why`, async () => {
+            const emu = await startEmulator({ command: join(build, 'mcp-server'), env: { ...env, ...extra }, region: REGION, maxInstances: 1 });
+            try {
+                const r = await emu.invoke(readFileSync(join(here, 'events', 'rest-v1-mcp-post.json')));
+                assert.equal(r.initError, true);
+                assert.equal(r.errorType, 'Runtime.InvalidConfiguration');
+                assert.match(r.errorMessage ?? '', message);
+            } finally {
+                await emu.stop();
+            }
+        });
+    }
 } finally {
     for (const stop of stops.reverse()) await stop();
     for (const e of emulators) await e.stop();
