@@ -49,7 +49,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get upgrade -y --no-install-recommends \
  && apt-get install -y --no-install-recommends \
-        build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev libpcre2-dev ca-certificates \
+        build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev libpcre2-dev libexpat1-dev ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -7,7 +7,7 @@ PORT       ?= 8080
 JOBS       := $(shell nproc 2>/dev/null || echo 2)
 
 # What building and testing need from Debian (Node.js and npm too, unless the machine already has them).
-DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev libpcre2-dev \
+DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev libpcre2-dev libexpat1-dev \
                 clang libclang-rt-14-dev wrk ca-certificates openssl git shellcheck jq \
                 qemu-user-static debootstrap
 

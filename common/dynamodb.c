@@ -82,6 +82,9 @@ dynamodb_call(dynamodb_t *db, const char *operation, const char *body, size_t le
         if (strcmp(r.error_code, "ConditionalCheckFailedException") == 0 ||
             strcmp(r.error_code, "TransactionCanceledException") == 0) {
             ret = DYNAMODB_ERR_CONDITION;
+        } else if (strcmp(r.error_code, "ValidationException") == 0 && strstr(r.error_message, "size has exceeded") != NULL) {
+            /* "Item size has exceeded the maximum allowed size" (PutItem), "Item size to update has exceeded ..." */
+            ret = DYNAMODB_ERR_TOO_LARGE;
         } else {
             int throttled = strcmp(r.error_code, "ProvisionedThroughputExceededException") == 0 ||
                             strcmp(r.error_code, "ThrottlingException") == 0 || strcmp(r.error_code, "RequestLimitExceeded") == 0;

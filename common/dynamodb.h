@@ -29,7 +29,8 @@ const char *dynamodb_table(const dynamodb_t *db);
     X(DYNAMODB_ERR_UNAVAILABLE, -1, "DynamoDB could not be reached or answered with an error")                                     \
     X(DYNAMODB_ERR_CONDITION, -2, "the condition of the write did not hold")                                                       \
     X(DYNAMODB_ERR_THROTTLED, -3, "DynamoDB throttled the request")                                                                \
-    X(DYNAMODB_ERR_REPLY, -4, "DynamoDB's reply could not be read")
+    X(DYNAMODB_ERR_REPLY, -4, "DynamoDB's reply could not be read")                                                                \
+    X(DYNAMODB_ERR_TOO_LARGE, -5, "the item would exceed DynamoDB's item size limit (400 KB)")
 
 enum {
 #define DYNAMODB_ERR_ENUM(name, code, text) name = code,
@@ -43,7 +44,7 @@ const char *dynamodb_strerror(int err);
  * Calls one operation ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", ...) with the JSON body
  * (which names the table: write it with dynamodb_write_table()). Returns 0 with the reply parsed into
  * arena (*reply; may be NULL when the caller wants nothing back), or a DYNAMODB_ERR_* code (logged, except
- * a failed condition, which is an expected answer).
+ * a failed condition and an item grown past the size limit, which are answers the caller acts on).
  */
 int dynamodb_call(dynamodb_t *db, const char *operation, const char *body, size_t len, arena_t *arena, json_value_t **reply);
 

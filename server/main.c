@@ -13,6 +13,7 @@
 #include "lambda_config.h"
 #include "lambda_server.h"
 #include "log.h"
+#include "state_dynamodb.h"
 #include "state_key_secret.h"
 #include "version.h"
 
@@ -62,6 +63,36 @@ toolsets_help(void)
     return buf_release(&b, &len);
 }
 
+/*
+ * Where sessions and state handles live, when not in this process: a DynamoDB table every instance shares.
+ * Returns 0 (with *store NULL unless --sessions dynamodb), or -1 with the reason in err.
+ */
+static int
+make_state_store(const mcp_config_t *core, int on_lambda, mcp_state_store_t **store, char *err, size_t err_len)
+{
+    *store = NULL;
+    if (core->sessions == MCP_SESSIONS_MEMORY && on_lambda) {
+        /* Lambda runs many instances, each with its own memory: a session would be unknown to the next one */
+        snprintf(err, err_len, "--sessions memory cannot work on Lambda, whose instances share no memory: use --sessions dynamodb");
+        return -1;
+    }
+    if (core->sessions != MCP_SESSIONS_DYNAMODB)
+        return 0;
+    const char *key_secret = getenv(STATE_KEY_SECRET_VAR);
+    if (core->request_state_key.len == 0 && (key_secret == NULL || key_secret[0] == '\0')) {
+        /* an instance must verify the session ids and handles the others issued */
+        snprintf(err, err_len,
+                 "--sessions dynamodb needs MCP_REQUEST_STATE_KEY or " STATE_KEY_SECRET_VAR ", the same on every instance");
+        return -1;
+    }
+    if (core->session_table[0] == '\0') {
+        snprintf(err, err_len, "--sessions dynamodb needs --session-table (MCP_SESSION_TABLE)");
+        return -1;
+    }
+    /* the endpoint can be overridden for local tests (a DynamoDB emulator) */
+    return state_dynamodb_new(core->session_table, getenv("MCP_DYNAMODB_ENDPOINT"), store, err, err_len);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -82,10 +113,11 @@ main(int argc, char **argv)
     char err[512];
     int status = 0;
     mcp_server_t *server = NULL;
+    mcp_state_store_t *state_store = NULL;
     char *epilogue = toolsets_help();
     int parsed = settings_parse(tables, num_tables, argc, argv,
-                                "An MCP server (Streamable HTTP, stateless). Every option can also be set with the environment\n"
-                                "variable shown; a flag overrides the variable.\n",
+                                "An MCP server (Streamable HTTP, stateless by default). Every option can also be set with the\n"
+                                "environment variable shown; a flag overrides the variable.\n",
                                 epilogue, "mcp-server " MCP_PROJECT_VERSION, err, sizeof(err));
     free(epilogue);
     switch (parsed) {
@@ -98,10 +130,13 @@ main(int argc, char **argv)
         goto fail;
     }
     log_set_level(process.log_level);
-    if ((server = mcp_server_new(&core, err, sizeof(err))) == NULL || state_key_secret_start(server, err, sizeof(err)) != 0) {
+    if ((server = mcp_server_new(&core, err, sizeof(err))) == NULL || state_key_secret_start(server, err, sizeof(err)) != 0 ||
+        make_state_store(&core, lambda_api != NULL, &state_store, err, sizeof(err)) != 0) {
         status = 1;
         goto fail;
     }
+    if (state_store != NULL)
+        mcp_server_set_state_store(server, state_store);
     status = lambda_api != NULL ? lambda_server_run(server, &lambda, lambda_api) : http_server_run(server, &core, &http);
     goto exit;
 fail:
@@ -111,6 +146,7 @@ fail:
 exit:
     mcp_server_free(server);
     state_key_secret_stop(); /* after the server: its workers may ask for the keys until it is freed */
+    state_dynamodb_free(state_store);
     settings_dispose(tables, num_tables);
     return status;
 }

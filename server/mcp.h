@@ -353,6 +353,83 @@ const json_value_t *mcp_client_capabilities(mcp_ctx_t *ctx);
 typedef enum en_mcp_list_t { MCP_LIST_TOOLS, MCP_LIST_PROMPTS, MCP_LIST_RESOURCES } mcp_list_t;
 void mcp_notify_list_changed(mcp_ctx_t *ctx, mcp_list_t list);
 
+/* ---- state that outlives a request ---- */
+
+/*
+ * Values a tool keeps between calls, under keys (1-64 of [A-Za-z0-9_.-]), in a scope that is either the client's
+ * session or an explicit state handle. The server keeps them (--sessions memory: this process; dynamodb: a table
+ * every instance shares); with --sessions off there is no state and every call here fails with MCP_STATE_EOFF.
+ *
+ * One API, and the era decides the scope. A legacy request (2025-03-26 .. 2025-11-25) has a session: the server
+ * issued it with Mcp-Session-Id at initialize, bound to the caller, and it ends when the client deletes it, after
+ * --session-idle-s without use, or --session-max-s after it began. A 2026-07-28 request has no session (that
+ * revision removed them): state lives behind a handle that one tool creates (mcp_state_create(), typically a
+ * create_* tool that returns it) and later tools take as an argument; a handle is bound to the caller who created
+ * it, lives as long as its creator says (say so in the creating tool's description), and is refused with a clear
+ * error once it has expired. Handles work in the legacy era too. So a tool that takes an optional handle argument
+ * and calls mcp_state_open(ctx, handle) serves both eras.
+ *
+ * No update is lost: an increment is atomic wherever the state lives (a conditional update in DynamoDB), and
+ * every write checks, in the same step, that the scope is still live. Reads are strongly consistent.
+ *
+ * 2026-07-28 runs a handler again from the start when it asks the client (see the top of this file), so a write
+ * before the handler's last question happens once per round: do writes after the questions. (The server logs a
+ * warning when a handler asks after writing state.)
+ *
+ * Threads: the state store may be remote (DynamoDB), so a tool that uses state must not be .nonblocking.
+ */
+typedef struct st_mcp_state_t mcp_state_t;
+
+#define MCP_STATE_ERRORS(X)                                                                                                        \
+    X(MCP_STATE_EOFF, -1, "this server keeps no state (its sessions are off)")                                                     \
+    X(MCP_STATE_ENOSCOPE, -2, "this request has no session (protocol version 2026-07-28 has none): a state handle is needed")      \
+    X(MCP_STATE_EINVALID, -3, "not a state handle this server issued to this caller")                                              \
+    X(MCP_STATE_EEXPIRED, -4, "the session or state handle has expired")                                                           \
+    X(MCP_STATE_EENDED, -5, "the session or state handle was ended")                                                               \
+    X(MCP_STATE_EUNAVAILABLE, -6, "the state store could not be reached; try again")                                               \
+    X(MCP_STATE_ENOTINT, -7, "the value is not an integer, or the result would not fit in 64 bits")                                \
+    X(MCP_STATE_ETOOLARGE, -8, "the value, or the state as a whole, is too large")                                                 \
+    X(MCP_STATE_EKEY, -9, "a state key is 1-64 of A-Z a-z 0-9 _ . -")                                                              \
+    X(MCP_STATE_EFULL, -10, "the state store is full")                                                                             \
+    X(MCP_STATE_EVALUE, -11, "a state value is one JSON value of at most 64 KiB")
+
+enum {
+#define MCP_STATE_ENUM(name, code, text) name = code,
+    MCP_STATE_ERRORS(MCP_STATE_ENUM)
+#undef MCP_STATE_ENUM
+};
+
+#define MCP_STATE_MAX_VALUE_BYTES 65536
+
+/* The fixed text of an MCP_STATE_E* code ("unknown error" for anything else). */
+const char *mcp_state_strerror(int err);
+/*
+ * The scope a call works in: the handle's when handle is not NULL (the handle a tool received as an argument, in
+ * any era), else the request's session. Returns 0, or a negative MCP_STATE_E* code; *out is set either way, for
+ * mcp_state_error().
+ */
+int mcp_state_open(mcp_ctx_t *ctx, const char *handle, mcp_state_t **out);
+/*
+ * A new state handle, bound to the caller, that ends idle_s seconds after its last use and max_s seconds after
+ * now at the latest (1 <= idle_s <= max_s <= 30 days). Nothing is stored until the first write. Returns 0 with
+ * *out and *handle (the handle's text, in request memory: give it to the client), or a negative MCP_STATE_E* code.
+ */
+int mcp_state_create(mcp_ctx_t *ctx, unsigned idle_s, unsigned max_s, mcp_state_t **out, const char **handle);
+/* The value under key, parsed (request memory); *value is NULL when there is none. Returns 0 or MCP_STATE_E*. */
+int mcp_state_get(mcp_state_t *st, const char *key, const json_value_t **value);
+/* Sets key to json (one JSON value; an integer is kept as a number, so mcp_state_increment() works on it). */
+int mcp_state_set(mcp_state_t *st, const char *key, const char *json);
+int mcp_state_delete(mcp_state_t *st, const char *key);
+/* Adds by to the integer under key (0 when absent), atomically; *value (may be NULL) gets the result. */
+int mcp_state_increment(mcp_state_t *st, const char *key, int64_t by, int64_t *value);
+/* Ends the scope: its values are gone and its session id or handle is refused from now on. */
+int mcp_state_end(mcp_state_t *st);
+/*
+ * Makes a failure of the calls above the tool's isError result, in words for the model (an expired handle is
+ * named, with its lifetime, and the model is told to create a new one). Returns 1, for `return mcp_state_error(...)`.
+ */
+int mcp_state_error(mcp_ctx_t *ctx, mcp_state_t *st, int err);
+
 /* ---- resources ---- */
 
 /*

@@ -78,6 +78,12 @@ suite "end-to-end with the TypeScript SDK client" env MCP_SERVER_BIN="$build/mcp
 suite "conformance 0.1.16 --suite all" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs
 suite "conformance 0.2.0-alpha.12 --requirements 2025-11-25" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs --requirements 2025-11-25
 suite "conformance 0.2.0-alpha.12 --requirements 2026-07-28" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs --requirements 2026-07-28 --allowed-failures tests/node/conformance-2026-07-28.yml
+suite "sessions and state handles over HTTP (memory; DynamoDB shared by two servers), counters, expiry, the HTTP+SSE transport" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/sessions.test.mjs
+suite "sessions and state handles over HTTP (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/sessions.test.mjs
+suite "conformance 0.2.0-alpha.12 --requirements 2025-11-25 with sessions on: server-session-lifecycle must run and pass" env MCP_SERVER_BIN="$build/mcp-server" SERVER_ARGS="--sessions memory" node tests/node/conformance.mjs --requirements 2025-11-25 --require-passed server-session-lifecycle
+suite "sessions on the Lambda front door: two instances sharing dynalite, every event format, conformance, 2026-07-28 handles" node tests/lambda/sessions-through-shim.mjs "$build"
+suite "aws tools: count_s3_buckets against s3rver behind a SigV4-verifying proxy (pages, AccessDenied)" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/aws-tools.test.mjs
+suite "aws tools (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/aws-tools.test.mjs
 suite "CDK app: assertions, cdk-nag, cdk synth dev/qas/prod" bash -c 'cd cdk && npm test'
 suite "GitHub Actions workflows: actionlint, shellcheck, deploy policy, deploy scripts" env MCP_BUILD_DIR="$build" bash -c 'cd tests/workflows && npm test'
 suite "container images, linux/amd64 (podman: build, contents, read-only and non-root as Lambda runs them, SDK client, conformance, Lambda emulator)" tests/container/run.sh --arch amd64

@@ -164,6 +164,22 @@ export interface OAuthSettings {
     readonly cognito?: CognitoSettings;
 }
 
+/**
+ * Sessions for 2025-era clients (Mcp-Session-Id) and state handles for 2026-07-28 ones, kept in a DynamoDB table of
+ * the stage (cdk/lib/state-table.ts; the server's --sessions dynamodb). Needed by the `session` tool set.
+ */
+export interface SessionSettings {
+    /** A session ends this long after its last request (whole seconds, at least 1). */
+    readonly idleTimeout: Duration;
+    /** ... and this long after it began, however busy (at most 30 days). */
+    readonly maxLifetime: Duration;
+    /**
+     * Continuous backups of the table. Sessions live hours at most, so a restore could bring back nothing useful: it
+     * earns its cost only where a handle's state outlives its request by long enough to matter (long maxLifetime).
+     */
+    readonly pointInTimeRecovery: boolean;
+}
+
 export interface StageConfig {
     readonly stage: StageName;
     readonly architecture: Architecture;
@@ -188,6 +204,8 @@ export interface StageConfig {
     readonly restApi?: boolean;
     /** OAuth access tokens beside the static bearer tokens; absent: static tokens (and no authorization servers) only. */
     readonly oauth?: OAuthSettings;
+    /** Sessions and state handles; absent: the server is stateless (no table, the `session` tool set unusable). */
+    readonly sessions?: SessionSettings;
     /**
      * What happens to the stage's log groups, table and secrets when the stack is deleted. RETAIN_ON_UPDATE_OR_DELETE
      * (CloudFormation's RetainExceptOnCreate) keeps data but still lets a failed first create roll back cleanly.
@@ -397,6 +415,16 @@ export function configProblems(config: StageConfig): string[] {
     }
     if (config.server.toolsets.length === 0) {
         problems.push(`${where}: at least one tool set must be enabled`);
+    }
+    if (config.server.toolsets.includes('session') && !config.sessions) {
+        problems.push(`${where}: the session tool set keeps state, which needs sessions (set sessions)`);
+    }
+    if (config.sessions) {
+        const idle = config.sessions.idleTimeout.toSeconds();
+        const max = config.sessions.maxLifetime.toSeconds();
+        if (!Number.isInteger(idle) || idle < 1 || idle > max || max > 30 * 86400) {
+            problems.push(`${where}: sessions need whole seconds with 1 <= idleTimeout <= maxLifetime <= 30 days`);
+        }
     }
     for (const origin of config.server.allowedOrigins) {
         if (!/^https?:\/\/[^\s,/]+$/.test(origin)) {

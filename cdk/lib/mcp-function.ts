@@ -114,8 +114,9 @@ export class McpFunction extends Construct {
         Validations.of(this.role).acknowledge({
             id: 'AwsSolutions-IAM5[Resource::*]',
             reason:
-                'Only xray:PutTraceSegments and xray:PutTelemetryRecords use "*": X-Ray has no resource-level ' +
-                'permissions for them. Every other statement names its resource (own log group, pending table).',
+                'Only actions without resource-level permissions use "*": xray:PutTraceSegments and ' +
+                'xray:PutTelemetryRecords, and s3:ListAllMyBuckets on stages that enable the aws tool set (it lists the ' +
+                "account's buckets). Every other statement names its resource (own log group, pending and sessions tables).",
         });
     }
 }

@@ -1,9 +1,11 @@
 // One stage of the MCP service: the server function (with a live alias that CodeDeploy shifts) and its request-state
 // key; the bearer-token REST API with its authorizer (its own alias) and token secret, and/or a Function URL with
 // AWS_IAM; the pending-answers table when streaming; OAuth issuers and a Cognito pool where configured; WAF and usage
-// plans where configured; the alarms with their topic and dashboard; and the outputs the deploy job and clients need.
+// plans where configured; the sessions table when sessions are on; the alarms with their topic and dashboard; and the
+// outputs the deploy job and clients need.
 // Nothing secret is in the template: the functions get the ARNs of their secrets and read the values themselves.
 import { CfnOutput, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AuthTokensSecret } from './auth-tokens-secret';
 import { StageConfig, configProblems } from './config';
@@ -16,6 +18,7 @@ import { McpOAuth } from './oauth';
 import { PendingTable } from './pending-table';
 import { McpProtection, usageKeyPrefix } from './protection';
 import { RequestStateKey } from './request-state-key';
+import { StateTable } from './state-table';
 
 export interface McpStackProps extends StackProps {
     readonly config: StageConfig;
@@ -36,6 +39,7 @@ export class McpStack extends Stack {
     readonly api?: McpApi;
     readonly functionUrl?: McpFunctionUrl;
     readonly pendingTable?: PendingTable;
+    readonly stateTable?: StateTable;
     readonly requestStateKey: RequestStateKey;
     readonly oauth?: McpOAuth;
     /** The token digests; absent with the REST API (restApi: false). */
@@ -120,6 +124,25 @@ export class McpStack extends Stack {
             });
             this.pendingTable.grantServerAccess(this.server.role);
             this.server.function.addEnvironment('MCP_PENDING_TABLE', this.pendingTable.table.tableName);
+        }
+
+        if (config.sessions) {
+            this.stateTable = new StateTable(this, 'Sessions', {
+                tableName: `${prefix}-sessions`,
+                removalPolicy: config.removalPolicy,
+                pointInTimeRecovery: config.sessions.pointInTimeRecovery,
+            });
+            this.stateTable.grantServerAccess(this.server.role);
+            this.server.function.addEnvironment('MCP_SESSIONS', 'dynamodb');
+            this.server.function.addEnvironment('MCP_SESSION_TABLE', this.stateTable.table.tableName);
+            this.server.function.addEnvironment('MCP_SESSION_IDLE_S', String(config.sessions.idleTimeout.toSeconds()));
+            this.server.function.addEnvironment('MCP_SESSION_MAX_S', String(config.sessions.maxLifetime.toSeconds()));
+        }
+        if (config.server.toolsets.includes('aws')) {
+            // count_s3_buckets, and only on stages that enable the set; the action has no resource but "*"
+            this.server.role.addToPrincipalPolicy(
+                new iam.PolicyStatement({ sid: 'CountS3Buckets', actions: ['s3:ListAllMyBuckets'], resources: ['*'] }),
+            );
         }
 
         if (config.oauth) {

@@ -150,6 +150,27 @@ dispose_state_key(void *field)
     OPENSSL_cleanse(field, sizeof(config_key_t));
 }
 
+static int
+parse_sessions(const char *text, void *field)
+{
+    static const char *const names[] = {"off", "memory", "dynamodb"};
+    for (size_t i = 0; i != sizeof(names) / sizeof(names[0]); ++i) {
+        if (strcmp(text, names[i]) == 0) {
+            *(mcp_sessions_t *)field = (mcp_sessions_t)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A DynamoDB table name: 3-255 of [A-Za-z0-9_.-]. */
+static int
+valid_table_name(const char *s)
+{
+    size_t len = strlen(s);
+    return len >= 3 && len <= 255 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == len;
+}
+
 #define OFF(f) offsetof(mcp_config_t, f)
 #define NUMBER(f) SETTING_NUMBER, OFF(f), sizeof(((mcp_config_t *)0)->f)
 
@@ -194,6 +215,17 @@ static const setting_t settings[] = {
     {"--request-state-ttl-ms", "MCP_REQUEST_STATE_TTL_MS", "600000",
      "how long a client may take to answer a 2026-07-28 input request (the requestState expires then)",
      NUMBER(request_state_ttl_ms), 1000, 86400000},
+    {"--sessions", "MCP_SESSIONS", "off",
+     "state for tools: sessions (Mcp-Session-Id, 2025 revisions) and state handles (2026-07-28); off (stateless), memory "
+     "(this process only), or dynamodb (--session-table, shared by every instance; needs MCP_REQUEST_STATE_KEY)",
+     SETTING_PARSED, OFF(sessions), .parse = parse_sessions, .expect = "off, memory or dynamodb"},
+    {"--session-table", "MCP_SESSION_TABLE", "", "--sessions dynamodb: the table (partition key id, TTL attribute expiresAt)",
+     SETTING_STRING, OFF(session_table), .may_be_empty = 1, .valid = valid_table_name,
+     .expect = "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)"},
+    {"--session-idle-s", "MCP_SESSION_IDLE_S", "3600", "a session ends this many seconds after its last request",
+     NUMBER(session_idle_s), 1, 30u * 86400},
+    {"--session-max-s", "MCP_SESSION_MAX_S", "86400", "a session ends this many seconds after it began, however busy",
+     NUMBER(session_max_s), 1, 30u * 86400},
     {"--authorization-servers", "MCP_AUTHORIZATION_SERVERS", "",
      "comma list of OAuth authorization server URLs announced in /.well-known/oauth-protected-resource", SETTING_LIST,
      OFF(authorization_servers), .valid = config_valid_url, .expect = "an absolute http(s) URL"},

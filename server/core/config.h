@@ -20,6 +20,13 @@ typedef struct st_config_key_t {
     size_t len; /* 0: none configured */
 } config_key_t;
 
+/* Where sessions and state handles keep their state (--sessions). */
+typedef enum en_mcp_sessions_t {
+    MCP_SESSIONS_OFF,      /* stateless: no Mcp-Session-Id, no state handles */
+    MCP_SESSIONS_MEMORY,   /* in this process */
+    MCP_SESSIONS_DYNAMODB, /* in a DynamoDB table every instance shares (--session-table) */
+} mcp_sessions_t;
+
 typedef struct st_mcp_config_t {
     char *path;                      /* the MCP endpoint, "/mcp" */
     settings_list_t allowed_origins; /* "scheme://host[:port]"; no port: any; host may start with "*."; "*": any */
@@ -38,6 +45,10 @@ typedef struct st_mcp_config_t {
     settings_list_t scopes_supported;      /* likewise: the OAuth scopes clients may ask for */
     config_key_t request_state_key;        /* seals 2026-07-28 requestState; len 0: random per process */
     unsigned request_state_ttl_ms;         /* how long a requestState stays valid */
+    mcp_sessions_t sessions;
+    char *session_table;     /* --sessions dynamodb: the table */
+    unsigned session_idle_s; /* a session ends this long after its last use ... */
+    unsigned session_max_s;  /* ... and this long after it began, at the latest */
 } mcp_config_t;
 
 /* The core's rows of the settings table, bound to config. */

@@ -54,6 +54,7 @@ typedef struct st_mcp_http_request_t {
 } mcp_http_request_t;
 
 #define MCP_MAX_RESPONSE_HEADERS 10
+#define MCP_SESSION_ID_SIZE 68 /* a session id (Mcp-Session-Id) and its NUL */
 
 /* Never copied by value: header values may point into origin_copy. */
 typedef struct st_mcp_response_t {
@@ -64,6 +65,7 @@ typedef struct st_mcp_response_t {
     size_t body_len;
     mcp_stream_t *stream; /* non-NULL: the body is an SSE stream read with mcp_stream_take() */
     char origin_copy[256];
+    char session_id[MCP_SESSION_ID_SIZE]; /* the Mcp-Session-Id header's value, when the response carries one */
     /* for the access log */
     const char *rpc_method; /* static string, NULL when not a single request */
     const char *tool_name;  /* static string, NULL unless tools/call of a known tool */
@@ -113,6 +115,82 @@ int mcp_server_set_state_keys(mcp_server_t *s, const void *current, size_t curre
  */
 typedef void (*mcp_state_key_source_cb)(void *data, int unknown_state);
 void mcp_server_set_state_key_source(mcp_server_t *s, mcp_state_key_source_cb cb, void *data);
+
+/*
+ * Where the state of sessions (2025 revisions) and state handles (2026-07-28) lives (mcp.h's mcp_state_*()):
+ * one row per session or handle, named by an opaque ASCII key ("S:<hex>", "H:<hex>"), holding the values
+ * tools set under their keys, when the row was last used, and whether it was ended. Rows are made by their
+ * first write and disappear through expires_at (a store's TTL; a row read after it is still judged by its
+ * last use). The core decides what is valid and hands every write the condition it must hold atomically;
+ * the store only keeps rows. With --sessions memory the core keeps its own (one process); a deployment of
+ * several processes installs a shared one (--sessions dynamodb: server/stores/state_dynamodb.c). Times are
+ * seconds since the epoch. Every function may be called from any thread.
+ */
+typedef struct st_mcp_state_store_t mcp_state_store_t;
+
+#define MCP_STATE_STORE_CONDITION -1   /* the write's condition did not hold (the row is ended or stale, or the value no integer) */
+#define MCP_STATE_STORE_UNAVAILABLE -2 /* the store could not be reached or failed */
+#define MCP_STATE_STORE_TOO_LARGE -3   /* the row would outgrow the store's limit for one row */
+#define MCP_STATE_STORE_FULL -4        /* the store holds as many rows as it may */
+
+/* A row as read, or as a write left it. */
+typedef struct st_mcp_state_row_t {
+    int exists;
+    int ended;         /* a session deleted, a handle ended: a tombstone until its TTL */
+    int64_t last_used; /* 0: never written */
+    /* the value of the key read or written, if any */
+    int has_value;
+    int is_integer; /* an integer (integer), else JSON text (text, which the caller disposes) */
+    int64_t integer;
+    buf_t text;
+} mcp_state_row_t;
+
+typedef enum en_mcp_state_op_t {
+    MCP_STATE_TOUCH,     /* only last_used and expires_at */
+    MCP_STATE_SET,       /* key = an integer or JSON text */
+    MCP_STATE_REMOVE,    /* key removed */
+    MCP_STATE_INCREMENT, /* key += by (from 0); the condition fails for a value that is no integer; out gets the sum */
+} mcp_state_op_t;
+
+typedef struct st_mcp_state_write_t {
+    const char *row;
+    mcp_state_op_t op;
+    const char *key; /* 1-64 of [A-Za-z0-9_.-] */
+    int is_integer;  /* SET */
+    int64_t integer; /* SET, or INCREMENT's by */
+    const char *text;
+    size_t text_len;
+    int64_t now;        /* the row's new last_used */
+    int64_t expires_at; /* the row's new expiry (the store's TTL) */
+    /*
+     * The condition: the row is not ended, and it was last used at or after min_last_used, or it does not
+     * exist yet and may_create is set (a row with no last use counts as used when its token was made).
+     */
+    int64_t min_last_used;
+    int may_create;
+} mcp_state_write_t;
+
+struct st_mcp_state_store_t {
+    /* Reads the row and, when key is not NULL, that key's value. Returns 0 (out->exists tells) or MCP_STATE_STORE_*. */
+    int (*read)(mcp_state_store_t *self, const char *row, const char *key, mcp_state_row_t *out);
+    /* Applies the write if its condition holds. Returns 0 with out filled (INCREMENT: the new value), or MCP_STATE_STORE_*. */
+    int (*write)(mcp_state_store_t *self, const mcp_state_write_t *w, mcp_state_row_t *out);
+    /* Replaces the row with a tombstone that expires at expires_at (its values are gone). Returns 0 or MCP_STATE_STORE_*. */
+    int (*end)(mcp_state_store_t *self, const char *row, int64_t expires_at);
+};
+void mcp_state_row_dispose(mcp_state_row_t *row);
+/* Installs the shared store (before any request); with --sessions memory the core has made its own. */
+void mcp_server_set_state_store(mcp_server_t *s, mcp_state_store_t *store);
+
+/*
+ * The HTTP+SSE transport of 2024-11-05, for a front door that offers it (the HTTP server). A GET on its SSE
+ * endpoint opens a session: mcp_session_open() checks Host and Origin as mcp_handle() does and mints a session
+ * for the caller; it returns 0 with the id (NUL-terminated) in id, or -1 with res the refusal. Each message the
+ * client POSTs is then handed to mcp_handle() with the id in an Mcp-Session-Id header, and mcp_session_end()
+ * ends the session when the stream closes.
+ */
+int mcp_session_open(mcp_server_t *s, const mcp_http_request_t *req, char id[MCP_SESSION_ID_SIZE], mcp_response_t *res);
+void mcp_session_end(mcp_server_t *s, const char *id, const json_value_t *identity);
 
 void mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res);
 /* Frees the body; a stream must have been released with mcp_stream_release() first. */

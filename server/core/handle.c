@@ -14,8 +14,14 @@
 #include "jsonrpc.h"
 #include "log.h"
 #include "server.h"
+#include "sessions.h"
 
 #define MAX_JSON_DEPTH 64
+
+/* What a client of the HTTP+SSE transport (2024-11-05) hears where that transport is not offered (README). */
+#define LEGACY_SSE_NOT_OFFERED                                                                                                     \
+    "Not Found: this server does not offer the HTTP+SSE transport of protocol version 2024-11-05 (deprecated); use Streamable "    \
+    "HTTP: POST JSON-RPC messages to the MCP endpoint"
 
 #define UNSUPPORTED_LEGACY_VERSION                                                                                                 \
     "Bad Request: Unsupported protocol version (supported versions: 2025-11-25, 2025-06-18, 2025-03-26)"
@@ -63,40 +69,12 @@ static const struct st_refusal_t {
     const char *message;
     const char *allow; /* the Allow header of a 405 */
 } refusals[] = {
-    /* stateless: no GET stream to offer, no session to delete */
+    /* no GET stream to offer; DELETE (sessions on) was answered before */
     {not_post, 405, "Method Not Allowed", "POST"},
     {not_acceptable, 406, "Not Acceptable: Client must accept both application/json and text/event-stream"},
     {not_json, 415, "Unsupported Media Type: Content-Type must be application/json"},
     {too_large, 413, "Payload Too Large"},
 };
-
-/*
- * Host and Origin (DNS rebinding); an allowed Origin is echoed for CORS. Every answer depends on the
- * Origin (refused, or echoed), so every answer says Vary: Origin, for caches. Returns 0, or -1 with res refused.
- */
-static int
-check_host_and_origin(const mcp_config_t *cfg, const mcp_http_request_t *req, mcp_response_t *res)
-{
-    response_add_header(res, "vary", "Origin");
-    const mcp_header_t *host = headers_find(req, "host");
-    if (host != NULL && !http_host_allowed(&cfg->allowed_hosts, host->value, host->value_len)) {
-        response_refuse(res, 403, MCP_TRANSPORT_ERROR, "Forbidden: Host not allowed");
-        return -1;
-    }
-    const mcp_header_t *origin = headers_find(req, "origin");
-    if (origin == NULL)
-        return 0;
-    if (!http_origin_allowed(&cfg->allowed_origins, origin->value, origin->value_len)) {
-        response_refuse(res, 403, MCP_TRANSPORT_ERROR, "Forbidden: Origin not allowed");
-        return -1;
-    }
-    if (origin->value_len < sizeof(res->origin_copy)) {
-        memcpy(res->origin_copy, origin->value, origin->value_len);
-        res->origin_copy[origin->value_len] = '\0';
-        response_add_header(res, "access-control-allow-origin", res->origin_copy);
-    }
-    return 0;
-}
 
 static void
 refuse_in_batch(mcp_exchange_t *ex, const json_value_t *msg, const char *message)
@@ -110,9 +88,20 @@ refuse_in_batch(mcp_exchange_t *ex, const json_value_t *msg, const char *message
     buf_dispose(&tmp);
 }
 
-/* Hands each message to dispatch; returns the HTTP status a single message's refusal asks for (0: none). */
+/* The paths of the HTTP+SSE transport's two endpoints, as its clients and servers usually name them. */
 static int
-handle_messages(mcp_exchange_t *ex, const json_value_t *root, mcp_response_t *res)
+is_legacy_sse_path(const mcp_http_request_t *req)
+{
+    return (req->path_len == 4 && memcmp(req->path, "/sse", 4) == 0) ||
+           (req->path_len == 9 && memcmp(req->path, "/messages", 9) == 0);
+}
+
+/*
+ * Hands each message to dispatch; returns the HTTP status a single message's refusal asks for (0: none).
+ * *initialized is set when the message was an initialize that succeeded.
+ */
+static int
+handle_messages(mcp_exchange_t *ex, const json_value_t *root, mcp_response_t *res, int *initialized)
 {
     dispatch_outcome_t out;
     if (root->type != JSON_ARRAY) {
@@ -120,6 +109,7 @@ handle_messages(mcp_exchange_t *ex, const json_value_t *root, mcp_response_t *re
             dispatch_response(ex, root, &out);
         else
             dispatch_request(ex, root, &out);
+        *initialized = out.rpc_method != NULL && strcmp(out.rpc_method, "initialize") == 0 && out.error_code == 0;
         res->rpc_method = out.rpc_method;
         res->tool_name = out.tool_name;
         if (out.overloaded) {
@@ -146,25 +136,30 @@ mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res)
 {
     const mcp_config_t *cfg = server_config(s);
     memset(res, 0, sizeof(*res));
-    if (check_host_and_origin(cfg, req, res) != 0)
+    if (http_check_host_and_origin(cfg, req, res) != 0)
         return;
     if (http_is_metadata_path(cfg, req->path, req->path_len)) {
         http_protected_resource_metadata(cfg, req, headers_find(req, "host"), res);
         return;
     }
     if (req->path_len != strlen(cfg->path) || memcmp(req->path, cfg->path, req->path_len) != 0) {
-        response_refuse(res, 404, MCP_TRANSPORT_ERROR, "Not Found");
+        response_refuse(res, 404, MCP_TRANSPORT_ERROR, is_legacy_sse_path(req) ? LEGACY_SSE_NOT_OFFERED : "Not Found");
         return;
     }
     if (method_is(req, "OPTIONS")) {
-        http_cors_preflight(res, registry_cors_allow_headers(server_registry(s)));
+        http_cors_preflight(res, cfg->sessions != MCP_SESSIONS_OFF ? "POST, DELETE, OPTIONS" : "POST, OPTIONS",
+                            registry_cors_allow_headers(server_registry(s)));
+        return;
+    }
+    if (cfg->sessions != MCP_SESSIONS_OFF && method_is(req, "DELETE")) {
+        sessions_delete(s, req, res);
         return;
     }
     for (size_t i = 0; i != sizeof(refusals) / sizeof(refusals[0]); ++i) {
         if (refusals[i].fails(cfg, req)) {
             response_refuse(res, refusals[i].status, MCP_TRANSPORT_ERROR, refusals[i].message);
-            if (refusals[i].allow != NULL)
-                response_add_header(res, "allow", refusals[i].allow);
+            if (refusals[i].allow != NULL) /* with sessions, DELETE ends one */
+                response_add_header(res, "allow", cfg->sessions != MCP_SESSIONS_OFF ? "POST, DELETE" : refusals[i].allow);
             return;
         }
     }
@@ -204,8 +199,15 @@ mcp_handle(mcp_server_t *s, const mcp_http_request_t *req, mcp_response_t *res)
         exchange_release(ex);
         return;
     }
+    if (cfg->sessions != MCP_SESSIONS_OFF && r->era == MCP_ERA_LEGACY && sessions_begin(r, root, res) != 0) {
+        exchange_release(ex);
+        return;
+    }
     /* a single message that is refused gets an HTTP status saying so too */
-    int status = handle_messages(ex, root, res);
+    int initialized = 0;
+    int status = handle_messages(ex, root, res, &initialized);
+    if (r->session != NULL)
+        sessions_finish(r, initialized, res);
     exchange_finish(ex, root->type == JSON_ARRAY, res);
     if (status != 0)
         res->status = status;

@@ -36,7 +36,8 @@ struct st_mcp_ctx_t {
     exchange_call_t *call; /* a worker's: its cut-off cancels */
     input_round_t *round;
     int client_wait_slot;
-    int needs_modern; /* a prompt getter or resource reader asked the client in a legacy request */
+    int needs_modern;  /* a prompt getter or resource reader asked the client in a legacy request */
+    int state_written; /* the handler wrote state (mcp.h): a question after it would repeat the write */
     mcp_log_level_t log_level;
     atomic_int cancelled;
     buf_t items; /* content items / contents / messages / completion values, comma-separated */
@@ -198,6 +199,12 @@ input_round_t *
 ctx_round(const mcp_ctx_t *ctx)
 {
     return ctx->round;
+}
+
+void
+ctx_set_state_written(mcp_ctx_t *ctx)
+{
+    ctx->state_written = 1;
 }
 
 void
@@ -495,8 +502,14 @@ int
 mcp_client_request_named(mcp_ctx_t *ctx, const char *key, const char *method, const char *params_json, const json_value_t **result,
                          const char **error_message)
 {
-    if (ctx->req->era == MCP_ERA_MODERN)
+    if (ctx->req->era == MCP_ERA_MODERN) {
+        if (ctx->state_written && ctx->tool != NULL)
+            log_msg(LOG_WARN, "state_write_before_question",
+                    "tool %s wrote state and then asked the client: under 2026-07-28 it runs again with the answer, and "
+                    "writes again",
+                    ctx->tool->tool->name);
         return input_required_ask(ctx->round, ctx, key, method, params_json, result, error_message);
+    }
     if (ctx->kind != MCP_CTX_TOOL) {
         /* before 2026-07-28 only a tool on a worker can ask and wait; the method says so, by revision */
         ctx->needs_modern = 1;

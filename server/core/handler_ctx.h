@@ -53,6 +53,8 @@ void ctx_set_round(mcp_ctx_t *ctx, input_round_t *round);
 input_round_t *ctx_round(const mcp_ctx_t *ctx);
 /* Parses JSON text (at most 64 deep) into the context's memory; returns 0 or a JSON_ERR_* code. */
 int ctx_parse_json(mcp_ctx_t *ctx, const char *text, size_t len, json_value_t **out);
+/* The handler wrote state (mcp_state_*()): a 2026-07-28 question after that is logged as a mistake. */
+void ctx_set_state_written(mcp_ctx_t *ctx);
 /* Whether the handler marked its result an error (mcp_error(), or a non-zero return the method reported). */
 void ctx_set_error(mcp_ctx_t *ctx);
 

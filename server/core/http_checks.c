@@ -142,6 +142,34 @@ http_origin_allowed(const settings_list_t *list, const char *origin, size_t len)
     return 0;
 }
 
+/*
+ * Host and Origin (DNS rebinding); an allowed Origin is echoed for CORS. Every answer depends on the
+ * Origin (refused, or echoed), so every answer says Vary: Origin, for caches. Returns 0, or -1 with res refused.
+ */
+int
+http_check_host_and_origin(const mcp_config_t *cfg, const mcp_http_request_t *req, mcp_response_t *res)
+{
+    response_add_header(res, "vary", "Origin");
+    const mcp_header_t *host = headers_find(req, "host");
+    if (host != NULL && !http_host_allowed(&cfg->allowed_hosts, host->value, host->value_len)) {
+        response_refuse(res, 403, MCP_TRANSPORT_ERROR, "Forbidden: Host not allowed");
+        return -1;
+    }
+    const mcp_header_t *origin = headers_find(req, "origin");
+    if (origin == NULL)
+        return 0;
+    if (!http_origin_allowed(&cfg->allowed_origins, origin->value, origin->value_len)) {
+        response_refuse(res, 403, MCP_TRANSPORT_ERROR, "Forbidden: Origin not allowed");
+        return -1;
+    }
+    if (origin->value_len < sizeof(res->origin_copy)) {
+        memcpy(res->origin_copy, origin->value, origin->value_len);
+        res->origin_copy[origin->value_len] = '\0';
+        response_add_header(res, "access-control-allow-origin", res->origin_copy);
+    }
+    return 0;
+}
+
 /* ---- media types ---- */
 
 int
@@ -204,11 +232,11 @@ http_accepts(const char *value, size_t len, const char *type)
 /* ---- CORS ---- */
 
 void
-http_cors_preflight(mcp_response_t *res, const char *allow_headers)
+http_cors_preflight(mcp_response_t *res, const char *allow_methods, const char *allow_headers)
 {
     res->status = 204;
-    /* honest: GET and DELETE are answered 405 here, so a preflight for them must fail */
-    response_add_header(res, "access-control-allow-methods", "POST, OPTIONS");
+    /* honest: GET (and DELETE, without sessions) are answered 405 here, so a preflight for them must fail */
+    response_add_header(res, "access-control-allow-methods", allow_methods);
     response_add_header(res, "access-control-allow-headers", allow_headers);
     response_add_header(res, "access-control-expose-headers", "mcp-session-id, www-authenticate");
     response_add_header(res, "access-control-max-age", "600");

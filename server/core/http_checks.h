@@ -23,13 +23,21 @@ void response_refuse(mcp_response_t *res, int status, int code, const char *mess
 
 int http_host_allowed(const settings_list_t *allowed, const char *host, size_t len);
 int http_origin_allowed(const settings_list_t *allowed, const char *origin, size_t len);
+/*
+ * Host and Origin against the allow-lists (DNS rebinding), before anything else: adds Vary: Origin, echoes an
+ * allowed Origin for CORS. Returns 0, or -1 with res refused (403).
+ */
+int http_check_host_and_origin(const mcp_config_t *cfg, const mcp_http_request_t *req, mcp_response_t *res);
 /* Whether an Accept header value admits the media type: exactly, by its type wildcard, or by the full wildcard (q > 0). */
 int http_accepts(const char *value, size_t len, const char *type);
 /* Compares a media type (ignoring parameters and surrounding spaces) with "type/subtype". */
 int http_media_type_is(const char *value, size_t len, const char *type);
 
-/* Answers a CORS preflight (OPTIONS) for the endpoint; allow_headers lists what a browser may send (registry.h). */
-void http_cors_preflight(mcp_response_t *res, const char *allow_headers);
+/*
+ * Answers a CORS preflight (OPTIONS) for the endpoint: allow_methods lists the methods it serves, allow_headers
+ * what a browser may send (registry.h).
+ */
+void http_cors_preflight(mcp_response_t *res, const char *allow_methods, const char *allow_headers);
 /* Whether path is the root or the path-inserted well-known URI of the protected resource metadata (RFC 9728 3.1). */
 int http_is_metadata_path(const mcp_config_t *cfg, const char *path, size_t len);
 /* The metadata document that tells OAuth clients which resource this is and where to get tokens for it. */

@@ -32,26 +32,26 @@ struct st_input_round_t {
     const char *missing_capabilities; /* JSON object for -32021's data.requiredCapabilities */
 };
 
-/*
- * Opens a state under the current key, else the previous one; a state neither verifies is tried once more after the
- * key source was asked again (another instance may have sealed it under a key this one has not read yet).
- */
+struct open_args {
+    const unsigned char *binding;
+    const char *state;
+    size_t len;
+    buf_t *payload;
+};
+
+static int
+open_under(const unsigned char *key, size_t key_len, void *arg)
+{
+    struct open_args *a = arg;
+    return request_state_open(key, key_len, a->binding, mcp_now_ms(), a->state, a->len, a->payload);
+}
+
+/* Opens a state under the current key, else the previous one, else the keys a re-read of the key source gives. */
 static int
 open_state(mcp_server_t *s, const unsigned char binding[32], const char *state, size_t len, buf_t *payload)
 {
-    state_keys_t keys = {.generation = 0};
-    int ret = REQUEST_STATE_FORGED;
-    for (int unknown = 0; unknown != 2 && ret == REQUEST_STATE_FORGED; ++unknown) {
-        uint64_t before = keys.generation;
-        server_state_keys(s, unknown, &keys);
-        if (unknown && keys.generation == before)
-            break; /* nothing new to try */
-        ret = request_state_open(keys.current, keys.current_len, binding, mcp_now_ms(), state, len, payload);
-        if (ret == REQUEST_STATE_FORGED && keys.previous_len != 0)
-            ret = request_state_open(keys.previous, keys.previous_len, binding, mcp_now_ms(), state, len, payload);
-    }
-    OPENSSL_cleanse(&keys, sizeof(keys));
-    return ret;
+    struct open_args a = {binding, state, len, payload};
+    return server_open_sealed(s, SERVER_KEYS_REQUEST_STATE, REQUEST_STATE_FORGED, open_under, &a);
 }
 
 int
@@ -265,7 +265,7 @@ input_required_finish(input_round_t *r, mcp_ctx_t *ctx, jsonw_t *w, mcp_rpc_erro
     buf_printf(&payload, "{%s}", r->used_answers.data != NULL ? r->used_answers.data : "");
     buf_printf(&questions, "{%s}", r->input_requests.data);
     state_keys_t keys;
-    server_state_keys(req->server, 0, &keys);
+    server_keys(req->server, SERVER_KEYS_REQUEST_STATE, 0, &keys);
     request_state_seal(keys.current, keys.current_len, binding, mcp_now_ms() + server_config(req->server)->request_state_ttl_ms,
                        payload.data, payload.len, &state);
     OPENSSL_cleanse(&keys, sizeof(keys));

@@ -12,6 +12,7 @@
 #include "core.h"
 #include "era.h"
 #include "json.h"
+#include "state_token.h"
 
 typedef struct st_mcp_request_t {
     mcp_server_t *server;
@@ -20,6 +21,7 @@ typedef struct st_mcp_request_t {
     mcp_era_t era;                  /* era.c decides, per request */
     mcp_version_t version;          /* legacy: from MCP-Protocol-Version, 2025-03-26 when absent; modern: from _meta */
     const json_value_t *identity;   /* the caller, as the front door established it; NULL: unknown */
+    const state_token_t *session;   /* legacy era with sessions on: the session the request belongs to (sessions.c); else NULL */
     const json_value_t *client_capabilities; /* a modern request's _meta; NULL for a legacy one (a stateless server cannot know) */
     mcp_log_level_t client_log_level;        /* legacy: the configured level; modern: the request's _meta, or none */
     int can_stream;                          /* mcp_http_request_t */

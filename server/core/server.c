@@ -6,6 +6,8 @@
 #include "server.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -16,6 +18,7 @@
 #include "admission.h"
 #include "client_requests.h"
 #include "error.h"
+#include "state_memory.h"
 #include "subscriptions.h"
 #include "workers.h"
 
@@ -32,10 +35,38 @@ struct st_mcp_server_t {
     size_t state_key_len;
     unsigned char state_key_prev[CONFIG_MAX_STATE_KEY_BYTES]; /* opens only: the key before a rotation; len 0: none */
     size_t state_key_prev_len;
+    /* with sessions on, each key's derivation for session ids and state handles (token_key_prev: when state_key_prev) */
+    unsigned char token_key[32], token_key_prev[32];
     uint64_t state_key_generation;            /* counts mcp_server_set_state_keys() calls */
     mcp_state_key_source_cb state_key_source; /* a front door's secret, re-read on demand; NULL: fixed keys */
     void *state_key_source_data;
+    mcp_state_store_t *state_store;
+    mcp_state_store_t *own_state_store; /* --sessions memory: made and freed here */
 };
+
+/* A key of its own for session ids and state handles, so that no token can ever pass for a requestState. */
+static int
+derive_token_key(const unsigned char *state_key, size_t state_key_len, unsigned char out[32])
+{
+    static const char label[] = "mcp-lambda-c state token key v1";
+    unsigned len = 0;
+    const unsigned char *mac =
+        HMAC(EVP_sha256(), state_key, (int)state_key_len, (const unsigned char *)label, sizeof(label) - 1, out, &len);
+    return mac != NULL && len == 32 ? 0 : -1;
+}
+
+/* The token keys of the state keys held (only with sessions: HMAC is OpenSSL's first use, which costs cold start). */
+static int
+derive_token_keys(mcp_server_t *s)
+{
+    if (s->config->sessions == MCP_SESSIONS_OFF)
+        return 0;
+    return derive_token_key(s->state_key, s->state_key_len, s->token_key) != 0 ||
+                   (s->state_key_prev_len != 0 &&
+                    derive_token_key(s->state_key_prev, s->state_key_prev_len, s->token_key_prev) != 0)
+               ? -1
+               : 0;
+}
 
 mcp_server_t *
 mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
@@ -58,6 +89,19 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
             error_format(err, err_len, "no randomness for the request state key");
             goto fail;
         }
+    }
+    if (derive_token_keys(s) != 0) {
+        error_format(err, err_len, "cannot derive the session key");
+        goto fail;
+    }
+    if (config->sessions != MCP_SESSIONS_OFF && config->session_idle_s > config->session_max_s) {
+        error_format(err, err_len, "--session-idle-s (%u) must not exceed --session-max-s (%u)", config->session_idle_s,
+                     config->session_max_s);
+        goto fail;
+    }
+    if (config->sessions == MCP_SESSIONS_MEMORY && (s->state_store = s->own_state_store = state_memory_new(NULL)) == NULL) {
+        error_format(err, err_len, "out of memory");
+        goto fail;
     }
     if (registry_new(config, &s->registry, err, err_len) != 0)
         goto fail;
@@ -108,6 +152,18 @@ server_subscriptions(mcp_server_t *s)
     return s->subscriptions;
 }
 
+mcp_state_store_t *
+server_state_store(mcp_server_t *s)
+{
+    return s->state_store;
+}
+
+void
+mcp_server_set_state_store(mcp_server_t *s, mcp_state_store_t *store)
+{
+    s->state_store = store;
+}
+
 int
 server_shutting_down(const mcp_server_t *s)
 {
@@ -140,9 +196,10 @@ mcp_server_set_state_keys(mcp_server_t *s, const void *current, size_t current_l
     if (previous_len != 0)
         memcpy(s->state_key_prev, previous, previous_len);
     s->state_key_prev_len = previous_len;
+    int ret = derive_token_keys(s);
     ++s->state_key_generation;
     pthread_mutex_unlock(&s->state_key_lock);
-    return 0;
+    return ret;
 }
 
 void
@@ -153,17 +210,42 @@ mcp_server_set_state_key_source(mcp_server_t *s, mcp_state_key_source_cb cb, voi
 }
 
 void
-server_state_keys(mcp_server_t *s, int unknown_state, state_keys_t *out)
+server_keys(mcp_server_t *s, server_keys_t which, int unknown_state, state_keys_t *out)
 {
     if (s->state_key_source != NULL)
         s->state_key_source(s->state_key_source_data, unknown_state);
     pthread_mutex_lock(&s->state_key_lock);
-    memcpy(out->current, s->state_key, s->state_key_len);
-    out->current_len = s->state_key_len;
-    memcpy(out->previous, s->state_key_prev, s->state_key_prev_len);
-    out->previous_len = s->state_key_prev_len;
+    if (which == SERVER_KEYS_TOKENS) {
+        memcpy(out->current, s->token_key, sizeof(s->token_key));
+        out->current_len = sizeof(s->token_key);
+        memcpy(out->previous, s->token_key_prev, sizeof(s->token_key_prev));
+        out->previous_len = s->state_key_prev_len != 0 ? sizeof(s->token_key_prev) : 0;
+    } else {
+        memcpy(out->current, s->state_key, s->state_key_len);
+        out->current_len = s->state_key_len;
+        memcpy(out->previous, s->state_key_prev, s->state_key_prev_len);
+        out->previous_len = s->state_key_prev_len;
+    }
     out->generation = s->state_key_generation;
     pthread_mutex_unlock(&s->state_key_lock);
+}
+
+int
+server_open_sealed(mcp_server_t *s, server_keys_t which, int not_verified, server_open_cb open, void *arg)
+{
+    state_keys_t keys = {.generation = 0};
+    int ret = not_verified;
+    for (int unknown = 0; unknown != 2 && ret == not_verified; ++unknown) {
+        uint64_t before = keys.generation;
+        server_keys(s, which, unknown, &keys);
+        if (unknown && keys.generation == before)
+            break; /* nothing new to try */
+        ret = open(keys.current, keys.current_len, arg);
+        if (ret == not_verified && keys.previous_len != 0)
+            ret = open(keys.previous, keys.previous_len, arg);
+    }
+    OPENSSL_cleanse(&keys, sizeof(keys));
+    return ret;
 }
 
 void
@@ -187,7 +269,10 @@ mcp_server_free(mcp_server_t *s)
     subscriptions_free(s->subscriptions);
     registry_free(s->registry);
     pthread_mutex_destroy(&s->state_key_lock);
+    state_memory_free(s->own_state_store);
     OPENSSL_cleanse(s->state_key, sizeof(s->state_key));
     OPENSSL_cleanse(s->state_key_prev, sizeof(s->state_key_prev));
+    OPENSSL_cleanse(s->token_key, sizeof(s->token_key));
+    OPENSSL_cleanse(s->token_key_prev, sizeof(s->token_key_prev));
     free(s);
 }

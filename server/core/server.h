@@ -31,11 +31,22 @@ typedef struct st_state_keys_t {
     size_t current_len, previous_len;                   /* previous_len 0: no previous key */
     uint64_t generation;                                /* changes when a front door sets new keys */
 } state_keys_t;
+/* Which keys: those of requestState, or those of session ids and state handles (each derived from one of the first). */
+typedef enum en_server_keys_t { SERVER_KEYS_REQUEST_STATE, SERVER_KEYS_TOKENS } server_keys_t;
 /*
  * Asks the front door's key source (if any; mcp_server_set_state_key_source) to refresh, then copies the keys;
  * unknown_state as for mcp_state_key_source_cb. Any thread, without other locks held.
  */
-void server_state_keys(mcp_server_t *s, int unknown_state, state_keys_t *out);
+void server_keys(mcp_server_t *s, server_keys_t which, int unknown_state, state_keys_t *out);
+/*
+ * Opens something sealed under the server's keys: open(key) with the current key, then with the previous one;
+ * when neither verified (open returned not_verified), once more after asking the key source again, if that gave
+ * new keys (another instance may have sealed it under a key this one has not read yet). Returns open's result.
+ */
+typedef int (*server_open_cb)(const unsigned char *key, size_t key_len, void *arg);
+int server_open_sealed(mcp_server_t *s, server_keys_t which, int not_verified, server_open_cb open, void *arg);
+/* The state store (core.h; NULL with --sessions off, or until the front door installs the shared one). */
+mcp_state_store_t *server_state_store(mcp_server_t *s);
 /* Set once at shutdown: running calls see mcp_cancelled(), nothing new waits. Any thread. */
 int server_shutting_down(const mcp_server_t *s);
 

@@ -12,6 +12,16 @@ valid_address(const char *s)
     return inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1;
 }
 
+static int
+parse_on_off(const char *value, void *field)
+{
+    int on = strcmp(value, "on") == 0;
+    if (!on && strcmp(value, "off") != 0)
+        return -1;
+    *(int *)field = on;
+    return 0;
+}
+
 #define OFF(f) offsetof(http_config_t, f)
 #define NUMBER(f) SETTING_NUMBER, OFF(f), sizeof(((http_config_t *)0)->f)
 
@@ -27,6 +37,10 @@ static const setting_t settings[] = {
     {"--max-connections", "MCP_MAX_CONNECTIONS", "1024",
      "open connections at once; past it a new connection gets HTTP 503 with Retry-After and is closed", NUMBER(max_connections), 1,
      1000000},
+    {"--legacy-sse", "MCP_LEGACY_SSE", "off",
+     "also serve the deprecated HTTP+SSE transport of 2024-11-05 (GET /sse, POST /messages) for clients that still speak it; "
+     "needs --sessions",
+     SETTING_PARSED, OFF(legacy_sse), .parse = parse_on_off, .expect = "on or off"},
 };
 
 settings_table_t

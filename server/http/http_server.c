@@ -24,6 +24,8 @@
 #include <h2o.h>
 #include <h2o/multithread.h>
 
+#include "http_peer.h"
+#include "legacy_sse.h"
 #include "log.h"
 #include "version.h"
 
@@ -43,6 +45,7 @@ typedef struct st_http_server_t {
     h2o_timeout_t liveness_timeout;      /* streams check that their client is still there */
     mcp_server_t *mcp;
     const http_config_t *config;
+    legacy_sse_t *legacy; /* --legacy-sse: GET /sse and POST /messages; NULL otherwise */
     size_t in_flight;
     size_t connections; /* open, accepted ones */
 } http_server_t;
@@ -178,18 +181,6 @@ stream_on_proceed(h2o_generator_t *generator, h2o_req_t *req)
         stream_pump(st);
 }
 
-/* Whether the peer closed its side: h2o stops reading while a response is produced, so nobody else would see it. */
-static int
-peer_closed(h2o_req_t *req)
-{
-    h2o_socket_t *sock = req->conn->callbacks->get_socket != NULL ? req->conn->callbacks->get_socket(req->conn) : NULL;
-    if (sock == NULL)
-        return 0;
-    char c;
-    ssize_t n = recv(h2o_socket_get_fd(sock), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
-}
-
 /*
  * Every LIVENESS_MS while a response streams: a client that left releases the stream at once, so the
  * calls it started see mcp_cancelled(), stop waiting and free their workers.
@@ -200,7 +191,7 @@ stream_on_liveness(h2o_timeout_entry_t *entry)
     stream_state_t *st = H2O_STRUCT_FROM_MEMBER(stream_state_t, liveness, entry);
     if (st->req == NULL || st->done)
         return;
-    if (!peer_closed(st->req)) {
+    if (!http_peer_closed(st->req)) {
         h2o_timeout_link(st->server->ctx.loop, &st->server->liveness_timeout, &st->liveness);
         return;
     }
@@ -455,6 +446,10 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
     }
     mcp_response_t res;
     log_set_request_id(rl->request_id);
+    if (server->legacy != NULL && legacy_sse_handle(server->legacy, req, &mreq, &rl->status)) {
+        log_set_request_id(NULL);
+        return 0;
+    }
     mcp_handle(server->mcp, &mreq, &res);
     log_set_request_id(NULL);
     rl->rpc_method = res.rpc_method;
@@ -591,6 +586,15 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t
     h2o_timeout_init(server.ctx.loop, &server.liveness_timeout, LIVENESS_MS);
     server.queue = h2o_multithread_create_queue(server.ctx.loop);
     h2o_multithread_register_receiver(server.queue, &server.receiver, on_stream_messages);
+    if (config->legacy_sse) {
+        if (core->sessions == MCP_SESSIONS_OFF) {
+            /* the transport is made of sessions: its POSTs name the stream their answers go to */
+            log_msg(LOG_ERROR, "config", "--legacy-sse needs --sessions memory or dynamodb");
+            fprintf(stderr, "mcp-server: --legacy-sse needs --sessions memory or dynamodb\n");
+            return 2;
+        }
+        server.legacy = legacy_sse_new(server.ctx.loop, server.queue, mcp, core->path);
+    }
 
     char err[256];
     int port;
@@ -623,6 +627,8 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t
     h2o_socket_read_stop(server.listener);
     h2o_socket_close(server.listener);
     mcp_server_drain(mcp);
+    if (server.legacy != NULL)
+        legacy_sse_drain(server.legacy);
     log_msg(LOG_INFO, "shutting_down", "waiting for %zu in-flight request(s)", server.in_flight);
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);

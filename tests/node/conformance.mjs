@@ -15,6 +15,9 @@
 // scenarios, ones added after the revision shipped) must pass too unless an --allowed-failures file
 // lists them, because they test what this server claims (header validation, x-mcp-header, ...).
 //
+// --require-passed SCENARIO (repeatable) also fails the run unless that scenario ran and passed checks: a scenario
+// the suite skips (server-session-lifecycle skips a server without sessions) does not count as passing then.
+//
 // Extra arguments are passed to the CLI, e.g.
 //     node conformance.mjs --scenario tools-call-with-progress --verbose
 //     node conformance.mjs -o results/run1
@@ -74,6 +77,11 @@ async function main() {
     let allowed = null;
     for (let at; (at = passthrough.indexOf('--allowed-failures')) >= 0; ) {
         allowed = [...(allowed ?? []), ...readScenarioList(passthrough[at + 1])];
+        passthrough = passthrough.filter((_, i) => i !== at && i !== at + 1);
+    }
+    const mustPass = [];
+    for (let at; (at = passthrough.indexOf('--require-passed')) >= 0; ) {
+        mustPass.push(passthrough[at + 1]);
         passthrough = passthrough.filter((_, i) => i !== at && i !== at + 1);
     }
     const requirements = passthrough.find((a, i) => passthrough[i - 1] === '--requirements') ?? null;
@@ -195,6 +203,12 @@ async function main() {
             problems.push(`the conformance CLI exited with code ${cliExit.code}, signal ${cliExit.signal}`);
         }
         if (problems.length === 0) console.log(`\nfailed exactly as allowed: ${failing.join(', ')}`);
+    }
+    for (const name of mustPass) {
+        const s = scenarios.find((x) => x.name === name);
+        if (!s || s.passed === 0 || s.failed > 0) {
+            problems.push(`${name} must run and pass, got ${s ? `${s.passed} passed, ${s.failed} failed (skipped?)` : 'no result'}`);
+        }
     }
     if (stopError) problems.push(`server stop: ${stopError.message}`);
     const stray = server.nonJsonStderr();

@@ -164,8 +164,8 @@ test_config_key(void)
     mcp_server_t *s1 = mcp_server_new(&c, err, sizeof(err)), *s2 = mcp_server_new(&c, err, sizeof(err));
     CHECK(s1 != NULL && s2 != NULL);
     state_keys_t k1, k2;
-    server_state_keys(s1, 0, &k1);
-    server_state_keys(s2, 0, &k2);
+    server_keys(s1, SERVER_KEYS_REQUEST_STATE, 0, &k1);
+    server_keys(s2, SERVER_KEYS_REQUEST_STATE, 0, &k2);
     CHECK(k1.current_len == 32 && k2.current_len == 32 && memcmp(k1.current, k2.current, 32) != 0 && k1.previous_len == 0);
 
     /* a front door's rotation: the new key seals, the old one still opens; lengths out of range are refused */
@@ -175,15 +175,15 @@ test_config_key(void)
     CHECK(mcp_server_set_state_keys(s1, new_key, 31, NULL, 0) == -1);
     CHECK(mcp_server_set_state_keys(s1, new_key, sizeof(new_key), old_key, 16) == -1);
     CHECK(mcp_server_set_state_keys(s1, new_key, 257, NULL, 0) == -1);
-    server_state_keys(s1, 0, &k2);
+    server_keys(s1, SERVER_KEYS_REQUEST_STATE, 0, &k2);
     CHECK(k2.generation == k1.generation && memcmp(k2.current, k1.current, 32) == 0); /* refused: nothing changed */
     CHECK(mcp_server_set_state_keys(s1, new_key, sizeof(new_key), old_key, sizeof(old_key)) == 0);
-    server_state_keys(s1, 0, &k2);
+    server_keys(s1, SERVER_KEYS_REQUEST_STATE, 0, &k2);
     CHECK(k2.generation != k1.generation && k2.current_len == sizeof(new_key) &&
           memcmp(k2.current, new_key, sizeof(new_key)) == 0 && k2.previous_len == sizeof(old_key) &&
           memcmp(k2.previous, old_key, sizeof(old_key)) == 0);
     CHECK(mcp_server_set_state_keys(s1, old_key, sizeof(old_key), NULL, 0) == 0);
-    server_state_keys(s1, 0, &k2);
+    server_keys(s1, SERVER_KEYS_REQUEST_STATE, 0, &k2);
     CHECK(k2.current_len == sizeof(old_key) && k2.previous_len == 0);
     mcp_server_free(s1);
     mcp_server_free(s2);

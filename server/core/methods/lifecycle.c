@@ -7,9 +7,13 @@
 
 #include "config.h"
 #include "methods.h"
+#include "server.h"
 
 #define SERVER_INSTRUCTIONS                                                                                                        \
     "Stateless MCP server: every request stands alone, so no session is kept. Call tools/list to see the tools."
+#define SESSION_INSTRUCTIONS                                                                                                       \
+    "MCP server with sessions: tools may keep state between calls in this session (2026-07-28 clients: behind the state "          \
+    "handles tools return). Call tools/list to see the tools."
 
 static void
 write_capabilities(jsonw_t *w, mcp_era_t era)
@@ -28,6 +32,12 @@ write_capabilities(jsonw_t *w, mcp_era_t era)
     jsonw_kv_raw(w, "logging", "{}");
     jsonw_kv_raw(w, "completions", "{}");
     jsonw_object_end(w);
+}
+
+static const char *
+instructions(const mcp_call_t *call)
+{
+    return server_config(call->req->server)->sessions != MCP_SESSIONS_OFF ? SESSION_INSTRUCTIONS : SERVER_INSTRUCTIONS;
 }
 
 mcp_outcome_t
@@ -52,7 +62,7 @@ lifecycle_initialize(mcp_call_t *call, jsonw_t *w)
     write_capabilities(w, MCP_ERA_LEGACY);
     jsonw_key(w, "serverInfo");
     era_write_server_info(w, version);
-    jsonw_kv_string(w, "instructions", SERVER_INSTRUCTIONS);
+    jsonw_kv_string(w, "instructions", instructions(call));
     jsonw_object_end(w);
     return MCP_OUTCOME_DONE;
 }
@@ -65,7 +75,7 @@ lifecycle_discover(mcp_call_t *call, jsonw_t *w)
     era_write_supported_versions(w);
     jsonw_key(w, "capabilities");
     write_capabilities(w, MCP_ERA_MODERN);
-    jsonw_kv_string(w, "instructions", SERVER_INSTRUCTIONS);
+    jsonw_kv_string(w, "instructions", instructions(call));
     era_result_end(call->req, w, call->method->cache);
     return MCP_OUTCOME_DONE;
 }
