@@ -306,8 +306,7 @@ test_sessions_across_rotation(void)
     CHECK(state_session_open(server, NULL, before.text, strlen(before.text), &opened) == 0);
 
     CHECK(mcp_server_set_state_keys(server, second, sizeof(second), first, sizeof(first)) == 0);
-    CHECK(state_session_open(server, NULL, before.text, strlen(before.text), &opened) == 0 &&
-          strcmp(opened.row, before.row) == 0);
+    CHECK(state_session_open(server, NULL, before.text, strlen(before.text), &opened) == 0 && strcmp(opened.row, before.row) == 0);
     CHECK(state_session_new(server, NULL, &after) == 0);
     CHECK(state_session_open(server, NULL, after.text, strlen(after.text), &opened) == 0);
 
