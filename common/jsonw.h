@@ -25,6 +25,8 @@ typedef struct st_jsonw_t {
 } jsonw_t;
 
 void jsonw_init(jsonw_t *w, buf_t *out);
+/* For members added to an object whose '{' and at least one member are already in out (a log line's fixed part). */
+void jsonw_init_in_object(jsonw_t *w, buf_t *out);
 void jsonw_object_begin(jsonw_t *w);
 void jsonw_object_end(jsonw_t *w);
 void jsonw_array_begin(jsonw_t *w);
