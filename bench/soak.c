@@ -96,8 +96,8 @@ static int64_t start_us, end_us;
 static const char *const BODIES[4] = {
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ping\",\"arguments\":{}}}",
     "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}",
-    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
-    "\"capabilities\":{},\"clientInfo\":{\"name\":\"soak\",\"version\":\"1\"}}}",
+    ("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
+     "\"capabilities\":{},\"clientInfo\":{\"name\":\"soak\",\"version\":\"1\"}}}"),
     "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"slow_compute\",\"arguments\":{\"seconds\":0}}}",
 };
 static const char *const TYPE_NAMES[4] = {"ping", "tools/list", "initialize", "slow_compute(0)"};
