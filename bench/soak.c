@@ -4,6 +4,7 @@
  *
  *     bench-soak --port P --rate R --seconds S [--pid PID] [--threads 2] [--connections 64] [--report-s 60]
  *                [--hangups 4] [--early-hangups 2] [--slow-readers 4] [--slow-headers 32] [--slow-bodies 32]
+ *                [--ping-only 1]
  *
  * Against http://127.0.0.1:P/mcp only. Two kinds of clients share the threads' epoll loops:
  * - well-behaved ones: --connections kept-alive connections sending R requests/s in all, each on its own fixed
@@ -90,6 +91,7 @@ typedef struct thread {
 } thread_t;
 
 static int port;
+static int ping_only; /* --ping-only 1: every well-behaved request is tools/call of ping (bench/callgrind.sh) */
 static volatile int stopping;
 static int64_t start_us, end_us;
 
@@ -327,7 +329,7 @@ response_complete(conn_t *c, int *status, const char **body, size_t *body_len)
 static void
 good_send(thread_t *t, conn_t *c, int64_t now)
 {
-    c->req_type = c->seq % 100 == 17 ? 1 : c->seq % 100 == 53 ? 2 : c->seq % 100 == 89 ? 3 : 0;
+    c->req_type = ping_only ? 0 : c->seq % 100 == 17 ? 1 : c->seq % 100 == 53 ? 2 : c->seq % 100 == 89 ? 3 : 0;
     c->in_len = 0;
     c->sent_at = now;
     if (send_all(c->fd, requests[c->req_type], request_lens[c->req_type]) != 0) {
@@ -694,7 +696,7 @@ usage(void)
 {
     fprintf(stderr, "usage: bench-soak --port P --rate R --seconds S [--pid PID] [--threads N] [--connections N] "
                     "[--report-s S] [--hangups N] [--early-hangups N] [--slow-readers N] [--slow-headers N] "
-                    "[--slow-bodies N]\n");
+                    "[--slow-bodies N] [--ping-only 1]\n");
 }
 
 int
@@ -724,6 +726,8 @@ main(int argc, char **argv)
             connections = atoi(v);
         else if (strcmp(a, "--report-s") == 0)
             report_s = atof(v);
+        else if (strcmp(a, "--ping-only") == 0)
+            ping_only = atoi(v);
         else {
             int k;
             for (k = HANGUP; k != NUM_KINDS; ++k)
