@@ -124,7 +124,7 @@ measure()
     shift 2
     read -r loaded n <<<"$(run "$slug" 1 "$@")"
     read -r idle _ <<<"$(run "$slug-idle" 0 "$@")"
-    per=$(awk -v a="$loaded" -v b="$idle" -v n="$n" 'BEGIN { printf "%.0f", n > 0 ? (a - b) / n : 0 }')
+    per=$(awk -v a="$loaded" -v b="$idle" -v n="$n" 'BEGIN { printf "%.0f", (n > 0 ? (a - b) / n : 0) }')
     printf '%-40s %14s %14s %10s %14s\n' "$label" "$loaded" "$idle" "$n" "$per"
     RESULTS+=("$label|$per")
 }
