@@ -133,7 +133,7 @@ echo "server: $SERVER $SERVER_ARGS (log level info)"
     tee "$LOGS/soak.txt" || die "bench-soak could not run (see $LOGS/soak.txt)"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-kill -TERM "$server_pid"
+kill -TERM "$server_pid" 2>/dev/null || log "warning: the server had already exited"
 status=0
 wait "$server_pid" || status=$?
 
