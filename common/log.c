@@ -87,6 +87,8 @@ log_set_buffered(int on)
 void
 log_flush(void)
 {
+    if (pending_lent)
+        return; /* a line is being written into the pending lines: they go out after it ends */
     if (pending.len != 0)
         write_all(pending.data, pending.len);
     buf_reset(&pending);
@@ -209,10 +211,11 @@ log_end(log_line_t *l)
             log_flush();
         return;
     }
-    if (!buffering) {
-        write_all(l->buf.data, l->buf.len); /* one write per line, so lines from several threads never interleave */
+    if (!buffering || pending_lent) {
+        /* one write per line, so lines from several threads never interleave; a line begun while another is being
+         * written into the pending lines (their memory is lent to it) goes out at once too */
+        write_all(l->buf.data, l->buf.len);
     } else {
-        /* a line begun while another was being written into the pending lines (not done today): appended after */
         buf_append(&pending, l->buf.data, l->buf.len);
         if (l->level >= LOG_WARN || buf_failed(&pending) || pending.len >= FLUSH_AT_BYTES)
             log_flush();

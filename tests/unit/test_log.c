@@ -195,6 +195,42 @@ test_a_line_too_long_is_reported_and_the_next_line_is_intact(void)
 }
 
 static void
+test_a_line_begun_while_another_is_open_is_written_whole(void)
+{
+    capture_begin();
+    log_set_buffered(1);
+    write_request_line("a", "first", NULL);
+    log_line_t outer;
+    CHECK(log_begin(&outer, LOG_INFO, "outer"));
+    jsonw_kv_string(&outer.w, "k", "v");
+    /* another line on the same thread before the first ends, long enough to make buffers grow */
+    char big[3000];
+    memset(big, 'y', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    log_msg(LOG_INFO, "inner", "%s", big);
+    log_flush(); /* nothing goes out while a line is being written */
+    jsonw_kv_string(&outer.w, "k2", "v2");
+    log_end(&outer);
+    log_set_buffered(0);
+    char *out = capture_end();
+    CHECK(strstr(out, "\"event\":\"inner\",\"message\":\"yyy") != NULL);
+    CHECK(strstr(out, "\"event\":\"outer\",\"k\":\"v\",\"k2\":\"v2\"}\n") != NULL);
+    char *first = strstr(out, "\"first\""), *outer_at = strstr(out, "\"outer\"");
+    CHECK(first != NULL && outer_at != NULL && first < outer_at);
+    int lines = 0;
+    for (char *line = out; *line != '\0'; ++lines) {
+        char *nl = strchr(line, '\n');
+        CHECK(nl != NULL);
+        if (nl == NULL)
+            break;
+        CHECK(parses(line, (size_t)(nl - line)));
+        line = nl + 1;
+    }
+    CHECK(lines == 3);
+    free(out);
+}
+
+static void
 test_levels_below_the_minimum_are_not_written(void)
 {
     capture_begin();
@@ -215,6 +251,7 @@ main(void)
     RUN(test_timestamp_is_iso8601_utc_with_milliseconds);
     RUN(test_buffered_lines_wait_and_a_warning_flushes_them_in_order);
     RUN(test_a_line_too_long_is_reported_and_the_next_line_is_intact);
+    RUN(test_a_line_begun_while_another_is_open_is_written_whole);
     RUN(test_levels_below_the_minimum_are_not_written);
     fprintf(stderr, "test_log: %d passed, %d failed\n", test_passed, test_failed);
     return test_failed != 0;
