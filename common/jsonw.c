@@ -155,9 +155,8 @@ jsonw_escape_into(buf_t *out, const char *str, size_t len)
     buf_append(out, run, (size_t)(s - run));
 }
 
-/* The length of NUL-terminated s when none of its bytes needs escaping (one pass, strlen included), else -1. */
-static ptrdiff_t
-plain_length(const char *s)
+ptrdiff_t
+jsonw_plain_length(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (!special[*p])
@@ -364,7 +363,7 @@ void
 jsonw_kv_string(jsonw_t *w, const char *key, const char *value)
 {
     ptrdiff_t klen, vlen;
-    if (value != NULL && !w->after_key && (klen = plain_length(key)) >= 0 && (vlen = plain_length(value)) >= 0) {
+    if (value != NULL && !w->after_key && (klen = jsonw_plain_length(key)) >= 0 && (vlen = jsonw_plain_length(value)) >= 0) {
         /* nothing to escape (the usual case): one reservation and two copies */
         int comma = w->need_comma[w->depth];
         char *p = buf_reserve(w->out, (size_t)comma + (size_t)klen + (size_t)vlen + 5);

@@ -143,12 +143,25 @@ log_begin_always(log_line_t *l, log_level_t level, const char *event)
         strftime(ts_prefix, sizeof(ts_prefix), "%Y-%m-%dT%H:%M:%S.", &tm);
         ts_second = ts.tv_sec;
     }
-    /* {"ts":"2026-12-02T15:00:25.123Z","level":"info","event":"... : the fixed part in one go, no escaping needed */
+    /*
+     * {"ts":"2026-12-02T15:00:25.123Z","level":"info","event":"request","requestId":"..","traceId":".." in one go when
+     * the event and the ids need no escaping (the usual case); else the fixed part in one go and the rest escaped
+     */
     static const char ts_key[] = "{\"ts\":\"";
     static const char level_key[] = "Z\",\"level\":\"";
     static const char event_key[] = "\",\"event\":\"";
+    static const char request_id_key[] = "\",\"requestId\":\"";
+    static const char trace_id_key[] = "\",\"traceId\":\"";
     size_t prefix_len = strlen(ts_prefix), level_len = strlen(level_names[level]);
-    char *p = buf_reserve(&l->buf, sizeof(ts_key) - 1 + prefix_len + 3 + sizeof(level_key) - 1 + level_len + sizeof(event_key) - 1);
+    ptrdiff_t event_len = jsonw_plain_length(event);
+    ptrdiff_t rid_len = request_id[0] != '\0' ? jsonw_plain_length(request_id) : 0;
+    ptrdiff_t tid_len = trace_id[0] != '\0' ? jsonw_plain_length(trace_id) : 0;
+    int plain = event_len >= 0 && rid_len >= 0 && tid_len >= 0;
+    size_t fixed = sizeof(ts_key) - 1 + prefix_len + 3 + sizeof(level_key) - 1 + level_len + sizeof(event_key) - 1;
+    size_t rest = !plain ? 0
+                         : (size_t)event_len + 1 + (rid_len != 0 ? sizeof(request_id_key) - 1 + (size_t)rid_len : 0) +
+                               (tid_len != 0 ? sizeof(trace_id_key) - 1 + (size_t)tid_len : 0);
+    char *p = buf_reserve(&l->buf, fixed + rest);
     if (p != NULL) {
         char *start = p;
         unsigned ms = (unsigned)(ts.tv_nsec / 1000000);
@@ -165,14 +178,33 @@ log_begin_always(log_line_t *l, log_level_t level, const char *event)
         p += level_len;
         memcpy(p, event_key, sizeof(event_key) - 1);
         p += sizeof(event_key) - 1;
+        if (plain) {
+            memcpy(p, event, (size_t)event_len);
+            p += event_len;
+            if (rid_len != 0) {
+                memcpy(p, request_id_key, sizeof(request_id_key) - 1);
+                p += sizeof(request_id_key) - 1;
+                memcpy(p, request_id, (size_t)rid_len);
+                p += rid_len;
+            }
+            if (tid_len != 0) {
+                memcpy(p, trace_id_key, sizeof(trace_id_key) - 1);
+                p += sizeof(trace_id_key) - 1;
+                memcpy(p, trace_id, (size_t)tid_len);
+                p += tid_len;
+            }
+            *p++ = '"';
+        }
         buf_commit(&l->buf, (size_t)(p - start));
     }
-    jsonw_escape_into(&l->buf, event, strlen(event));
-    buf_append_char(&l->buf, '"');
-    if (request_id[0] != '\0')
-        append_member(&l->buf, ",\"requestId\":\"", 14, request_id);
-    if (trace_id[0] != '\0')
-        append_member(&l->buf, ",\"traceId\":\"", 12, trace_id);
+    if (!plain) {
+        jsonw_escape_into(&l->buf, event, strlen(event));
+        buf_append_char(&l->buf, '"');
+        if (request_id[0] != '\0')
+            append_member(&l->buf, ",\"requestId\":\"", 14, request_id);
+        if (trace_id[0] != '\0')
+            append_member(&l->buf, ",\"traceId\":\"", 12, trace_id);
+    }
     /* the caller adds members after these */
     jsonw_init_in_object(&l->w, &l->buf);
 }

@@ -231,6 +231,27 @@ test_a_line_begun_while_another_is_open_is_written_whole(void)
 }
 
 static void
+test_trace_id_follows_the_request_id_escaped_when_needed(void)
+{
+    for (int buffered = 0; buffered != 2; ++buffered) {
+        capture_begin();
+        log_set_buffered(buffered);
+        log_set_trace_id("Root=1-5f84c7a9-abc");
+        write_request_line("r1", NULL, NULL);
+        log_set_trace_id("odd\"trace");
+        write_request_line("r2", NULL, NULL);
+        log_set_trace_id(NULL);
+        write_request_line("r3", NULL, NULL);
+        log_set_buffered(0);
+        char *out = capture_end();
+        CHECK(strstr(out, "\"event\":\"request\",\"requestId\":\"r1\",\"traceId\":\"Root=1-5f84c7a9-abc\",\"status\":200") != NULL);
+        CHECK(strstr(out, "\"event\":\"request\",\"requestId\":\"r2\",\"traceId\":\"odd\\\"trace\",\"status\":200") != NULL);
+        CHECK(strstr(out, "\"event\":\"request\",\"requestId\":\"r3\",\"status\":200") != NULL);
+        free(out);
+    }
+}
+
+static void
 test_levels_below_the_minimum_are_not_written(void)
 {
     capture_begin();
@@ -252,6 +273,7 @@ main(void)
     RUN(test_buffered_lines_wait_and_a_warning_flushes_them_in_order);
     RUN(test_a_line_too_long_is_reported_and_the_next_line_is_intact);
     RUN(test_a_line_begun_while_another_is_open_is_written_whole);
+    RUN(test_trace_id_follows_the_request_id_escaped_when_needed);
     RUN(test_levels_below_the_minimum_are_not_written);
     fprintf(stderr, "test_log: %d passed, %d failed\n", test_passed, test_failed);
     return test_failed != 0;
