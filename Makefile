@@ -11,7 +11,7 @@ DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev l
                 clang libclang-rt-14-dev wrk ca-certificates openssl git shellcheck jq \
                 qemu-user-static debootstrap
 
-.PHONY: all deps build build-asan run test node-deps oauth-deps cdk-deps workflow-deps bench fuzz format clean
+.PHONY: all deps build build-asan run test node-deps oauth-deps cdk-deps workflow-deps bench soak fuzz format clean
 
 all: build
 
@@ -65,6 +65,12 @@ bench: deps node-deps oauth-deps
 	bench/lambda.sh
 	bench/authorizer.sh
 	bench/proxy.sh
+
+# A benchmark, not a test: SOAK_SECONDS (default 600) at 80% of the measured peak with hostile clients mixed in
+# (bench/soak.sh); prints errors, latency and the server's RSS at the start and end, loopback only.
+SOAK_SECONDS ?= 600
+soak: deps
+	bench/soak.sh --seconds $(SOAK_SECONDS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

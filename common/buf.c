@@ -64,12 +64,6 @@ buf_append_str(buf_t *b, const char *s)
 }
 
 void
-buf_append_char(buf_t *b, char c)
-{
-    buf_append(b, &c, 1);
-}
-
-void
 buf_vprintf(buf_t *b, const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -18,6 +18,15 @@ jsonw_init(jsonw_t *w, buf_t *out)
     w->after_key = 0;
 }
 
+void
+jsonw_init_in_object(jsonw_t *w, buf_t *out)
+{
+    jsonw_init(w, out);
+    w->need_comma[0] = 1;
+    w->depth = 1;
+    w->need_comma[1] = 1;
+}
+
 /* Separator before a value or a key at the current level. */
 static void
 before_item(jsonw_t *w)
@@ -78,23 +87,37 @@ jsonw_array_end(jsonw_t *w)
     close_level(w, ']');
 }
 
+/* The bytes that end a run copied as it is: control characters, quote, backslash, and 0xE2 (U+2028/U+2029 start with it). */
+static const unsigned char special[256] = {
+    [0x00 ... 0x1f] = 1,
+    ['"'] = 1,
+    ['\\'] = 1,
+    [0xe2] = 1,
+};
+
 void
 jsonw_escape_into(buf_t *out, const char *str, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str, *end = s + len, *run = s;
-    for (; s != end; ++s) {
+    for (;;) {
+        while (s != end && !special[*s])
+            ++s;
+        if (s == end)
+            break;
         unsigned char c = *s;
         const char *esc = NULL;
         char ubuf[7];
-        if (c >= 0x20 && c != '"' && c != '\\') {
+        if (c == 0xe2) {
             /* U+2028 and U+2029 (E2 80 A8/A9) are line terminators in JavaScript */
-            if (c != 0xe2 || end - s < 3 || s[1] != 0x80 || (s[2] != 0xa8 && s[2] != 0xa9))
+            if (end - s < 3 || s[1] != 0x80 || (s[2] != 0xa8 && s[2] != 0xa9)) {
+                ++s;
                 continue;
+            }
             buf_append(out, run, (size_t)(s - run));
             buf_append_str(out, s[2] == 0xa8 ? "\\u2028" : "\\u2029");
-            s += 2;
-            run = s + 1;
+            s += 3;
+            run = s;
             continue;
         }
         switch (c) {
@@ -127,14 +150,47 @@ jsonw_escape_into(buf_t *out, const char *str, size_t len)
         }
         buf_append(out, run, (size_t)(s - run));
         buf_append_str(out, esc);
-        run = s + 1;
+        run = ++s;
     }
     buf_append(out, run, (size_t)(s - run));
+}
+
+ptrdiff_t
+jsonw_plain_length(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (!special[*p])
+        ++p;
+    return *p == '\0' ? (ptrdiff_t)(p - (const unsigned char *)s) : -1;
 }
 
 void
 jsonw_keyn(jsonw_t *w, const char *key, size_t len)
 {
+    if (!w->after_key) {
+        const unsigned char *k = (const unsigned char *)key, *end = k + len;
+        while (k != end && !special[*k])
+            ++k;
+        if (k == end) {
+            /* nothing to escape (the usual case): one reservation and a copy */
+            int comma = w->need_comma[w->depth];
+            w->need_comma[w->depth] = 1;
+            w->after_key = 1;
+            char *p = buf_reserve(w->out, (size_t)comma + len + 3);
+            if (p == NULL)
+                return; /* the buffer is marked failed */
+            char *start = p;
+            if (comma)
+                *p++ = ',';
+            *p++ = '"';
+            memcpy(p, key, len);
+            p += len;
+            *p++ = '"';
+            *p++ = ':';
+            buf_commit(w->out, (size_t)(p - start));
+            return;
+        }
+    }
     before_item(w);
     buf_append_char(w->out, '"');
     jsonw_escape_into(w->out, key, len);
@@ -306,6 +362,28 @@ jsonw_base64(jsonw_t *w, const void *data, size_t len)
 void
 jsonw_kv_string(jsonw_t *w, const char *key, const char *value)
 {
+    ptrdiff_t klen, vlen;
+    if (value != NULL && !w->after_key && (klen = jsonw_plain_length(key)) >= 0 && (vlen = jsonw_plain_length(value)) >= 0) {
+        /* nothing to escape (the usual case): one reservation and two copies */
+        int comma = w->need_comma[w->depth];
+        char *p = buf_reserve(w->out, (size_t)comma + (size_t)klen + (size_t)vlen + 5);
+        if (p == NULL)
+            return; /* the buffer is marked failed */
+        w->need_comma[w->depth] = 1;
+        char *start = p;
+        if (comma)
+            *p++ = ',';
+        *p++ = '"';
+        memcpy(p, key, (size_t)klen);
+        p += klen;
+        memcpy(p, "\":\"", 3);
+        p += 3;
+        memcpy(p, value, (size_t)vlen);
+        p += vlen;
+        *p++ = '"';
+        buf_commit(w->out, (size_t)(p - start));
+        return;
+    }
     jsonw_key(w, key);
     jsonw_string(w, value);
 }

@@ -25,6 +25,8 @@ typedef struct st_jsonw_t {
 } jsonw_t;
 
 void jsonw_init(jsonw_t *w, buf_t *out);
+/* For members added to an object whose '{' and at least one member are already in out (a log line's fixed part). */
+void jsonw_init_in_object(jsonw_t *w, buf_t *out);
 void jsonw_object_begin(jsonw_t *w);
 void jsonw_object_end(jsonw_t *w);
 void jsonw_array_begin(jsonw_t *w);
@@ -45,6 +47,8 @@ void jsonw_raw(jsonw_t *w, const char *json, size_t len);
 void jsonw_value(jsonw_t *w, const json_value_t *v);
 /* Base64 (RFC 4648, padded) of data, as a JSON string. */
 void jsonw_base64(jsonw_t *w, const void *data, size_t len);
+/* The length of NUL-terminated s when none of its bytes needs escaping (one pass, strlen included), else -1. */
+ptrdiff_t jsonw_plain_length(const char *s);
 /* Appends the escaped body of a string without quotes (for composing strings piecewise). */
 void jsonw_escape_into(buf_t *out, const char *s, size_t len);
 static inline int

@@ -16,6 +16,8 @@ static __thread char trace_id[128];
 /* a thread that buffers keeps its lines here until log_flush() (its turn of work is over) */
 static __thread int buffering;
 static __thread buf_t pending;
+/* a line is being written into pending (it holds pending's memory until log_end) */
+static __thread int pending_lent;
 /* the timestamp's second, formatted once per second per thread */
 static __thread time_t ts_second = -1;
 static __thread char ts_prefix[sizeof("2026-12-02T15:00:25.")];
@@ -85,6 +87,8 @@ log_set_buffered(int on)
 void
 log_flush(void)
 {
+    if (pending_lent)
+        return; /* a line is being written into the pending lines: they go out after it ends */
     if (pending.len != 0)
         write_all(pending.data, pending.len);
     buf_reset(&pending);
@@ -105,11 +109,30 @@ log_begin(log_line_t *l, log_level_t level, const char *event)
     return 1;
 }
 
+/* Appends "key":"value" (key a literal that needs no escaping, value escaped), with the comma before it. */
+static void
+append_member(buf_t *b, const char *key_part, size_t key_part_len, const char *value)
+{
+    buf_append(b, key_part, key_part_len);
+    jsonw_escape_into(b, value, strlen(value));
+    buf_append_char(b, '"');
+}
+
 void
 log_begin_always(log_line_t *l, log_level_t level, const char *event)
 {
-    buf_init(&l->buf, MAX_LINE_BYTES);
-    jsonw_init(&l->w, &l->buf);
+    if (buffering && !pending_lent) {
+        /* the line goes straight into the pending lines; log_end gives the memory back */
+        l->buf = pending;
+        l->start = pending.len;
+        l->buf.limit = pending.len + MAX_LINE_BYTES;
+        l->in_pending = 1;
+        pending_lent = 1;
+    } else {
+        buf_init(&l->buf, MAX_LINE_BYTES);
+        l->start = 0;
+        l->in_pending = 0;
+    }
     l->level = level;
     l->event = event;
     struct timespec ts;
@@ -120,23 +143,70 @@ log_begin_always(log_line_t *l, log_level_t level, const char *event)
         strftime(ts_prefix, sizeof(ts_prefix), "%Y-%m-%dT%H:%M:%S.", &tm);
         ts_second = ts.tv_sec;
     }
-    unsigned ms = (unsigned)(ts.tv_nsec / 1000000);
-    char when[sizeof(ts_prefix) + 4];
-    size_t n = strlen(ts_prefix);
-    memcpy(when, ts_prefix, n);
-    when[n] = (char)('0' + ms / 100);
-    when[n + 1] = (char)('0' + ms / 10 % 10);
-    when[n + 2] = (char)('0' + ms % 10);
-    when[n + 3] = 'Z';
-    when[n + 4] = '\0';
-    jsonw_object_begin(&l->w);
-    jsonw_kv_string(&l->w, "ts", when);
-    jsonw_kv_string(&l->w, "level", level_names[level]);
-    jsonw_kv_string(&l->w, "event", event);
-    if (request_id[0] != '\0')
-        jsonw_kv_string(&l->w, "requestId", request_id);
-    if (trace_id[0] != '\0')
-        jsonw_kv_string(&l->w, "traceId", trace_id);
+    /*
+     * {"ts":"2026-12-02T15:00:25.123Z","level":"info","event":"request","requestId":"..","traceId":".." in one go when
+     * the event and the ids need no escaping (the usual case); else the fixed part in one go and the rest escaped
+     */
+    static const char ts_key[] = "{\"ts\":\"";
+    static const char level_key[] = "Z\",\"level\":\"";
+    static const char event_key[] = "\",\"event\":\"";
+    static const char request_id_key[] = "\",\"requestId\":\"";
+    static const char trace_id_key[] = "\",\"traceId\":\"";
+    size_t prefix_len = strlen(ts_prefix), level_len = strlen(level_names[level]);
+    ptrdiff_t event_len = jsonw_plain_length(event);
+    ptrdiff_t rid_len = request_id[0] != '\0' ? jsonw_plain_length(request_id) : 0;
+    ptrdiff_t tid_len = trace_id[0] != '\0' ? jsonw_plain_length(trace_id) : 0;
+    int plain = event_len >= 0 && rid_len >= 0 && tid_len >= 0;
+    size_t fixed = sizeof(ts_key) - 1 + prefix_len + 3 + sizeof(level_key) - 1 + level_len + sizeof(event_key) - 1;
+    size_t rest = !plain ? 0
+                         : (size_t)event_len + 1 + (rid_len != 0 ? sizeof(request_id_key) - 1 + (size_t)rid_len : 0) +
+                               (tid_len != 0 ? sizeof(trace_id_key) - 1 + (size_t)tid_len : 0);
+    char *p = buf_reserve(&l->buf, fixed + rest);
+    if (p != NULL) {
+        char *start = p;
+        unsigned ms = (unsigned)(ts.tv_nsec / 1000000);
+        memcpy(p, ts_key, sizeof(ts_key) - 1);
+        p += sizeof(ts_key) - 1;
+        memcpy(p, ts_prefix, prefix_len);
+        p += prefix_len;
+        *p++ = (char)('0' + ms / 100);
+        *p++ = (char)('0' + ms / 10 % 10);
+        *p++ = (char)('0' + ms % 10);
+        memcpy(p, level_key, sizeof(level_key) - 1);
+        p += sizeof(level_key) - 1;
+        memcpy(p, level_names[level], level_len);
+        p += level_len;
+        memcpy(p, event_key, sizeof(event_key) - 1);
+        p += sizeof(event_key) - 1;
+        if (plain) {
+            memcpy(p, event, (size_t)event_len);
+            p += event_len;
+            if (rid_len != 0) {
+                memcpy(p, request_id_key, sizeof(request_id_key) - 1);
+                p += sizeof(request_id_key) - 1;
+                memcpy(p, request_id, (size_t)rid_len);
+                p += rid_len;
+            }
+            if (tid_len != 0) {
+                memcpy(p, trace_id_key, sizeof(trace_id_key) - 1);
+                p += sizeof(trace_id_key) - 1;
+                memcpy(p, trace_id, (size_t)tid_len);
+                p += tid_len;
+            }
+            *p++ = '"';
+        }
+        buf_commit(&l->buf, (size_t)(p - start));
+    }
+    if (!plain) {
+        jsonw_escape_into(&l->buf, event, strlen(event));
+        buf_append_char(&l->buf, '"');
+        if (request_id[0] != '\0')
+            append_member(&l->buf, ",\"requestId\":\"", 14, request_id);
+        if (trace_id[0] != '\0')
+            append_member(&l->buf, ",\"traceId\":\"", 12, trace_id);
+    }
+    /* the caller adds members after these */
+    jsonw_init_in_object(&l->w, &l->buf);
 }
 
 void
@@ -144,19 +214,40 @@ log_end(log_line_t *l)
 {
     jsonw_object_end(&l->w);
     buf_append_char(&l->buf, '\n');
-    if (buf_failed(&l->buf)) {
+    int failed = buf_failed(&l->buf);
+    if (l->in_pending) {
+        /* give the memory back, without this line if it did not fit */
+        if (failed) {
+            l->buf.len = l->start;
+            l->buf.failed = 0;
+            if (l->buf.data != NULL)
+                l->buf.data[l->start] = '\0';
+        }
+        l->buf.limit = 0;
+        pending = l->buf;
+        pending_lent = 0;
+    }
+    if (failed) {
         /* a line that does not fit is not dropped without a word: its event is reported */
         log_line_t short_line;
         log_begin_always(&short_line, l->level, "log_line_too_long");
         jsonw_kv_string(&short_line.w, "lineEvent", l->event);
-        buf_dispose(&l->buf);
+        if (!l->in_pending)
+            buf_dispose(&l->buf);
         log_end(&short_line);
         return;
     }
-    if (!buffering) {
-        write_all(l->buf.data, l->buf.len); /* one write per line, so lines from several threads never interleave */
-    } else {
+    if (l->in_pending) {
         /* a warning or an error goes out at once, after what waits, so lines keep their order */
+        if (l->level >= LOG_WARN || pending.len >= FLUSH_AT_BYTES)
+            log_flush();
+        return;
+    }
+    if (!buffering || pending_lent) {
+        /* one write per line, so lines from several threads never interleave; a line begun while another is being
+         * written into the pending lines (their memory is lent to it) goes out at once too */
+        write_all(l->buf.data, l->buf.len);
+    } else {
         buf_append(&pending, l->buf.data, l->buf.len);
         if (l->level >= LOG_WARN || buf_failed(&pending) || pending.len >= FLUSH_AT_BYTES)
             log_flush();

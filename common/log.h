@@ -24,6 +24,9 @@ typedef struct st_log_line_t {
     jsonw_t w;
     log_level_t level;
     const char *event;
+    /* a buffering thread writes the line straight into its pending lines, from this offset on (no malloc, no copy) */
+    size_t start;
+    int in_pending;
 } log_line_t;
 
 void log_set_level(log_level_t level);

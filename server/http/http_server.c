@@ -353,7 +353,9 @@ translate(h2o_req_t *req, const request_log_t *rl, mcp_header_t *headers, mcp_ht
     char *public_base = NULL;
     if (req->authority.len != 0 && req->authority.len < 256) {
         public_base = h2o_mem_alloc_pool(&req->pool, req->authority.len + 8);
-        sprintf(public_base, "http://%.*s", (int)req->authority.len, req->authority.base);
+        memcpy(public_base, "http://", 7); /* no snprintf per request */
+        memcpy(public_base + 7, req->authority.base, req->authority.len);
+        public_base[7 + req->authority.len] = '\0';
     }
     *out = (mcp_http_request_t){
         .method = req->method.base,
