@@ -481,13 +481,13 @@ json_equal(const json_value_t *a, const json_value_t *b)
                 return 0;
         return 1;
     case JSON_OBJECT:
-        if (a->u.obj.len != b->u.obj.len)
-            return 0;
-        for (size_t i = 0; i != a->u.obj.len; ++i) {
-            const json_value_t *other = json_get(b, a->u.obj.items[i].key);
-            if (!json_equal(a->u.obj.items[i].value, other))
+        /* read as json_get() reads them, the last member of a name counting, so duplicate names compare as one */
+        for (size_t i = 0; i != a->u.obj.len; ++i)
+            if (!json_equal(json_get(a, a->u.obj.items[i].key), json_get(b, a->u.obj.items[i].key)))
                 return 0;
-        }
+        for (size_t i = 0; i != b->u.obj.len; ++i)
+            if (json_get(a, b->u.obj.items[i].key) == NULL)
+                return 0;
         return 1;
     }
     return 0;

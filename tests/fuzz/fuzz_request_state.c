@@ -89,7 +89,8 @@ seal_and_open(const uint8_t *data, size_t size, const unsigned char binding[32])
     require(request_state_open(key, sizeof(key), binding, NOW_MS, sealed.data, sealed.len, &out) == 0, "a sealed state opens");
     require(out.len == size && (size == 0 || memcmp(out.data, data, size) == 0), "with its payload byte for byte");
     buf_reset(&out);
-    require(request_state_open(other_key, sizeof(other_key), binding, NOW_MS, sealed.data, sealed.len, &out) == REQUEST_STATE_FORGED,
+    require(request_state_open(other_key, sizeof(other_key), binding, NOW_MS, sealed.data, sealed.len, &out) ==
+                REQUEST_STATE_FORGED,
             "another key: forged");
     require(request_state_open(key, sizeof(key), other_binding, NOW_MS, sealed.data, sealed.len, &out) == REQUEST_STATE_FORGED,
             "another binding: forged");
@@ -157,11 +158,13 @@ tokens_for(const json_value_t *identity, const uint8_t *data, size_t size)
     state_token_owner(identity, owner);
     state_token_owner(NULL, anonymous);
     state_token_t minted, opened;
-    require(state_token_mint(key, sizeof(key), STATE_TOKEN_HANDLE, owner, NOW_MS / 1000, 60, 3600, &minted) == 0, "a token is minted");
+    require(state_token_mint(key, sizeof(key), STATE_TOKEN_HANDLE, owner, NOW_MS / 1000, 60, 3600, &minted) == 0,
+            "a token is minted");
     require(strlen(minted.text) == STATE_TOKEN_LEN && strlen(minted.row) == STATE_TOKEN_ROW_LEN, "of the documented lengths");
     require(state_token_open(key, sizeof(key), STATE_TOKEN_HANDLE, owner, minted.text, STATE_TOKEN_LEN, &opened) == 0,
             "a minted token opens for its owner");
-    require(strcmp(opened.row, minted.row) == 0 && opened.created_s == minted.created_s && opened.idle_s == 60 && opened.max_s == 3600,
+    require(strcmp(opened.row, minted.row) == 0 && opened.created_s == minted.created_s && opened.idle_s == 60 &&
+                opened.max_s == 3600,
             "as it was minted");
     require(state_token_open(key, sizeof(key), STATE_TOKEN_SESSION, owner, minted.text, STATE_TOKEN_LEN, &opened) == -1,
             "a handle is no session id");

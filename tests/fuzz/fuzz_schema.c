@@ -38,8 +38,8 @@ require(int ok, const char *what)
 static int
 gave_up(const char *err)
 {
-    static const char *const texts[] = {"the schema is invalid", "not a valid number",        "too large to validate",
-                                        "out of memory",         "nest too deeply",           "too complex to validate",
+    static const char *const texts[] = {"the schema is invalid", "not a valid number", "too large to validate",
+                                        "out of memory",         "nest too deeply",    "too complex to validate",
                                         "nested too deeply"};
     for (size_t i = 0; i != sizeof(texts) / sizeof(texts[0]); ++i)
         if (strstr(err, texts[i]) != NULL)
