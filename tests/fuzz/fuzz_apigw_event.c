@@ -76,7 +76,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_request(&ar);
         mcp_response_t res;
         buf_t body = BUF_INIT(0);
-        fuzz_core_exchange(&ar.req, &res, &body);
+        fuzz_core_exchange(0, &ar.req, &res, &body);
         check_written(ar.format, &res, body.data, body.len);
         mcp_response_dispose(&res);
         buf_dispose(&body);

@@ -5,6 +5,8 @@
  *   - a status between 100 and 599, at most MCP_MAX_RESPONSE_HEADERS headers, each with a name;
  *   - a JSON body (Content-Type application/json) parses strictly, and so does the data of every event of an SSE
  *     body (text/event-stream): never a truncated or malformed answer, whatever came in.
+ * With FUZZ_TRACE=1 in the environment each exchange is printed to stderr (status and the body's start), to see what
+ * an input does: FUZZ_TRACE=1 build-fuzz/fuzz_core INPUT.
  * Tools that run on worker threads get WAIT_MS to finish and are then cut off, as Lambda does at its deadline, so a
  * tool that sleeps or waits for a client's answer costs an input milliseconds, not seconds.
  */
@@ -24,8 +26,9 @@
 
 #define FUZZ_CORE_WAIT_MS 20
 
-static mcp_config_t fuzz_core_config;
-static mcp_server_t *fuzz_core_server;
+static mcp_config_t fuzz_core_configs[2];
+static mcp_server_t *fuzz_core_servers[2]; /* [0]: stateless, as the servers run by default; [1]: sessions in memory */
+static int fuzz_core_trace;
 
 static void
 fuzz_require(int ok, const char *what)
@@ -42,8 +45,6 @@ fuzz_core_init(void)
     char *argv[] = {"fuzz",
                     "--toolsets",
                     "default,conformance,session",
-                    "--sessions",
-                    "memory",
                     "--workers",
                     "4",
                     "--page-size",
@@ -56,13 +57,20 @@ fuzz_core_init(void)
                     "localhost,127.0.0.1,*.execute-api.eu-central-1.amazonaws.com,*.lambda-url.eu-central-1.on.aws",
                     "--allowed-origins",
                     "http://localhost,https://*.example.com",
+                    "--sessions",
+                    "off",
                     NULL};
+    const int argc = sizeof(argv) / sizeof(argv[0]) - 1;
     char err[256];
     log_set_level(LOG_ERROR);
-    if (config_parse(&fuzz_core_config, sizeof(argv) / sizeof(argv[0]) - 1, argv, err, sizeof(err)) != SETTINGS_OK ||
-        (fuzz_core_server = mcp_server_new(&fuzz_core_config, err, sizeof(err))) == NULL) {
-        fprintf(stderr, "fuzz: server: %s\n", err);
-        abort();
+    fuzz_core_trace = getenv("FUZZ_TRACE") != NULL && strcmp(getenv("FUZZ_TRACE"), "1") == 0;
+    for (int i = 0; i != 2; ++i) {
+        argv[argc - 1] = i == 0 ? "off" : "memory";
+        if (config_parse(&fuzz_core_configs[i], argc, argv, err, sizeof(err)) != SETTINGS_OK ||
+            (fuzz_core_servers[i] = mcp_server_new(&fuzz_core_configs[i], err, sizeof(err))) == NULL) {
+            fprintf(stderr, "fuzz: server: %s\n", err);
+            abort();
+        }
     }
 }
 
@@ -101,11 +109,11 @@ fuzz_core_check_sse(const char *body, size_t len)
     }
 }
 
-/* One exchange; the whole body (taken from the stream if there is one) is left in body for the caller. */
+/* One exchange with server 0 or 1; the whole body (from the stream if there is one) is left in body for the caller. */
 static void
-fuzz_core_exchange(const mcp_http_request_t *req, mcp_response_t *res, buf_t *body)
+fuzz_core_exchange(int server, const mcp_http_request_t *req, mcp_response_t *res, buf_t *body)
 {
-    mcp_handle(fuzz_core_server, req, res);
+    mcp_handle(fuzz_core_servers[server], req, res);
     fuzz_require(res->status >= 100 && res->status <= 599, "a status is an HTTP status");
     fuzz_require(res->num_headers <= MCP_MAX_RESPONSE_HEADERS, "at most MCP_MAX_RESPONSE_HEADERS headers");
     for (size_t i = 0; i != res->num_headers; ++i)
@@ -120,6 +128,9 @@ fuzz_core_exchange(const mcp_http_request_t *req, mcp_response_t *res, buf_t *bo
         buf_append(body, res->body, res->body_len);
     }
     fuzz_require(!buf_failed(body), "the body fits");
+    if (fuzz_core_trace)
+        fprintf(stderr, "fuzz: %.*s %.*s -> %d %.*s\n", (int)req->method_len, req->method, (int)req->path_len, req->path,
+                res->status, (int)(body->len < 300 ? body->len : 300), body->data != NULL ? body->data : "");
     const mcp_header_t *type = fuzz_core_header(res, "content-type");
     if (type != NULL && body->len != 0) {
         if (type->value_len >= 16 && strncasecmp(type->value, "application/json", 16) == 0)
