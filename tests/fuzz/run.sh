@@ -24,11 +24,11 @@ usage() {
 }
 jobs=1
 if [ "${1:-}" = -j ]; then
-    [ $# -ge 2 ] && [[ $2 =~ ^[1-9][0-9]*$ ]] || usage
+    if [ $# -lt 2 ] || ! [[ $2 =~ ^[1-9][0-9]*$ ]]; then usage; fi
     jobs=$2
     shift 2
 fi
-[ $# -ge 1 ] && [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] || usage
+if [ $# -lt 1 ] || ! [[ $1 =~ ^[1-9][0-9]*$ ]]; then usage; fi
 SECONDS_TO_RUN=$1
 shift
 targets=()
