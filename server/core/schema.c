@@ -1458,9 +1458,9 @@ hash_value(const json_value_t *v)
         uint64_t sum = 0, n = 0;
         for (size_t i = 0; i != v->u.obj.len; ++i) {
             const json_member_t *m = &v->u.obj.items[i];
-            if (json_get(v, m->key) != m->value)
+            if (json_getn(v, m->key, m->key_len) != m->value)
                 continue; /* a name given again later: json_equal() reads only the last */
-            sum += mix64(hash_bytes(m->key, strlen(m->key)) ^ mix64(hash_value(m->value) + 1));
+            sum += mix64(hash_bytes(m->key, m->key_len) ^ mix64(hash_value(m->value) + 1));
             ++n;
         }
         return h ^ mix64(sum + n);

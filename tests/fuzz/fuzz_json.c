@@ -66,7 +66,8 @@ check_tree(const json_value_t *v, unsigned depth, int strict)
             const json_member_t *m = &v->u.obj.items[i];
             require(json_utf8_valid(m->key, m->key_len) && m->key[m->key_len] == '\0', "a key is valid UTF-8");
             require(!strict || strlen(m->key) == m->key_len, "a strict key holds no U+0000");
-            require(json_get(v, m->key) != NULL, "a member is found by its key");
+            require(json_getn(v, m->key, m->key_len) != NULL, "a member is found by its name");
+            require(!strict || json_get(v, m->key) != NULL, "a strict member is found by its C string name");
             check_tree(m->value, depth + 1, strict);
         }
         break;
