@@ -55,10 +55,12 @@ workflow-deps: deps
 test: build build-asan node-deps oauth-deps cdk-deps workflow-deps
 	tests/run-all.sh $(BUILD) $(ASAN_BUILD)
 
-# libFuzzer over the authorizer's event parsing and decision (make test runs it for 60 s too).
+# libFuzzer over every parser (tests/fuzz/, docs/fuzzing.md): each target for FUZZ_SECONDS, FUZZ_JOBS at a time
+# (make test runs each for 30 s, two at a time).
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
 fuzz: deps
-	tests/fuzz/run.sh $(FUZZ_SECONDS)
+	tests/fuzz/run.sh -j $(FUZZ_JOBS) $(FUZZ_SECONDS)
 
 bench: deps node-deps oauth-deps
 	bench/run.sh

@@ -389,9 +389,14 @@ json_parse_lenient(arena_t *arena, const char *buf, size_t len, unsigned max_dep
 const json_value_t *
 json_get(const json_value_t *obj, const char *key)
 {
+    return json_getn(obj, key, strlen(key));
+}
+
+const json_value_t *
+json_getn(const json_value_t *obj, const char *key, size_t key_len)
+{
     if (obj == NULL || obj->type != JSON_OBJECT)
         return NULL;
-    size_t key_len = strlen(key);
     for (size_t i = obj->u.obj.len; i-- != 0;) {
         const json_member_t *m = &obj->u.obj.items[i];
         if (m->key_len == key_len && memcmp(m->key, key, key_len) == 0)
@@ -481,13 +486,15 @@ json_equal(const json_value_t *a, const json_value_t *b)
                 return 0;
         return 1;
     case JSON_OBJECT:
-        if (a->u.obj.len != b->u.obj.len)
-            return 0;
+        /* read as json_get() reads them, the last member of a name counting, so duplicate names compare as one */
         for (size_t i = 0; i != a->u.obj.len; ++i) {
-            const json_value_t *other = json_get(b, a->u.obj.items[i].key);
-            if (!json_equal(a->u.obj.items[i].value, other))
+            const json_member_t *m = &a->u.obj.items[i];
+            if (!json_equal(json_getn(a, m->key, m->key_len), json_getn(b, m->key, m->key_len)))
                 return 0;
         }
+        for (size_t i = 0; i != b->u.obj.len; ++i)
+            if (json_getn(a, b->u.obj.items[i].key, b->u.obj.items[i].key_len) == NULL)
+                return 0;
         return 1;
     }
     return 0;

@@ -97,8 +97,10 @@ int json_utf8_valid(const char *s, size_t len);
 
 /* Accessors; each accepts NULL and a value of the wrong type, returning NULL / 0 / the default. */
 const json_value_t *json_get(const json_value_t *obj, const char *key); /* the last member of that name */
-const char *json_string(const json_value_t *v);                         /* NULL unless a string */
-int json_is_integer(const json_value_t *v);                             /* a number with an integral value */
+/* The same for a name of key_len bytes (a lenient tree's names may hold a NUL byte). */
+const json_value_t *json_getn(const json_value_t *obj, const char *key, size_t key_len);
+const char *json_string(const json_value_t *v); /* NULL unless a string */
+int json_is_integer(const json_value_t *v);     /* a number with an integral value */
 /* The number as int64_t; returns 0 on success, -1 if not a number, not integral or out of range. */
 int json_int64(const json_value_t *v, int64_t *out);
 /* The number as double; returns 0 on success, -1 if not a number. */

@@ -68,7 +68,9 @@ suite "authorizer through the Lambda emulator" tests/authorizer/run.sh "$build"
 suite "authorizer through the Lambda emulator (ASan+UBSan)" tests/authorizer/run.sh "$asan"
 suite "OAuth resource server end to end: oidc-provider, SDK client (authorization code + PKCE), mcp-client (client credentials), bad tokens, key rotation" tests/oauth/run.sh "$build"
 suite "OAuth resource server end to end (ASan+UBSan)" tests/oauth/run.sh "$asan"
-suite "authorizer fuzzing, ${FUZZ_SECONDS:-60} s (libFuzzer, ASan+UBSan)" tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
+fuzz_seconds=${FUZZ_SECONDS:-30}
+[ "$fuzz_seconds" -ge 30 ] 2>/dev/null || fuzz_seconds=30
+suite "fuzzing every parser: 8 libFuzzer targets (mcp_handle, JSON, schema, API Gateway events, request state, HTTP response, SSE, authorizer), $fuzz_seconds s each, two at a time, crash regressions replayed (ASan+UBSan)" tests/fuzz/run.sh -j 2 "$fuzz_seconds"
 suite "bad-input table" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/badinput.test.mjs
 suite "bad-input table (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/badinput.test.mjs
 suite "hostile clients and overload: hang-ups, bounds, overflow, CORS" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/hostile.test.mjs

@@ -1455,12 +1455,15 @@ hash_value(const json_value_t *v)
             h = mix64(h ^ hash_value(v->u.arr.items[i]));
         return h;
     case JSON_OBJECT: {
-        uint64_t sum = 0;
+        uint64_t sum = 0, n = 0;
         for (size_t i = 0; i != v->u.obj.len; ++i) {
             const json_member_t *m = &v->u.obj.items[i];
+            if (json_getn(v, m->key, m->key_len) != m->value)
+                continue; /* a name given again later: json_equal() reads only the last */
             sum += mix64(hash_bytes(m->key, m->key_len) ^ mix64(hash_value(m->value) + 1));
+            ++n;
         }
-        return h ^ mix64(sum + v->u.obj.len);
+        return h ^ mix64(sum + n);
     }
     }
     return h;

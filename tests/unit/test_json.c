@@ -136,6 +136,22 @@ test_accessors(void)
     CHECK(json_parse(&a, "{\"a\":[1.0,{\"b\":2e0}]}", 21, 8, &a2) == 0);
     CHECK(json_equal(a1, a2));
     CHECK(!json_equal(a1, v));
+    /* duplicate names count once, as json_get() reads them (found by fuzz_json: a value was unequal to itself) */
+    json_value_t *d1, *d2, *d3;
+    CHECK(json_parse(&a, "{\"\":{\"stage\":\"p\",\"stage\":\"\"}}", strlen("{\"\":{\"stage\":\"p\",\"stage\":\"\"}}"), 8, &d1) ==
+          0);
+    CHECK(json_equal(d1, d1));
+    CHECK(json_parse(&a, "{\"a\":1,\"a\":1}", strlen("{\"a\":1,\"a\":1}"), 8, &d2) == 0);
+    CHECK(json_parse(&a, "{\"a\":1,\"b\":2}", strlen("{\"a\":1,\"b\":2}"), 8, &d3) == 0);
+    CHECK(!json_equal(d2, d3) && !json_equal(d3, d2));
+    CHECK(json_parse(&a, "{\"a\":2,\"a\":1}", strlen("{\"a\":2,\"a\":1}"), 8, &d3) == 0);
+    CHECK(json_equal(d2, d3) && json_equal(d3, d2));
+    /* a lenient tree's names may hold a NUL: they are compared and found by their whole length */
+    const char *nul_names = "{\"a\\u0000x\":1,\"a\\u0000y\":2}", *nul_other = "{\"a\\u0000y\":2,\"a\\u0000x\":1}";
+    CHECK(json_parse_lenient(&a, nul_names, strlen(nul_names), 8, &d1) == 0);
+    CHECK(json_parse_lenient(&a, nul_other, strlen(nul_other), 8, &d2) == 0);
+    CHECK(json_equal(d1, d1) && json_equal(d1, d2));
+    CHECK(json_get(d1, "a") == NULL && json_int64(json_getn(d1, "a\0y", 3), &n) == 0 && n == 2);
     arena_dispose(&a);
 }
 

@@ -360,6 +360,11 @@ test_arrays(void)
         INVALID("{'uniqueItems':true}", "[1,2,1]", "arguments: must not contain duplicate items"),
         INVALID("{'uniqueItems':true}", "[1,1.0]", "duplicate items"),
         INVALID("{'uniqueItems':true}", "[0,-0]", "duplicate items"),
+        /* an object with a name given twice is the object of its last member (json_get(), json_equal()) */
+        INVALID("{'uniqueItems':true}", "[{'a':1,'a':2},{'a':2}]", "duplicate items"),
+        VALID("{'uniqueItems':true}", "[{'a':1,'a':1},{'a':1,'b':2}]"),
+        VALID("{'const':{'a':2}}", "{'a':1,'a':2}"),
+        INVALID("{'const':{'a':1,'b':2}}", "{'a':1,'a':1}", "must be equal to the allowed value"),
         INVALID("{'uniqueItems':true}", "['" SENTINEL "','" SENTINEL "']", "duplicate items"),
         INVALID("{'uniqueItems':true}", "[{'a':1,'b':2},{'b':2,'a':1}]", "duplicate items"),
         INVALID("{'uniqueItems':true}", "[[1,{'x':null}],[1,{'x':null}]]", "duplicate items"),
