@@ -317,7 +317,6 @@ tasks_finish(mcp_ctx_t *ctx)
 {
     task_run_t *run = ctx_task(ctx);
     tasks_t *t = run->owner;
-    const mcp_request_t *req = ctx_request(ctx);
     /* what the run came to */
     mcp_task_status_t status;
     buf_t questions = BUF_INIT(MAX_TASK_JSON), outcome = BUF_INIT(MAX_TASK_JSON);
@@ -357,13 +356,14 @@ tasks_finish(mcp_ctx_t *ctx)
             buf_append(&row.outcome, outcome.data, outcome.len);
         ret = write_row(t, &row);
     }
-    if (ret != 0 && !MCP_TASK_TERMINAL(row.status))
+    if (ret == 0 && row.status == MCP_TASK_CANCELLED)
+        log_msg(LOG_INFO, "task_stopped", "task %s: its handler returned after the task was cancelled", run->id);
+    else if (ret != 0 && !MCP_TASK_TERMINAL(row.status))
         log_msg(LOG_ERROR, "task_not_recorded", "task %s: its outcome could not be stored (%d)", run->id, ret);
     else if (ret == 0)
         log_msg(LOG_INFO, "task_updated", "task %s: %s", run->id, status_names[status]);
     if (ret == 0 && MCP_TASK_TERMINAL(status))
         end_run(t, run->id, 0);
-    (void)req;
     mcp_task_row_dispose(&row);
     buf_dispose(&questions);
     buf_dispose(&outcome);
