@@ -39,6 +39,7 @@ struct st_mcp_ctx_t {
     const json_value_t *params;
     const json_value_t *args; /* a tool's arguments */
     int may_become_task;
+    int64_t deadline_ms;        /* the request's, or (a task's run resumed by tasks/update) the request that resumed it */
     const char *failure;        /* mcp_fail(): the call fails with a JSON-RPC error instead of a result */
     _Atomic(task_run_t *) task; /* the task the call became (tasks.h): tasks/cancel cancels, its run wakes */
     input_round_t *round;
@@ -72,6 +73,7 @@ ctx_new(const mcp_call_t *call, mcp_ctx_kind_t kind)
     ctx->id = call->id;
     ctx->method = call->method;
     ctx->params = call->params;
+    ctx->deadline_ms = call->req->deadline_ms;
     ctx->log_level = call->req->client_log_level; /* legacy: configured; modern: the request's _meta, or none */
     arena_init(&ctx->arena, MAX_RESULT_BYTES);
     buf_init(&ctx->items, MAX_RESULT_BYTES);
@@ -174,9 +176,9 @@ ctx_has_client_wait_slot(const mcp_ctx_t *ctx)
 static int64_t
 cancel_at(const mcp_ctx_t *ctx)
 {
-    if (ctx->req->deadline_ms == 0)
+    if (ctx->deadline_ms == 0)
         return 0;
-    int64_t at = mcp_monotonic_ms() + (ctx->req->deadline_ms - CANCEL_MARGIN_MS - mcp_now_ms());
+    int64_t at = mcp_monotonic_ms() + (ctx->deadline_ms - CANCEL_MARGIN_MS - mcp_now_ms());
     return at > 0 ? at : 1;
 }
 
@@ -237,6 +239,18 @@ task_run_t *
 ctx_task(mcp_ctx_t *ctx)
 {
     return atomic_load(&ctx->task);
+}
+
+void
+ctx_set_deadline(mcp_ctx_t *ctx, int64_t deadline_ms)
+{
+    ctx->deadline_ms = deadline_ms;
+}
+
+int
+ctx_deadline_near(const mcp_ctx_t *ctx)
+{
+    return ctx->deadline_ms != 0 && mcp_now_ms() >= ctx->deadline_ms - CANCEL_MARGIN_MS;
 }
 
 void
@@ -633,7 +647,7 @@ mcp_cancelled(mcp_ctx_t *ctx)
     task_run_t *task = atomic_load(&ctx->task);
     if ((task != NULL ? task_run_cancelled(task)
                       : exchange_released(ctx->ex) || (ctx->call != NULL && exchange_call_cut_off(ctx->call))) ||
-        server_shutting_down(req->server) || (req->deadline_ms != 0 && mcp_now_ms() >= req->deadline_ms - CANCEL_MARGIN_MS))
+        server_shutting_down(req->server) || ctx_deadline_near(ctx))
         atomic_store(&ctx->cancelled, 1);
     return atomic_load(&ctx->cancelled);
 }

@@ -60,6 +60,12 @@ const json_value_t *ctx_args(const mcp_ctx_t *ctx);
  */
 void ctx_set_task(mcp_ctx_t *ctx, task_run_t *task);
 task_run_t *ctx_task(mcp_ctx_t *ctx);
+/*
+ * The wall-clock deadline the call is cancelled ahead of (the request's by default; a task's run resumed by
+ * tasks/update gets that request's), and whether it is near.
+ */
+void ctx_set_deadline(mcp_ctx_t *ctx, int64_t deadline_ms);
+int ctx_deadline_near(const mcp_ctx_t *ctx);
 /* Whether the call may become a task (tasks_decide()). */
 void ctx_set_may_become_task(mcp_ctx_t *ctx, int may);
 int ctx_may_become_task(const mcp_ctx_t *ctx);

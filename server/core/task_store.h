@@ -61,6 +61,14 @@ struct st_mcp_task_store_t {
     int (*write)(mcp_task_store_t *self, const mcp_task_row_t *row);
 };
 
+/*
+ * For a front door whose process may be frozen between requests (Lambda: after the invocation's response,
+ * until the next one is asked for): waits until no task's handler runs in this process any more, or until
+ * the wall clock reaches until_ms (0: no limit). A task's handler is cancelled ahead of the deadline of the
+ * request that runs it, and a task stopped so ends failed, saying so. Returns how many still run.
+ */
+int mcp_server_wait_tasks(mcp_server_t *s, int64_t until_ms);
+
 /* Installs a shared store (before any request); without one the core keeps its tasks in memory. */
 void mcp_server_set_task_store(mcp_server_t *s, mcp_task_store_t *store);
 

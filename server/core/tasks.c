@@ -19,6 +19,9 @@
 #define POLL_INTERVAL_MS 1000
 #define MAX_WRITE_ATTEMPTS 8 /* a write that lost a race reads the row again and retries */
 #define MAX_TASK_JSON (4 * 1024 * 1024)
+#define DEADLINE_MESSAGE                                                                                                           \
+    "The task was stopped at the function's deadline (its timeout) before it finished; work this long needs a longer "             \
+    "timeout, or another home (an asynchronous invocation, Step Functions)"
 
 static const char unknown_task[] = "Invalid params: unknown or expired task";
 
@@ -42,6 +45,7 @@ struct st_tasks_t {
     mcp_task_store_t *store;
     mcp_task_store_t *own_store;
     pthread_mutex_t lock;
+    pthread_cond_t idle; /* a run stopped running (mcp_server_wait_tasks()) */
     task_run_t *runs;
 };
 
@@ -57,6 +61,7 @@ tasks_new(const mcp_config_t *config)
         return NULL;
     }
     pthread_mutex_init(&t->lock, NULL);
+    pthread_cond_init(&t->idle, NULL);
     return t;
 }
 
@@ -85,6 +90,7 @@ tasks_free(tasks_t *t)
         free_run(run);
     }
     task_store_memory_free(t->own_store);
+    pthread_cond_destroy(&t->idle);
     pthread_mutex_destroy(&t->lock);
     free(t);
 }
@@ -323,7 +329,11 @@ tasks_finish(mcp_ctx_t *ctx)
     mcp_rpc_error_t e = {0};
     jsonw_t w;
     jsonw_init(&w, &outcome);
-    if (input_required_questions(ctx_round(ctx), ctx, &questions, &e) > 0) {
+    if (ctx_deadline_near(ctx) && !task_run_cancelled(run)) {
+        /* the front door's deadline (a Lambda function's timeout) came first: whatever the handler made of it */
+        status = MCP_TASK_FAILED;
+        rpc_error_set(&e, JSONRPC_INTERNAL_ERROR, DEADLINE_MESSAGE, NULL);
+    } else if (input_required_questions(ctx_round(ctx), ctx, &questions, &e) > 0) {
         status = MCP_TASK_INPUT_REQUIRED;
     } else if (e.code == 0 && ctx_write_tool_result(ctx, &w, &e) == 0 && !buf_failed(&outcome)) {
         status = MCP_TASK_COMPLETED;
@@ -331,6 +341,8 @@ tasks_finish(mcp_ctx_t *ctx)
         status = MCP_TASK_FAILED;
         if (e.code == 0)
             rpc_error_set(&e, JSONRPC_INTERNAL_ERROR, "Internal error: result too large", NULL);
+    }
+    if (status == MCP_TASK_FAILED) {
         buf_reset(&outcome);
         jsonw_init(&w, &outcome);
         jsonw_object_begin(&w);
@@ -377,6 +389,7 @@ tasks_run_ended(task_run_t *run)
     pthread_mutex_lock(&t->lock);
     run->running = 0;
     sweep_locked(t, &freed);
+    pthread_cond_broadcast(&t->idle);
     pthread_mutex_unlock(&t->lock);
     free_runs(freed);
 }
@@ -474,7 +487,7 @@ rerun_done(void *data)
  * when it cannot run here (the run is not in this process, or the pool refused): the caller fails the task.
  */
 static int
-start_rerun(tasks_t *t, const char *id, const buf_t *answers)
+start_rerun(tasks_t *t, const char *id, const buf_t *answers, int64_t deadline_ms)
 {
     pthread_mutex_lock(&t->lock);
     task_run_t *run = find_run_locked(t, id);
@@ -492,6 +505,7 @@ start_rerun(tasks_t *t, const char *id, const buf_t *answers)
         ctx_set_tool(ctx, run->entry, NULL);
         ctx_set_args(ctx, run->args);
         ctx_set_task(ctx, run);
+        ctx_set_deadline(ctx, deadline_ms);
     }
     if (ctx == NULL || input_required_begin(ctx, &run->call, run->entry->tool->name, run->args, &e) != 0 ||
         (answers->len != 0 && ctx_parse_json(ctx, answers->data, answers->len, &parsed) != 0)) {
@@ -653,7 +667,7 @@ tasks_update(mcp_call_t *call, jsonw_t *w)
             row.status = MCP_TASK_WORKING;
         ret = write_row(t, &row);
     }
-    if (ret == 0 && resume && start_rerun(t, id, &row.answers) != 0) {
+    if (ret == 0 && resume && start_rerun(t, id, &row.answers, call->req->deadline_ms) != 0) {
         /* the run cannot go on here: say so in the task rather than leave it working forever */
         row.status = MCP_TASK_FAILED;
         buf_reset(&row.outcome);
@@ -715,4 +729,26 @@ mcp_task_start(mcp_ctx_t *ctx)
         return 0;
     mcp_rpc_error_t e = {0};
     return tasks_start(ctx, &e) == 0;
+}
+
+int
+mcp_server_wait_tasks(mcp_server_t *s, int64_t until_ms)
+{
+    tasks_t *t = server_tasks(s);
+    struct timespec ts = {.tv_sec = until_ms / 1000, .tv_nsec = (until_ms % 1000) * 1000000};
+    int running;
+    pthread_mutex_lock(&t->lock);
+    for (;;) {
+        running = 0;
+        for (task_run_t *run = t->runs; run != NULL; run = run->next)
+            running += run->running;
+        if (running == 0 || (until_ms != 0 && mcp_now_ms() >= until_ms))
+            break;
+        if (until_ms == 0)
+            pthread_cond_wait(&t->idle, &t->lock);
+        else
+            pthread_cond_timedwait(&t->idle, &t->lock, &ts);
+    }
+    pthread_mutex_unlock(&t->lock);
+    return running;
 }

@@ -19,6 +19,7 @@
 #include "dynamodb_store.h"
 #include "lambda_runtime.h"
 #include "log.h"
+#include "task_store.h"
 
 /* Tools see mcp_cancelled() earlier (the core's margin); this is when the front door stops waiting. */
 #define CUT_OFF_MARGIN_MS 500
@@ -211,6 +212,15 @@ handle(lambda_server_t *ls, lambda_invocation_t *inv)
             respond_buffered(ls, inv, ar.format, &res);
         log_invocation(&res, start, NULL);
         mcp_response_dispose(&res);
+        /*
+         * The client has its answer; a task the call started (the tasks extension) keeps working here, before
+         * the next invocation is asked for, since Lambda freezes the process once it is. The invocation's
+         * deadline bounds it: its handler is cancelled ahead of it and the task ends failed.
+         */
+        int64_t until = inv->deadline_ms != 0 ? inv->deadline_ms - CUT_OFF_MARGIN_MS : 0;
+        int still = mcp_server_wait_tasks(ls->mcp, until);
+        if (still != 0)
+            log_msg(LOG_WARN, "tasks_left_running", "%d task(s) still running at the deadline", still);
     }
     apigw_request_dispose(&ar);
 }
