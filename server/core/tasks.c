@@ -17,6 +17,7 @@
 #include "workers.h"
 
 #define POLL_INTERVAL_MS 1000
+#define STORE_POLL_MS 1000   /* how often a waiting handler reads its row in a shared store (a cancel from elsewhere) */
 #define MAX_WRITE_ATTEMPTS 8 /* a write that lost a race reads the row again and retries */
 #define MAX_TASK_JSON (4 * 1024 * 1024)
 #define DEADLINE_MESSAGE                                                                                                           \
@@ -35,6 +36,7 @@ struct st_task_run_t {
     int running; /* a job runs the handler */
     int ended;   /* the task is terminal: nothing will run again */
     int cancelled;
+    int64_t polled_at; /* monotonic ms of the last read of the row (a shared store) */
     unsigned wakes;
     pthread_cond_t cond;
     task_run_t *next;
@@ -252,6 +254,7 @@ tasks_start(mcp_ctx_t *ctx, mcp_rpc_error_t *e)
     run->args = ctx_args(ctx);
     run->expires_ms = row.expires_ms;
     run->running = 1;
+    run->polled_at = mcp_monotonic_ms();
     pthread_cond_init(&run->cond, NULL);
     exchange_retain(ex);
     task_run_t *freed = NULL;
@@ -412,13 +415,39 @@ task_run_wakes(task_run_t *run)
     return wakes;
 }
 
+/*
+ * With a shared store, tasks/cancel may have been answered by another process: the row says so. A waiting
+ * handler reads it every STORE_POLL_MS (nothing else could tell it).
+ */
+static void
+poll_store(task_run_t *run)
+{
+    tasks_t *t = run->owner;
+    mcp_task_row_t row;
+    mcp_task_row_init(&row);
+    if (t->store->read(t->store, run->id, &row) == 0 && row.status == MCP_TASK_CANCELLED) {
+        pthread_mutex_lock(&t->lock);
+        run->cancelled = 1;
+        run->ended = 1;
+        ++run->wakes;
+        pthread_cond_broadcast(&run->cond);
+        pthread_mutex_unlock(&t->lock);
+    }
+    mcp_task_row_dispose(&row);
+}
+
 void
 task_run_wait(task_run_t *run, unsigned seen, int64_t until_mono_ms)
 {
-    pthread_mutex_lock(&run->owner->lock);
+    tasks_t *t = run->owner;
+    int shared = t->store != t->own_store;
+    pthread_mutex_lock(&t->lock);
+    int64_t poll_at = run->polled_at + STORE_POLL_MS;
+    if (shared && (until_mono_ms == 0 || poll_at < until_mono_ms))
+        until_mono_ms = poll_at;
     while (run->wakes == seen && !run->cancelled) {
         if (until_mono_ms == 0) {
-            pthread_cond_wait(&run->cond, &run->owner->lock);
+            pthread_cond_wait(&run->cond, &t->lock);
             continue;
         }
         int64_t left = until_mono_ms - mcp_monotonic_ms();
@@ -432,9 +461,14 @@ task_run_wait(task_run_t *run, unsigned seen, int64_t until_mono_ms)
             ++ts.tv_sec;
             ts.tv_nsec -= 1000000000;
         }
-        pthread_cond_timedwait(&run->cond, &run->owner->lock, &ts);
+        pthread_cond_timedwait(&run->cond, &t->lock, &ts);
     }
-    pthread_mutex_unlock(&run->owner->lock);
+    int poll = shared && !run->cancelled && mcp_monotonic_ms() >= poll_at;
+    if (poll)
+        run->polled_at = mcp_monotonic_ms();
+    pthread_mutex_unlock(&t->lock);
+    if (poll)
+        poll_store(run);
 }
 
 void
