@@ -41,6 +41,7 @@ typedef struct st_mcp_task_row_t {
     buf_t input_requests; /* input_required: the pending questions, a JSON object keyed by the server's keys; else empty */
     buf_t answers;        /* the client's answers so far (inputResponses), a JSON object; may be empty */
     buf_t outcome;        /* completed: the CallToolResult; failed: the JSON-RPC error object; else empty */
+    buf_t call;           /* the tools/call, {"name":..,"arguments":..}: what any process runs again after tasks/update */
 } mcp_task_row_t;
 
 void mcp_task_row_init(mcp_task_row_t *row);

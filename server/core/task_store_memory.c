@@ -29,6 +29,7 @@ mcp_task_row_init(mcp_task_row_t *row)
     buf_init(&row->input_requests, 0);
     buf_init(&row->answers, 0);
     buf_init(&row->outcome, 0);
+    buf_init(&row->call, 0);
 }
 
 void
@@ -37,6 +38,7 @@ mcp_task_row_dispose(mcp_task_row_t *row)
     buf_dispose(&row->input_requests);
     buf_dispose(&row->answers);
     buf_dispose(&row->outcome);
+    buf_dispose(&row->call);
 }
 
 static void
@@ -51,15 +53,18 @@ copy_buf(buf_t *dst, const buf_t *src)
 static int
 copy_row(mcp_task_row_t *dst, const mcp_task_row_t *src)
 {
-    buf_t input_requests = dst->input_requests, answers = dst->answers, outcome = dst->outcome;
+    buf_t input_requests = dst->input_requests, answers = dst->answers, outcome = dst->outcome, call = dst->call;
     *dst = *src;
     dst->input_requests = input_requests;
     dst->answers = answers;
     dst->outcome = outcome;
+    dst->call = call;
     copy_buf(&dst->input_requests, &src->input_requests);
     copy_buf(&dst->answers, &src->answers);
     copy_buf(&dst->outcome, &src->outcome);
-    return buf_failed(&dst->input_requests) || buf_failed(&dst->answers) || buf_failed(&dst->outcome) ? -1 : 0;
+    copy_buf(&dst->call, &src->call);
+    return buf_failed(&dst->input_requests) || buf_failed(&dst->answers) || buf_failed(&dst->outcome) || buf_failed(&dst->call) ? -1
+                                                                                                                                : 0;
 }
 
 static memory_row_t **

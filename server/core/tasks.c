@@ -11,6 +11,7 @@
 
 #include "input_required.h"
 #include "log.h"
+#include "methods/methods.h"
 #include "server.h"
 #include "task_store_memory.h"
 #include "tool_params.h"
@@ -37,6 +38,8 @@ struct st_task_run_t {
     int ended;   /* the task is terminal: nothing will run again */
     int cancelled;
     int64_t polled_at; /* monotonic ms of the last read of the row (a shared store) */
+    arena_t arena;     /* an adopted run's (tasks/update resumed here a task another process started): its call */
+    int adopted;
     unsigned wakes;
     pthread_cond_t cond;
     task_run_t *next;
@@ -77,6 +80,8 @@ static void
 free_run(task_run_t *run)
 {
     exchange_release(run->call.ex);
+    if (run->adopted)
+        arena_dispose(&run->arena);
     pthread_cond_destroy(&run->cond);
     free(run);
 }
@@ -235,6 +240,13 @@ tasks_start(mcp_ctx_t *ctx, mcp_rpc_error_t *e)
     row.expires_ms = row.created_ms + t->config->task_ttl_ms;
     row.version = 1;
     input_required_used_answers(ctx_round(ctx), &row.answers);
+    jsonw_t cw;
+    jsonw_init(&cw, &row.call);
+    jsonw_object_begin(&cw);
+    jsonw_kv_string(&cw, "name", ctx_tool(ctx)->tool->name);
+    jsonw_key(&cw, "arguments");
+    jsonw_value(&cw, ctx_args(ctx));
+    jsonw_object_end(&cw);
     int ret = t->store->create(t->store, &row);
     if (ret != 0) {
         log_msg(LOG_WARN, "task_not_created", "tool %s: the task store refused (%d)", ctx_tool(ctx)->tool->name, ret);
@@ -520,15 +532,70 @@ rerun_done(void *data)
  * Starts the handler again on a worker with the task's answers (answers, a JSON object). Returns 0, or -1
  * when it cannot run here (the run is not in this process, or the pool refused): the caller fails the task.
  */
-static int
-start_rerun(tasks_t *t, const char *id, const buf_t *answers, int64_t deadline_ms)
+/* tools/call as the dispatch table has it, for a run adopted from its row (the request that resumes it is not one) */
+static const mcp_method_t tools_call_method = {"tools/call", tools_call, MCP_ERA_MODERN, .name_param = "name", .input_required = 1};
+
+/*
+ * A run for a task that was started by another process (or by this one, which has let go of it): its call is
+ * read back from the row, and it lives in the exchange of the tasks/update that resumes it. NULL when the
+ * call cannot be read back or names a tool this process does not have.
+ */
+static task_run_t *
+adopt_run(tasks_t *t, mcp_call_t *resumer, const mcp_task_row_t *row)
 {
+    task_run_t *run = calloc(1, sizeof(*run));
+    if (run == NULL)
+        return NULL;
+    arena_init(&run->arena, MAX_TASK_JSON * 4);
+    run->adopted = 1;
+    json_value_t *params = NULL;
+    const char *name = NULL;
+    if (row->call.len == 0 || json_parse(&run->arena, row->call.data, row->call.len, 64, &params) != 0 ||
+        (name = json_string(json_get(params, "name"))) == NULL ||
+        (run->entry = registry_find_tool(server_registry(resumer->req->server), name)) == NULL ||
+        (run->args = json_get(params, "arguments")) == NULL) {
+        arena_dispose(&run->arena);
+        free(run);
+        return NULL;
+    }
+    run->owner = t;
+    memcpy(run->id, row->id, sizeof(run->id));
+    run->call =
+        (mcp_call_t){.ex = resumer->ex, .req = resumer->req, .method = &tools_call_method, .id = resumer->id, .params = params};
+    run->expires_ms = row->expires_ms;
+    run->polled_at = mcp_monotonic_ms();
+    pthread_cond_init(&run->cond, NULL);
+    exchange_retain(resumer->ex);
+    return run;
+}
+
+static int
+start_rerun(tasks_t *t, mcp_call_t *resumer, const mcp_task_row_t *row)
+{
+    const char *id = row->id;
+    const buf_t *answers = &row->answers;
+    int64_t deadline_ms = resumer->req->deadline_ms;
     pthread_mutex_lock(&t->lock);
     task_run_t *run = find_run_locked(t, id);
     int ok = run != NULL && !run->running && !run->ended;
     if (ok)
         run->running = 1;
     pthread_mutex_unlock(&t->lock);
+    if (run == NULL) {
+        /* started elsewhere: the row says what to run */
+        if ((run = adopt_run(t, resumer, row)) == NULL)
+            return -1;
+        run->running = 1;
+        task_run_t *freed = NULL;
+        pthread_mutex_lock(&t->lock);
+        sweep_locked(t, &freed);
+        run->next = t->runs;
+        t->runs = run;
+        pthread_mutex_unlock(&t->lock);
+        free_runs(freed);
+        ok = 1;
+        log_msg(LOG_INFO, "task_adopted", "task %s: resumed here, where it did not start", id);
+    }
     if (!ok)
         return -1;
     mcp_rpc_error_t e = {0};
@@ -701,7 +768,7 @@ tasks_update(mcp_call_t *call, jsonw_t *w)
             row.status = MCP_TASK_WORKING;
         ret = write_row(t, &row);
     }
-    if (ret == 0 && resume && start_rerun(t, id, &row.answers, call->req->deadline_ms) != 0) {
+    if (ret == 0 && resume && start_rerun(t, call, &row) != 0) {
         /* the run cannot go on here: say so in the task rather than leave it working forever */
         row.status = MCP_TASK_FAILED;
         buf_reset(&row.outcome);

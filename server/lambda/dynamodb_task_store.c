@@ -70,6 +70,8 @@ put_row(dynamodb_task_store_t *st, const mcp_task_row_t *row, const char *condit
         dynamodb_write_sn(&w, "answers", row->answers.data, row->answers.len);
     if (row->outcome.len != 0)
         dynamodb_write_sn(&w, "outcome", row->outcome.data, row->outcome.len);
+    if (row->call.len != 0)
+        dynamodb_write_sn(&w, "call", row->call.data, row->call.len);
     jsonw_object_end(&w);
     if (condition != NULL) {
         jsonw_kv_string(&w, "ConditionExpression", condition);
@@ -158,6 +160,7 @@ task_read(mcp_task_store_t *self, const char *id, mcp_task_row_t *out)
         read_text(item, "inputRequests", &out->input_requests);
         read_text(item, "answers", &out->answers);
         read_text(item, "outcome", &out->outcome);
+        read_text(item, "call", &out->call);
     }
     arena_dispose(&arena);
     return ret;

@@ -130,3 +130,63 @@ describe('tasks on Lambda (buffered REST API, one instance)', () => {
         assert.deepEqual(emulator.violations(), []);
     });
 });
+
+describe('tasks on Lambda shared by two instances (a DynamoDB task table in dynalite)', () => {
+    let dynamo;
+    const emulators = [];
+    const shims = [];
+    before(async () => {
+        const { startDynamo } = await import('./local-dynamodb.mjs');
+        dynamo = await startDynamo();
+        const env = {
+            MCP_TOOLSETS: 'default,conformance',
+            MCP_LOG_LEVEL: 'info',
+            MCP_REQUEST_STATE_KEY: Buffer.alloc(32, 3).toString('base64'),
+            MCP_TASK_TABLE: dynamo.table,
+            MCP_DYNAMODB_ENDPOINT: dynamo.endpoint,
+            AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+            AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+            AWS_SESSION_TOKEN: 'local-test-session',
+        };
+        for (let i = 0; i < 2; ++i) {
+            const emulator = await startEmulator({ command: bin, env, region: 'ap-southeast-2', maxInstances: 1, timeoutMs: 20_000 });
+            emulators.push(emulator);
+            shims.push(await startShim({ emulator, format: 'rest', stage: 'dev', authorizer: { principalId: 'alice' }, timeoutMs: 20_000 }));
+        }
+    });
+    after(async () => {
+        for (const s of shims) await s.stop();
+        for (const e of emulators) await e.stop();
+        await dynamo?.stop();
+    });
+
+    test('the instance that does not run the task answers tasks/get, and its tasks/cancel stops the task', async () => {
+        const [a, b] = shims;
+        const created = await rpc(a.url, 'tools/call', { name: 'slow_compute', arguments: { seconds: 15 } });
+        const { taskId } = created.body.result;
+        const working = await rpc(b.url, 'tasks/get', { taskId });
+        assert.equal(working.body.result.status, 'working', JSON.stringify(working.body));
+        assert.equal(emulators[0].instances[0].state, 'after-response', 'instance A still runs the task');
+        assert.equal((await rpc(b.url, 'tasks/cancel', { taskId })).status, 200);
+        // A reads the row within a second and stops the tool; its instance then asks for the next invocation
+        const inst = await idle(emulators[0]);
+        assert.ok(inst.stderr.some((l) => l.includes('"task_stopped"') && l.includes(taskId)), 'task_stopped logged by A');
+        assert.ok(inst.invocations.at(-1).afterResponseMs < 15_000, 'the tool stopped before its 15 seconds');
+        assert.equal((await rpc(a.url, 'tasks/get', { taskId })).body.result.status, 'cancelled');
+        assert.deepEqual([...emulators[0].violations(), ...emulators[1].violations()], []);
+    });
+
+    test('tasks/update answered by the other instance resumes the task there', async () => {
+        const [a, b] = shims;
+        const created = await rpc(a.url, 'tools/call', { name: 'confirm_delete', arguments: { filename: 'd.txt' } });
+        const { taskId } = created.body.result;
+        await idle(emulators[0]);
+        assert.equal((await rpc(b.url, 'tasks/get', { taskId })).body.result.status, 'input_required');
+        await rpc(b.url, 'tasks/update', { taskId, inputResponses: { confirm: { action: 'accept', content: { confirm: true } } } });
+        await idle(emulators[1]);
+        const done = await rpc(a.url, 'tasks/get', { taskId });
+        assert.equal(done.body.result.status, 'completed', JSON.stringify(done.body));
+        assert.equal(done.body.result.result.content[0].text, 'Deleted d.txt.');
+        assert.ok(emulators[1].instances[0].stderr.some((l) => l.includes('"task_adopted"') && l.includes(taskId)));
+    });
+});
