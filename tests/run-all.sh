@@ -82,7 +82,7 @@ suite "sessions and state handles over HTTP (memory; DynamoDB shared by two serv
 suite "sessions and state handles over HTTP (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/sessions.test.mjs
 suite "tasks extension: cancellation stops the tool, another principal's task is invisible, expiry, Mcp-Name" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/tasks.test.mjs
 suite "tasks extension (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/tasks.test.mjs
-suite "tasks on Lambda: work after the response until /next, past the integration timeout, the deadline ends a task failed, tasks/update resumes" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/lambda/tasks.test.mjs
+suite "tasks on Lambda: work after the response until /next, past the integration timeout, the deadline ends a task failed; two instances sharing dynalite (get, cancel, update from the other)" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/lambda/tasks.test.mjs
 suite "tasks on Lambda (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/lambda/tasks.test.mjs
 suite "conformance 0.2.0-alpha.12 --requirements 2025-11-25 with sessions on: server-session-lifecycle must run and pass" env MCP_SERVER_BIN="$build/mcp-server" SERVER_ARGS="--sessions memory" node tests/node/conformance.mjs --requirements 2025-11-25 --require-passed server-session-lifecycle
 suite "sessions on the Lambda front door: two instances sharing dynalite, every event format, conformance, 2026-07-28 handles" node tests/lambda/sessions-through-shim.mjs "$build"
