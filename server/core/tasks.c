@@ -277,6 +277,7 @@ tasks_start(mcp_ctx_t *ctx, mcp_rpc_error_t *e)
     pthread_mutex_unlock(&t->lock);
     free_runs(freed);
     ctx_set_task(ctx, run);
+    ctx_set_tool(ctx, run->entry, NULL); /* a task sends no progress notifications: the client polls */
 
     /* the CreateTaskResult: the row is stored, so a tasks/get sent the moment it arrives finds the task */
     buf_t b = BUF_INIT(0);
@@ -348,6 +349,9 @@ tasks_finish(mcp_ctx_t *ctx)
         /* the front door's deadline (a Lambda function's timeout) came first: whatever the handler made of it */
         status = MCP_TASK_FAILED;
         rpc_error_set(&e, JSONRPC_INTERNAL_ERROR, DEADLINE_MESSAGE, NULL);
+    } else if (server_shutting_down(ctx_request(ctx)->server) && !task_run_cancelled(run)) {
+        status = MCP_TASK_FAILED;
+        rpc_error_set(&e, JSONRPC_INTERNAL_ERROR, "Internal error: the server shut down before the task finished", NULL);
     } else if (input_required_questions(ctx_round(ctx), ctx, &questions, &e) > 0) {
         status = MCP_TASK_INPUT_REQUIRED;
     } else if (e.code == 0 && ctx_write_tool_result(ctx, &w, &e) == 0 && !buf_failed(&outcome)) {
