@@ -172,6 +172,17 @@ typedef struct st_mcp_param_t {
         mcp_structured_params(ctx, ident##_output_rows(), out);                                                                    \
     }
 
+/*
+ * Whether a tool runs as a task of the tasks extension (io.modelcontextprotocol/tasks, 2026-07-28): the call
+ * is answered at once with a task the client polls (tasks/get), answers (tasks/update) and cancels
+ * (tasks/cancel), while the handler keeps running on its worker. Only for a client that declares the
+ * extension in the request; for a tool that can only run as a task (MCP_TASK_ALWAYS), any other client's
+ * call is refused with -32021. A task's handler sees mcp_cancelled() when the task is cancelled, not when
+ * the HTTP request that started it ends, and a question it asks (mcp_ask()) makes the task input_required
+ * until tasks/update answers it; the handler then runs again from the start, as in a 2026-07-28 round.
+ */
+typedef enum en_mcp_task_support_t { MCP_TASK_NEVER, MCP_TASK_OPTIONAL, MCP_TASK_ALWAYS } mcp_task_support_t;
+
 typedef struct st_mcp_tool_t {
     const char *name;        /* 1-128 of [A-Za-z0-9_.-], unique */
     const char *title;       /* optional, human-readable */
@@ -201,7 +212,13 @@ typedef struct st_mcp_tool_t {
      * it asks.)
      */
     const char *client_capabilities;
-    int nonblocking; /* runs on the front door's thread: must be quick and never block */
+    int nonblocking;                 /* runs on the front door's thread: must be quick and never block */
+    mcp_task_support_t task_support; /* never for a nonblocking tool */
+    /*
+     * The task starts when the handler calls mcp_task_start() (after its questions, which the client then
+     * answers in the ordinary 2026-07-28 rounds, before any task exists), not before the handler runs.
+     */
+    int task_starts_in_handler;
 } mcp_tool_t;
 
 /* A tool whose handler reads the JSON tree (or takes no parameters). */
@@ -247,6 +264,12 @@ jsonw_t *mcp_structured(mcp_ctx_t *ctx);
 void mcp_structured_params(mcp_ctx_t *ctx, const mcp_param_t *rows, const void *values);
 /* Replaces the content with one text block and marks the result isError. Returns 1 (for `return mcp_error(...)`). */
 int mcp_error(mcp_ctx_t *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * The call fails as a protocol error, not as a tool result: the client gets a JSON-RPC error -32603 with
+ * message (a fixed text: never echo input), and a task ends "failed" with it. For the server's own failures
+ * (a dependency down, a broken invariant), not for bad input, which mcp_error() reports. Returns 1.
+ */
+int mcp_fail(mcp_ctx_t *ctx, const char *message);
 
 /* Progress, sent only when the request carried a progressToken; progress must increase. total <= 0: unknown. */
 void mcp_progress(mcp_ctx_t *ctx, double progress, double total, const char *message);
@@ -318,6 +341,14 @@ int mcp_client_request_named(mcp_ctx_t *ctx, const char *key, const char *method
  * (it is intact, unexpired and bound to this very request and caller); 0 otherwise.
  */
 int mcp_resumed(mcp_ctx_t *ctx);
+
+/*
+ * For a tool with .task_starts_in_handler: from here on the call runs as a task, if it may (see
+ * mcp_task_support_t); the client gets the CreateTaskResult now. Returns 1 when the call is a task from now
+ * on, 0 when it goes on as an ordinary call (the client did not declare the extension, a legacy request, the
+ * task could not be stored).
+ */
+int mcp_task_start(mcp_ctx_t *ctx);
 
 /* 1 once the call is cancelled (notifications/cancelled, client gone, deadline near): stop soon. */
 int mcp_cancelled(mcp_ctx_t *ctx);

@@ -82,6 +82,10 @@ suite "conformance 0.2.0-alpha.12 --requirements 2025-11-25" env MCP_SERVER_BIN=
 suite "conformance 0.2.0-alpha.12 --requirements 2026-07-28" env MCP_SERVER_BIN="$build/mcp-server" node tests/node/conformance.mjs --requirements 2026-07-28 --allowed-failures tests/node/conformance-2026-07-28.yml
 suite "sessions and state handles over HTTP (memory; DynamoDB shared by two servers), counters, expiry, the HTTP+SSE transport" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/sessions.test.mjs
 suite "sessions and state handles over HTTP (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/sessions.test.mjs
+suite "tasks extension: cancellation stops the tool, another principal's task is invisible, expiry, Mcp-Name" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/tasks.test.mjs
+suite "tasks extension (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/tasks.test.mjs
+suite "tasks on Lambda: work after the response until /next, past the integration timeout, the deadline ends a task failed; two instances sharing dynalite (get, cancel, update from the other)" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/lambda/tasks.test.mjs
+suite "tasks on Lambda (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/lambda/tasks.test.mjs
 suite "conformance 0.2.0-alpha.12 --requirements 2025-11-25 with sessions on: server-session-lifecycle must run and pass" env MCP_SERVER_BIN="$build/mcp-server" SERVER_ARGS="--sessions memory" node tests/node/conformance.mjs --requirements 2025-11-25 --require-passed server-session-lifecycle
 suite "sessions on the Lambda front door: two instances sharing dynalite, every event format, conformance, 2026-07-28 handles" node tests/lambda/sessions-through-shim.mjs "$build"
 suite "aws tools: count_s3_buckets against s3rver behind a SigV4-verifying proxy (pages, AccessDenied)" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/aws-tools.test.mjs

@@ -215,6 +215,9 @@ static const setting_t settings[] = {
     {"--request-state-ttl-ms", "MCP_REQUEST_STATE_TTL_MS", "600000",
      "how long a client may take to answer a 2026-07-28 input request (the requestState expires then)",
      NUMBER(request_state_ttl_ms), 1000, 86400000},
+    {"--task-ttl-ms", "MCP_TASK_TTL_MS", "3600000",
+     "how long a task (the tasks extension) stays readable after it was created; tasks/get answers -32602 afterwards",
+     NUMBER(task_ttl_ms), 1000, 86400000},
     {"--sessions", "MCP_SESSIONS", "off",
      "state for tools: sessions (Mcp-Session-Id, 2025 revisions) and state handles (2026-07-28); off (stateless), memory "
      "(this process only), or dynamodb (--session-table, shared by every instance; needs MCP_REQUEST_STATE_KEY)",

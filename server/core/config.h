@@ -45,6 +45,7 @@ typedef struct st_mcp_config_t {
     settings_list_t scopes_supported;      /* likewise: the OAuth scopes clients may ask for */
     config_key_t request_state_key;        /* seals 2026-07-28 requestState; len 0: random per process */
     unsigned request_state_ttl_ms;         /* how long a requestState stays valid */
+    unsigned task_ttl_ms;                  /* how long a task stays readable after its creation (tasks.h) */
     mcp_sessions_t sessions;
     char *session_table;     /* --sessions dynamodb: the table */
     unsigned session_idle_s; /* a session ends this long after its last use ... */

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "methods/methods.h"
 #include "server.h"
+#include "tasks.h"
 
 /*
  * Caching hints of modern results. The lists are fixed for the life of a deployment and the same for
@@ -41,6 +42,10 @@ static const mcp_method_t methods[] = {
     {"prompts/get", prompts_get, BOTH, MCP_V2025_03_26, .name_param = "name", .input_required = 1},
     {"completion/complete", completion_complete, BOTH, MCP_V2025_03_26},
     {"subscriptions/listen", subscriptions_listen, MODERN},
+    /* the tasks extension (tasks.h): only for clients that declare it; Mcp-Name carries the taskId */
+    {"tasks/get", tasks_get, MODERN, .name_param = "taskId"},
+    {"tasks/update", tasks_update, MODERN, .name_param = "taskId"},
+    {"tasks/cancel", tasks_cancel, MODERN, .name_param = "taskId"},
 };
 
 static const mcp_method_t *

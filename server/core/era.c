@@ -306,6 +306,12 @@ era_input_required_end(const mcp_request_t *req, jsonw_t *w)
 }
 
 void
+era_task_result_end(const mcp_request_t *req, jsonw_t *w)
+{
+    result_tail(req, w, "task", NULL, NULL);
+}
+
+void
 era_listen_result_end(const mcp_request_t *req, jsonw_t *w, const json_value_t *subscription_id)
 {
     result_tail(req, w, "complete", NULL, subscription_id);

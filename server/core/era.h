@@ -94,6 +94,8 @@ int era_response_status(const mcp_request_t *req, int invalid_message, int unava
 void era_result_end(const mcp_request_t *req, jsonw_t *w, const mcp_cache_hint_t *cache);
 /* The same for an InputRequiredResult (resultType "input_required") and a subscriptions/listen result. */
 void era_input_required_end(const mcp_request_t *req, jsonw_t *w);
+/* The same for a CreateTaskResult (resultType "task", the tasks extension). */
+void era_task_result_end(const mcp_request_t *req, jsonw_t *w);
 void era_listen_result_end(const mcp_request_t *req, jsonw_t *w, const json_value_t *subscription_id);
 /* Writes the versions the server speaks, newest first, as a JSON array (discover, -32022). */
 void era_write_supported_versions(jsonw_t *w);

@@ -4,6 +4,7 @@
  * to the exchange, so a worker-thread tool's notifications reach the client while it runs.
  */
 #include "handler_ctx.h"
+#include "tasks.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -34,6 +35,13 @@ struct st_mcp_ctx_t {
     const json_value_t *progress_token; /* NULL: no progress notifications */
     const mcp_tool_entry_t *tool;
     exchange_call_t *call; /* a worker's: its cut-off cancels */
+    const mcp_method_t *method;
+    const json_value_t *params;
+    const json_value_t *args; /* a tool's arguments */
+    int may_become_task;
+    int64_t deadline_ms;        /* the request's, or (a task's run resumed by tasks/update) the request that resumed it */
+    const char *failure;        /* mcp_fail(): the call fails with a JSON-RPC error instead of a result */
+    _Atomic(task_run_t *) task; /* the task the call became (tasks.h): tasks/cancel cancels, its run wakes */
     input_round_t *round;
     int client_wait_slot;
     int needs_modern;  /* a prompt getter or resource reader asked the client in a legacy request */
@@ -63,6 +71,9 @@ ctx_new(const mcp_call_t *call, mcp_ctx_kind_t kind)
     ctx->req = call->req;
     ctx->kind = kind;
     ctx->id = call->id;
+    ctx->method = call->method;
+    ctx->params = call->params;
+    ctx->deadline_ms = call->req->deadline_ms;
     ctx->log_level = call->req->client_log_level; /* legacy: configured; modern: the request's _meta, or none */
     arena_init(&ctx->arena, MAX_RESULT_BYTES);
     buf_init(&ctx->items, MAX_RESULT_BYTES);
@@ -165,9 +176,9 @@ ctx_has_client_wait_slot(const mcp_ctx_t *ctx)
 static int64_t
 cancel_at(const mcp_ctx_t *ctx)
 {
-    if (ctx->req->deadline_ms == 0)
+    if (ctx->deadline_ms == 0)
         return 0;
-    int64_t at = mcp_monotonic_ms() + (ctx->req->deadline_ms - CANCEL_MARGIN_MS - mcp_now_ms());
+    int64_t at = mcp_monotonic_ms() + (ctx->deadline_ms - CANCEL_MARGIN_MS - mcp_now_ms());
     return at > 0 ? at : 1;
 }
 
@@ -177,6 +188,11 @@ ctx_wait(mcp_ctx_t *ctx, unsigned seen, int64_t until_mono_ms)
     int64_t cancel = cancel_at(ctx);
     if (cancel != 0 && (until_mono_ms == 0 || cancel < until_mono_ms))
         until_mono_ms = cancel;
+    task_run_t *task = atomic_load(&ctx->task);
+    if (task != NULL) {
+        task_run_wait(task, seen, until_mono_ms);
+        return;
+    }
     if (ctx->call != NULL) {
         exchange_call_wait(ctx->call, seen, until_mono_ms);
         return;
@@ -187,6 +203,76 @@ ctx_wait(mcp_ctx_t *ctx, unsigned seen, int64_t until_mono_ms)
         struct timespec ts = {.tv_sec = left / 1000, .tv_nsec = (left % 1000) * 1000000};
         nanosleep(&ts, NULL);
     }
+}
+
+const mcp_method_t *
+ctx_method(const mcp_ctx_t *ctx)
+{
+    return ctx->method;
+}
+
+const json_value_t *
+ctx_params(const mcp_ctx_t *ctx)
+{
+    return ctx->params;
+}
+
+void
+ctx_set_args(mcp_ctx_t *ctx, const json_value_t *args)
+{
+    ctx->args = args;
+}
+
+const json_value_t *
+ctx_args(const mcp_ctx_t *ctx)
+{
+    return ctx->args;
+}
+
+void
+ctx_set_task(mcp_ctx_t *ctx, task_run_t *task)
+{
+    atomic_store(&ctx->task, task);
+}
+
+task_run_t *
+ctx_task(mcp_ctx_t *ctx)
+{
+    return atomic_load(&ctx->task);
+}
+
+void
+ctx_set_deadline(mcp_ctx_t *ctx, int64_t deadline_ms)
+{
+    ctx->deadline_ms = deadline_ms;
+}
+
+int
+ctx_deadline_near(const mcp_ctx_t *ctx)
+{
+    return ctx->deadline_ms != 0 && mcp_now_ms() >= ctx->deadline_ms - CANCEL_MARGIN_MS;
+}
+
+void
+ctx_set_may_become_task(mcp_ctx_t *ctx, int may)
+{
+    ctx->may_become_task = may;
+}
+
+int
+ctx_may_become_task(const mcp_ctx_t *ctx)
+{
+    return ctx->may_become_task;
+}
+
+void
+ctx_wake(mcp_ctx_t *ctx)
+{
+    task_run_t *task = atomic_load(&ctx->task);
+    if (task != NULL)
+        task_run_wake(task);
+    else if (ctx->call != NULL)
+        exchange_call_wake(ctx->call);
 }
 
 void
@@ -414,6 +500,14 @@ mcp_structured(mcp_ctx_t *ctx)
 }
 
 int
+mcp_fail(mcp_ctx_t *ctx, const char *message)
+{
+    if (emits(ctx, MCP_CTX_TOOL, "mcp_fail"))
+        ctx->failure = mcp_strdup(ctx, message) ?: "Internal error";
+    return 1;
+}
+
+int
 mcp_error(mcp_ctx_t *ctx, const char *fmt, ...)
 {
     if (!emits(ctx, MCP_CTX_TOOL, "mcp_error"))
@@ -549,9 +643,11 @@ mcp_cancelled(mcp_ctx_t *ctx)
     if (atomic_load(&ctx->cancelled))
         return 1;
     const mcp_request_t *req = ctx->req;
-    /* told in time to finish before the front door cuts it off */
-    if (exchange_released(ctx->ex) || (ctx->call != NULL && exchange_call_cut_off(ctx->call)) ||
-        server_shutting_down(req->server) || (req->deadline_ms != 0 && mcp_now_ms() >= req->deadline_ms - CANCEL_MARGIN_MS))
+    /* told in time to finish before the front door cuts it off; a task's call outlives its request on purpose */
+    task_run_t *task = atomic_load(&ctx->task);
+    if ((task != NULL ? task_run_cancelled(task)
+                      : exchange_released(ctx->ex) || (ctx->call != NULL && exchange_call_cut_off(ctx->call))) ||
+        server_shutting_down(req->server) || ctx_deadline_near(ctx))
         atomic_store(&ctx->cancelled, 1);
     return atomic_load(&ctx->cancelled);
 }
@@ -561,7 +657,8 @@ mcp_sleep(mcp_ctx_t *ctx, unsigned ms)
 {
     int64_t end = mcp_monotonic_ms() + ms;
     for (;;) {
-        unsigned seen = ctx->call != NULL ? exchange_call_wakes(ctx->call) : 0;
+        task_run_t *task = atomic_load(&ctx->task);
+        unsigned seen = task != NULL ? task_run_wakes(task) : ctx->call != NULL ? exchange_call_wakes(ctx->call) : 0;
         if (mcp_cancelled(ctx) || mcp_monotonic_ms() >= end)
             break;
         ctx_wait(ctx, seen, end);
@@ -706,6 +803,8 @@ ctx_write_tool_result(mcp_ctx_t *ctx, jsonw_t *w, mcp_rpc_error_t *e)
 {
     if (check_misuse(ctx, e) != 0)
         return e->code;
+    if (ctx->failure != NULL)
+        return rpc_error_set(e, JSONRPC_INTERNAL_ERROR, ctx->failure, NULL);
     const char *problem = NULL;
     int has_structured = !ctx->is_error && ctx->structured.len != 0;
     if (has_structured && check_structured(ctx, &problem) == NULL)

@@ -18,6 +18,7 @@
 typedef enum en_mcp_ctx_kind_t { MCP_CTX_TOOL, MCP_CTX_RESOURCE, MCP_CTX_PROMPT, MCP_CTX_COMPLETION } mcp_ctx_kind_t;
 
 typedef struct st_input_round_t input_round_t;
+typedef struct st_task_run_t task_run_t;
 
 /* A context for the call (whose exchange and request it uses); NULL when out of memory. */
 mcp_ctx_t *ctx_new(const mcp_call_t *call, mcp_ctx_kind_t kind);
@@ -48,6 +49,28 @@ int ctx_has_client_wait_slot(const mcp_ctx_t *ctx);
  * call on a worker; a context without one sleeps the whole time.
  */
 void ctx_wait(mcp_ctx_t *ctx, unsigned seen, int64_t until_mono_ms);
+/* The method and params of the call the context was made for, and a tool's arguments (tasks.c runs it again). */
+const mcp_method_t *ctx_method(const mcp_ctx_t *ctx);
+const json_value_t *ctx_params(const mcp_ctx_t *ctx);
+void ctx_set_args(mcp_ctx_t *ctx, const json_value_t *args);
+const json_value_t *ctx_args(const mcp_ctx_t *ctx);
+/*
+ * The task the call became (tasks.h), NULL until then: from then on tasks/cancel cancels it (not its client
+ * leaving), and it waits on the task's run rather than on its exchange call, which has been answered.
+ */
+void ctx_set_task(mcp_ctx_t *ctx, task_run_t *task);
+task_run_t *ctx_task(mcp_ctx_t *ctx);
+/*
+ * The wall-clock deadline the call is cancelled ahead of (the request's by default; a task's run resumed by
+ * tasks/update gets that request's), and whether it is near.
+ */
+void ctx_set_deadline(mcp_ctx_t *ctx, int64_t deadline_ms);
+int ctx_deadline_near(const mcp_ctx_t *ctx);
+/* Whether the call may become a task (tasks_decide()). */
+void ctx_set_may_become_task(mcp_ctx_t *ctx, int may);
+int ctx_may_become_task(const mcp_ctx_t *ctx);
+/* Wakes whatever the call waits on (shutdown). */
+void ctx_wake(mcp_ctx_t *ctx);
 /* The 2026-07-28 round this run belongs to (input_required.h); NULL: the handler may not ask. */
 void ctx_set_round(mcp_ctx_t *ctx, input_round_t *round);
 input_round_t *ctx_round(const mcp_ctx_t *ctx);

@@ -291,6 +291,38 @@ input_required_finish(input_round_t *r, mcp_ctx_t *ctx, jsonw_t *w, mcp_rpc_erro
 }
 
 int
+input_required_questions(input_round_t *r, mcp_ctx_t *ctx, buf_t *out, mcp_rpc_error_t *e)
+{
+    if (r == NULL)
+        return 0;
+    if (r->missing_capabilities != NULL) {
+        buf_t b = BUF_INIT(0);
+        buf_printf(&b, "{\"requiredCapabilities\":%s}", r->missing_capabilities);
+        rpc_error_set(e, MCP_MISSING_CAPABILITY, MCP_MISSING_CAPABILITY_MESSAGE, mcp_strdup(ctx, b.data));
+        buf_dispose(&b);
+        return 0;
+    }
+    if (r->num_input_requests == 0)
+        return 0;
+    buf_printf(out, "{%s}", r->input_requests.data);
+    return (int)r->num_input_requests;
+}
+
+void
+input_required_used_answers(const input_round_t *r, buf_t *out)
+{
+    if (r != NULL && r->num_used_keys != 0)
+        buf_printf(out, "{%s}", r->used_answers.data);
+}
+
+void
+input_required_set_answers(input_round_t *r, const json_value_t *answers)
+{
+    if (r != NULL)
+        r->input_responses = answers;
+}
+
+int
 input_required_resumed(const input_round_t *r)
 {
     return r != NULL && r->prior_answers != NULL;

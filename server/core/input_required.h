@@ -30,6 +30,16 @@ int input_required_ask(input_round_t *round, mcp_ctx_t *ctx, const char *key, co
  * MCP_OUTCOME_DONE with *e untouched: the handler's own result stands. Error data lives in ctx's memory.
  */
 mcp_outcome_t input_required_finish(input_round_t *round, mcp_ctx_t *ctx, jsonw_t *w, mcp_rpc_error_t *e);
+/*
+ * For a task's run (tasks.h), whose questions wait in the task rather than in an InputRequiredResult: writes
+ * the pending questions as a JSON object into out and returns how many there are (0: none), or records -32021
+ * in *e when the handler needed a capability the client lacks.
+ */
+int input_required_questions(input_round_t *round, mcp_ctx_t *ctx, buf_t *out, mcp_rpc_error_t *e);
+/* The answers this run used so far, as a JSON object (what a task created after the questions starts with). */
+void input_required_used_answers(const input_round_t *round, buf_t *out);
+/* A task's run: its answers (an object, or NULL) take the place of the request's inputResponses. */
+void input_required_set_answers(input_round_t *round, const json_value_t *answers);
 /* Whether this run resumes a verified requestState (mcp_resumed()). */
 int input_required_resumed(const input_round_t *round);
 void input_required_dispose(input_round_t *round);

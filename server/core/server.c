@@ -19,6 +19,7 @@
 #include "client_requests.h"
 #include "error.h"
 #include "state_memory.h"
+#include "tasks.h"
 #include "subscriptions.h"
 #include "workers.h"
 
@@ -42,6 +43,7 @@ struct st_mcp_server_t {
     void *state_key_source_data;
     mcp_state_store_t *state_store;
     mcp_state_store_t *own_state_store; /* --sessions memory: made and freed here */
+    tasks_t *tasks;                     /* the tasks extension (tasks.h) */
 };
 
 /* A key of its own for session ids and state handles, so that no token can ever pass for a requestState. */
@@ -106,7 +108,8 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
     if (registry_new(config, &s->registry, err, err_len) != 0)
         goto fail;
     if ((s->admission = admission_new(config)) == NULL || (s->workers = workers_new(config->workers)) == NULL ||
-        (s->client_requests = client_requests_new(s)) == NULL || (s->subscriptions = subscriptions_new()) == NULL) {
+        (s->client_requests = client_requests_new(s)) == NULL || (s->subscriptions = subscriptions_new()) == NULL ||
+        (s->tasks = tasks_new(config)) == NULL) {
         error_format(err, err_len, "out of memory");
         goto fail;
     }
@@ -120,6 +123,12 @@ const mcp_config_t *
 server_config(const mcp_server_t *s)
 {
     return s->config;
+}
+
+tasks_t *
+server_tasks(mcp_server_t *s)
+{
+    return s->tasks;
 }
 
 const registry_t *
@@ -264,6 +273,7 @@ mcp_server_free(mcp_server_t *s)
         return;
     mcp_server_shutdown(s); /* again if it already was: every step is idempotent */
     workers_free(s->workers);
+    tasks_free(s->tasks); /* after the workers: no task's handler runs any more */
     admission_free(s->admission);
     client_requests_free(s->client_requests);
     subscriptions_free(s->subscriptions);

@@ -18,6 +18,10 @@ static const setting_t settings[] = {
     {"--pending-table", "MCP_PENDING_TABLE", "",
      "on Lambda with streaming: the DynamoDB table where clients' answers to sampling and elicitation wait", SETTING_STRING,
      OFF(pending_table), .may_be_empty = 1},
+    {"--task-table", "MCP_TASK_TABLE", "",
+     "on Lambda: the DynamoDB table (partition key id, TTL attribute expiresAt) where the tasks of the tasks extension "
+     "live, so that any instance answers for them; \"\": each instance keeps its own in memory",
+     SETTING_STRING, OFF(task_table), .may_be_empty = 1},
 };
 
 settings_table_t

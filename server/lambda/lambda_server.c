@@ -17,8 +17,10 @@
 
 #include "apigw_event.h"
 #include "dynamodb_store.h"
+#include "dynamodb_task_store.h"
 #include "lambda_runtime.h"
 #include "log.h"
+#include "task_store.h"
 
 /* Tools see mcp_cancelled() earlier (the core's margin); this is when the front door stops waiting. */
 #define CUT_OFF_MARGIN_MS 500
@@ -211,6 +213,15 @@ handle(lambda_server_t *ls, lambda_invocation_t *inv)
             respond_buffered(ls, inv, ar.format, &res);
         log_invocation(&res, start, NULL);
         mcp_response_dispose(&res);
+        /*
+         * The client has its answer; a task the call started (the tasks extension) keeps working here, before
+         * the next invocation is asked for, since Lambda freezes the process once it is. The invocation's
+         * deadline bounds it: its handler is cancelled ahead of it and the task ends failed.
+         */
+        int64_t until = inv->deadline_ms != 0 ? inv->deadline_ms - CUT_OFF_MARGIN_MS : 0;
+        int still = mcp_server_wait_tasks(ls->mcp, until);
+        if (still != 0)
+            log_msg(LOG_WARN, "tasks_left_running", "%d task(s) still running at the deadline", still);
     }
     apigw_request_dispose(&ar);
 }
@@ -259,10 +270,24 @@ lambda_server_run(mcp_server_t *mcp, const lambda_config_t *config, const char *
         }
     }
     mcp_server_set_answer_store(mcp, store != NULL ? dynamodb_store_base(store) : NULL);
+    /* tasks in a shared table, so that any instance answers for a task another one runs */
+    dynamodb_task_store_t *tasks = NULL;
+    if (config->task_table[0] != '\0') {
+        char err[256];
+        if (dynamodb_task_store_new(config->task_table, &tasks, err, sizeof(err)) != 0) {
+            log_msg(LOG_ERROR, "init", "%s", err);
+            lambda_runtime_report_init_error(&ls.rt, "Runtime.InvalidConfiguration", err);
+            lambda_runtime_dispose(&ls.rt);
+            dynamodb_store_free(store);
+            return 2;
+        }
+        mcp_server_set_task_store(mcp, dynamodb_task_store_base(tasks));
+    }
     log_line_t l;
     if (log_begin(&l, LOG_INFO, "lambda_ready")) {
         jsonw_kv_string(&l.w, "responseMode", config->response_mode);
         jsonw_kv_bool(&l.w, "clientRequests", store != NULL);
+        jsonw_kv_bool(&l.w, "sharedTasks", tasks != NULL);
         log_end(&l);
     }
     for (;;) {
@@ -286,5 +311,6 @@ lambda_server_run(mcp_server_t *mcp, const lambda_config_t *config, const char *
     lambda_runtime_dispose(&ls.rt);
     mcp_server_shutdown(mcp);
     dynamodb_store_free(store);
+    dynamodb_task_store_free(tasks); /* the workers have stopped: no task writes any more */
     return 1;
 }

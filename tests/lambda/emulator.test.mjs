@@ -286,6 +286,37 @@ describe('runtime emulator', () => {
         assert.notEqual(next.pid, r.pid);
     });
 
+    test('work after the response: the instance stays busy until it asks for the next invocation', T, async () => {
+        const emu = await make({ maxInstances: 2 });
+        const first = await emu.invoke({ mode: 'after-work', delayMs: 800 });
+        assert.equal(first.kind, 'response');
+        // the first instance still works: the next invocation starts a second one rather than wait for it
+        const second = await emu.invoke({ mode: 'echo' });
+        assert.equal(second.kind, 'response');
+        assert.notEqual(second.instanceId, first.instanceId);
+        const [inst] = emu.instances;
+        for (let i = 0; i < 100 && inst.state !== 'idle'; ++i) await new Promise((r) => setTimeout(r, 50));
+        assert.equal(inst.state, 'idle', 'the first instance asked for its next invocation');
+        const inv = inst.invocations[0];
+        assert.ok(inv.afterResponseMs >= 800, `worked ${inv.afterResponseMs} ms after its response`);
+        assert.equal(inv.afterResponseTimedOut, undefined);
+        assert.deepEqual(emu.violations(), []);
+    });
+
+    test('work after the response is bounded by the deadline: the instance is stopped then', T, async () => {
+        const emu = await make({ maxInstances: 1 });
+        const r = await emu.invoke({ mode: 'after-work', delayMs: 10_000 }, { timeoutMs: 500 });
+        assert.equal(r.kind, 'response', 'the client has its answer');
+        const [inst] = emu.instances;
+        const exit = await inst.exited;
+        assert.equal(exit.signal, 'SIGKILL');
+        assert.equal(inst.killedBy, 'timeout');
+        assert.equal(inst.invocations[0].afterResponseTimedOut, true);
+        const next = await emu.invoke({ mode: 'echo' });
+        assert.equal(next.kind, 'response');
+        assert.notEqual(next.pid, r.pid);
+    });
+
     test('a runtime that exits during an invocation: Runtime.ExitError', T, async () => {
         const emu = await make();
         const r = await emu.invoke({ mode: 'crash' });

@@ -16,6 +16,10 @@
 // DynamoDB (dynalite) holding the table where a client's answer, received by one instance, meets the tool
 // waiting on the other. Everything must pass.
 //
+// Every run has two instances and a local DynamoDB (dynalite) holding the tasks of the tasks extension
+// (MCP_TASK_TABLE): an instance keeps running a task after its response until the task ends, so the
+// conformance suite's tasks/get and tasks/cancel are answered by the other instance, through the table.
+//
 // Every instance gets the same MCP_REQUEST_STATE_KEY, as a deployment with more than one instance must:
 // a 2026-07-28 retry may reach another instance than the round that sealed its requestState.
 // The 2026-07-28 runs, buffered or streaming, share tests/node/conformance-2026-07-28.yml with the HTTP
@@ -57,7 +61,7 @@ async function withLambda({ toolsets, format, stream, env }, body) {
         command: server,
         env: { MCP_TOOLSETS: toolsets, MCP_LOG_LEVEL: 'warn', MCP_REQUEST_STATE_KEY: REQUEST_STATE_KEY, ...AWS_ENV, ...env },
         region: REGION,
-        maxInstances: stream ? 2 : 1,
+        maxInstances: 2,
         timeoutMs: 30_000,
     });
     const shim = await startShim({
@@ -116,14 +120,16 @@ const buffered = [
     ['HTTP API (payload 2.0), buffered', 'http'],
     ['Function URL, buffered', 'url'],
 ];
-for (const [name, format] of buffered) results.push([name, await scenario(name, { format, stream: false })]);
-
 const dynamo = await startDynamo();
 try {
+    // tasks (the 2026-07-28 runs' tasks extension) live in the shared table: an instance busy with a task
+    // cannot answer for it, the other one can
+    const tasks = { MCP_TASK_TABLE: dynamo.table, MCP_DYNAMODB_ENDPOINT: dynamo.endpoint };
+    for (const [name, format] of buffered) results.push([name, await scenario(name, { format, stream: false, env: tasks })]);
     const env = {
         MCP_LAMBDA_RESPONSE_MODE: 'streaming',
         MCP_PENDING_TABLE: dynamo.table,
-        MCP_DYNAMODB_ENDPOINT: dynamo.endpoint,
+        ...tasks,
     };
     results.push(['REST API, responseTransferMode STREAM', await scenario('REST API, streaming', { format: 'rest', stream: true, env })]);
     results.push(['Function URL, RESPONSE_STREAM', await scenario('Function URL, streaming', { format: 'url', stream: true, env })]);

@@ -23,6 +23,17 @@
 //                                                           error is the answer to the invocation that started it.
 //   - Deadline: Lambda-Runtime-Deadline-Ms = delivery time + timeoutMs. A function still running then is killed
 //     with SIGKILL and the invocation is reported as "Task timed out after N.NN seconds".
+//   - Work after the response: once the runtime has posted /response, the client has its answer, but the
+//     instance stays busy (no other invocation is given to it; a new one starts another instance) until the
+//     runtime asks for the next invocation, and the invocation's deadline still holds: an instance that has
+//     not called GET /next by then is stopped (SIGKILL, killedBy 'timeout', the invocation's
+//     afterResponseTimedOut set). The invocation records afterResponseMs, how long that work took. Source: AWS
+//     Compute Blog, "Running code after returning a response from an AWS Lambda function" (Uri Segev,
+//     https://aws.amazon.com/blogs/compute/running-code-after-returning-a-response-from-an-aws-lambda-function/):
+//     a managed runtime's environment is frozen once the handler returns, while a custom runtime, which owns the
+//     loop of the Runtime API, may post the response and keep working until it asks for the next event, within
+//     the function's timeout; the Runtime API itself (Lambda DG, runtimes-api.html) only delivers the next event
+//     on GET /next.
 //   - A request id that is not the instance's current, unanswered invocation gets 400 InvalidRequestID.
 //
 // Everything is recorded for assertions: per instance its stdout and stderr lines, exit code or signal, init
@@ -751,6 +762,12 @@ class Instance {
             this._markReady();
             this.emu.emit('ready', this);
         }
+        if (this.postResponse) {
+            clearTimeout(this.postResponse.timer);
+            this.postResponse.inv.afterResponseMs = Date.now() - this.postResponse.from;
+            this.postResponse = null;
+            this.state = 'idle';
+        }
         if (this.pendingNext) {
             this.violation(403, 'a second concurrent GET /next on one instance', req);
             sendJson(res, 403, { errorMessage: 'a GET /next is already waiting on this instance', errorType: 'InvalidStateTransition' });
@@ -911,8 +928,29 @@ class Instance {
             sendJson(res, 202, { status: 'OK' });
             inv.firstByteAt ??= Date.now();
             inv.complete({ kind: 'response', body: result.body });
+            this.afterResponse(inv);
         }
         this.emu.dispatch();
+    }
+
+    /**
+     * After a response: as on Lambda, the instance stays busy until the runtime's next GET /next, within the
+     * invocation's deadline.
+     */
+    afterResponse(inv) {
+        if (!this.alive) return;
+        this.state = 'after-response';
+        const from = Date.now();
+        const timer = setTimeout(() => {
+            if (this.postResponse?.inv !== inv) return;
+            this.postResponse = null;
+            inv.afterResponseTimedOut = true;
+            inv.afterResponseMs = Date.now() - from;
+            this.killedBy = 'timeout';
+            this.fail();
+            this.emu.dispatch();
+        }, Math.max(0, inv.deadlineMs - from));
+        this.postResponse = { inv, from, timer };
     }
 
     onStreamingResponse(inv, req, res) {
@@ -962,6 +1000,7 @@ class Instance {
             this.state = this.alive ? 'idle' : this.state;
             sendJson(res, 202, { status: 'OK' });
             inv.complete(fields);
+            this.afterResponse(inv);
             this.emu.dispatch();
         });
         req.on('close', () => {
@@ -980,6 +1019,8 @@ class Instance {
     }
 
     async stop(timeoutMs) {
+        if (this.postResponse) clearTimeout(this.postResponse.timer);
+        this.postResponse = null;
         this.stopping = true;
         const inv = this.current;
         this.current = null;

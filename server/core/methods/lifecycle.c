@@ -8,6 +8,7 @@
 #include "config.h"
 #include "methods.h"
 #include "server.h"
+#include "tasks.h"
 
 #define SERVER_INSTRUCTIONS                                                                                                        \
     "Stateless MCP server: every request stands alone, so no session is kept. Call tools/list to see the tools."
@@ -31,6 +32,8 @@ write_capabilities(jsonw_t *w, mcp_era_t era)
     jsonw_kv_raw(w, "prompts", "{\"listChanged\":false}");
     jsonw_kv_raw(w, "logging", "{}");
     jsonw_kv_raw(w, "completions", "{}");
+    if (era == MCP_ERA_MODERN)
+        jsonw_kv_raw(w, "extensions", "{\"" MCP_TASKS_EXTENSION "\":{}}");
     jsonw_object_end(w);
 }
 

@@ -15,6 +15,7 @@
 #include "pagination.h"
 #include "schema.h"
 #include "server.h"
+#include "tasks.h"
 #include "tool_params.h"
 #include "workers.h"
 
@@ -44,6 +45,9 @@ tools_list(mcp_call_t *call, jsonw_t *w)
             jsonw_kv_raw(w, "annotations", t->annotations);
         if (t->icons != NULL && v >= MCP_V2025_11_25)
             jsonw_kv_raw(w, "icons", t->icons);
+        if (call->req->era == MCP_ERA_MODERN && !t->nonblocking && t->task_support != MCP_TASK_NEVER)
+            jsonw_kv_raw(w, "execution",
+                         t->task_support == MCP_TASK_ALWAYS ? "{\"taskSupport\":\"required\"}" : "{\"taskSupport\":\"optional\"}");
         jsonw_object_end(w);
     }
     pagination_list_end(call, w, 't', end, total);
@@ -59,6 +63,11 @@ run_tool(mcp_ctx_t *ctx, const json_value_t *args, jsonw_t *w, mcp_rpc_error_t *
 {
     if (tool_params_invoke(ctx, ctx_tool(ctx)->tool, args) != 0)
         ctx_set_error(ctx);
+    if (ctx_task(ctx) != NULL) {
+        /* the call became a task: its outcome goes to the task, the client already has the CreateTaskResult */
+        tasks_finish(ctx);
+        return MCP_OUTCOME_DEFERRED;
+    }
     /* a question for the client ends the round: what the handler emitted meanwhile is not the result */
     mcp_outcome_t outcome = input_required_finish(ctx_round(ctx), ctx, w, e);
     if (outcome == MCP_OUTCOME_DONE && e->code == 0)
@@ -86,7 +95,7 @@ waits_for_client(const mcp_tool_entry_t *entry)
 static void
 wake_job(void *data)
 {
-    exchange_call_wake(ctx_exchange_call(((tool_job_t *)data)->ctx));
+    ctx_wake(((tool_job_t *)data)->ctx);
 }
 
 /* On a worker: runs the tool into the job's response. */
@@ -110,9 +119,16 @@ run_job(void *data)
     buf_t *out = &job->response;
     jsonw_t w;
     jsonw_init(&w, out);
-    jsonrpc_begin_result(&w, ctx_id(ctx));
     mcp_rpc_error_t e = {0};
-    run_tool(ctx, job->args, &w, &e);
+    if (ctx_may_become_task(ctx) && !ctx_tool(ctx)->tool->task_starts_in_handler && tasks_start(ctx, &e) != 0) {
+        jsonrpc_write_error(&w, ctx_id(ctx), e.code, e.message, e.data);
+        return;
+    }
+    jsonrpc_begin_result(&w, ctx_id(ctx));
+    if (run_tool(ctx, job->args, &w, &e) == MCP_OUTCOME_DEFERRED) {
+        buf_reset(out);
+        return;
+    }
     jsonrpc_end_result(&w);
     if (e.code != 0 || jsonw_failed(&w)) {
         /* an error instead of a result (a capability the client lacks, ...): its HTTP status is long sent */
@@ -136,7 +152,10 @@ finish_job(void *data)
      * answer must find the slot free, not race this thread for it.
      */
     admission_release_call(server_admission(job->server), job->waits_for_client);
-    if (job->response.len != 0)
+    task_run_t *task = ctx_task(job->ctx);
+    if (task != NULL)
+        tasks_run_ended(task); /* its call was answered with the CreateTaskResult */
+    else if (job->response.len != 0)
         exchange_complete_call(call, job->response.data, job->response.len);
     else
         exchange_end_call(call);
@@ -213,6 +232,9 @@ tools_call(mcp_call_t *call, jsonw_t *w)
         return call_error(call, JSONRPC_INVALID_PARAMS, "Invalid params: progressToken must be a string or an integer", NULL);
     if (era_check_tool_call(call->req, entry, args, &call->error) != 0)
         return MCP_OUTCOME_DONE;
+    int as_task;
+    if (tasks_decide(call->req, entry->tool, &as_task, &call->error) != 0)
+        return MCP_OUTCOME_DONE;
     char why[256];
     if (schema_validate(entry->input_schema, args, why, sizeof(why)) != 0)
         return invalid_arguments(call, w, why);
@@ -221,6 +243,8 @@ tools_call(mcp_call_t *call, jsonw_t *w)
     if (ctx == NULL)
         return call_error(call, JSONRPC_INTERNAL_ERROR, "Internal error", NULL);
     ctx_set_tool(ctx, entry, token);
+    ctx_set_args(ctx, args);
+    ctx_set_may_become_task(ctx, as_task);
     mcp_rpc_error_t e = {0};
     mcp_outcome_t outcome = MCP_OUTCOME_DONE;
     if (input_required_begin(ctx, call, name, args, &e) != 0) {

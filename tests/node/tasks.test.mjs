@@ -1,0 +1,208 @@
+// tasks.test.mjs: the tasks extension (io.modelcontextprotocol/tasks, SEP-2663) beyond what the conformance
+// suite checks: a cancelled task stops its tool, a task is bound to its caller (another principal gets -32602,
+// as for a task that does not exist), a task expires after --task-ttl-ms, and tasks/* requests must carry
+// Mcp-Name: <taskId>. The HTTP server has no caller identity, so the principal test runs the server in Lambda
+// mode behind the Runtime API emulator and two API Gateway shims whose authorizers name different callers.
+//
+//     node --test tests/node/tasks.test.mjs       (MCP_SERVER_BIN: the binary, e.g. build-asan/mcp-server)
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { startShim } from '../lambda/apigw-shim.mjs';
+import { startEmulator } from '../lambda/runtime-emulator.mjs';
+import { serverBinary, startServer } from './lib/server.mjs';
+
+const EXT = 'io.modelcontextprotocol/tasks';
+const VERSION = '2026-07-28';
+
+/** One 2026-07-28 request; returns { status, body } with body the parsed JSON-RPC answer. */
+async function rpc(url, method, params = {}, { ext = true, headers = {} } = {}) {
+    const taskId = method.startsWith('tasks/') ? params.taskId : undefined;
+    const name = method === 'tools/call' ? params.name : taskId;
+    const h = {
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        'MCP-Protocol-Version': VERSION,
+        'Mcp-Method': method,
+        ...(name !== undefined ? { 'Mcp-Name': name } : {}),
+        ...headers,
+    };
+    for (const [k, v] of Object.entries(h)) if (v === null) delete h[k];
+    const body = {
+        jsonrpc: '2.0',
+        id: 1,
+        method,
+        params: {
+            ...params,
+            _meta: {
+                'io.modelcontextprotocol/protocolVersion': VERSION,
+                'io.modelcontextprotocol/clientInfo': { name: 'tasks.test', version: '1' },
+                'io.modelcontextprotocol/clientCapabilities': ext ? { elicitation: {}, extensions: { [EXT]: {} } } : {},
+            },
+        },
+    };
+    const res = await fetch(url, { method: 'POST', headers: h, body: JSON.stringify(body) });
+    const text = await res.text();
+    const type = res.headers.get('content-type') ?? '';
+    const json = type.includes('text/event-stream')
+        ? JSON.parse(
+              text
+                  .split('\n')
+                  .filter((l) => l.startsWith('data:'))
+                  .map((l) => l.slice(5))
+                  .at(-1),
+          )
+        : JSON.parse(text);
+    return { status: res.status, body: json };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls tasks/get until pred(result) holds (at most `tries` polls, 100 ms apart). */
+async function pollTask(url, taskId, pred, tries = 100) {
+    let last;
+    for (let i = 0; i < tries; ++i) {
+        last = await rpc(url, 'tasks/get', { taskId });
+        if (last.body.result && pred(last.body.result)) return last.body.result;
+        await sleep(100);
+    }
+    assert.fail(`task ${taskId} never reached the awaited state; last answer ${JSON.stringify(last?.body)}`);
+}
+
+async function createTask(url, name, args) {
+    const r = await rpc(url, 'tools/call', { name, arguments: args });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.result?.resultType, 'task', JSON.stringify(r.body));
+    assert.match(r.body.result.taskId, /^[0-9a-f]{32}$/);
+    return r.body.result;
+}
+
+describe('tasks on the HTTP server', () => {
+    let server;
+    let url;
+    before(async () => {
+        server = await startServer({ toolsets: 'default,conformance', args: ['--task-ttl-ms', '2000'] });
+        url = server.url;
+    });
+    after(async () => {
+        await server?.stop();
+    });
+
+    test('a cancelled task stops its tool, ends cancelled, and stays so', async () => {
+        const task = await createTask(url, 'slow_compute', { seconds: 60, label: 'cancel-me' });
+        const working = await rpc(url, 'tasks/get', { taskId: task.taskId });
+        assert.equal(working.body.result.status, 'working');
+        const ack = await rpc(url, 'tasks/cancel', { taskId: task.taskId });
+        assert.equal(ack.status, 200);
+        assert.deepEqual(Object.keys(ack.body.result).sort(), ['_meta', 'resultType']);
+        // the tool's handler returns long before its 60 seconds: the server says so when it does
+        for (let i = 0; i < 100 && !server.logs.some((l) => l.event === 'task_stopped' && l.message?.includes(task.taskId)); ++i) await sleep(100);
+        assert.ok(
+            server.logs.some((l) => l.event === 'task_stopped' && l.message?.includes(task.taskId)),
+            `no task_stopped log line for ${task.taskId}`,
+        );
+        const done = await rpc(url, 'tasks/get', { taskId: task.taskId });
+        assert.equal(done.body.result.status, 'cancelled');
+        assert.equal(done.body.result.result, undefined);
+        // idempotent, and a terminal task never changes
+        const again = await rpc(url, 'tasks/cancel', { taskId: task.taskId });
+        assert.equal(again.body.result.resultType, 'complete');
+        const update = await rpc(url, 'tasks/update', { taskId: task.taskId, inputResponses: { confirm: { action: 'accept', content: {} } } });
+        assert.equal(update.body.result.resultType, 'complete');
+        assert.equal((await rpc(url, 'tasks/get', { taskId: task.taskId })).body.result.status, 'cancelled');
+    });
+
+    test('a task answered through tasks/update completes with the answer', async () => {
+        const task = await createTask(url, 'confirm_delete', { filename: 'a.txt' });
+        const waiting = await pollTask(url, task.taskId, (t) => t.status === 'input_required');
+        assert.deepEqual(Object.keys(waiting.inputRequests), ['confirm']);
+        assert.equal(waiting.inputRequests.confirm.method, 'elicitation/create');
+        await rpc(url, 'tasks/update', { taskId: task.taskId, inputResponses: { confirm: { action: 'accept', content: { confirm: true } } } });
+        const done = await pollTask(url, task.taskId, (t) => t.status === 'completed');
+        assert.equal(done.result.content[0].text, 'Deleted a.txt.');
+    });
+
+    test('a task expires after its ttlMs: tasks/get then answers -32602', async () => {
+        const task = await createTask(url, 'slow_compute', { seconds: 0 });
+        assert.equal(task.ttlMs, 2000);
+        await pollTask(url, task.taskId, (t) => t.status === 'completed');
+        const created = Date.parse(task.createdAt);
+        await sleep(Math.max(0, created + 2000 - Date.now()) + 200);
+        const gone = await rpc(url, 'tasks/get', { taskId: task.taskId });
+        assert.equal(gone.body.error?.code, -32602, JSON.stringify(gone.body));
+        assert.equal((await rpc(url, 'tasks/cancel', { taskId: task.taskId })).body.error?.code, -32602);
+    });
+
+    test('tasks/* must carry Mcp-Name: <taskId>', async () => {
+        const task = await createTask(url, 'slow_compute', { seconds: 30 });
+        const missing = await rpc(url, 'tasks/get', { taskId: task.taskId }, { headers: { 'Mcp-Name': null } });
+        assert.equal(missing.status, 400);
+        assert.equal(missing.body.error.code, -32020);
+        const other = await createTask(url, 'slow_compute', { seconds: 30 });
+        const wrong = await rpc(url, 'tasks/cancel', { taskId: task.taskId }, { headers: { 'Mcp-Name': other.taskId } });
+        assert.equal(wrong.status, 400);
+        assert.equal(wrong.body.error.code, -32020);
+        // the refused cancel did nothing
+        assert.equal((await rpc(url, 'tasks/get', { taskId: task.taskId })).body.result.status, 'working');
+        for (const t of [task, other]) assert.equal((await rpc(url, 'tasks/cancel', { taskId: t.taskId })).status, 200);
+    });
+
+    test('without the extension: tasks/* are -32021, an optional tool runs at once, a task-only tool is refused', async () => {
+        const get = await rpc(url, 'tasks/get', { taskId: 'f'.repeat(32) }, { ext: false });
+        assert.equal(get.body.error.code, -32021);
+        assert.deepEqual(get.body.error.data, { requiredCapabilities: { extensions: { [EXT]: {} } } });
+        const sync = await rpc(url, 'tools/call', { name: 'slow_compute', arguments: { seconds: 0 } }, { ext: false });
+        assert.equal(sync.body.result.resultType, 'complete');
+        assert.equal(sync.body.result.taskId, undefined);
+        const refused = await rpc(url, 'tools/call', { name: 'failing_job', arguments: {} }, { ext: false });
+        assert.equal(refused.body.error.code, -32021);
+    });
+
+    test('an unknown task id is -32602 for every method', async () => {
+        for (const method of ['tasks/get', 'tasks/cancel']) {
+            assert.equal((await rpc(url, method, { taskId: '0'.repeat(32) })).body.error.code, -32602);
+        }
+        assert.equal((await rpc(url, 'tasks/update', { taskId: '0'.repeat(32), inputResponses: {} })).body.error.code, -32602);
+    });
+});
+
+describe('tasks are bound to their caller (Lambda, two authorizers)', () => {
+    let emulator;
+    let alice;
+    let mallory;
+    before(async () => {
+        emulator = await startEmulator({
+            command: serverBinary(),
+            env: { MCP_TOOLSETS: 'default,conformance', MCP_LOG_LEVEL: 'warn', MCP_REQUEST_STATE_KEY: Buffer.alloc(32, 5).toString('base64') },
+            maxInstances: 1,
+            timeoutMs: 30_000,
+        });
+        const caller = (name) => ({ principalId: name, principal: name, authMethod: 'static' });
+        alice = await startShim({ emulator, format: 'rest', stage: 'dev', authorizer: caller('alice') });
+        mallory = await startShim({ emulator, format: 'rest', stage: 'dev', authorizer: caller('mallory') });
+    });
+    after(async () => {
+        await alice?.stop();
+        await mallory?.stop();
+        await emulator?.stop();
+    });
+
+    test("another principal's task is invisible: -32602, as for a task that does not exist", async () => {
+        const task = await createTask(alice.url, 'confirm_delete', { filename: 'b.txt' });
+        await pollTask(alice.url, task.taskId, (t) => t.status === 'input_required');
+        for (const [method, params] of [
+            ['tasks/get', {}],
+            ['tasks/update', { inputResponses: { confirm: { action: 'accept', content: { confirm: true } } } }],
+            ['tasks/cancel', {}],
+        ]) {
+            const r = await rpc(mallory.url, method, { taskId: task.taskId, ...params });
+            assert.equal(r.body.error?.code, -32602, `${method}: ${JSON.stringify(r.body)}`);
+        }
+        // none of it touched the task
+        const mine = await rpc(alice.url, 'tasks/get', { taskId: task.taskId });
+        assert.equal(mine.body.result.status, 'input_required');
+        assert.equal((await rpc(alice.url, 'tasks/cancel', { taskId: task.taskId })).status, 200);
+        assert.equal((await rpc(alice.url, 'tasks/get', { taskId: task.taskId })).body.result.status, 'cancelled');
+        assert.deepEqual(emulator.violations(), []);
+    });
+});
