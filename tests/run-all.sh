@@ -84,6 +84,8 @@ suite "conformance 0.2.0-alpha.12 --requirements 2025-11-25 with sessions on: se
 suite "sessions on the Lambda front door: two instances sharing dynalite, every event format, conformance, 2026-07-28 handles" node tests/lambda/sessions-through-shim.mjs "$build"
 suite "aws tools: count_s3_buckets against s3rver behind a SigV4-verifying proxy (pages, AccessDenied)" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/aws-tools.test.mjs
 suite "aws tools (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/aws-tools.test.mjs
+suite "registered Lambda tools over HTTP: dynalite registry, SigV4-verifying Invoke shim, Python and Node.js handlers, errors, timeouts, throttling" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/lambda-tools.test.mjs
+suite "registered Lambda tools over HTTP (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/lambda-tools.test.mjs
 suite "CDK app: assertions, cdk-nag, cdk synth dev/qas/prod" bash -c 'cd cdk && npm test'
 suite "GitHub Actions workflows: actionlint, shellcheck, deploy policy, deploy scripts" env MCP_BUILD_DIR="$build" bash -c 'cd tests/workflows && npm test'
 suite "container images, linux/amd64 (podman: build, contents, read-only and non-root as Lambda runs them, SDK client, conformance, Lambda emulator)" tests/container/run.sh --arch amd64

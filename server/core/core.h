@@ -244,7 +244,7 @@ typedef enum en_mcp_invoke_status_t {
 } mcp_invoke_status_t;
 typedef struct st_mcp_invoke_t {
     const char *tool;           /* the tool's MCP name */
-    const json_value_t *record; /* its registration record (functionArn, qualifier, target, ...) */
+    const json_value_t *record; /* its registration record (lambdaArn, qualifier, target, ...) */
     const char *arguments;      /* the event: the arguments object as JSON text */
     size_t arguments_len;
     const json_value_t *identity; /* the caller as the front door established it; NULL: none */

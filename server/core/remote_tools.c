@@ -165,9 +165,9 @@ remote_tools_check_record(const json_value_t *rec, const registry_t *builtin, ch
     int64_t t;
     if (v != NULL && (json_int64(v, &t) != 0 || t < 1 || t > REMOTE_TOOLS_MAX_TIMEOUT_MS))
         return fail(err, err_len, "/timeoutMs", "must be an integer from 1 to 900000");
-    const char *fn = json_string(json_get(rec, "functionArn"));
+    const char *fn = json_string(json_get(rec, "lambdaArn"));
     if (fn == NULL || !valid_function(fn))
-        return fail(err, err_len, "/functionArn", "must be a Lambda function's ARN or name");
+        return fail(err, err_len, "/lambdaArn", "must be a Lambda function's ARN or name");
     v = json_get(rec, "qualifier");
     if (v != NULL && (v->type != JSON_STRING || v->u.str.len == 0 || v->u.str.len > 128 ||
                       strspn(v->u.str.ptr, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_$") != v->u.str.len))

@@ -10,7 +10,7 @@
  *
  * A record (the JSON the source stores, one per tool):
  *   {"name": "...", "title": "...", "description": "...", "inputSchema": {...}, "outputSchema": {...},
- *    "annotations": {...}, "timeoutMs": 30000, "functionArn": "arn:aws:lambda:...", "qualifier": "live",
+ *    "annotations": {...}, "timeoutMs": 30000, "lambdaArn": "arn:aws:lambda:...", "qualifier": "live",
  *    "target": "...", "version": 3, "createdAt": ..., "createdBy": ..., "updatedAt": ..., "updatedBy": ...}
  */
 #ifndef MCP_REMOTE_TOOLS_H

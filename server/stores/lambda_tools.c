@@ -254,7 +254,7 @@ static int
 invoke(mcp_tool_source_t *self, const mcp_invoke_t *call, mcp_invoke_result_t *out)
 {
     lambda_tools_t *lt = (lambda_tools_t *)self;
-    const char *fn = json_string(json_get(call->record, "functionArn"));
+    const char *fn = json_string(json_get(call->record, "lambdaArn"));
     const char *qualifier = json_string(json_get(call->record, "qualifier"));
     buf_t path = BUF_INIT(0), query = BUF_INIT(0), context = BUF_INIT(0);
     buf_append_str(&path, "/2015-03-31/functions/");

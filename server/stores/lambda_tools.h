@@ -7,7 +7,7 @@
  * reads it with Scan (strongly consistent, every page) at most once per --tool-registry-refresh-s.
  *
  * Invocation follows Amazon Bedrock AgentCore Gateway's contract for Lambda targets, so a function written for a
- * gateway works here unchanged: POST /2015-03-31/functions/<functionArn>/invocations[?Qualifier=q], signed with
+ * gateway works here unchanged: POST /2015-03-31/functions/<lambdaArn>/invocations[?Qualifier=q], signed with
  * SigV4 for service "lambda" with the server's own credentials (the environment Lambda sets: key, secret, session
  * token), X-Amz-Invocation-Type RequestResponse; the event is the tool's arguments object; X-Amz-Client-Context is
  * base64 JSON {"custom": {...}} with

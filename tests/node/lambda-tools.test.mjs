@@ -33,7 +33,7 @@ const RECORDS = [
         inputSchema: OBJ({ text: { type: 'string' } }, ['text']),
         outputSchema: OBJ({ words: { type: 'integer' }, characters: { type: 'integer' } }, ['words', 'characters']),
         annotations: { readOnlyHint: true },
-        functionArn: arn('py-tools'),
+        lambdaArn: arn('py-tools'),
         qualifier: 'live',
         target: 'text-tools',
     },
@@ -41,22 +41,22 @@ const RECORDS = [
         name: 'greet',
         description: 'Greets someone (a Node.js Lambda function returning a CallToolResult).',
         inputSchema: OBJ({ name: { type: 'string' } }, ['name']),
-        functionArn: arn('node-tools'),
+        lambdaArn: arn('node-tools'),
         target: 'node-tools',
     },
-    { name: 'add', description: 'Adds two numbers (plain JSON back).', inputSchema: OBJ({ a: { type: 'number' }, b: { type: 'number' } }, ['a', 'b']), functionArn: 'node-tools', target: 'node-tools' },
-    { name: 'explode', description: 'Always fails.', inputSchema: OBJ(), functionArn: arn('failing') },
-    { name: 'py_explode', description: 'Always fails, in Python.', inputSchema: OBJ({ customer: { type: 'string' } }), functionArn: arn('py-failing') },
-    { name: 'dawdle', description: 'Takes longer than its timeout.', inputSchema: OBJ({ ms: { type: 'integer' } }), functionArn: arn('slow'), timeoutMs: 500 },
-    { name: 'lambda_timeout', description: "Outlives its function's own timeout.", inputSchema: OBJ({ ms: { type: 'integer' } }), functionArn: arn('short') },
-    { name: 'crowded', description: 'Always throttled.', inputSchema: OBJ(), functionArn: arn('busy') },
-    { name: 'missing_fn', description: 'Its function does not exist.', inputSchema: OBJ(), functionArn: arn('no-such-function') },
-    { name: 'echo_context', description: 'Reports its event and client context.', inputSchema: OBJ({ x: { type: 'integer' } }), functionArn: arn('echo'), qualifier: '7' },
-    { name: 'bad_result', description: 'Answers a malformed CallToolResult.', inputSchema: OBJ(), functionArn: arn('bad-result') },
+    { name: 'add', description: 'Adds two numbers (plain JSON back).', inputSchema: OBJ({ a: { type: 'number' }, b: { type: 'number' } }, ['a', 'b']), lambdaArn: 'node-tools', target: 'node-tools' },
+    { name: 'explode', description: 'Always fails.', inputSchema: OBJ(), lambdaArn: arn('failing') },
+    { name: 'py_explode', description: 'Always fails, in Python.', inputSchema: OBJ({ customer: { type: 'string' } }), lambdaArn: arn('py-failing') },
+    { name: 'dawdle', description: 'Takes longer than its timeout.', inputSchema: OBJ({ ms: { type: 'integer' } }), lambdaArn: arn('slow'), timeoutMs: 500 },
+    { name: 'lambda_timeout', description: "Outlives its function's own timeout.", inputSchema: OBJ({ ms: { type: 'integer' } }), lambdaArn: arn('short') },
+    { name: 'crowded', description: 'Always throttled.', inputSchema: OBJ(), lambdaArn: arn('busy') },
+    { name: 'missing_fn', description: 'Its function does not exist.', inputSchema: OBJ(), lambdaArn: arn('no-such-function') },
+    { name: 'echo_context', description: 'Reports its event and client context.', inputSchema: OBJ({ x: { type: 'integer' } }), lambdaArn: arn('echo'), qualifier: '7' },
+    { name: 'bad_result', description: 'Answers a malformed CallToolResult.', inputSchema: OBJ(), lambdaArn: arn('bad-result') },
     // refused when read, each with its reason in the log, while the others are served
-    { name: 'ping', description: 'Would shadow the built-in ping.', inputSchema: OBJ(), functionArn: arn('echo') },
-    { name: 'unenforceable', description: 'An output schema the validator cannot enforce.', inputSchema: OBJ(), outputSchema: { type: 'object', patternProperties: { '^x': { type: 'string' } } }, functionArn: arn('echo') },
-    { name: 'no_function', description: 'No functionArn.', inputSchema: OBJ() },
+    { name: 'ping', description: 'Would shadow the built-in ping.', inputSchema: OBJ(), lambdaArn: arn('echo') },
+    { name: 'unenforceable', description: 'An output schema the validator cannot enforce.', inputSchema: OBJ(), outputSchema: { type: 'object', patternProperties: { '^x': { type: 'string' } } }, lambdaArn: arn('echo') },
+    { name: 'no_function', description: 'No lambdaArn.', inputSchema: OBJ() },
 ];
 
 async function putRecord(dynamo, record, version = 1) {
@@ -130,7 +130,7 @@ describe('registered Lambda tools over HTTP', () => {
         const refusals = server.logs.filter((l) => l.event === 'registered_tool_refused').map((l) => l.message ?? l.msg ?? JSON.stringify(l));
         assert.ok(refusals.some((m) => /ping.*\/name.*built-in/.test(m)), JSON.stringify(refusals));
         assert.ok(refusals.some((m) => /unenforceable.*\/outputSchema.*patternProperties/.test(m)), JSON.stringify(refusals));
-        assert.ok(refusals.some((m) => /no_function.*\/functionArn/.test(m)), JSON.stringify(refusals));
+        assert.ok(refusals.some((m) => /no_function.*\/lambdaArn/.test(m)), JSON.stringify(refusals));
     });
 
     test('a Python tool written to the AgentCore contract: plain JSON becomes structured content', async () => {
@@ -211,7 +211,7 @@ describe('registered Lambda tools over HTTP', () => {
     });
 
     test('a registration made while the server runs is listed after the refresh interval, and callable', async () => {
-        await putRecord(dynamo, { name: 'late_greet', description: 'Registered later.', inputSchema: OBJ({ name: { type: 'string' } }), functionArn: arn('node-tools'), target: 'node-tools' });
+        await putRecord(dynamo, { name: 'late_greet', description: 'Registered later.', inputSchema: OBJ({ name: { type: 'string' } }), lambdaArn: arn('node-tools'), target: 'node-tools' });
         // the node example serves "greet" only: the late tool's call reaches it and fails there, as it should
         let names = [];
         for (let i = 0; i < 50 && !names.includes('late_greet'); ++i) {

@@ -23,7 +23,7 @@ parse(arena_t *a, const char *text)
 }
 
 #define BASE                                                                                                                       \
-    "\"description\":\"d\",\"inputSchema\":{\"type\":\"object\"},\"functionArn\":\"arn:aws:lambda:ap-southeast-2:123456789012:"    \
+    "\"description\":\"d\",\"inputSchema\":{\"type\":\"object\"},\"lambdaArn\":\"arn:aws:lambda:ap-southeast-2:123456789012:"    \
     "function:f\""
 
 /* The reason a record is refused, or "" when it is accepted. */
@@ -46,9 +46,9 @@ test_records(void)
     CHECK_STR(check(&a, "{\"name\":\"ok\",\"qualifier\":\"live\",\"timeoutMs\":900000,\"target\":\"my-target\"," BASE "}"), "");
     CHECK_STR(check(&a, "[]"), ": a record must be an object");
     CHECK_STR(check(&a, "{\"name\":\"has space\"," BASE "}"), "/name: must be 1-128 of A-Z a-z 0-9 _ . -");
-    CHECK_STR(check(&a, "{\"name\":\"x\",\"description\":\"\",\"inputSchema\":{\"type\":\"object\"},\"functionArn\":\"f\"}"),
+    CHECK_STR(check(&a, "{\"name\":\"x\",\"description\":\"\",\"inputSchema\":{\"type\":\"object\"},\"lambdaArn\":\"f\"}"),
               "/description: must be a non-empty string");
-    CHECK_STR(check(&a, "{\"name\":\"x\",\"description\":\"d\",\"inputSchema\":{\"type\":\"string\"},\"functionArn\":\"f\"}"),
+    CHECK_STR(check(&a, "{\"name\":\"x\",\"description\":\"d\",\"inputSchema\":{\"type\":\"string\"},\"lambdaArn\":\"f\"}"),
               "/inputSchema: must be a JSON Schema object of type \"object\"");
     /* a schema the validator cannot enforce is refused with the validator's reason */
     const char *why =
@@ -56,8 +56,8 @@ test_records(void)
     CHECK(strncmp(why, "/outputSchema: ", 15) == 0 && strstr(why, "propertyNames") != NULL);
     CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"timeoutMs\":0}"), "/timeoutMs: must be an integer from 1 to 900000");
     CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"timeoutMs\":900001}"), "/timeoutMs: must be an integer from 1 to 900000");
-    CHECK_STR(check(&a, "{\"name\":\"x\",\"description\":\"d\",\"inputSchema\":{\"type\":\"object\"},\"functionArn\":\"a/b\"}"),
-              "/functionArn: must be a Lambda function's ARN or name");
+    CHECK_STR(check(&a, "{\"name\":\"x\",\"description\":\"d\",\"inputSchema\":{\"type\":\"object\"},\"lambdaArn\":\"a/b\"}"),
+              "/lambdaArn: must be a Lambda function's ARN or name");
     CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"qualifier\":\"a:b\"}"), "/qualifier: must be a version or alias name");
     CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"target\":\"a___b\"}"), "/target: must be 1-100 of A-Z a-z 0-9 -");
     CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"annotations\":[]}"), "/annotations: must be an object");
