@@ -197,7 +197,10 @@ check_record(registry_admin_t *a, arena_t *arena, const admin_request_t *req, ad
         return NULL;
     }
     const char *arn = json_string(json_get(rec, "lambdaArn"));
-    if (strncmp(arn, "arn:", 4) != 0 || strchr(arn + strlen("arn:aws:lambda:x:123456789012:function:"), ':') != NULL) {
+    size_t colons = 0;
+    for (const char *c = arn; *c != '\0'; ++c)
+        colons += *c == ':';
+    if (strncmp(arn, "arn:", 4) != 0 || colons != 6) {
         reply_error(res, 400, "must be the function's full, unqualified ARN (put a version or alias in qualifier)", "/lambdaArn");
         return NULL;
     }
