@@ -88,6 +88,8 @@ suite "registered Lambda tools over HTTP: dynalite registry, SigV4-verifying Inv
 suite "registered Lambda tools over HTTP (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/lambda-tools.test.mjs
 suite "the registry admin API (mcp-admin) behind a Function URL with AWS_IAM: create/read/list/update/delete, 400/403/404/409/412, races, allow-list" env MCP_BUILD_DIR="$build" MCP_SERVER_BIN="$build/mcp-server" node --test tests/lambda/registry-admin.test.mjs
 suite "the registry admin API (ASan+UBSan)" env MCP_BUILD_DIR="$asan" MCP_SERVER_BIN="$asan/mcp-server" node --test tests/lambda/registry-admin.test.mjs
+suite "registered Lambda tools on the Lambda front door (REST events, authorizer identity, the invocation's deadline)" env MCP_BUILD_DIR="$build" node --test tests/lambda/lambda-tools-through-shim.test.mjs
+suite "registered Lambda tools on the Lambda front door (ASan+UBSan)" env MCP_BUILD_DIR="$asan" node --test tests/lambda/lambda-tools-through-shim.test.mjs
 suite "CDK app: assertions, cdk-nag, cdk synth dev/qas/prod" bash -c 'cd cdk && npm test'
 suite "GitHub Actions workflows: actionlint, shellcheck, deploy policy, deploy scripts" env MCP_BUILD_DIR="$build" bash -c 'cd tests/workflows && npm test'
 suite "container images, linux/amd64 (podman: build, contents, read-only and non-root as Lambda runs them, SDK client, conformance, Lambda emulator)" tests/container/run.sh --arch amd64
