@@ -63,10 +63,11 @@ FROM build AS rootfs
 # (OPENSSLDIR/cert.pem); a passwd and group with root and the non-root user 65532; /tmp with the sticky bit.
 RUN set -eu; \
     openssldir=$(openssl version -d | sed -E 's/^OPENSSLDIR: "(.*)"$/\1/'); \
-    for bin in build/mcp-server build/mcp-authorizer; do \
+    for bin in build/mcp-server build/mcp-admin build/mcp-authorizer; do \
         [ -x "$bin" ] || continue; \
         name=${bin##*/}; \
         root=/rootfs/$name; \
+        [ "$name" = mcp-admin ] && root=/rootfs/mcp-server; \
         install -D -m 0755 "$bin" "$root/usr/local/bin/$name"; \
         strip --strip-unneeded "$root/usr/local/bin/$name"; \
         deps=$(ldd "$bin"); \
