@@ -65,6 +65,7 @@ bench: deps node-deps oauth-deps
 	bench/lambda.sh
 	bench/authorizer.sh
 	bench/proxy.sh
+	bench/lambda-tools.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -7,7 +7,7 @@
 //       'busy':       { node: fn, reservedConcurrency: 0 },                         // always throttled (429)
 //       'short':      { node: fn, timeoutMs: 500 },                                 // Lambda's own function timeout
 //   } });
-//   shim.endpoint; shim.invocations; shim.refused; await shim.stop();
+//   shim.endpoint; shim.invocations; shim.refused; shim.timings (ms per request, for make bench); await shim.stop();
 //
 // What it does, as AWS's Invoke API does (Lambda API reference, "Invoke"):
 // - POST /2015-03-31/functions/{FunctionName}/invocations[?Qualifier=q], FunctionName a name, a partial ARN
@@ -79,10 +79,16 @@ function runPython({ file, handler }, event, context) {
 export async function startInvokeShim({ region = 'ap-southeast-2', keys, functions, account = '123456789012' }) {
     const invocations = [];
     const refused = [];
+    const timings = []; // ms from a request's last byte to its answer, per request (make bench: the target's share)
     const server = createServer((req, res) => {
         const chunks = [];
         req.on('data', (c) => chunks.push(c));
-        req.on('end', () => handle(req, res, Buffer.concat(chunks)).catch((err) => awsError(res, 500, 'ServiceException', String(err))));
+        req.on('end', () => {
+            const began = process.hrtime.bigint();
+            handle(req, res, Buffer.concat(chunks))
+                .catch((err) => awsError(res, 500, 'ServiceException', String(err)))
+                .finally(() => timings.push(Number(process.hrtime.bigint() - began) / 1e6));
+        });
     });
     async function handle(req, res, body) {
         const v = await verifySigV4({ method: req.method, url: req.url, headers: req.headers, body }, { region, service: 'lambda', keys });
@@ -159,6 +165,7 @@ export async function startInvokeShim({ region = 'ap-southeast-2', keys, functio
         endpoint,
         invocations,
         refused,
+        timings,
         stop: () =>
             new Promise((ok) => {
                 server.closeAllConnections?.();
