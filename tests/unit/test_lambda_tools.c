@@ -23,7 +23,7 @@ parse(arena_t *a, const char *text)
 }
 
 #define BASE                                                                                                                       \
-    "\"description\":\"d\",\"inputSchema\":{\"type\":\"object\"},\"lambdaArn\":\"arn:aws:lambda:ap-southeast-2:123456789012:"    \
+    "\"description\":\"d\",\"inputSchema\":{\"type\":\"object\"},\"lambdaArn\":\"arn:aws:lambda:ap-southeast-2:123456789012:"      \
     "function:f\""
 
 /* The reason a record is refused, or "" when it is accepted. */
