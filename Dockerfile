@@ -82,7 +82,7 @@ RUN set -eu; \
         install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"; \
         install -D -m 0644 /usr/share/doc/ca-certificates/copyright "$root/usr/share/doc/ca-certificates/copyright"; \
         mkdir -p "$root$openssldir"; \
-        ln -s /etc/ssl/certs/ca-certificates.crt "$root$openssldir/cert.pem"; \
+        ln -sf /etc/ssl/certs/ca-certificates.crt "$root$openssldir/cert.pem"; \
         printf '%s\n' 'root:x:0:0:root:/root:/usr/sbin/nologin' 'nonroot:x:65532:65532:nonroot:/nonexistent:/usr/sbin/nologin' \
             >"$root/etc/passwd"; \
         printf '%s\n' 'root:x:0:' 'nonroot:x:65532:' >"$root/etc/group"; \
