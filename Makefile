@@ -11,7 +11,7 @@ DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev l
                 clang libclang-rt-14-dev wrk ca-certificates openssl git shellcheck jq \
                 qemu-user-static debootstrap
 
-.PHONY: all deps build build-asan run test node-deps oauth-deps cdk-deps workflow-deps bench fuzz format clean
+.PHONY: all deps build build-asan run run-tools test node-deps oauth-deps cdk-deps workflow-deps bench fuzz format clean
 
 all: build
 
@@ -39,6 +39,12 @@ build-asan: deps
 run: build
 	@echo "MCP endpoint: http://127.0.0.1:$(PORT)/mcp  (Ctrl-C to stop)"
 	exec $(BUILD)/mcp-server --bind 127.0.0.1 --port $(PORT)
+
+# The example registered tools (examples/tools: Python and Node.js Lambda handlers) behind the server, with local
+# stand-ins for the registry table (dynalite) and Lambda's Invoke API (tests/lambda/invoke-shim.mjs).
+run-tools: build node-deps
+	@echo "MCP endpoint: http://127.0.0.1:$(PORT)/mcp, with the registered tools word_count, greet, add  (Ctrl-C to stop)"
+	exec node examples/tools/run-local.mjs --port $(PORT)
 
 node-deps: deps
 	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
