@@ -4,6 +4,7 @@
 //   const shim = await startInvokeShim({ region, keys, functions: {
 //       'node-tools': { node: handlerFunction },                                   // in this process
 //       'py-tools':   { python: { file: '/abs/handler.py', handler: 'handler' } },  // python-runner.py, one process per invoke
+//       'c-tools':    { emulator },                                                 // a custom runtime (C) behind runtime-emulator.mjs
 //       'busy':       { node: fn, reservedConcurrency: 0 },                         // always throttled (429)
 //       'short':      { node: fn, timeoutMs: 500 },                                 // Lambda's own function timeout
 //   } });
@@ -76,6 +77,15 @@ function runPython({ file, handler }, event, context) {
     });
 }
 
+/** A custom runtime behind the Runtime API emulator: the client context goes in Lambda-Runtime-Client-Context, as JSON. */
+async function runEmulated(emulator, event, context, timeoutMs) {
+    const r = await emulator.invoke(event, { timeoutMs, requestId: context.awsRequestId, clientContext: context.clientContext ? JSON.stringify(context.clientContext) : undefined });
+    if (r.kind === 'response') return JSON.parse(r.body.toString('utf8'));
+    const e = new Error(r.error?.errorMessage ?? r.kind);
+    e.lambdaError = r.error ?? { errorType: 'Runtime', errorMessage: r.kind };
+    throw e;
+}
+
 export async function startInvokeShim({ region = 'ap-southeast-2', keys, functions, account = '123456789012' }) {
     const invocations = [];
     const refused = [];
@@ -140,7 +150,7 @@ export async function startInvokeShim({ region = 'ap-southeast-2', keys, functio
         };
         let timer;
         const timedOut = new Promise((ok) => (timer = setTimeout(() => ok({ timedOut: true }), timeoutMs)));
-        const run = (async () => (def.python ? runPython(def.python, event, context) : def.node(event, context)))().then(
+        const run = (async () => (def.python ? runPython(def.python, event, context) : def.emulator ? runEmulated(def.emulator, event, context, timeoutMs) : def.node(event, context)))().then(
             (result) => ({ result }),
             (error) => ({ error }),
         );

@@ -7,16 +7,17 @@
 //   node --test tests/node/lambda-tools.test.mjs          (MCP_SERVER_BIN=build-asan/mcp-server for the ASan build)
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { startInvokeShim } from '../lambda/invoke-shim.mjs';
 import { startDynamo } from '../lambda/local-dynamodb.mjs';
+import { startEmulator } from '../lambda/runtime-emulator.mjs';
 import { handler as nodeExample } from '../../examples/tools/node/index.mjs';
 import * as fixtures from '../lambda/fixtures/tool-functions.mjs';
-import { REPO_ROOT, startServer } from './lib/server.mjs';
+import { REPO_ROOT, serverBinary, startServer } from './lib/server.mjs';
 
 const REGION = 'ap-southeast-2';
 const ACCOUNT = '123456789012';
@@ -45,6 +46,15 @@ const RECORDS = [
         target: 'node-tools',
     },
     { name: 'add', description: 'Adds two numbers (plain JSON back).', inputSchema: OBJ({ a: { type: 'number' }, b: { type: 'number' } }, ['a', 'b']), lambdaArn: 'node-tools', target: 'node-tools' },
+    {
+        name: 'reverse_text',
+        description: 'Reverses a text (a C custom runtime).',
+        inputSchema: OBJ({ text: { type: 'string' } }, ['text']),
+        outputSchema: OBJ({ reversed: { type: 'string' } }, ['reversed']),
+        lambdaArn: arn('c-tools'),
+        target: 'c-tools',
+    },
+    { name: 'c_unknown', description: 'Its C function does not serve it.', inputSchema: OBJ(), lambdaArn: arn('c-tools'), target: 'c-tools' },
     { name: 'explode', description: 'Always fails.', inputSchema: OBJ(), lambdaArn: arn('failing') },
     { name: 'py_explode', description: 'Always fails, in Python.', inputSchema: OBJ({ customer: { type: 'string' } }), lambdaArn: arn('py-failing') },
     { name: 'dawdle', description: 'Takes longer than its timeout.', inputSchema: OBJ({ ms: { type: 'integer' } }), lambdaArn: arn('slow'), timeoutMs: 500 },
@@ -78,8 +88,11 @@ describe('registered Lambda tools over HTTP', () => {
     let shim;
     let server;
     let client;
+    let cTool;
 
     before(async () => {
+        // the C example, a custom runtime, behind the Runtime API emulator (built beside the server)
+        cTool = await startEmulator({ command: join(dirname(serverBinary()), 'example-c-tool'), region: REGION, maxInstances: 1, timeoutMs: 3000 });
         dynamo = await startDynamo({ tables: [TABLE] });
         for (const r of RECORDS) await putRecord(dynamo, r);
         shim = await startInvokeShim({
@@ -89,6 +102,7 @@ describe('registered Lambda tools over HTTP', () => {
             functions: {
                 'py-tools': { python: { file: join(REPO_ROOT, 'examples/tools/python/handler.py'), handler: 'handler' } },
                 'node-tools': { node: nodeExample },
+                'c-tools': { emulator: cTool },
                 failing: { node: fixtures.failing },
                 'py-failing': { python: { file: join(REPO_ROOT, 'tests/lambda/fixtures/failing_tool.py'), handler: 'handler' } },
                 slow: { node: fixtures.slow, timeoutMs: 10000 },
@@ -112,6 +126,8 @@ describe('registered Lambda tools over HTTP', () => {
         await server?.stop();
         await shim?.stop();
         await dynamo?.stop();
+        await cTool?.stop();
+        if (cTool) assert.deepEqual(cTool.violations(), []);
     });
 
     const text = (r) => r.content.map((c) => c.text).join('\n');
@@ -150,6 +166,15 @@ describe('registered Lambda tools over HTTP', () => {
         const a = await client.callTool({ name: 'add', arguments: { a: 2, b: 40 } });
         assert.deepEqual(JSON.parse(text(a)), { sum: 42 });
         assert.equal(a.structuredContent, undefined);
+    });
+
+    test('a C tool (a custom runtime, the client context from Lambda-Runtime-Client-Context)', async () => {
+        const r = await client.callTool({ name: 'reverse_text', arguments: { text: 'héllo, wörld' } });
+        assert.equal(r.isError, undefined, text(r));
+        assert.deepEqual(r.structuredContent, { reversed: 'dlröw ,olléh' });
+        const u = await client.callTool({ name: 'c_unknown', arguments: {} });
+        assert.equal(u.isError, true);
+        assert.equal(text(u), "The tool's function failed: UnknownTool: this function serves the tool reverse_text only");
     });
 
     test('arguments are checked against the input schema before any invoke', async () => {
