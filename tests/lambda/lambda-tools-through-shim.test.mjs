@@ -31,7 +31,7 @@ const TABLE = 'mcp-test-lambda-tools';
 const KEYS = { accessKeyId: 'ASIAFUNCTIONROLE', secretAccessKey: 'function-role-secret', sessionToken: 'function-role-session' };
 const arn = (name) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 const OBJ = (properties = {}, required = []) => ({ type: 'object', properties, required });
-const FUNCTION_TIMEOUT_MS = 5000; // the MCP server's own Lambda timeout in the emulator
+const FUNCTION_TIMEOUT_MS = 10000; // the MCP server's own Lambda timeout in the emulator
 
 const RECORDS = [
     {
@@ -67,7 +67,7 @@ describe('registered tools on the Lambda front door (REST events, an authorizer 
             account: ACCOUNT,
             keys: [KEYS],
             functions: {
-                'py-tools': { python: { file: join(ROOT, 'examples/tools/python/handler.py'), handler: 'handler' } },
+                'py-tools': { python: { file: join(ROOT, 'examples/tools/python/handler.py'), handler: 'handler' }, timeoutMs: 20000 },
                 'node-tools': { node: nodeExample },
                 echo: { node: fixtures.echoContext },
                 failing: { node: fixtures.failing },

@@ -92,7 +92,7 @@ describe('registered Lambda tools over HTTP', () => {
 
     before(async () => {
         // the C example, a custom runtime, behind the Runtime API emulator (built beside the server)
-        cTool = await startEmulator({ command: join(dirname(serverBinary()), 'example-c-tool'), region: REGION, maxInstances: 1, timeoutMs: 3000 });
+        cTool = await startEmulator({ command: join(dirname(serverBinary()), 'example-c-tool'), region: REGION, maxInstances: 1, timeoutMs: 10000 });
         dynamo = await startDynamo({ tables: [TABLE] });
         for (const r of RECORDS) await putRecord(dynamo, r);
         shim = await startInvokeShim({
@@ -100,11 +100,11 @@ describe('registered Lambda tools over HTTP', () => {
             account: ACCOUNT,
             keys: [KEYS],
             functions: {
-                'py-tools': { python: { file: join(REPO_ROOT, 'examples/tools/python/handler.py'), handler: 'handler' } },
+                'py-tools': { python: { file: join(REPO_ROOT, 'examples/tools/python/handler.py'), handler: 'handler' }, timeoutMs: 20000 },
                 'node-tools': { node: nodeExample },
-                'c-tools': { emulator: cTool },
+                'c-tools': { emulator: cTool, timeoutMs: 10000 },
                 failing: { node: fixtures.failing },
-                'py-failing': { python: { file: join(REPO_ROOT, 'tests/lambda/fixtures/failing_tool.py'), handler: 'handler' } },
+                'py-failing': { python: { file: join(REPO_ROOT, 'tests/lambda/fixtures/failing_tool.py'), handler: 'handler' }, timeoutMs: 20000 },
                 slow: { node: fixtures.slow, timeoutMs: 10000 },
                 short: { node: fixtures.slow, timeoutMs: 300 },
                 busy: { node: fixtures.echoContext, reservedConcurrency: 0 },
