@@ -12,6 +12,7 @@
 #include "lambda_tools.h"
 #include "remote_tools.h"
 #include "test.h"
+#include <unistd.h>
 
 static json_value_t *
 parse(arena_t *a, const char *text)
@@ -132,9 +133,81 @@ test_client_context(void)
     arena_dispose(&a);
 }
 
+/* A source of records that counts its reads; fail makes the next reads fail. */
+typedef struct st_fake_source_t {
+    mcp_tool_source_t super;
+    int loads;
+    int fail;
+    const char *records;
+} fake_source_t;
+
+static int
+fake_load(mcp_tool_source_t *self, buf_t *out, char *err, size_t err_len)
+{
+    fake_source_t *f = (fake_source_t *)self;
+    ++f->loads;
+    if (f->fail) {
+        snprintf(err, err_len, "the table is unreachable");
+        return -1;
+    }
+    buf_append_str(out, f->records);
+    return 0;
+}
+
+#define RECORD(name) "{\"name\":\"" name "\",\"description\":\"d\",\"inputSchema\":{\"type\":\"object\"},\"lambdaArn\":\"f\"}"
+
+static void
+test_snapshots(void)
+{
+    fake_source_t f = {.super = {.load = fake_load}, .records = "[" RECORD("a") "," RECORD("b") "]"};
+    /* read at most once per interval, however many listings and calls */
+    remote_tools_t *rt = remote_tools_new(&f.super, NULL, 60000);
+    const remote_snapshot_t *s = NULL;
+    for (int i = 0; i != 100; ++i)
+        s = remote_tools_snapshot(rt);
+    CHECK(f.loads == 1);
+    CHECK(remote_snapshot_num_tools(s) == 2);
+    CHECK(remote_snapshot_find(s, "b") != NULL && remote_snapshot_find(s, "c") == NULL);
+    CHECK(remote_tools_cache_hint(rt)->ttl_ms == 60000);
+    remote_tools_free(rt);
+
+    /* interval 0: every use reads; a failed read keeps what was read before; a change replaces it, and bad records and
+       a second record of one name are left out */
+    f.loads = 0;
+    rt = remote_tools_new(&f.super, NULL, 0);
+    const remote_snapshot_t *first = remote_tools_snapshot(rt);
+    CHECK(remote_snapshot_num_tools(first) == 2);
+    f.fail = 1;
+    s = remote_tools_snapshot(rt);
+    CHECK(f.loads == 2);
+    CHECK(s == first);
+    f.fail = 0;
+    s = remote_tools_snapshot(rt); /* read again (interval 0), the same text: the same snapshot */
+    CHECK(f.loads == 3 && s == first);
+    remote_tools_free(rt);
+
+    f.loads = 0;
+    rt = remote_tools_new(&f.super, NULL, 0);
+    first = remote_tools_snapshot(rt);
+    s = remote_tools_snapshot(rt);
+    CHECK(f.loads == 2 && s == first); /* the same text: the same snapshot */
+    f.records = "[" RECORD("c") ",{\"name\":\"bad\"}," RECORD("c") ",7]";
+    s = remote_tools_snapshot(rt);
+    CHECK(s != first);
+    CHECK(remote_snapshot_num_tools(s) == 1);
+    CHECK(remote_snapshot_find(s, "c") != NULL && remote_snapshot_find(s, "a") == NULL);
+    CHECK(remote_snapshot_num_tools(first) == 2); /* a replaced snapshot stays readable: a call may be using it */
+    f.records = "not json";
+    s = remote_tools_snapshot(rt);
+    CHECK(remote_snapshot_num_tools(s) == 0);
+    CHECK(remote_tools_cache_hint(rt)->ttl_ms == 0);
+    remote_tools_free(rt);
+}
+
 int
 main(void)
 {
+    RUN(test_snapshots);
     RUN(test_records);
     RUN(test_client_context);
     printf("%d passed, %d failed\n", test_passed, test_failed);
