@@ -63,6 +63,7 @@ const RECORDS = [
     { name: 'missing_fn', description: 'Its function does not exist.', inputSchema: OBJ(), lambdaArn: arn('no-such-function') },
     { name: 'echo_context', description: 'Reports its event and client context.', inputSchema: OBJ({ x: { type: 'integer' } }), lambdaArn: arn('echo'), qualifier: '7' },
     { name: 'bad_result', description: 'Answers a malformed CallToolResult.', inputSchema: OBJ(), lambdaArn: arn('bad-result') },
+    { name: 'wrong_shape', description: 'Answers JSON its output schema refuses.', inputSchema: OBJ(), outputSchema: OBJ({ reversed: { type: 'string' } }, ['reversed']), lambdaArn: arn('echo') },
     // refused when read, each with its reason in the log, while the others are served
     { name: 'ping', description: 'Would shadow the built-in ping.', inputSchema: OBJ(), lambdaArn: arn('echo') },
     { name: 'unenforceable', description: 'An output schema the validator cannot enforce.', inputSchema: OBJ(), outputSchema: { type: 'object', patternProperties: { '^x': { type: 'string' } } }, lambdaArn: arn('echo') },
@@ -233,6 +234,10 @@ describe('registered Lambda tools over HTTP', () => {
         const b = await client.callTool({ name: 'bad_result', arguments: {} });
         assert.equal(b.isError, true);
         assert.match(text(b), /not an array of content blocks/);
+        const w = await client.callTool({ name: 'wrong_shape', arguments: {} });
+        assert.equal(w.isError, true);
+        assert.equal(w.structuredContent, undefined, 'structured content that breaks the declared schema is never sent');
+        assert.match(text(w), /does not match its output schema/);
     });
 
     test('a registration made while the server runs is listed after the refresh interval, and callable', async () => {
