@@ -106,6 +106,23 @@ dynamodb_write_table(jsonw_t *w, const dynamodb_t *db)
     jsonw_kv_string(w, "TableName", db->table);
 }
 
+void
+dynamodb_begin_item(jsonw_t *w, const dynamodb_t *db, const char *key, const char *id)
+{
+    jsonw_object_begin(w);
+    dynamodb_write_table(w, db);
+    jsonw_key(w, "Item");
+    jsonw_object_begin(w);
+    dynamodb_write_s(w, key, id);
+}
+
+void
+dynamodb_end_item(jsonw_t *w)
+{
+    jsonw_object_end(w);
+    jsonw_object_end(w);
+}
+
 static void
 typed(jsonw_t *w, const char *key, const char *type)
 {

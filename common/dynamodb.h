@@ -50,6 +50,12 @@ int dynamodb_call(dynamodb_t *db, const char *operation, const char *body, size_
 
 /* "TableName":"<table>" */
 void dynamodb_write_table(jsonw_t *w, const dynamodb_t *db);
+/*
+ * A PutItem request up to its item's first attribute: {"TableName":"<table>","Item":{"<key>":{"S":"<id>"} ... the
+ * caller adds the other attributes, then closes both objects with dynamodb_end_item().
+ */
+void dynamodb_begin_item(jsonw_t *w, const dynamodb_t *db, const char *key, const char *id);
+void dynamodb_end_item(jsonw_t *w);
 /* "key":{"S":"value"}, "key":{"N":"123"}, "key":{"BOOL":true} */
 void dynamodb_write_s(jsonw_t *w, const char *key, const char *value);
 void dynamodb_write_sn(jsonw_t *w, const char *key, const char *value, size_t len);

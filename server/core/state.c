@@ -242,15 +242,24 @@ new_state(mcp_ctx_t *ctx)
     return st;
 }
 
-int
-mcp_state_open(mcp_ctx_t *ctx, const char *handle, mcp_state_t **out)
+/* The start of mcp_state_open() and mcp_state_create(): a state object in *out, or why there is none to use. */
+static int
+begin_state(mcp_ctx_t *ctx, mcp_state_t **out)
 {
     mcp_state_t *st = *out = new_state(ctx);
     if (st == NULL)
         return MCP_STATE_EUNAVAILABLE;
+    return server_config(st->server)->sessions == MCP_SESSIONS_OFF ? MCP_STATE_EOFF : 0;
+}
+
+int
+mcp_state_open(mcp_ctx_t *ctx, const char *handle, mcp_state_t **out)
+{
+    int ret = begin_state(ctx, out);
+    if (ret != 0)
+        return ret;
+    mcp_state_t *st = *out;
     const mcp_request_t *req = ctx_request(ctx);
-    if (server_config(st->server)->sessions == MCP_SESSIONS_OFF)
-        return MCP_STATE_EOFF;
     if (handle == NULL) {
         if (req->session == NULL)
             return MCP_STATE_ENOSCOPE;
@@ -270,13 +279,12 @@ mcp_state_open(mcp_ctx_t *ctx, const char *handle, mcp_state_t **out)
 int
 mcp_state_create(mcp_ctx_t *ctx, unsigned idle_s, unsigned max_s, mcp_state_t **out, const char **handle)
 {
-    mcp_state_t *st = *out = new_state(ctx);
     *handle = NULL;
-    if (st == NULL)
-        return MCP_STATE_EUNAVAILABLE;
+    int ret = begin_state(ctx, out);
+    if (ret != 0)
+        return ret;
+    mcp_state_t *st = *out;
     const mcp_request_t *req = ctx_request(ctx);
-    if (server_config(st->server)->sessions == MCP_SESSIONS_OFF)
-        return MCP_STATE_EOFF;
     max_s = max_s < 1 ? 1 : max_s > MAX_LIFETIME_S ? MAX_LIFETIME_S : max_s;
     idle_s = idle_s < 1 ? 1 : idle_s > max_s ? max_s : idle_s;
     unsigned char owner[32];

@@ -43,16 +43,11 @@ put(mcp_answer_store_t *self, const char *id, const char *answer, size_t len, in
     buf_t body = BUF_INIT(8u << 20);
     jsonw_t w;
     jsonw_init(&w, &body);
-    jsonw_object_begin(&w);
-    dynamodb_write_table(&w, st->db);
-    jsonw_key(&w, "Item");
-    jsonw_object_begin(&w);
-    dynamodb_write_s(&w, "id", id);
+    dynamodb_begin_item(&w, st->db, "id", id);
     dynamodb_write_sn(&w, "answer", answer, len);
     dynamodb_write_bool(&w, "isError", is_error);
     dynamodb_write_n(&w, "expiresAt", (int64_t)time(NULL) + ANSWER_TTL_SECONDS);
-    jsonw_object_end(&w);
-    jsonw_object_end(&w);
+    dynamodb_end_item(&w);
     int ret = !jsonw_failed(&w) && dynamodb_call(st->db, "PutItem", body.data, body.len, NULL, NULL) == 0 ? 0 : -1;
     buf_dispose(&body);
     return ret;

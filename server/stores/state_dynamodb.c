@@ -210,15 +210,10 @@ dynamodb_end(mcp_state_store_t *self, const char *row, int64_t expires_at)
     buf_t body = BUF_INIT(MAX_REQUEST_BYTES);
     jsonw_t w;
     jsonw_init(&w, &body);
-    jsonw_object_begin(&w);
-    dynamodb_write_table(&w, st->db);
-    jsonw_key(&w, "Item");
-    jsonw_object_begin(&w);
-    dynamodb_write_s(&w, "id", row);
+    dynamodb_begin_item(&w, st->db, "id", row);
     dynamodb_write_bool(&w, "ended", 1);
     dynamodb_write_n(&w, "expiresAt", expires_at);
-    jsonw_object_end(&w);
-    jsonw_object_end(&w);
+    dynamodb_end_item(&w);
     int ret = call(st, "PutItem", &body, NULL, NULL, NULL);
     buf_dispose(&body);
     return ret;

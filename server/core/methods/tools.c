@@ -135,12 +135,16 @@ finish_job(void *data)
 {
     tool_job_t *job = data;
     exchange_call_t *call = ctx_exchange_call(job->ctx);
+    /*
+     * The slot comes back before the response goes out: a client that sends its next call as soon as it has this
+     * answer must find the slot free, not race this thread for it.
+     */
+    admission_release_call(server_admission(job->server), job->waits_for_client);
     if (job->response.len != 0)
         exchange_complete_call(call, job->response.data, job->response.len);
     else
         exchange_end_call(call);
     buf_dispose(&job->response);
-    admission_release_call(server_admission(job->server), job->waits_for_client);
     ctx_free(job->ctx);
     free(job);
     log_set_request_id(NULL);
