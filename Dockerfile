@@ -63,10 +63,11 @@ FROM build AS rootfs
 # (OPENSSLDIR/cert.pem); a passwd and group with root and the non-root user 65532; /tmp with the sticky bit.
 RUN set -eu; \
     openssldir=$(openssl version -d | sed -E 's/^OPENSSLDIR: "(.*)"$/\1/'); \
-    for bin in build/mcp-server build/mcp-authorizer; do \
+    for bin in build/mcp-server build/mcp-admin build/mcp-authorizer; do \
         [ -x "$bin" ] || continue; \
         name=${bin##*/}; \
         root=/rootfs/$name; \
+        [ "$name" = mcp-admin ] && root=/rootfs/mcp-server; \
         install -D -m 0755 "$bin" "$root/usr/local/bin/$name"; \
         strip --strip-unneeded "$root/usr/local/bin/$name"; \
         deps=$(ldd "$bin"); \
@@ -81,7 +82,7 @@ RUN set -eu; \
         install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"; \
         install -D -m 0644 /usr/share/doc/ca-certificates/copyright "$root/usr/share/doc/ca-certificates/copyright"; \
         mkdir -p "$root$openssldir"; \
-        ln -s /etc/ssl/certs/ca-certificates.crt "$root$openssldir/cert.pem"; \
+        ln -sf /etc/ssl/certs/ca-certificates.crt "$root$openssldir/cert.pem"; \
         printf '%s\n' 'root:x:0:0:root:/root:/usr/sbin/nologin' 'nonroot:x:65532:65532:nonroot:/nonexistent:/usr/sbin/nologin' \
             >"$root/etc/passwd"; \
         printf '%s\n' 'root:x:0:' 'nonroot:x:65532:' >"$root/etc/group"; \

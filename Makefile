@@ -11,7 +11,7 @@ DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev l
                 clang libclang-rt-14-dev wrk ca-certificates openssl git shellcheck jq \
                 qemu-user-static debootstrap
 
-.PHONY: all deps build build-asan run test node-deps oauth-deps cdk-deps workflow-deps bench soak fuzz format clean
+.PHONY: all deps build build-asan run run-tools test node-deps oauth-deps cdk-deps workflow-deps bench soak fuzz format clean
 
 all: build
 
@@ -40,6 +40,12 @@ run: build
 	@echo "MCP endpoint: http://127.0.0.1:$(PORT)/mcp  (Ctrl-C to stop)"
 	exec $(BUILD)/mcp-server --bind 127.0.0.1 --port $(PORT)
 
+# The example registered tools (examples/tools: Python and Node.js Lambda handlers) behind the server, with local
+# stand-ins for the registry table (dynalite) and Lambda's Invoke API (tests/lambda/invoke-shim.mjs).
+run-tools: build node-deps
+	@echo "MCP endpoint: http://127.0.0.1:$(PORT)/mcp, with the registered tools word_count, greet, add  (Ctrl-C to stop)"
+	exec node examples/tools/run-local.mjs --port $(PORT)
+
 node-deps: deps
 	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
 
@@ -67,6 +73,7 @@ bench: deps node-deps oauth-deps
 	bench/lambda.sh
 	bench/authorizer.sh
 	bench/proxy.sh
+	bench/lambda-tools.sh
 
 # A benchmark, not a test: SOAK_SECONDS (default 600) at 80% of the measured peak with hostile clients mixed in
 # (bench/soak.sh); prints errors, latency and the server's RSS at the start and end, loopback only.

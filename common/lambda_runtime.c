@@ -173,6 +173,8 @@ on_head(void *data, const mcpc_http_response_t *res)
         copy_header(r->inv->function_arn, sizeof(r->inv->function_arn), h);
     if ((h = mcpc_http_find_header(res, "lambda-runtime-trace-id")) != NULL)
         copy_header(r->inv->trace_id, sizeof(r->inv->trace_id), h);
+    if ((h = mcpc_http_find_header(res, "lambda-runtime-client-context")) != NULL)
+        copy_header(r->inv->client_context, sizeof(r->inv->client_context), h);
     return 0;
 }
 

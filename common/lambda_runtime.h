@@ -48,7 +48,8 @@ typedef struct st_lambda_invocation_t {
     int64_t deadline_ms; /* wall clock, ms since the epoch; 0 if not given */
     char function_arn[256];
     char trace_id[512];
-    char *event; /* malloc'd, NUL-terminated */
+    char client_context[4096]; /* Lambda-Runtime-Client-Context: the Invoke call's client context, JSON; "" if none */
+    char *event;               /* malloc'd, NUL-terminated */
     size_t event_len;
 } lambda_invocation_t;
 

@@ -12,6 +12,7 @@
 #include "http_server.h"
 #include "lambda_config.h"
 #include "lambda_server.h"
+#include "lambda_tools.h"
 #include "log.h"
 #include "state_dynamodb.h"
 #include "state_key_secret.h"
@@ -103,10 +104,12 @@ main(int argc, char **argv)
     static http_config_t http;
     static lambda_config_t lambda;
     static process_config_t process;
+    static lambda_tools_config_t tools;
     const settings_table_t tables[] = {
         config_settings(&core),
         http_config_settings(&http),
         lambda_config_settings(&lambda),
+        lambda_tools_settings(&tools),
         {"Logging", process_settings, sizeof(process_settings) / sizeof(process_settings[0]), &process},
     };
     const size_t num_tables = sizeof(tables) / sizeof(tables[0]);
@@ -114,6 +117,7 @@ main(int argc, char **argv)
     int status = 0;
     mcp_server_t *server = NULL;
     mcp_state_store_t *state_store = NULL;
+    mcp_tool_source_t *tool_source = NULL;
     char *epilogue = toolsets_help();
     int parsed = settings_parse(tables, num_tables, argc, argv,
                                 "An MCP server (Streamable HTTP, stateless by default). Every option can also be set with the\n"
@@ -131,12 +135,18 @@ main(int argc, char **argv)
     }
     log_set_level(process.log_level);
     if ((server = mcp_server_new(&core, err, sizeof(err))) == NULL || state_key_secret_start(server, err, sizeof(err)) != 0 ||
-        make_state_store(&core, lambda_api != NULL, &state_store, err, sizeof(err)) != 0) {
+        make_state_store(&core, lambda_api != NULL, &state_store, err, sizeof(err)) != 0 ||
+        lambda_tools_new(&tools, &tool_source, err, sizeof(err)) != 0) {
         status = 1;
         goto fail;
     }
     if (state_store != NULL)
         mcp_server_set_state_store(server, state_store);
+    if (tool_source != NULL && mcp_server_set_tool_source(server, tool_source, tools.refresh_s * 1000u) != 0) {
+        snprintf(err, sizeof(err), "out of memory");
+        status = 1;
+        goto fail;
+    }
     status = lambda_api != NULL ? lambda_server_run(server, &lambda, lambda_api) : http_server_run(server, &core, &http);
     goto exit;
 fail:
@@ -147,6 +157,7 @@ exit:
     mcp_server_free(server);
     state_key_secret_stop(); /* after the server: its workers may ask for the keys until it is freed */
     state_dynamodb_free(state_store);
+    lambda_tools_free(tool_source); /* after the server, whose calls use it */
     settings_dispose(tables, num_tables);
     return status;
 }

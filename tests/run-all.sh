@@ -90,6 +90,12 @@ suite "conformance 0.2.0-alpha.12 --requirements 2025-11-25 with sessions on: se
 suite "sessions on the Lambda front door: two instances sharing dynalite, every event format, conformance, 2026-07-28 handles" node tests/lambda/sessions-through-shim.mjs "$build"
 suite "aws tools: count_s3_buckets against s3rver behind a SigV4-verifying proxy (pages, AccessDenied)" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/aws-tools.test.mjs
 suite "aws tools (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/aws-tools.test.mjs
+suite "registered Lambda tools over HTTP: dynalite registry, SigV4-verifying Invoke shim, Python and Node.js handlers, errors, timeouts, throttling" env MCP_SERVER_BIN="$build/mcp-server" node --test tests/node/lambda-tools.test.mjs
+suite "registered Lambda tools over HTTP (ASan+UBSan)" env MCP_SERVER_BIN="$asan/mcp-server" node --test tests/node/lambda-tools.test.mjs
+suite "the registry admin API (mcp-admin) behind a Function URL with AWS_IAM: create/read/list/update/delete, 400/403/404/409/412, races, allow-list" env MCP_BUILD_DIR="$build" MCP_SERVER_BIN="$build/mcp-server" node --test tests/lambda/registry-admin.test.mjs
+suite "the registry admin API (ASan+UBSan)" env MCP_BUILD_DIR="$asan" MCP_SERVER_BIN="$asan/mcp-server" node --test tests/lambda/registry-admin.test.mjs
+suite "registered Lambda tools on the Lambda front door (REST events, authorizer identity, the invocation's deadline)" env MCP_BUILD_DIR="$build" node --test tests/lambda/lambda-tools-through-shim.test.mjs
+suite "registered Lambda tools on the Lambda front door (ASan+UBSan)" env MCP_BUILD_DIR="$asan" node --test tests/lambda/lambda-tools-through-shim.test.mjs
 suite "CDK app: assertions, cdk-nag, cdk synth dev/qas/prod" bash -c 'cd cdk && npm test'
 suite "GitHub Actions workflows: actionlint, shellcheck, deploy policy, deploy scripts" env MCP_BUILD_DIR="$build" bash -c 'cd tests/workflows && npm test'
 suite "container images, linux/amd64 (podman: build, contents, read-only and non-root as Lambda runs them, SDK client, conformance, Lambda emulator)" tests/container/run.sh --arch amd64

@@ -180,6 +180,25 @@ export interface SessionSettings {
     readonly pointInTimeRecovery: boolean;
 }
 
+/**
+ * Registered tools (docs/registered-tools.md): Lambda functions served as MCP tools, their records in a DynamoDB table
+ * of the stage, registered at run time through the admin API (mcp-admin behind a Function URL with AWS_IAM).
+ */
+export interface RegisteredToolsSettings {
+    /**
+     * The allow-list: tools may only name functions of this account and region whose names start with this prefix.
+     * The server's role may invoke exactly those (never "*"); the admin API refuses any other ARN.
+     */
+    readonly functionNamePrefix: string;
+    /** How often an instance reads the registry (whole seconds, 1 to 3600); 2026-07-28's tools/list ttlMs agrees. */
+    readonly refresh: Duration;
+    /**
+     * Who may call the admin API (IAM role or user ARNs): a different principal from the tool callers. Each is granted
+     * lambda:InvokeFunctionUrl and lambda:InvokeFunction (through the URL only) on the admin function.
+     */
+    readonly adminPrincipals: readonly string[];
+}
+
 export interface StageConfig {
     readonly stage: StageName;
     readonly architecture: Architecture;
@@ -206,6 +225,8 @@ export interface StageConfig {
     readonly oauth?: OAuthSettings;
     /** Sessions and state handles; absent: the server is stateless (no table, the `session` tool set unusable). */
     readonly sessions?: SessionSettings;
+    /** Lambda functions registered as tools, and the admin API that registers them; absent: none. */
+    readonly registeredTools?: RegisteredToolsSettings;
     /**
      * What happens to the stage's log groups, table and secrets when the stack is deleted. RETAIN_ON_UPDATE_OR_DELETE
      * (CloudFormation's RetainExceptOnCreate) keeps data but still lets a failed first create roll back cleanly.
@@ -442,6 +463,26 @@ export function configProblems(config: StageConfig): string[] {
                 problems.push(
                     `${where}: Function URL invoker "${invoker}" must be an account id or an IAM role or user ARN`,
                 );
+            }
+        }
+    }
+    if (config.registeredTools) {
+        const t = config.registeredTools;
+        if (!/^[A-Za-z0-9_-]{1,60}$/.test(t.functionNamePrefix)) {
+            problems.push(
+                `${where}: registeredTools.functionNamePrefix must be 1-60 of A-Z a-z 0-9 _ - (never empty: no "*" grant)`,
+            );
+        }
+        const refresh = t.refresh.toSeconds();
+        if (!Number.isInteger(refresh) || refresh < 1 || refresh > 3600) {
+            problems.push(`${where}: registeredTools.refresh must be whole seconds from 1 to 3600`);
+        }
+        if (t.adminPrincipals.length === 0) {
+            problems.push(`${where}: registeredTools needs at least one admin principal (an IAM role or user ARN)`);
+        }
+        for (const p of t.adminPrincipals) {
+            if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(p)) {
+                problems.push(`${where}: admin principal "${p}" must be an IAM role or user ARN`);
             }
         }
     }

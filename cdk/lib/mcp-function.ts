@@ -51,6 +51,8 @@ export interface McpFunctionProps {
     readonly reservedConcurrency: number;
     /** The tested image by digest; absent: built from the Dockerfile as an asset. */
     readonly image?: ImageDigest;
+    /** Another binary of the image than the target's ENTRYPOINT (mcp-admin, in the server's image). */
+    readonly entrypoint?: string[];
 }
 
 export class McpFunction extends Construct {
@@ -88,11 +90,12 @@ export class McpFunction extends Construct {
             code: props.image
                 ? lambda.DockerImageCode.fromEcr(
                       ecr.Repository.fromRepositoryArn(this, 'Repository', props.image.repositoryArn),
-                      { tagOrDigest: props.image.digest },
+                      { tagOrDigest: props.image.digest, entrypoint: props.entrypoint },
                   )
                 : lambda.DockerImageCode.fromImageAsset(props.imageContext, {
                       target: props.target,
                       platform: arch.platform,
+                      entrypoint: props.entrypoint,
                       exclude: IMAGE_CONTEXT_EXCLUDES,
                   }),
             architecture: arch.lambda,

@@ -4,7 +4,7 @@
 // plans where configured; the sessions table when sessions are on; the alarms with their topic and dashboard; and the
 // outputs the deploy job and clients need.
 // Nothing secret is in the template: the functions get the ARNs of their secrets and read the values themselves.
-import { CfnOutput, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AuthTokensSecret } from './auth-tokens-secret';
@@ -19,6 +19,7 @@ import { PendingTable } from './pending-table';
 import { McpProtection, usageKeyPrefix } from './protection';
 import { RequestStateKey } from './request-state-key';
 import { StateTable } from './state-table';
+import { ToolRegistry } from './tool-registry';
 
 export interface McpStackProps extends StackProps {
     readonly config: StageConfig;
@@ -40,6 +41,9 @@ export class McpStack extends Stack {
     readonly functionUrl?: McpFunctionUrl;
     readonly pendingTable?: PendingTable;
     readonly stateTable?: StateTable;
+    readonly toolRegistry?: ToolRegistry;
+    /** mcp-admin, the tool registry's admin API, on stages with registered tools. */
+    readonly registryAdmin?: McpFunction;
     readonly requestStateKey: RequestStateKey;
     readonly oauth?: McpOAuth;
     /** The token digests; absent with the REST API (restApi: false). */
@@ -137,6 +141,30 @@ export class McpStack extends Stack {
             this.server.function.addEnvironment('MCP_SESSION_TABLE', this.stateTable.table.tableName);
             this.server.function.addEnvironment('MCP_SESSION_IDLE_S', String(config.sessions.idleTimeout.toSeconds()));
             this.server.function.addEnvironment('MCP_SESSION_MAX_S', String(config.sessions.maxLifetime.toSeconds()));
+        }
+        if (config.registeredTools) {
+            this.registryAdmin = new McpFunction(this, 'RegistryAdmin', {
+                functionName: `${prefix}-registry-admin`,
+                description: `MCP tool registry admin API, stage ${config.stage}`,
+                imageContext: props.imageContext,
+                image: props.images?.server,
+                target: 'server',
+                entrypoint: ['/usr/local/bin/mcp-admin'],
+                architecture: config.architecture,
+                memoryMiB: 128,
+                timeout: Duration.seconds(10),
+                environment: { MCP_LOG_LEVEL: 'info' },
+                logRetention: config.logRetention,
+                removalPolicy: config.removalPolicy,
+                reservedConcurrency: 5,
+            });
+            this.toolRegistry = new ToolRegistry(this, 'ToolRegistry', {
+                tableName: `${prefix}-tools`,
+                settings: config.registeredTools,
+                server: this.server,
+                admin: this.registryAdmin,
+                removalPolicy: config.removalPolicy,
+            });
         }
         if (config.server.toolsets.includes('aws')) {
             // count_s3_buckets, and only on stages that enable the set; the action has no resource but "*"

@@ -490,6 +490,15 @@ mcp_resource_link(mcp_ctx_t *ctx, const char *uri, const char *name, const char 
     jsonw_object_end(&w);
 }
 
+void
+ctx_content_json(mcp_ctx_t *ctx, const json_value_t *block)
+{
+    if (!emits(ctx, MCP_CTX_TOOL, "ctx_content_json"))
+        return;
+    jsonw_t w;
+    jsonw_value(begin_item(ctx, &w), block);
+}
+
 jsonw_t *
 mcp_structured(mcp_ctx_t *ctx)
 {

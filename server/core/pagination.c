@@ -50,6 +50,12 @@ pagination_list_begin(mcp_call_t *call, jsonw_t *w, char kind, const char *key, 
 void
 pagination_list_end(mcp_call_t *call, jsonw_t *w, char kind, size_t end, size_t total)
 {
+    pagination_list_end_cached(call, w, kind, end, total, call->method->cache);
+}
+
+void
+pagination_list_end_cached(mcp_call_t *call, jsonw_t *w, char kind, size_t end, size_t total, const mcp_cache_hint_t *cache)
+{
     jsonw_array_end(w);
     if (end < total) {
         char plain[32];
@@ -60,5 +66,5 @@ pagination_list_end(mcp_call_t *call, jsonw_t *w, char kind, size_t end, size_t 
         jsonw_stringn(w, enc.data, enc.len);
         buf_dispose(&enc);
     }
-    era_result_end(call->req, w, call->method->cache);
+    era_result_end(call->req, w, cache);
 }

@@ -15,5 +15,7 @@
 int pagination_list_begin(mcp_call_t *call, jsonw_t *w, char kind, const char *key, size_t total, size_t *begin, size_t *end);
 /* Closes the list, adds nextCursor when items remain, and ends the result (era_result_end). */
 void pagination_list_end(mcp_call_t *call, jsonw_t *w, char kind, size_t end, size_t total);
+/* The same with another caching hint than the method's (a listing that includes registered tools). */
+void pagination_list_end_cached(mcp_call_t *call, jsonw_t *w, char kind, size_t end, size_t total, const mcp_cache_hint_t *cache);
 
 #endif

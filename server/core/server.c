@@ -18,6 +18,7 @@
 #include "admission.h"
 #include "client_requests.h"
 #include "error.h"
+#include "remote_tools.h"
 #include "state_memory.h"
 #include "tasks.h"
 #include "subscriptions.h"
@@ -42,8 +43,9 @@ struct st_mcp_server_t {
     mcp_state_key_source_cb state_key_source; /* a front door's secret, re-read on demand; NULL: fixed keys */
     void *state_key_source_data;
     mcp_state_store_t *state_store;
-    mcp_state_store_t *own_state_store; /* --sessions memory: made and freed here */
-    tasks_t *tasks;                     /* the tasks extension (tasks.h) */
+    mcp_state_store_t *own_state_store;     /* --sessions memory: made and freed here */
+    tasks_t *tasks;                         /* the tasks extension (tasks.h) */
+    struct st_remote_tools_t *remote_tools; /* registered tools (remote_tools.h); NULL: none */
 };
 
 /* A key of its own for session ids and state handles, so that no token can ever pass for a requestState. */
@@ -277,6 +279,7 @@ mcp_server_free(mcp_server_t *s)
     admission_free(s->admission);
     client_requests_free(s->client_requests);
     subscriptions_free(s->subscriptions);
+    remote_tools_free(s->remote_tools); /* after the workers: a call may hold an entry until then */
     registry_free(s->registry);
     pthread_mutex_destroy(&s->state_key_lock);
     state_memory_free(s->own_state_store);
@@ -285,4 +288,20 @@ mcp_server_free(mcp_server_t *s)
     OPENSSL_cleanse(s->token_key, sizeof(s->token_key));
     OPENSSL_cleanse(s->token_key_prev, sizeof(s->token_key_prev));
     free(s);
+}
+
+/* ---- registered tools (remote_tools.h) ---- */
+
+int
+mcp_server_set_tool_source(mcp_server_t *s, mcp_tool_source_t *source, unsigned refresh_ms)
+{
+    remote_tools_free(s->remote_tools);
+    s->remote_tools = source != NULL ? remote_tools_new(source, s->registry, refresh_ms) : NULL;
+    return source == NULL || s->remote_tools != NULL ? 0 : -1;
+}
+
+struct st_remote_tools_t *
+server_remote_tools(const mcp_server_t *s)
+{
+    return s->remote_tools;
 }

@@ -26,6 +26,8 @@ client_requests_t *server_client_requests(mcp_server_t *s);
 subscriptions_t *server_subscriptions(mcp_server_t *s);
 /* The tasks of the tasks extension (tasks.h). */
 struct st_tasks_t *server_tasks(mcp_server_t *s);
+/* Registered tools (remote_tools.h); NULL when no source is installed. */
+struct st_remote_tools_t *server_remote_tools(const mcp_server_t *s);
 /* The keys for one seal or open, copied under the server's lock (wipe with OPENSSL_cleanse). */
 typedef struct st_state_keys_t {
     unsigned char current[CONFIG_MAX_STATE_KEY_BYTES];  /* seals and opens: configured, set by a front door, or random */

@@ -144,7 +144,7 @@ describe('runtime emulator', () => {
         assert.equal(echo.deadlineMs, r.deadlineMs);
         assert.equal(r.deadlineMs - r.invocation.deliveredAt, 5000);
         assert.ok(Math.abs(r.deadlineMs - 5000 - Date.now()) < 3000, 'deadline is now + timeout, in Unix ms');
-        assert.equal(echo.functionArn, 'arn:aws:lambda:us-east-1:123456789012:function:echo-fn');
+        assert.equal(echo.lambdaArn, 'arn:aws:lambda:us-east-1:123456789012:function:echo-fn');
         assert.match(echo.traceId, TRACE);
         assert.equal(echo.env._X_AMZN_TRACE_ID, echo.traceId);
 

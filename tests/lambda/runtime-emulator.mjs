@@ -264,7 +264,7 @@ class Invocation {
         this.timeoutMs = opts.timeoutMs ?? emu.options.timeoutMs;
         this.requestedStream = Boolean(opts.stream);
         this.traceId = opts.traceId ?? newTraceId();
-        this.functionArn = opts.functionArn ?? emu.functionArn;
+        this.lambdaArn = opts.lambdaArn ?? emu.lambdaArn;
         this.clientContext = opts.clientContext ?? null;
         this.cognitoIdentity = opts.cognitoIdentity ?? null;
         this.state = 'queued'; // queued | assigned | running | responding | done
@@ -661,7 +661,7 @@ class Instance {
             'Content-Length': inv.payload.length,
             [HDR.requestId]: inv.requestId,
             [HDR.deadline]: String(inv.deadlineMs),
-            [HDR.arn]: inv.functionArn,
+            [HDR.arn]: inv.lambdaArn,
             [HDR.trace]: inv.traceId,
         };
         if (inv.clientContext !== null) headers[HDR.clientContext] = inv.clientContext;
@@ -1044,7 +1044,7 @@ export class Emulator extends EventEmitter {
     constructor(options) {
         super();
         this.options = options;
-        this.functionArn = `arn:aws:lambda:${options.region}:${options.accountId}:function:${options.functionName}`;
+        this.lambdaArn = `arn:aws:lambda:${options.region}:${options.accountId}:function:${options.functionName}`;
         this.instances = [];
         this.invocations = [];
         this.invocationsById = new Map();

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "methods.h"
 #include "pagination.h"
+#include "remote_tools.h"
 #include "schema.h"
 #include "server.h"
 #include "tasks.h"
@@ -24,11 +25,14 @@ tools_list(mcp_call_t *call, jsonw_t *w)
 {
     const registry_t *r = server_registry(call->req->server);
     mcp_version_t v = call->req->version;
-    size_t total = registry_num_tools(r), begin, end;
+    /* the built-in tools, then the registered ones (remote_tools.h) */
+    remote_tools_t *rt = server_remote_tools(call->req->server);
+    const remote_snapshot_t *snap = rt != NULL ? remote_tools_snapshot(rt) : NULL;
+    size_t builtin = registry_num_tools(r), total = builtin + (snap != NULL ? remote_snapshot_num_tools(snap) : 0), begin, end;
     if (pagination_list_begin(call, w, 't', "tools", total, &begin, &end) != 0)
         return MCP_OUTCOME_DONE;
     for (size_t i = begin; i != end; ++i) {
-        const mcp_tool_entry_t *e = registry_tool(r, i);
+        const mcp_tool_entry_t *e = i < builtin ? registry_tool(r, i) : remote_snapshot_tool(snap, i - builtin);
         const mcp_tool_t *t = e->tool;
         jsonw_object_begin(w);
         jsonw_kv_string(w, "name", t->name);
@@ -50,7 +54,7 @@ tools_list(mcp_call_t *call, jsonw_t *w)
                          t->task_support == MCP_TASK_ALWAYS ? "{\"taskSupport\":\"required\"}" : "{\"taskSupport\":\"optional\"}");
         jsonw_object_end(w);
     }
-    pagination_list_end(call, w, 't', end, total);
+    pagination_list_end_cached(call, w, 't', end, total, rt != NULL ? remote_tools_cache_hint(rt) : call->method->cache);
     return MCP_OUTCOME_DONE;
 }
 
@@ -221,6 +225,9 @@ tools_call(mcp_call_t *call, jsonw_t *w)
     if (name == NULL)
         return call_error(call, JSONRPC_INVALID_PARAMS, "Invalid params: name must be a string", NULL);
     const mcp_tool_entry_t *entry = registry_find_tool(server_registry(call->req->server), name);
+    remote_tools_t *rt = server_remote_tools(call->req->server);
+    if (entry == NULL && rt != NULL)
+        entry = remote_snapshot_find(remote_tools_snapshot(rt), name); /* a registered tool */
     if (entry == NULL)
         return call_error(call, JSONRPC_INVALID_PARAMS, "Invalid params: unknown tool", NULL);
     call->tool_name = entry->tool->name;
