@@ -88,6 +88,10 @@ function listenRequest(notifications, ext = true) {
     };
 }
 
+// A listen stream waits for what the server sends: a notification that never comes fails the test at this
+// bound instead of holding the run (a safety net, not a speed target).
+const LISTEN_BOUND_MS = 60_000;
+
 const LISTEN_HEADERS = {
     'Content-Type': 'application/json',
     Accept: 'application/json, text/event-stream',
@@ -248,7 +252,7 @@ describe('tasks on the HTTP server', () => {
         assert.equal(refused.body.error.code, -32021);
     });
 
-    test('notifications/tasks: a listen stream hears each change of its task, in order, as tasks/get would answer it', async () => {
+    test('notifications/tasks: a listen stream hears each change of its task, in order, as tasks/get would answer it', { timeout: LISTEN_BOUND_MS }, async () => {
         const task = await createTask(url, 'multi_input', {});
         await pollTask(url, task.taskId, (t) => t.status === 'input_required' && Object.keys(t.inputRequests ?? {}).length === 2);
         const stream = await openListen(url, { taskIds: [task.taskId, '0'.repeat(32), 'not-a-task'] });
@@ -285,7 +289,7 @@ describe('tasks on the HTTP server', () => {
         }
     });
 
-    test('notifications/tasks: a cancelled task is told working then cancelled, and nothing after', async () => {
+    test('notifications/tasks: a cancelled task is told working then cancelled, and nothing after', { timeout: LISTEN_BOUND_MS }, async () => {
         const a = await createTask(url, 'slow_compute', { seconds: 60, label: 'listen-a' });
         const b = await createTask(url, 'slow_compute', { seconds: 60, label: 'listen-b' });
         const stream = await openListen(url, { taskIds: [a.taskId, b.taskId], toolsListChanged: true });
@@ -313,7 +317,7 @@ describe('tasks on the HTTP server', () => {
         }
     });
 
-    test('notifications/tasks: taskIds need the extension declared (-32021) and must be strings', async () => {
+    test('notifications/tasks: taskIds need the extension declared (-32021) and must be strings', { timeout: LISTEN_BOUND_MS }, async () => {
         const task = await createTask(url, 'slow_compute', { seconds: 60 });
         const refused = await fetch(url, { method: 'POST', headers: LISTEN_HEADERS, body: JSON.stringify(listenRequest({ taskIds: [task.taskId] }, false)) });
         const body = sseOrJson(await refused.text());
@@ -379,7 +383,7 @@ describe('tasks are bound to their caller (Lambda, two authorizers)', () => {
         assert.deepEqual(emulator.violations(), []);
     });
 
-    test("a listen stream is told only of the caller's own tasks; on Lambda it ends after their current state", async () => {
+    test("a listen stream is told only of the caller's own tasks; on Lambda it ends after their current state", { timeout: LISTEN_BOUND_MS }, async () => {
         const task = await createTask(alice.url, 'confirm_delete', { filename: 'c.txt' });
         await pollTask(alice.url, task.taskId, (t) => t.status === 'input_required');
         const listen = async (shim) => {
