@@ -109,6 +109,17 @@ write_subscription_meta(jsonw_t *w, const json_value_t *id)
     jsonw_object_end(w);
 }
 
+/* A notification up to its params' value, which the caller writes and then closes the message. */
+static void
+begin_notification(jsonw_t *w, buf_t *out, const char *method)
+{
+    jsonw_init(w, out);
+    jsonw_object_begin(w);
+    jsonw_kv_string(w, "jsonrpc", "2.0");
+    jsonw_kv_string(w, "method", method);
+    jsonw_key(w, "params");
+}
+
 /*
  * A notification tagged with its subscription's id. The acknowledgement also reports which of the
  * requested types the server agreed to send (agreed; NULL for any other notification).
@@ -117,11 +128,7 @@ static void
 write_notification(buf_t *out, const char *method, const json_value_t *id, const agreed_t *agreed)
 {
     jsonw_t w;
-    jsonw_init(&w, out);
-    jsonw_object_begin(&w);
-    jsonw_kv_string(&w, "jsonrpc", "2.0");
-    jsonw_kv_string(&w, "method", method);
-    jsonw_key(&w, "params");
+    begin_notification(&w, out, method);
     jsonw_object_begin(&w);
     if (agreed != NULL) {
         jsonw_key(&w, "notifications");
@@ -154,11 +161,7 @@ write_task_notification(buf_t *out, const json_value_t *id, const char *detailed
     write_subscription_meta(&pw, id);
     jsonw_object_end(&pw);
     jsonw_t w;
-    jsonw_init(&w, out);
-    jsonw_object_begin(&w);
-    jsonw_kv_string(&w, "jsonrpc", "2.0");
-    jsonw_kv_string(&w, "method", TASK_NOTIFICATION);
-    jsonw_key(&w, "params");
+    begin_notification(&w, out, TASK_NOTIFICATION);
     jsonw_raw(&w, params.data, params.len);
     jsonw_object_end(&w);
     buf_dispose(&params);
@@ -214,10 +217,10 @@ agree_tasks(mcp_call_t *call, const json_value_t *ids, listened_task_t **out, si
         return 0;
     for (size_t i = 0; i != ids->u.arr.len && *n != MAX_TASK_IDS; ++i) {
         const char *id = json_string(ids->u.arr.items[i]);
-        int seen = strlen(id) != MCP_TASK_ID_LEN;
-        for (size_t j = 0; j != *n && !seen; ++j)
-            seen = strcmp((*out)[j].id, id) == 0;
-        if (seen)
+        int skip = strlen(id) != MCP_TASK_ID_LEN; /* not an id this server gives */
+        for (size_t j = 0; j != *n && !skip; ++j)
+            skip = strcmp((*out)[j].id, id) == 0; /* named twice */
+        if (skip)
             continue;
         mcp_task_row_t row;
         mcp_task_row_init(&row);
