@@ -226,15 +226,21 @@ write_detailed_fields(jsonw_t *w, const mcp_task_row_t *row, const mcp_config_t 
     }
 }
 
-int
-tasks_write_detailed(mcp_server_t *s, const mcp_task_row_t *row, buf_t *out)
+static int
+write_detailed(const mcp_config_t *config, const mcp_task_row_t *row, buf_t *out)
 {
     jsonw_t w;
     jsonw_init(&w, out);
     jsonw_object_begin(&w);
-    write_detailed_fields(&w, row, server_tasks(s)->config);
+    write_detailed_fields(&w, row, config);
     jsonw_object_end(&w);
     return jsonw_failed(&w) ? -1 : 0;
+}
+
+int
+tasks_write_detailed(mcp_server_t *s, const mcp_task_row_t *row, buf_t *out)
+{
+    return write_detailed(server_tasks(s)->config, row, out);
 }
 
 /*
@@ -247,12 +253,7 @@ publish(tasks_t *t, const mcp_task_row_t *row)
     if (!subscriptions_listening_for_task(t->subs, row->id))
         return;
     buf_t b = BUF_INIT(MAX_TASK_JSON * 2);
-    jsonw_t w;
-    jsonw_init(&w, &b);
-    jsonw_object_begin(&w);
-    write_detailed_fields(&w, row, t->config);
-    jsonw_object_end(&w);
-    if (!jsonw_failed(&w))
+    if (write_detailed(t->config, row, &b) == 0)
         subscriptions_publish_task(t->subs, row, b.data, b.len);
     else
         log_msg(LOG_WARN, "task_not_published", "task %s: too large for a notification", row->id);
@@ -453,9 +454,10 @@ tasks_finish(mcp_ctx_t *ctx)
             buf_append(&row.outcome, outcome.data, outcome.len);
         ret = write_row(t, &row);
     }
-    if (ret == 0 && row.status == MCP_TASK_CANCELLED)
+    if (ret == 0 && row.status == MCP_TASK_CANCELLED) {
+        publish(t, &row); /* a cancel another process wrote is heard here now (one written here was told already) */
         log_msg(LOG_INFO, "task_stopped", "task %s: its handler returned after the task was cancelled", run->id);
-    else if (ret != 0 && !MCP_TASK_TERMINAL(row.status))
+    } else if (ret != 0 && !MCP_TASK_TERMINAL(row.status))
         log_msg(LOG_ERROR, "task_not_recorded", "task %s: its outcome could not be stored (%d)", run->id, ret);
     else if (ret == 0)
         log_msg(LOG_INFO, "task_updated", "task %s: %s", run->id, status_names[status]);
