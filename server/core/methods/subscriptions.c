@@ -239,8 +239,6 @@ agree_tasks(mcp_call_t *call, const json_value_t *ids, listened_task_t **out, si
 static void
 tell_current(mcp_call_t *call, subscriptions_t *subs, listener_t *held, const listened_task_t *tasks, size_t n)
 {
-    char principal[65];
-    tasks_principal(call->req, principal);
     for (size_t i = 0; i != n; ++i) {
         mcp_task_row_t row;
         mcp_task_row_init(&row);
