@@ -25,8 +25,8 @@ struct st_registry_admin_t {
 };
 
 /* The fields a record may have; the audit fields are the API's own. */
-static const char *const record_fields[] = {"name",        "title",     "description", "inputSchema", "outputSchema",
-                                            "annotations", "timeoutMs", "lambdaArn",   "qualifier",   "target"};
+static const char *const record_fields[] = {"name",      "title",     "description", "inputSchema", "outputSchema", "annotations",
+                                            "execution", "timeoutMs", "lambdaArn",   "qualifier",   "target"};
 static const char *const audit_fields[] = {"version", "createdAt", "createdBy", "updatedAt", "updatedBy"};
 
 static int
@@ -176,7 +176,7 @@ check_record(registry_admin_t *a, arena_t *arena, const admin_request_t *req, ad
                 snprintf(pointer, sizeof(pointer), "/%.150s", key);
                 reply_error(res, 400,
                             "unknown field (a record has name, title, description, inputSchema, outputSchema, "
-                            "annotations, timeoutMs, lambdaArn, qualifier, target)",
+                            "annotations, execution, timeoutMs, lambdaArn, qualifier, target)",
                             pointer);
                 return NULL;
             }

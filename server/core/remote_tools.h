@@ -1,17 +1,20 @@
 /*
- * remote_tools.h: registered tools (core.h's mcp_tool_source_t), as tools/list and tools/call see them.
+ * remote_tools.h: registered tools, resources and prompts (core.h's mcp_tool_source_t), as the methods see them:
+ * listed after the built-in ones, called through the source (a Lambda function each).
  *
  * The records are read from the source at most once per refresh interval, on the thread that needs them (a
  * listing or a call; one reader at a time, the others use what was read before). Each read that changed
  * something becomes a snapshot of checked entries; a record that fails a check (a name taken by a built-in
- * tool or used twice, a schema the validator cannot enforce, no function) is left out with the reason logged,
+ * tool, prompt or resource URI or used twice, a schema the validator cannot enforce, no function) is left out with
+ * the reason logged (registered_tool_refused, registered_resource_refused, registered_prompt_refused),
  * and the others are served. Snapshots that were replaced are kept until the server is freed, since a call may
  * still be running with an entry of one (they are replaced only when the registry changes).
  *
- * A record (the JSON the source stores, one per tool):
+ * A tool's record (the JSON the source stores, one per tool):
  *   {"name": "...", "title": "...", "description": "...", "inputSchema": {...}, "outputSchema": {...},
- *    "annotations": {...}, "timeoutMs": 30000, "lambdaArn": "arn:aws:lambda:...", "qualifier": "live",
- *    "target": "...", "version": 3, "createdAt": ..., "createdBy": ..., "updatedAt": ..., "updatedBy": ...}
+ *    "annotations": {...}, "execution": {"taskSupport": "optional"}, "timeoutMs": 30000,
+ *    "lambdaArn": "arn:aws:lambda:...", "qualifier": "live", "target": "...", "version": 3, "createdAt": ..., "createdBy": ...,
+ * "updatedAt": ..., "updatedBy": ...}
  */
 #ifndef MCP_REMOTE_TOOLS_H
 #define MCP_REMOTE_TOOLS_H
@@ -20,6 +23,7 @@
 
 #include "core.h"
 #include "era.h"
+#include "jsonrpc.h"
 #include "registry.h"
 
 #define REMOTE_TOOLS_MAX_TIMEOUT_MS 900000 /* Lambda's own maximum */
@@ -36,11 +40,31 @@ const remote_snapshot_t *remote_tools_snapshot(remote_tools_t *rt);
 size_t remote_snapshot_num_tools(const remote_snapshot_t *snap);
 const mcp_tool_entry_t *remote_snapshot_tool(const remote_snapshot_t *snap, size_t i);
 const mcp_tool_entry_t *remote_snapshot_find(const remote_snapshot_t *snap, const char *name);
-/* The caching hint of listings that include registered tools: no longer than the refresh interval. */
+/* Registered resources (templates 0) or templates (1), and prompts; found as resources_find() finds built-in ones. */
+size_t remote_snapshot_num_resources(const remote_snapshot_t *snap, int templates);
+const mcp_resource_t *remote_snapshot_resource(const remote_snapshot_t *snap, int templates, size_t i);
+const mcp_resource_t *remote_snapshot_find_resource(const remote_snapshot_t *snap, arena_t *arena, const char *uri,
+                                                    json_value_t **vars);
+size_t remote_snapshot_num_prompts(const remote_snapshot_t *snap);
+const mcp_prompt_t *remote_snapshot_prompt(const remote_snapshot_t *snap, size_t i);
+const mcp_prompt_t *remote_snapshot_find_prompt(const remote_snapshot_t *snap, const char *name);
+/* The caching hint of listings that include registered entries: no longer than the refresh interval. */
 const mcp_cache_hint_t *remote_tools_cache_hint(const remote_tools_t *rt);
 
 /*
- * Checks one record; returns 0, or -1 with what is wrong and where (a JSON pointer into the record) in err.
+ * Reads a registered resource (r from remote_snapshot_find_resource()) through its function, on the calling thread,
+ * into ctx (a resource reader's): its answer's contents, a string as text contents, null as MCP_NOT_FOUND, any other
+ * JSON as its text. Returns 0, MCP_NOT_FOUND, or -1 with *e set (-32603, what happened in data.reason).
+ */
+int remote_tools_read(mcp_ctx_t *ctx, const mcp_resource_t *r, const char *uri, const json_value_t *vars, mcp_rpc_error_t *e);
+/*
+ * Gets a registered prompt (args checked against its arguments) through its function into ctx (a prompt getter's):
+ * its answer's messages and description, a string as one user message. Returns 0, or -1 with *e set as above.
+ */
+int remote_tools_get_prompt(mcp_ctx_t *ctx, const mcp_prompt_t *p, const json_value_t *args, mcp_rpc_error_t *e);
+
+/*
+ * Checks one record (of any kind); returns 0, or -1 with what is wrong and where (a JSON pointer into the record) in err.
  * builtin may be NULL (no shadowing check).
  */
 int remote_tools_check_record(const json_value_t *record, const registry_t *builtin, char *err, size_t err_len);

@@ -16,6 +16,7 @@ import { handler as nodeExample } from '../../examples/tools/node/index.mjs';
 import { startShim } from './apigw-shim.mjs';
 import * as fixtures from './fixtures/tool-functions.mjs';
 import { startInvokeShim } from './invoke-shim.mjs';
+import { modernRpc, pollTask } from './modern-rpc.mjs';
 import { startDynamo } from './local-dynamodb.mjs';
 import { startEmulator } from './runtime-emulator.mjs';
 
@@ -48,6 +49,8 @@ const RECORDS = [
     { name: 'crowded', description: 'Throttled.', inputSchema: OBJ(), lambdaArn: arn('busy') },
     // its own timeout (30 s) is longer than the server's invocation has left: the server waits only that long
     { name: 'dawdle', description: 'Slow.', inputSchema: OBJ({ ms: { type: 'integer' } }), lambdaArn: arn('slow'), timeoutMs: 30000 },
+    // declares task support: a client that declares the tasks extension gets a task, whose result outlives the request
+    { name: 'long_report', description: 'A slow report.', inputSchema: OBJ({ ms: { type: 'integer' } }), lambdaArn: arn('slow'), timeoutMs: 30000, execution: { taskSupport: 'optional' } },
 ];
 
 describe('registered tools on the Lambda front door (REST events, an authorizer in front)', () => {
@@ -56,6 +59,7 @@ describe('registered tools on the Lambda front door (REST events, an authorizer 
     let emulator;
     let shim;
     let client;
+    let taskShim; // API Gateway's 29 s integration timeout, scaled down to 1.5 s: a task works longer than that
 
     before(async () => {
         dynamo = await startDynamo({ tables: [TABLE] });
@@ -92,6 +96,7 @@ describe('registered tools on the Lambda front door (REST events, an authorizer 
             timeoutMs: FUNCTION_TIMEOUT_MS,
         });
         shim = await startShim({ emulator, format: 'rest', stage: 'dev', authorizer: { principalId: 'alice', principal: 'alice', authMethod: 'static' }, timeoutMs: FUNCTION_TIMEOUT_MS });
+        taskShim = await startShim({ emulator, format: 'rest', stage: 'dev', authorizer: { principalId: 'alice' }, integrationTimeoutMs: 1500, timeoutMs: FUNCTION_TIMEOUT_MS });
         client = new Client({ name: 'lambda-tools-through-shim', version: '1.0.0' });
         await client.connect(new StreamableHTTPClientTransport(new URL(shim.url)));
     });
@@ -99,6 +104,7 @@ describe('registered tools on the Lambda front door (REST events, an authorizer 
     after(async () => {
         await client?.close();
         await shim?.stop();
+        await taskShim?.stop();
         await emulator?.stop();
         await invoke?.stop();
         await dynamo?.stop();
@@ -145,6 +151,26 @@ describe('registered tools on the Lambda front door (REST events, an authorizer 
         assert.ok(Number(m[1]) < FUNCTION_TIMEOUT_MS - 900 && Number(m[1]) > 0, m[1]);
         // the server's invocation ended normally (not killed at its deadline) and answers the next call
         assert.deepEqual((await client.callTool({ name: 'greet', arguments: { name: 'again' } })).content[0].text, 'Hello, again!');
+    });
+
+    test('a registered tool that declares task support runs as a task, longer than the integration timeout', async () => {
+        const { tools } = (await modernRpc(taskShim.url, 'tools/list')).body.result;
+        assert.deepEqual(tools.find((t) => t.name === 'long_report').execution, { taskSupport: 'optional' });
+        assert.equal(tools.find((t) => t.name === 'greet').execution, undefined);
+        const created = await modernRpc(taskShim.url, 'tools/call', { name: 'long_report', arguments: { ms: 3000 } }, { tasks: true });
+        assert.equal(created.status, 200, JSON.stringify(created.body));
+        assert.equal(created.body.result.resultType, 'task', JSON.stringify(created.body));
+        // the one instance keeps running the task before it asks for its next invocation
+        const [inst] = emulator.instances;
+        for (let i = 0; i < 200 && inst.state !== 'idle'; ++i) await new Promise((ok) => setTimeout(ok, 50));
+        const done = await pollTask(taskShim.url, created.body.result.taskId, (t) => t.status !== 'working');
+        assert.equal(done.status, 'completed', JSON.stringify(done));
+        assert.deepEqual(JSON.parse(done.result.content[0].text), { slept: 3000 });
+        const inv = emulator.instances[0].invocations.find((i) => i.afterResponseMs !== undefined && i.afterResponseMs > 1500);
+        assert.ok(inv, 'the task ran on after its CreateTaskResult, longer than the integration timeout');
+        // without the extension, the same tool answers in the request
+        const plain = await modernRpc(taskShim.url, 'tools/call', { name: 'long_report', arguments: { ms: 10 } });
+        assert.deepEqual(JSON.parse(plain.body.result.content[0].text), { slept: 10 });
     });
 
     test('every invoke the server sent carried a valid signature with the function\'s session token', () => {

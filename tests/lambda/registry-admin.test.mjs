@@ -103,6 +103,9 @@ describe('the registry admin API behind a Function URL with AWS_IAM', () => {
         assert.equal(again.status, 409);
         assert.equal(again.body.pointer, '/name');
         assert.equal((await call('GET', '/tools/lookup_order')).body.description, 'The lookup_order tool.');
+        const task = await call('POST', '/tools', { body: tool('long_export', { execution: { taskSupport: 'required' } }) });
+        assert.equal(task.status, 201, JSON.stringify(task.body));
+        assert.deepEqual(task.body.execution, { taskSupport: 'required' });
     });
 
     test('concurrent creates of one name: exactly one wins', async () => {
@@ -134,6 +137,8 @@ describe('the registry admin API behind a Function URL with AWS_IAM', () => {
             [tool('bad name'), '/name'],
             [{ ...tool('x'), timeoutMs: 0 }, '/timeoutMs'],
             [{ ...tool('x'), description: undefined }, '/description'],
+            [{ ...tool('x'), execution: { taskSupport: 'sometimes' } }, '/execution/taskSupport'],
+            [{ ...tool('x'), execution: { ttl: 5 } }, '/execution'],
         ];
         for (const [body, pointer] of cases) {
             const r = await call('POST', '/tools', { body });
@@ -173,7 +178,7 @@ describe('the registry admin API behind a Function URL with AWS_IAM', () => {
             cursor = r.body.nextCursor;
             ++pages;
         } while (cursor && pages < 20);
-        assert.deepEqual(seen.sort(), ['bulk_0', 'bulk_1', 'bulk_2', 'bulk_3', 'bulk_4', 'lookup_order', 'race_me']);
+        assert.deepEqual(seen.sort(), ['bulk_0', 'bulk_1', 'bulk_2', 'bulk_3', 'bulk_4', 'long_export', 'lookup_order', 'race_me']);
         assert.ok(pages >= 4);
         assert.equal((await call('GET', '/tools?limit=0')).status, 400);
         assert.equal((await call('GET', '/tools?cursor=nonsense')).status, 400);

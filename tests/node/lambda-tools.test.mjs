@@ -13,6 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { startInvokeShim } from '../lambda/invoke-shim.mjs';
+import { modernRpc, pollTask } from '../lambda/modern-rpc.mjs';
 import { startDynamo } from '../lambda/local-dynamodb.mjs';
 import { startEmulator } from '../lambda/runtime-emulator.mjs';
 import { handler as nodeExample } from '../../examples/tools/node/index.mjs';
@@ -68,6 +69,9 @@ const RECORDS = [
     { name: 'ping', description: 'Would shadow the built-in ping.', inputSchema: OBJ(), lambdaArn: arn('echo') },
     { name: 'unenforceable', description: 'An output schema the validator cannot enforce.', inputSchema: OBJ(), outputSchema: { type: 'object', patternProperties: { '^x': { type: 'string' } } }, lambdaArn: arn('echo') },
     { name: 'no_function', description: 'No lambdaArn.', inputSchema: OBJ() },
+    { name: 'bad_execution', description: 'A taskSupport MCP does not have.', inputSchema: OBJ(), lambdaArn: arn('echo'), execution: { taskSupport: 'sometimes' } },
+    // runs only as a task (the tasks extension)
+    { name: 'nightly_report', description: 'A slow report.', inputSchema: OBJ({ ms: { type: 'integer' } }), lambdaArn: arn('slow'), execution: { taskSupport: 'required' } },
 ];
 
 async function putRecord(dynamo, record, version = 1) {
@@ -138,7 +142,7 @@ describe('registered Lambda tools over HTTP', () => {
         const names = tools.map((t) => t.name);
         for (const n of ['ping', 'get_weather', 'word_count', 'greet', 'add', 'explode', 'echo_context']) assert.ok(names.includes(n), n);
         assert.equal(names.filter((n) => n === 'ping').length, 1, 'a registration never shadows a built-in tool');
-        for (const n of ['unenforceable', 'no_function']) assert.ok(!names.includes(n), n);
+        for (const n of ['unenforceable', 'no_function', 'bad_execution']) assert.ok(!names.includes(n), n);
         const wc = tools.find((t) => t.name === 'word_count');
         assert.equal(wc.title, 'Word count');
         assert.deepEqual(wc.inputSchema, RECORDS[0].inputSchema);
@@ -148,6 +152,22 @@ describe('registered Lambda tools over HTTP', () => {
         assert.ok(refusals.some((m) => /ping.*\/name.*built-in/.test(m)), JSON.stringify(refusals));
         assert.ok(refusals.some((m) => /unenforceable.*\/outputSchema.*patternProperties/.test(m)), JSON.stringify(refusals));
         assert.ok(refusals.some((m) => /no_function.*\/lambdaArn/.test(m)), JSON.stringify(refusals));
+        assert.ok(refusals.some((m) => /bad_execution.*\/execution\/taskSupport/.test(m)), JSON.stringify(refusals));
+    });
+
+    test('2026-07-28: a registered tool that requires tasks runs as one for a client that declares the extension', async () => {
+        const { tools } = (await modernRpc(server.url, 'tools/list')).body.result;
+        assert.deepEqual(tools.find((t) => t.name === 'nightly_report').execution, { taskSupport: 'required' });
+        const refused = await modernRpc(server.url, 'tools/call', { name: 'nightly_report', arguments: { ms: 10 } });
+        assert.equal(refused.body.error?.code, -32021, JSON.stringify(refused.body));
+        const before = shim.invocations.length;
+        const created = await modernRpc(server.url, 'tools/call', { name: 'nightly_report', arguments: { ms: 700 } }, { tasks: true });
+        assert.equal(created.body.result?.resultType, 'task', JSON.stringify(created.body));
+        const done = await pollTask(server.url, created.body.result.taskId, (t) => t.status !== 'working');
+        assert.equal(done.status, 'completed', JSON.stringify(done));
+        assert.deepEqual(JSON.parse(done.result.content[0].text), { slept: 700 });
+        assert.equal(shim.invocations.length, before + 1);
+        assert.deepEqual(shim.invocations.at(-1).event, { ms: 700 });
     });
 
     test('a Python tool written to the AgentCore contract: plain JSON becomes structured content', async () => {

@@ -62,6 +62,11 @@ test_records(void)
     CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"qualifier\":\"a:b\"}"), "/qualifier: must be a version or alias name");
     CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"target\":\"a___b\"}"), "/target: must be 1-100 of A-Z a-z 0-9 -");
     CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"annotations\":[]}"), "/annotations: must be an object");
+    CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"execution\":{\"taskSupport\":\"required\"}}"), "");
+    CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"execution\":{\"taskSupport\":\"always\"}}"),
+              "/execution/taskSupport: must be \"forbidden\", \"optional\" or \"required\"");
+    CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"execution\":{\"ttl\":1}}"), "/execution: has only taskSupport");
+    CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"execution\":true}"), "/execution: must be an object");
     arena_dispose(&a);
 }
 
@@ -169,7 +174,16 @@ test_snapshots(void)
     CHECK(remote_snapshot_num_tools(s) == 2);
     CHECK(remote_snapshot_find(s, "b") != NULL && remote_snapshot_find(s, "c") == NULL);
     CHECK(remote_tools_cache_hint(rt)->ttl_ms == 60000);
+    CHECK(remote_snapshot_find(s, "a")->tool->task_support == MCP_TASK_NEVER);
     remote_tools_free(rt);
+
+    /* execution.taskSupport becomes the tool's task support */
+    f.records = "[{\"name\":\"t\",\"description\":\"d\",\"inputSchema\":{\"type\":\"object\"},\"lambdaArn\":\"f\","
+                "\"execution\":{\"taskSupport\":\"optional\"}}]";
+    rt = remote_tools_new(&f.super, NULL, 60000);
+    CHECK(remote_snapshot_find(remote_tools_snapshot(rt), "t")->tool->task_support == MCP_TASK_OPTIONAL);
+    remote_tools_free(rt);
+    f.records = "[" RECORD("a") "," RECORD("b") "]";
 
     /* interval 0: every use reads; a failed read keeps what was read before; a change replaces it, and bad records and
        a second record of one name are left out */

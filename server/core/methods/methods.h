@@ -30,6 +30,13 @@ const json_value_t *methods_arguments(mcp_call_t *call);
 /* Finds the fixed resource or the template matching uri; fills vars (an object) for a template. */
 const mcp_resource_t *resources_find(const registry_t *r, arena_t *arena, const char *uri, json_value_t **vars);
 /*
+ * Matches uri against an RFC 6570 level-1 template; each {var} takes one or more characters up to the next '/',
+ * '?' or '#', percent-decoded (at most 8 variables). On a match (1), the variables are put in vars (an object).
+ */
+int resources_template_match(arena_t *arena, const char *tmpl, const char *uri, json_value_t *vars);
+/* RFC 3986 shape: a scheme, ':', then no spaces or control characters. */
+int resources_valid_uri(const char *uri, size_t len);
+/*
  * Keeps a context's error for the response written after the context is gone: its data moves into the
  * request's memory. For handlers that run on the front door's thread.
  */
