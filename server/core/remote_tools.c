@@ -268,6 +268,21 @@ valid_template(const char *t)
     return vars != 0;
 }
 
+int
+remote_tools_shadows_resource(const char *uri, const char *tmpl, const mcp_resource_t *r)
+{
+    arena_t arena;
+    arena_init(&arena, 1u << 20);
+    json_value_t vars;
+    int shadows;
+    if (uri != NULL)
+        shadows = r->uri != NULL ? strcmp(r->uri, uri) == 0 : resources_template_match(&arena, r->uri_template, uri, &vars);
+    else
+        shadows = r->uri != NULL ? resources_template_match(&arena, tmpl, r->uri, &vars) : strcmp(r->uri_template, tmpl) == 0;
+    arena_dispose(&arena);
+    return shadows;
+}
+
 static int
 check_resource(const json_value_t *rec, const registry_t *builtin, char *err, size_t err_len)
 {
@@ -290,15 +305,11 @@ check_resource(const json_value_t *rec, const registry_t *builtin, char *err, si
                     "must be an absolute URI with 1-8 {variables} (RFC 6570 level 1: A-Z a-z 0-9 _ names, never two adjacent)");
     if (builtin != NULL) {
         /* a built-in resource is found first: a registration that would answer for its URIs is refused */
-        arena_t arena;
-        arena_init(&arena, 1u << 20);
-        json_value_t *vars = NULL, scratch;
-        int shadows = uri != NULL && resources_find(builtin, &arena, uri, &vars) != NULL;
-        for (size_t i = 0; tmpl != NULL && !shadows && i != registry_num_templates(builtin); ++i)
-            shadows = strcmp(registry_template(builtin, i)->uri_template, tmpl) == 0;
-        for (size_t i = 0; tmpl != NULL && !shadows && i != registry_num_resources(builtin); ++i)
-            shadows = resources_template_match(&arena, tmpl, registry_resource(builtin, i)->uri, &scratch);
-        arena_dispose(&arena);
+        int shadows = 0;
+        for (size_t i = 0; !shadows && i != registry_num_resources(builtin); ++i)
+            shadows = remote_tools_shadows_resource(uri, tmpl, registry_resource(builtin, i));
+        for (size_t i = 0; !shadows && i != registry_num_templates(builtin); ++i)
+            shadows = remote_tools_shadows_resource(uri, tmpl, registry_template(builtin, i));
         if (shadows)
             return fail(err, err_len, uri != NULL ? "/uri" : "/uriTemplate",
                         "names a built-in resource's URI (registered resources never shadow built-in ones)");

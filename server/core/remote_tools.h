@@ -63,6 +63,9 @@ int remote_tools_read(mcp_ctx_t *ctx, const mcp_resource_t *r, const char *uri, 
  */
 int remote_tools_get_prompt(mcp_ctx_t *ctx, const mcp_prompt_t *p, const json_value_t *args, mcp_rpc_error_t *e);
 
+/* Whether a resource registration (a fixed uri, or else a template) would answer for a built-in resource's URIs. */
+int remote_tools_shadows_resource(const char *uri, const char *tmpl, const mcp_resource_t *builtin);
+
 /*
  * Checks one record (of any kind); returns 0, or -1 with what is wrong and where (a JSON pointer into the record) in err.
  * builtin may be NULL (no shadowing check).
