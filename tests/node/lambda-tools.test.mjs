@@ -16,6 +16,7 @@ import { startInvokeShim } from '../lambda/invoke-shim.mjs';
 import { modernRpc, pollTask } from '../lambda/modern-rpc.mjs';
 import { startDynamo } from '../lambda/local-dynamodb.mjs';
 import { startEmulator } from '../lambda/runtime-emulator.mjs';
+import { handler as resourcesExample } from '../../examples/resources/node/index.mjs';
 import { handler as nodeExample } from '../../examples/tools/node/index.mjs';
 import * as fixtures from '../lambda/fixtures/tool-functions.mjs';
 import { REPO_ROOT, serverBinary, startServer } from './lib/server.mjs';
@@ -72,14 +73,31 @@ const RECORDS = [
     { name: 'bad_execution', description: 'A taskSupport MCP does not have.', inputSchema: OBJ(), lambdaArn: arn('echo'), execution: { taskSupport: 'sometimes' } },
     // runs only as a task (the tasks extension)
     { name: 'nightly_report', description: 'A slow report.', inputSchema: OBJ({ ms: { type: 'integer' } }), lambdaArn: arn('slow'), execution: { taskSupport: 'required' } },
+    // resources and prompts: the examples, the fixtures' failures, and refusals
+    { kind: 'resource', name: 'handbook', uri: 'docs://handbook/onboarding', mimeType: 'text/markdown', lambdaArn: arn('node-resources') },
+    { kind: 'resource', name: 'order', uriTemplate: 'orders://{id}', title: 'Order', mimeType: 'application/json', lambdaArn: arn('node-resources') },
+    { kind: 'resource', name: 'res_fail', uri: 'fail://res', lambdaArn: arn('failing') },
+    { kind: 'resource', name: 'res_slow', uri: 'slow://res', lambdaArn: arn('slow'), timeoutMs: 500 },
+    { kind: 'resource', name: 'res_busy', uri: 'busy://res', lambdaArn: arn('busy') },
+    { kind: 'resource', name: 'res_bad', uri: 'bad://res', lambdaArn: arn('bad-contents') },
+    { kind: 'resource', name: 'res_json', uriTemplate: 'echo://{a}/{b}', lambdaArn: arn('echo') },
+    { kind: 'prompt', name: 'code_review', description: 'A code review.', arguments: [{ name: 'code', required: true }, { name: 'language' }], lambdaArn: arn('py-prompts') },
+    { kind: 'prompt', name: 'summarise', description: 'A summary.', arguments: [{ name: 'text', required: true }, { name: 'words' }], lambdaArn: arn('py-prompts') },
+    { kind: 'prompt', name: 'prompt_fail', description: 'Fails.', lambdaArn: arn('failing') },
+    { kind: 'prompt', name: 'prompt_bad', description: 'Answers no messages.', lambdaArn: arn('bad-result') },
+    { kind: 'resource', name: 'shadow_info', uri: 'info://server', lambdaArn: arn('echo') },
+    { kind: 'resource', name: 'shadow_template', uriTemplate: 'info://{what}', lambdaArn: arn('echo') },
+    { kind: 'resource', name: 'both_uris', uri: 'a://b', uriTemplate: 'a://{b}', lambdaArn: arn('echo') },
+    { kind: 'prompt', name: 'weather_report', description: 'Would shadow the built-in prompt.', lambdaArn: arn('echo') },
 ];
 
 async function putRecord(dynamo, record, version = 1) {
+    const kind = record.kind ?? 'tool';
     await dynamo.call('PutItem', {
         TableName: TABLE,
         Item: {
-            id: { S: `tool#${record.name}` },
-            kind: { S: 'tool' },
+            id: { S: `${kind}#${record.name}` },
+            kind: { S: kind },
             name: { S: record.name },
             version: { N: String(version) },
             record: { S: JSON.stringify({ ...record, version }) },
@@ -115,6 +133,9 @@ describe('registered Lambda tools over HTTP', () => {
                 busy: { node: fixtures.echoContext, reservedConcurrency: 0 },
                 echo: { node: fixtures.echoContext },
                 'bad-result': { node: fixtures.badResult },
+                'bad-contents': { node: fixtures.badContents },
+                'node-resources': { node: resourcesExample },
+                'py-prompts': { python: { file: join(REPO_ROOT, 'examples/prompts/python/handler.py'), handler: 'handler' }, timeoutMs: 20000 },
             },
         });
         server = await startServer({
@@ -283,6 +304,91 @@ describe('registered Lambda tools over HTTP', () => {
         const body = await res.json();
         assert.equal(res.status, 200, JSON.stringify(body));
         assert.equal(body.result.ttlMs, 1000);
+    });
+
+    test('resources/list, resources/templates/list and prompts/list merge the built-in and the registered ones; refusals are logged', async () => {
+        const uris = (await client.listResources()).resources.map((r) => r.uri);
+        for (const u of ['info://server', 'docs://handbook/onboarding', 'fail://res']) assert.ok(uris.includes(u), u);
+        assert.equal(uris.filter((u) => u === 'info://server').length, 1, 'a registration never shadows a built-in resource');
+        assert.ok(!uris.includes('a://b'));
+        const templates = (await client.listResourceTemplates()).resourceTemplates;
+        assert.deepEqual(templates.find((t) => t.name === 'order'), { uriTemplate: 'orders://{id}', name: 'order', title: 'Order', mimeType: 'application/json' });
+        assert.ok(!templates.some((t) => t.name === 'shadow_template'));
+        const prompts = (await client.listPrompts()).prompts;
+        assert.equal(prompts.filter((p) => p.name === 'weather_report').length, 1, 'a registration never shadows a built-in prompt');
+        assert.deepEqual(prompts.find((p) => p.name === 'summarise').arguments, [
+            { name: 'text', required: true },
+            { name: 'words', required: false },
+        ]);
+        const logged = (event) => server.logs.filter((l) => l.event === event).map((l) => l.message ?? JSON.stringify(l));
+        const resources = logged('registered_resource_refused');
+        assert.ok(resources.some((m) => /shadow_info.*\/uri: names a built-in resource's URI/.test(m)), JSON.stringify(resources));
+        assert.ok(resources.some((m) => /shadow_template.*\/uriTemplate: names a built-in resource's URI/.test(m)), JSON.stringify(resources));
+        assert.ok(resources.some((m) => /both_uris.*either a uri or a uriTemplate/.test(m)), JSON.stringify(resources));
+        assert.ok(logged('registered_prompt_refused').some((m) => /weather_report.*\/name.*built-in prompt/.test(m)));
+    });
+
+    test('resources/read of a registered URI or template calls its function: contents, a string, any JSON, null', async () => {
+        const h = await client.readResource({ uri: 'docs://handbook/onboarding' });
+        assert.deepEqual(h.contents.map((c) => [c.uri, c.mimeType]), [['docs://handbook/onboarding', 'text/markdown']]);
+        assert.match(h.contents[0].text, /Welcome aboard/);
+        const o = await client.readResource({ uri: 'orders://1002' });
+        assert.deepEqual(JSON.parse(o.contents[0].text), { id: '1002', status: 'packing', items: 1 });
+        const nf = await client.readResource({ uri: 'orders://77' }).catch((e) => e);
+        assert.equal(nf.code, -32002, String(nf));
+        // the event: the URI and the template's variables, percent-decoded; plain JSON back is the text, as JSON
+        const e = await client.readResource({ uri: 'echo://x%20y/2' });
+        assert.equal(e.contents[0].mimeType, 'application/json');
+        const echoed = JSON.parse(e.contents[0].text);
+        assert.deepEqual(echoed.event, { uri: 'echo://x%20y/2', params: { a: 'x y', b: '2' } });
+        assert.equal(echoed.clientContext.custom.mcpKind, 'resource');
+        assert.equal(echoed.clientContext.custom.mcpName, 'res_json');
+        assert.equal(echoed.clientContext.custom.bedrockAgentCoreTargetId, 'mcp');
+    });
+
+    test('prompts/get of a registered prompt calls its function: a GetPromptResult or a string', async () => {
+        const r = await client.getPrompt({ name: 'code_review', arguments: { code: 'x = 1' } });
+        assert.equal(r.description, 'A review of this code');
+        assert.deepEqual(r.messages[0].content, { type: 'text', text: 'Review the following this code for bugs, risks and style:\n\nx = 1' });
+        const s = await client.getPrompt({ name: 'summarise', arguments: { text: 'abc', words: '5' } });
+        assert.equal(s.description, 'A summary.', "the record's description when the function gives none");
+        assert.deepEqual(s.messages, [{ role: 'user', content: { type: 'text', text: 'Summarise the following text in at most 5 words:\n\nabc' } }]);
+        const before = shim.invocations.length;
+        const missing = await client.getPrompt({ name: 'summarise', arguments: { words: '5' } }).catch((e) => e);
+        assert.equal(missing.code, -32602);
+        assert.equal(shim.invocations.length, before, 'arguments are checked before any invoke');
+    });
+
+    test("a resource's or prompt's function failing, slow, throttled or answering nonsense: a JSON-RPC error saying which", async () => {
+        const err = (p) => p.then(() => assert.fail('no error'), (e) => e);
+        const f = await err(client.readResource({ uri: 'fail://res' }));
+        assert.equal(f.code, -32603);
+        assert.match(f.message, /The resource's function failed/);
+        assert.deepEqual(f.data, { reason: 'FireError: the database is on fire' });
+        const t = await err(client.readResource({ uri: 'slow://res' }));
+        assert.match(t.message, /The resource's function did not answer in time/);
+        assert.deepEqual(t.data, { reason: 'no answer within 500 ms' });
+        const b = await err(client.readResource({ uri: 'busy://res' }));
+        assert.match(b.message, /The resource's function is throttled: try again later/);
+        assert.match(b.data.reason, /TooManyRequestsException.*HTTP 429/);
+        const c = await err(client.readResource({ uri: 'bad://res' }));
+        assert.match(c.message, /answered with something that is not a resource's contents/);
+        assert.match(c.data.reason, /needs a uri/);
+        const pf = await err(client.getPrompt({ name: 'prompt_fail' }));
+        assert.match(pf.message, /The prompt's function failed/);
+        assert.equal(pf.data.reason, 'FireError: the database is on fire');
+        const pb = await err(client.getPrompt({ name: 'prompt_bad' }));
+        assert.match(pb.message, /The prompt's function answered with something that is not a prompt's messages/);
+    });
+
+    test('2026-07-28: the merged lists may be cached for the refresh interval', async () => {
+        for (const method of ['resources/list', 'resources/templates/list', 'prompts/list']) {
+            const { status, body } = await modernRpc(server.url, method);
+            assert.equal(status, 200, JSON.stringify(body));
+            assert.equal(body.result.ttlMs, 1000, method);
+        }
+        const r = await modernRpc(server.url, 'resources/read', { uri: 'orders://1001' });
+        assert.equal(JSON.parse(r.body.result.contents[0].text).id, '1001');
     });
 
     test('every invoke the server sent carried a valid signature, and the shim does refuse bad ones', async () => {
