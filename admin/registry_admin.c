@@ -572,6 +572,18 @@ query_param(arena_t *arena, const char *query, const char *name)
     return NULL;
 }
 
+/* An id as the table has them: "<kind>#<name>" of a known kind. */
+static int
+is_item_id(const char *id)
+{
+    for (size_t i = 0; i != sizeof(collections) / sizeof(collections[0]); ++i) {
+        size_t n = strlen(collections[i].kind);
+        if (strncmp(id, collections[i].kind, n) == 0 && id[n] == '#')
+            return 1;
+    }
+    return 0;
+}
+
 static void
 list(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_request_t *req, admin_response_t *res)
 {
@@ -587,8 +599,9 @@ list(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_req
     }
     buf_t start = BUF_INIT(4096), prefix = BUF_INIT(0);
     buf_printf(&prefix, "%s#", c->kind);
+    /* a page ends where the Scan stopped, which may be an item of another kind (the filter comes after the limit) */
     if (cursor != NULL && (base64_decode(&start, cursor, strlen(cursor), 1) != 0 || start.len == 0 || start.len > 200 ||
-                           strncmp(start.data, prefix.data, prefix.len) != 0 || memchr(start.data, '\0', start.len) != NULL)) {
+                           !is_item_id(start.data) || memchr(start.data, '\0', start.len) != NULL)) {
         buf_dispose(&prefix);
         buf_dispose(&start);
         {
