@@ -64,6 +64,22 @@ describe('the registry admin API behind a Function URL with AWS_IAM', () => {
         return { status: res.status, etag: res.headers.get('etag'), body: raw === '' ? null : JSON.parse(raw) };
     }
 
+    /** Every record's name of a collection, read in pages of at most `limit`. */
+    async function listAll(path, limit) {
+        const seen = [];
+        let cursor;
+        let pages = 0;
+        do {
+            const r = await call('GET', `${path}?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+            assert.equal(r.status, 200, JSON.stringify(r.body));
+            assert.ok(r.body.items.length <= limit);
+            seen.push(...r.body.items.map((t) => t.name));
+            cursor = r.body.nextCursor;
+            ++pages;
+        } while (cursor && pages < 50);
+        return { seen, pages };
+    }
+
     before(async () => {
         dynamo = await startDynamo({ tables: [TABLE] });
         emulator = await startEmulator({
@@ -168,16 +184,7 @@ describe('the registry admin API behind a Function URL with AWS_IAM', () => {
 
     test('list: paginated, every record once', async () => {
         for (let i = 0; i < 5; ++i) assert.equal((await call('POST', '/tools', { body: tool(`bulk_${i}`) })).status, 201);
-        const seen = [];
-        let cursor;
-        let pages = 0;
-        do {
-            const r = await call('GET', `/tools?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-            assert.equal(r.status, 200, JSON.stringify(r.body));
-            seen.push(...r.body.items.map((t) => t.name));
-            cursor = r.body.nextCursor;
-            ++pages;
-        } while (cursor && pages < 20);
+        const { seen, pages } = await listAll('/tools', 2);
         assert.deepEqual(seen.sort(), ['bulk_0', 'bulk_1', 'bulk_2', 'bulk_3', 'bulk_4', 'long_export', 'lookup_order', 'race_me']);
         assert.ok(pages >= 4);
         assert.equal((await call('GET', '/tools?limit=0')).status, 400);
@@ -227,17 +234,7 @@ describe('the registry admin API behind a Function URL with AWS_IAM', () => {
         assert.equal((await call('PUT', '/resources/handbook', { body: resource('handbook'), headers: { 'if-match': '"1"' } })).status, 412);
         assert.equal((await call('PUT', '/prompts/nothing', { body: prompt('nothing') })).status, 404);
         // pages of at most one (a page may be empty: DynamoDB applies the limit before the kind's filter)
-        const seen = [];
-        let cursor;
-        let pages = 0;
-        do {
-            const page = await call('GET', `/resources?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
-            assert.equal(page.status, 200, JSON.stringify(page.body));
-            assert.ok(page.body.items.length <= 1);
-            seen.push(...page.body.items.map((x) => x.name));
-            cursor = page.body.nextCursor;
-        } while (cursor && ++pages < 50);
-        assert.deepEqual(seen.sort(), ['handbook', 'orders']);
+        assert.deepEqual((await listAll('/resources', 1)).seen.sort(), ['handbook', 'orders']);
         assert.equal((await call('GET', `/prompts?cursor=${Buffer.from('widget#x').toString('base64url')}`)).status, 400, 'a cursor no page ends with');
         assert.deepEqual((await call('GET', '/prompts')).body.items.map((x) => x.name).sort(), ['explain', 'handbook']);
         assert.equal((await call('DELETE', '/prompts/handbook', { headers: { 'if-match': '"5"' } })).status, 412);
