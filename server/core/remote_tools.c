@@ -7,13 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admission.h"
 #include "arena.h"
+#include "exchange.h"
 #include "handler_ctx.h"
 #include "jsonw.h"
 #include "log.h"
 #include "methods/methods.h"
 #include "schema.h"
 #include "server.h"
+#include "workers.h"
 
 #define RETRY_AFTER_FAILURE_MS 5000 /* a source that failed is asked again this soon, whatever the interval */
 #define MAX_RECORDS_BYTES (8u << 20)
@@ -857,8 +860,9 @@ valid_contents(const json_value_t *c)
            (json_string(json_get(c, "text")) != NULL) != (json_string(json_get(c, "blob")) != NULL);
 }
 
-int
-remote_tools_read(mcp_ctx_t *ctx, const mcp_resource_t *r, const char *uri, const json_value_t *vars, mcp_rpc_error_t *e)
+/* Reads a resource into ctx: 0, MCP_NOT_FOUND (the function answered null), or -1 with *e set. */
+static int
+read_resource(mcp_ctx_t *ctx, const mcp_resource_t *r, const char *uri, const json_value_t *vars, mcp_rpc_error_t *e)
 {
     const remote_resource_t *rr = (const remote_resource_t *)r;
     buf_t event = BUF_INIT(0);
@@ -911,8 +915,9 @@ valid_message(const json_value_t *m)
            content != NULL && content->type == JSON_OBJECT && json_string(json_get(content, "type")) != NULL;
 }
 
-int
-remote_tools_get_prompt(mcp_ctx_t *ctx, const mcp_prompt_t *p, const json_value_t *args, mcp_rpc_error_t *e)
+/* Gets a prompt into ctx: 0, or -1 with *e set. */
+static int
+get_prompt(mcp_ctx_t *ctx, const mcp_prompt_t *p, const json_value_t *args, mcp_rpc_error_t *e)
 {
     const remote_prompt_t *rp = (const remote_prompt_t *)p;
     buf_t event = BUF_INIT(0);
@@ -946,4 +951,131 @@ remote_tools_get_prompt(mcp_ctx_t *ctx, const mcp_prompt_t *p, const json_value_
     for (size_t i = 0; i != messages->u.arr.len; ++i)
         ctx_item_json(ctx, messages->u.arr.items[i]);
     return 0;
+}
+
+/* ---- on a worker: a function call must not hold the front door's thread ---- */
+
+typedef struct st_remote_job_t {
+    mcp_ctx_t *ctx;
+    mcp_server_t *server;
+    const mcp_resource_t *resource; /* or */
+    const mcp_prompt_t *prompt;
+    const char *uri;          /* the resource's, as read (in the exchange's arena) */
+    const json_value_t *vars; /* the template's variables, or the prompt's arguments (likewise) */
+    const mcp_cache_hint_t *cache;
+    buf_t response;
+} remote_job_t;
+
+static void
+wake_remote_job(void *data)
+{
+    ctx_wake(((remote_job_t *)data)->ctx);
+}
+
+/* The response: the ReadResourceResult or GetPromptResult, or the error. */
+static void
+run_remote_job(void *data)
+{
+    remote_job_t *job = data;
+    mcp_ctx_t *ctx = job->ctx;
+    const mcp_request_t *req = ctx_request(ctx);
+    exchange_call_t *call = ctx_exchange_call(ctx);
+    log_set_request_id(req->log_id[0] != '\0' ? req->log_id : NULL);
+    log_set_trace_id(req->trace_id[0] != '\0' ? req->trace_id : NULL);
+    if (exchange_released(exchange_call_exchange(call)) || exchange_call_cut_off(call))
+        return; /* nobody is left to read the answer */
+    mcp_rpc_error_t e = {0};
+    int rc = job->prompt != NULL ? get_prompt(ctx, job->prompt, job->vars, &e)
+                                 : read_resource(ctx, job->resource, job->uri, job->vars, &e);
+    jsonw_t w;
+    jsonw_init(&w, &job->response);
+    if (rc == 0) {
+        jsonrpc_begin_result(&w, ctx_id(ctx));
+        rc = job->prompt != NULL ? ctx_write_prompt(ctx, &w, job->prompt->description, &e) : ctx_write_contents(ctx, &w, &e);
+        if (rc == 0) {
+            era_result_end(req, &w, job->cache);
+            jsonrpc_end_result(&w);
+        }
+        if (rc == 0 && jsonw_failed(&w))
+            rc = rpc_error_set(&e, JSONRPC_INTERNAL_ERROR, "Internal error: result too large", NULL);
+    }
+    if (rc == 0)
+        return;
+    buf_reset(&job->response);
+    jsonw_init(&w, &job->response);
+    if (rc == MCP_NOT_FOUND) {
+        buf_t detail = BUF_INIT(0);
+        jsonw_t dw;
+        jsonw_init(&dw, &detail);
+        jsonw_object_begin(&dw);
+        jsonw_kv_string(&dw, "uri", job->uri);
+        jsonw_object_end(&dw);
+        jsonrpc_write_error(&w, ctx_id(ctx), era_resource_not_found_code(req), "Resource not found", detail.data);
+        buf_dispose(&detail);
+    } else {
+        jsonrpc_write_error(&w, ctx_id(ctx), e.code, e.message != NULL ? e.message : "Internal error", e.data);
+    }
+}
+
+static void
+finish_remote_job(void *data)
+{
+    remote_job_t *job = data;
+    exchange_call_t *call = ctx_exchange_call(job->ctx);
+    admission_release_call(server_admission(job->server), 0); /* before the answer: the client's next call finds it free */
+    if (job->response.len != 0)
+        exchange_complete_call(call, job->response.data, job->response.len);
+    else
+        exchange_end_call(call);
+    buf_dispose(&job->response);
+    ctx_free(job->ctx);
+    free(job);
+    log_set_request_id(NULL);
+    log_set_trace_id(NULL);
+}
+
+static mcp_outcome_t
+submit(mcp_call_t *call, mcp_ctx_t *ctx, const remote_job_t *proto, const char *label)
+{
+    admission_t *admission = server_admission(call->req->server);
+    if (admission_take_call(admission, 0) != 0)
+        goto busy;
+    remote_job_t *job = malloc(sizeof(*job));
+    exchange_call_t *xc = job != NULL ? exchange_begin_call(call->ex, call->id, label) : NULL;
+    if (xc == NULL) {
+        free(job);
+        admission_release_call(admission, 0);
+        goto busy;
+    }
+    ctx_set_exchange_call(ctx, xc);
+    *job = *proto;
+    job->ctx = ctx;
+    job->server = call->req->server;
+    job->cache = call->method->cache;
+    buf_init(&job->response, 0);
+    workers_job_t w = {.run = run_remote_job, .wake = wake_remote_job, .done = finish_remote_job, .data = job};
+    if (workers_submit(server_workers(call->req->server), &w) != 0) {
+        exchange_end_call(xc);
+        free(job);
+        admission_release_call(admission, 0);
+        goto busy;
+    }
+    return MCP_OUTCOME_DEFERRED;
+busy:
+    call->overloaded = 1;
+    return call_error(call, MCP_SERVER_BUSY, MCP_SERVER_BUSY_MESSAGE, NULL);
+}
+
+mcp_outcome_t
+remote_tools_submit_read(mcp_call_t *call, mcp_ctx_t *ctx, const mcp_resource_t *r, const char *uri, const json_value_t *vars)
+{
+    remote_job_t job = {.resource = r, .uri = uri, .vars = vars};
+    return submit(call, ctx, &job, r->name);
+}
+
+mcp_outcome_t
+remote_tools_submit_get(mcp_call_t *call, mcp_ctx_t *ctx, const mcp_prompt_t *p, const json_value_t *args)
+{
+    remote_job_t job = {.prompt = p, .vars = args};
+    return submit(call, ctx, &job, p->name);
 }

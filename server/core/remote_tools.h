@@ -22,8 +22,8 @@
 #include <stddef.h>
 
 #include "core.h"
+#include "dispatch.h"
 #include "era.h"
-#include "jsonrpc.h"
 #include "registry.h"
 
 #define REMOTE_TOOLS_MAX_TIMEOUT_MS 900000 /* Lambda's own maximum */
@@ -52,16 +52,16 @@ const mcp_prompt_t *remote_snapshot_find_prompt(const remote_snapshot_t *snap, c
 const mcp_cache_hint_t *remote_tools_cache_hint(const remote_tools_t *rt);
 
 /*
- * Reads a registered resource (r from remote_snapshot_find_resource()) through its function, on the calling thread,
- * into ctx (a resource reader's): its answer's contents, a string as text contents, null as MCP_NOT_FOUND, any other
- * JSON as its text. Returns 0, MCP_NOT_FOUND, or -1 with *e set (-32603, what happened in data.reason).
+ * Reads a registered resource (r from remote_snapshot_find_resource(), the template's variables in vars) or gets a
+ * registered prompt (args checked against its arguments) through its function, on a worker: a Lambda call must not
+ * hold the front door's thread. The answer goes out through the exchange: the function's contents (a string as
+ * text contents, null as Resource not found, any other JSON as its text) or messages (a string as one user
+ * message), or a -32603 error with what happened in data.reason. Returns MCP_OUTCOME_DEFERRED (the worker owns ctx
+ * now), or MCP_OUTCOME_DONE with the call's error set when the server is too busy (ctx stays the caller's).
  */
-int remote_tools_read(mcp_ctx_t *ctx, const mcp_resource_t *r, const char *uri, const json_value_t *vars, mcp_rpc_error_t *e);
-/*
- * Gets a registered prompt (args checked against its arguments) through its function into ctx (a prompt getter's):
- * its answer's messages and description, a string as one user message. Returns 0, or -1 with *e set as above.
- */
-int remote_tools_get_prompt(mcp_ctx_t *ctx, const mcp_prompt_t *p, const json_value_t *args, mcp_rpc_error_t *e);
+mcp_outcome_t remote_tools_submit_read(mcp_call_t *call, mcp_ctx_t *ctx, const mcp_resource_t *r, const char *uri,
+                                       const json_value_t *vars);
+mcp_outcome_t remote_tools_submit_get(mcp_call_t *call, mcp_ctx_t *ctx, const mcp_prompt_t *p, const json_value_t *args);
 
 /* Whether a resource registration (a fixed uri, or else a template) would answer for a built-in resource's URIs. */
 int remote_tools_shadows_resource(const char *uri, const char *tmpl, const mcp_resource_t *builtin);

@@ -81,6 +81,7 @@ const RECORDS = [
     { kind: 'resource', name: 'res_busy', uri: 'busy://res', lambdaArn: arn('busy') },
     { kind: 'resource', name: 'res_bad', uri: 'bad://res', lambdaArn: arn('bad-contents') },
     { kind: 'resource', name: 'res_json', uriTemplate: 'echo://{a}/{b}', lambdaArn: arn('echo') },
+    { kind: 'resource', name: 'res_long', uri: 'slow://long', lambdaArn: arn('slow'), timeoutMs: 8000 },
     { kind: 'prompt', name: 'code_review', description: 'A code review.', arguments: [{ name: 'code', required: true }, { name: 'language' }], lambdaArn: arn('py-prompts') },
     { kind: 'prompt', name: 'summarise', description: 'A summary.', arguments: [{ name: 'text', required: true }, { name: 'words' }], lambdaArn: arn('py-prompts') },
     { kind: 'prompt', name: 'prompt_fail', description: 'Fails.', lambdaArn: arn('failing') },
@@ -344,6 +345,18 @@ describe('registered Lambda tools over HTTP', () => {
         assert.equal(echoed.clientContext.custom.mcpKind, 'resource');
         assert.equal(echoed.clientContext.custom.mcpName, 'res_json');
         assert.equal(echoed.clientContext.custom.bedrockAgentCoreTargetId, 'mcp');
+    });
+
+    test("a registered resource's function runs on a worker: the server answers others meanwhile", async () => {
+        let settled = false;
+        const pending = client.readResource({ uri: 'slow://long' }).finally(() => (settled = true));
+        const reached = () => shim.invocations.some((i) => i.function === 'slow' && i.event.uri === 'slow://long');
+        for (let i = 0; i < 100 && !reached(); ++i) await new Promise((ok) => setTimeout(ok, 20));
+        assert.ok(reached(), 'the read has reached the function');
+        await client.ping();
+        assert.deepEqual((await client.listTools()).tools.length > 0, true);
+        assert.equal(settled, false, 'ping and tools/list were answered while the function was still running');
+        assert.deepEqual(JSON.parse((await pending).contents[0].text), { slept: 3000 });
     });
 
     test('prompts/get of a registered prompt calls its function: a GetPromptResult or a string', async () => {

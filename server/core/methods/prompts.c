@@ -70,11 +70,9 @@ prompts_get(mcp_call_t *call, jsonw_t *w)
     mcp_rpc_error_t e = {0};
     mcp_outcome_t outcome = MCP_OUTCOME_DONE;
     if (registered) {
-        /* a Lambda function: no questions to the client, its failures are errors (a prompt has no isError) */
-        if (remote_tools_get_prompt(ctx, p, args, &e) != 0 || ctx_write_prompt(ctx, w, p->description, &e) != 0)
-            outcome = methods_keep_error(call, &e);
-        else
-            era_result_end(call->req, w, call->method->cache);
+        /* a Lambda function, on a worker; it asks the client nothing */
+        if ((outcome = remote_tools_submit_get(call, ctx, p, args)) == MCP_OUTCOME_DEFERRED)
+            return outcome;
     } else if (input_required_begin(ctx, call, p->name, args, &e) != 0) {
         outcome = methods_keep_error(call, &e);
     } else {

@@ -212,14 +212,9 @@ resources_read(mcp_call_t *call, jsonw_t *w)
     if (r == NULL) {
         outcome = not_found(call, uri);
     } else if (registered) {
-        /* a Lambda function: no questions to the client, its failures are errors (a resource has no isError) */
-        int rc = remote_tools_read(ctx, r, uri->u.str.ptr, vars, &e);
-        if (rc == MCP_NOT_FOUND)
-            outcome = not_found(call, uri);
-        else if (e.code != 0 || ctx_write_contents(ctx, w, &e) != 0)
-            outcome = methods_keep_error(call, &e);
-        else
-            era_result_end(call->req, w, call->method->cache);
+        /* a Lambda function, on a worker; it asks the client nothing */
+        if ((outcome = remote_tools_submit_read(call, ctx, r, uri->u.str.ptr, vars)) == MCP_OUTCOME_DEFERRED)
+            return outcome;
     } else if (input_required_begin(ctx, call, uri->u.str.ptr, NULL, &e) != 0) {
         outcome = methods_keep_error(call, &e);
     } else {
