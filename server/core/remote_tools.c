@@ -9,14 +9,12 @@
 
 #include "admission.h"
 #include "arena.h"
-#include "exchange.h"
 #include "handler_ctx.h"
 #include "jsonw.h"
 #include "log.h"
 #include "methods/methods.h"
 #include "schema.h"
 #include "server.h"
-#include "workers.h"
 
 #define RETRY_AFTER_FAILURE_MS 5000 /* a source that failed is asked again this soon, whatever the interval */
 #define MAX_RECORDS_BYTES (8u << 20)
@@ -979,10 +977,7 @@ run_remote_job(void *data)
     remote_job_t *job = data;
     mcp_ctx_t *ctx = job->ctx;
     const mcp_request_t *req = ctx_request(ctx);
-    exchange_call_t *call = ctx_exchange_call(ctx);
-    log_set_request_id(req->log_id[0] != '\0' ? req->log_id : NULL);
-    log_set_trace_id(req->trace_id[0] != '\0' ? req->trace_id : NULL);
-    if (exchange_released(exchange_call_exchange(call)) || exchange_call_cut_off(call))
+    if (!methods_job_begin(ctx))
         return; /* nobody is left to read the answer */
     mcp_rpc_error_t e = {0};
     int rc = job->prompt != NULL ? get_prompt(ctx, job->prompt, job->vars, &e)
@@ -1021,47 +1016,27 @@ static void
 finish_remote_job(void *data)
 {
     remote_job_t *job = data;
-    exchange_call_t *call = ctx_exchange_call(job->ctx);
     admission_release_call(server_admission(job->server), 0); /* before the answer: the client's next call finds it free */
-    if (job->response.len != 0)
-        exchange_complete_call(call, job->response.data, job->response.len);
-    else
-        exchange_end_call(call);
+    methods_job_end(job->ctx, &job->response);
     buf_dispose(&job->response);
-    ctx_free(job->ctx);
     free(job);
-    log_set_request_id(NULL);
-    log_set_trace_id(NULL);
 }
 
 static mcp_outcome_t
 submit(mcp_call_t *call, mcp_ctx_t *ctx, const remote_job_t *proto, const char *label)
 {
-    admission_t *admission = server_admission(call->req->server);
-    if (admission_take_call(admission, 0) != 0)
-        goto busy;
     remote_job_t *job = malloc(sizeof(*job));
-    exchange_call_t *xc = job != NULL ? exchange_begin_call(call->ex, call->id, label) : NULL;
-    if (xc == NULL) {
+    if (job != NULL) {
+        *job = *proto;
+        job->ctx = ctx;
+        job->server = call->req->server;
+        job->cache = call->method->cache;
+        buf_init(&job->response, 0);
+        workers_job_t w = {.run = run_remote_job, .wake = wake_remote_job, .done = finish_remote_job, .data = job};
+        if (methods_submit(call, ctx, label, 0, &w) == 0)
+            return MCP_OUTCOME_DEFERRED;
         free(job);
-        admission_release_call(admission, 0);
-        goto busy;
     }
-    ctx_set_exchange_call(ctx, xc);
-    *job = *proto;
-    job->ctx = ctx;
-    job->server = call->req->server;
-    job->cache = call->method->cache;
-    buf_init(&job->response, 0);
-    workers_job_t w = {.run = run_remote_job, .wake = wake_remote_job, .done = finish_remote_job, .data = job};
-    if (workers_submit(server_workers(call->req->server), &w) != 0) {
-        exchange_end_call(xc);
-        free(job);
-        admission_release_call(admission, 0);
-        goto busy;
-    }
-    return MCP_OUTCOME_DEFERRED;
-busy:
     call->overloaded = 1;
     return call_error(call, MCP_SERVER_BUSY, MCP_SERVER_BUSY_MESSAGE, NULL);
 }
