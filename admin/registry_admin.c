@@ -404,6 +404,49 @@ reply_unknown(admin_response_t *res, const collection_t *c)
     reply_error(res, 404, message, NULL);
 }
 
+/* The version If-Match names (-1 for *), or -1 after a 400 for a malformed one. */
+static int
+read_if_match(const admin_request_t *req, admin_response_t *res, int64_t *wanted)
+{
+    if (parse_if_match(req->if_match, wanted) == 0)
+        return 0;
+    reply_error(res, 400, "If-Match must be a record's version, as its ETag gives it (\"3\"), or *", NULL);
+    return -1;
+}
+
+/* The stored item of c's kind and that name, or -1 after the store's error or a 404. */
+static int
+get_existing(registry_admin_t *a, const collection_t *c, arena_t *arena, const char *name, admin_response_t *res,
+             const json_value_t **item)
+{
+    int rc = get_item(a, c, arena, name, item);
+    if (rc != 0) {
+        reply_store_error(res, rc);
+        return -1;
+    }
+    if (*item == NULL) {
+        reply_unknown(res, c);
+        return -1;
+    }
+    return 0;
+}
+
+/* The answer to a create or an update that put_record() gave rc: the record as stored, with its version as ETag. */
+static void
+reply_put(admin_response_t *res, int rc, int status, const collection_t *c, const char *name, const buf_t *record, int64_t version,
+          const char *caller)
+{
+    if (rc != 0) {
+        reply_store_error(res, rc);
+        return;
+    }
+    res->status = status;
+    snprintf(res->etag, sizeof(res->etag), "\"%lld\"", (long long)version);
+    buf_reset(&res->body);
+    buf_append(&res->body, record->data, record->len);
+    log_change(status == 201 ? "created" : "updated", c, name, version, caller);
+}
+
 /* ---- routes ---- */
 
 static void
@@ -421,14 +464,8 @@ create(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_r
         char message[128];
         snprintf(message, sizeof(message), "a %s of that name is registered already (update it with PUT and If-Match)", c->kind);
         reply_error(res, 409, message, "/name");
-    } else if (rc != 0) {
-        reply_store_error(res, rc);
     } else {
-        res->status = 201;
-        snprintf(res->etag, sizeof(res->etag), "\"1\"");
-        buf_reset(&res->body);
-        buf_append(&res->body, record.data, record.len);
-        log_change("created", c, name, 1, caller);
+        reply_put(res, rc, 201, c, name, &record, 1, caller);
     }
     buf_dispose(&record);
 }
@@ -438,10 +475,8 @@ update(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_r
        admin_response_t *res)
 {
     int64_t wanted;
-    if (parse_if_match(req->if_match, &wanted) != 0) {
-        reply_error(res, 400, "If-Match must be a record's version, as its ETag gives it (\"3\"), or *", NULL);
+    if (read_if_match(req, res, &wanted) != 0)
         return;
-    }
     const json_value_t *rec = check_record(a, c, arena, req, res);
     if (rec == NULL)
         return;
@@ -451,15 +486,8 @@ update(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_r
         return;
     }
     const json_value_t *item;
-    int rc = get_item(a, c, arena, name, &item);
-    if (rc != 0) {
-        reply_store_error(res, rc);
+    if (get_existing(a, c, arena, name, res, &item) != 0)
         return;
-    }
-    if (item == NULL) {
-        reply_unknown(res, c);
-        return;
-    }
     int64_t current = 0, created_at = 0;
     dynamodb_get_n(item, "version", &current);
     arena_t scratch;
@@ -476,27 +504,18 @@ update(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_r
         char msg[160];
         snprintf(msg, sizeof(msg), "the record is at version %lld, not the %lld of If-Match: read it again", (long long)current,
                  (long long)wanted);
-        {
-            reply_error(res, 412, msg, NULL);
-            return;
-        }
+        reply_error(res, 412, msg, NULL);
+        return;
     }
     buf_t record = BUF_INIT(0);
     write_record(&record, c, rec, current + 1, created_at, created_by != NULL ? created_by : "unknown", (int64_t)time(NULL),
                  caller);
     arena_dispose(&scratch);
-    rc = put_record(a, c, name, &record, current + 1, "attribute_exists(#id) AND #v = :v", current);
-    if (rc == DYNAMODB_ERR_CONDITION) {
+    int rc = put_record(a, c, name, &record, current + 1, "attribute_exists(#id) AND #v = :v", current);
+    if (rc == DYNAMODB_ERR_CONDITION)
         reply_error(res, 412, "the record changed (or was deleted) meanwhile: read it again", NULL);
-    } else if (rc != 0) {
-        reply_store_error(res, rc);
-    } else {
-        res->status = 200;
-        snprintf(res->etag, sizeof(res->etag), "\"%lld\"", (long long)(current + 1));
-        buf_reset(&res->body);
-        buf_append(&res->body, record.data, record.len);
-        log_change("updated", c, name, current + 1, caller);
-    }
+    else
+        reply_put(res, rc, 200, c, name, &record, current + 1, caller);
     buf_dispose(&record);
 }
 
@@ -505,10 +524,8 @@ delete_record(registry_admin_t *a, const collection_t *c, arena_t *arena, const 
               admin_response_t *res)
 {
     int64_t wanted;
-    if (parse_if_match(req->if_match, &wanted) != 0) {
-        reply_error(res, 400, "If-Match must be a record's version, as its ETag gives it (\"3\"), or *", NULL);
+    if (read_if_match(req, res, &wanted) != 0)
         return;
-    }
     buf_t body = BUF_INIT(0), id = BUF_INIT(0);
     buf_printf(&id, "%s#%s", c->kind, name);
     jsonw_t w;
@@ -534,19 +551,9 @@ delete_record(registry_admin_t *a, const collection_t *c, arena_t *arena, const 
     if (rc == DYNAMODB_ERR_CONDITION) {
         /* absent, or another version */
         const json_value_t *item;
-        rc = get_item(a, c, arena, name, &item);
-        if (rc != 0) {
-            reply_store_error(res, rc);
-            return;
-        }
-        if (item == NULL) {
-            reply_unknown(res, c);
-            return;
-        }
-        {
+        if (get_existing(a, c, arena, name, res, &item) == 0)
             reply_error(res, 412, "the record is at another version than If-Match's: read it again", NULL);
-            return;
-        }
+        return;
     }
     if (rc != 0) {
         reply_store_error(res, rc);

@@ -800,6 +800,44 @@ take_answers(mcp_call_t *call, const json_value_t *responses, mcp_task_row_t *ro
     return taken;
 }
 
+/*
+ * Reads a task's row, lets `change` edit it and writes it back only if the row has not moved on meanwhile, reading
+ * again after a lost race. `change` returns 1 to write the row, 0 when there is nothing to write, -1 on failure.
+ * Returns 1 when the row was written, 0 when nothing was to be written, -1 on a failure (the store's or the
+ * change's), and -2 when the task cannot be read (the call's error is recorded).
+ */
+static int
+change_row(mcp_call_t *call, const char *id, mcp_task_row_t *row, int (*change)(mcp_call_t *, mcp_task_row_t *, void *), void *data)
+{
+    tasks_t *t = server_tasks(call->req->server);
+    int ret = MCP_TASK_STORE_CONDITION;
+    for (int attempt = 0; ret == MCP_TASK_STORE_CONDITION && attempt != MAX_WRITE_ATTEMPTS; ++attempt) {
+        if (read_row(call, id, row) != 0)
+            return -2;
+        int wanted = change(call, row, data);
+        if (wanted <= 0)
+            return wanted;
+        ret = write_row(t, row);
+    }
+    return ret == 0 ? 1 : -1;
+}
+
+/* tasks/update's change: the answers go in; the task resumes once no question is left (*resume). */
+static int
+answer_row(mcp_call_t *call, mcp_task_row_t *row, void *data)
+{
+    int *resume = data;
+    if (row->status != MCP_TASK_INPUT_REQUIRED)
+        return 0; /* nothing is waiting for an answer: acknowledged, and ignored */
+    int taken = take_answers(call, json_get(call->params, "inputResponses"), row);
+    if (taken <= 0)
+        return taken;
+    *resume = row->input_requests.len == 0;
+    if (*resume)
+        row->status = MCP_TASK_WORKING;
+    return 1;
+}
+
 mcp_outcome_t
 tasks_update(mcp_call_t *call, jsonw_t *w)
 {
@@ -812,26 +850,12 @@ tasks_update(mcp_call_t *call, jsonw_t *w)
     tasks_t *t = server_tasks(call->req->server);
     mcp_task_row_t row;
     mcp_task_row_init(&row);
-    int ret = MCP_TASK_STORE_CONDITION, resume = 0;
-    for (int attempt = 0; ret == MCP_TASK_STORE_CONDITION && attempt != MAX_WRITE_ATTEMPTS; ++attempt) {
-        if (read_row(call, id, &row) != 0) {
-            mcp_task_row_dispose(&row);
-            return MCP_OUTCOME_DONE;
-        }
-        ret = 0;
-        if (row.status != MCP_TASK_INPUT_REQUIRED)
-            break; /* nothing is waiting for an answer: acknowledged, and ignored */
-        int taken = take_answers(call, responses, &row);
-        if (taken <= 0) {
-            ret = taken;
-            break;
-        }
-        resume = row.input_requests.len == 0;
-        if (resume)
-            row.status = MCP_TASK_WORKING;
-        ret = write_row(t, &row);
+    int resume = 0, ret = change_row(call, id, &row, answer_row, &resume);
+    if (ret == -2) {
+        mcp_task_row_dispose(&row);
+        return MCP_OUTCOME_DONE;
     }
-    if (ret == 0 && resume && start_rerun(t, call, &row) != 0) {
+    if (ret == 1 && resume && start_rerun(t, call, &row) != 0) {
         /* the run cannot go on here: say so in the task rather than leave it working forever */
         row.status = MCP_TASK_FAILED;
         buf_reset(&row.outcome);
@@ -840,9 +864,23 @@ tasks_update(mcp_call_t *call, jsonw_t *w)
             end_run(t, id, 1);
     }
     mcp_task_row_dispose(&row);
-    if (ret != 0)
+    if (ret < 0)
         return call_error(call, JSONRPC_INTERNAL_ERROR, "Internal error: the answers could not be stored", NULL);
     return acknowledge(call, w);
+}
+
+/* tasks/cancel's change: a task not yet finished becomes cancelled; a finished one stays as it finished. */
+static int
+cancel_row(mcp_call_t *call, mcp_task_row_t *row, void *data)
+{
+    (void)call;
+    (void)data;
+    if (MCP_TASK_TERMINAL(row->status))
+        return 0; /* idempotent */
+    row->status = MCP_TASK_CANCELLED;
+    buf_reset(&row->input_requests);
+    buf_reset(&row->outcome);
+    return 1;
 }
 
 mcp_outcome_t
@@ -851,29 +889,17 @@ tasks_cancel(mcp_call_t *call, jsonw_t *w)
     const char *id;
     if (check_declared(call, &id) != 0)
         return MCP_OUTCOME_DONE;
-    tasks_t *t = server_tasks(call->req->server);
     mcp_task_row_t row;
     mcp_task_row_init(&row);
-    int ret = MCP_TASK_STORE_CONDITION;
-    for (int attempt = 0; ret == MCP_TASK_STORE_CONDITION && attempt != MAX_WRITE_ATTEMPTS; ++attempt) {
-        if (read_row(call, id, &row) != 0) {
-            mcp_task_row_dispose(&row);
-            return MCP_OUTCOME_DONE;
-        }
-        if (MCP_TASK_TERMINAL(row.status)) {
-            ret = 0; /* idempotent: a finished task stays as it finished */
-            break;
-        }
-        row.status = MCP_TASK_CANCELLED;
-        buf_reset(&row.input_requests);
-        buf_reset(&row.outcome);
-        if ((ret = write_row(t, &row)) == 0) {
-            end_run(t, id, 1);
-            log_msg(LOG_INFO, "task_cancelled", "task %s", id);
-        }
-    }
+    int ret = change_row(call, id, &row, cancel_row, NULL);
     mcp_task_row_dispose(&row);
-    if (ret != 0)
+    if (ret == -2)
+        return MCP_OUTCOME_DONE;
+    if (ret == 1) {
+        end_run(server_tasks(call->req->server), id, 1);
+        log_msg(LOG_INFO, "task_cancelled", "task %s", id);
+    }
+    if (ret < 0)
         return call_error(call, JSONRPC_INTERNAL_ERROR, "Internal error: the task store is unavailable", NULL);
     return acknowledge(call, w);
 }
