@@ -295,6 +295,23 @@ write_record(buf_t *out, const collection_t *c, const json_value_t *rec, int64_t
     jsonw_object_end(&w);
 }
 
+/* A write's condition on the record's id (#id) and version (#v, compared with :v = expected_version); NULL: none. */
+static void
+write_condition(jsonw_t *w, const char *condition, int64_t expected_version)
+{
+    if (condition == NULL)
+        return;
+    jsonw_kv_string(w, "ConditionExpression", condition);
+    jsonw_kv_raw(w, "ExpressionAttributeNames",
+                 strstr(condition, "#v") != NULL ? "{\"#id\":\"id\",\"#v\":\"version\"}" : "{\"#id\":\"id\"}");
+    if (strstr(condition, ":v") != NULL) {
+        jsonw_key(w, "ExpressionAttributeValues");
+        jsonw_object_begin(w);
+        dynamodb_write_n(w, ":v", expected_version);
+        jsonw_object_end(w);
+    }
+}
+
 /* PutItem of the record under condition (NULL: none); returns 0 or a DYNAMODB_ERR_* code. */
 static int
 put_record(registry_admin_t *a, const collection_t *c, const char *name, const buf_t *record, int64_t version,
@@ -304,27 +321,13 @@ put_record(registry_admin_t *a, const collection_t *c, const char *name, const b
     buf_printf(&id, "%s#%s", c->kind, name);
     jsonw_t w;
     jsonw_init(&w, &body);
-    jsonw_object_begin(&w);
-    dynamodb_write_table(&w, a->db);
-    jsonw_key(&w, "Item");
-    jsonw_object_begin(&w);
-    dynamodb_write_s(&w, "id", id.data);
+    dynamodb_begin_item(&w, a->db, "id", id.data);
     dynamodb_write_s(&w, "kind", c->kind);
     dynamodb_write_s(&w, "name", name);
     dynamodb_write_n(&w, "version", version);
     dynamodb_write_sn(&w, "record", record->data, record->len);
     jsonw_object_end(&w);
-    if (condition != NULL) {
-        jsonw_kv_string(&w, "ConditionExpression", condition);
-        jsonw_kv_raw(&w, "ExpressionAttributeNames",
-                     strstr(condition, "#v") != NULL ? "{\"#id\":\"id\",\"#v\":\"version\"}" : "{\"#id\":\"id\"}");
-        if (strstr(condition, ":v") != NULL) {
-            jsonw_key(&w, "ExpressionAttributeValues");
-            jsonw_object_begin(&w);
-            dynamodb_write_n(&w, ":v", expected_version);
-            jsonw_object_end(&w);
-        }
-    }
+    write_condition(&w, condition, expected_version);
     jsonw_object_end(&w);
     int rc = jsonw_failed(&w) ? DYNAMODB_ERR_TOO_LARGE : dynamodb_call(a->db, "PutItem", body.data, body.len, NULL, NULL);
     buf_dispose(&body);
@@ -471,12 +474,9 @@ create(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_r
 }
 
 static void
-update(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_request_t *req, const char *name,
+update(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_request_t *req, const char *name, int64_t wanted,
        admin_response_t *res)
 {
-    int64_t wanted;
-    if (read_if_match(req, res, &wanted) != 0)
-        return;
     const json_value_t *rec = check_record(a, c, arena, req, res);
     if (rec == NULL)
         return;
@@ -521,29 +521,15 @@ update(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_r
 
 static void
 delete_record(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_request_t *req, const char *name,
-              admin_response_t *res)
+              int64_t wanted, admin_response_t *res)
 {
-    int64_t wanted;
-    if (read_if_match(req, res, &wanted) != 0)
-        return;
     buf_t body = BUF_INIT(0), id = BUF_INIT(0);
     buf_printf(&id, "%s#%s", c->kind, name);
     jsonw_t w;
     jsonw_init(&w, &body);
-    jsonw_object_begin(&w);
-    dynamodb_write_table(&w, a->db);
-    jsonw_key(&w, "Key");
-    jsonw_object_begin(&w);
-    dynamodb_write_s(&w, "id", id.data);
+    dynamodb_begin_keyed(&w, a->db, "Key", "id", id.data);
     jsonw_object_end(&w);
-    jsonw_kv_string(&w, "ConditionExpression", wanted >= 0 ? "attribute_exists(#id) AND #v = :v" : "attribute_exists(#id)");
-    jsonw_kv_raw(&w, "ExpressionAttributeNames", wanted >= 0 ? "{\"#id\":\"id\",\"#v\":\"version\"}" : "{\"#id\":\"id\"}");
-    if (wanted >= 0) {
-        jsonw_key(&w, "ExpressionAttributeValues");
-        jsonw_object_begin(&w);
-        dynamodb_write_n(&w, ":v", wanted);
-        jsonw_object_end(&w);
-    }
+    write_condition(&w, wanted >= 0 ? "attribute_exists(#id) AND #v = :v" : "attribute_exists(#id)", wanted);
     jsonw_object_end(&w);
     int rc = dynamodb_call(a->db, "DeleteItem", body.data, body.len, NULL, NULL);
     buf_dispose(&body);
@@ -715,10 +701,14 @@ registry_admin_handle(registry_admin_t *a, const admin_request_t *req, admin_res
                 reply_unknown(res, c);
             else
                 reply_item(res, 200, item);
-        } else if (strcmp(m, "PUT") == 0) {
-            update(a, c, &arena, req, name, res);
-        } else if (strcmp(m, "DELETE") == 0) {
-            delete_record(a, c, &arena, req, name, res);
+        } else if (strcmp(m, "PUT") == 0 || strcmp(m, "DELETE") == 0) {
+            int64_t wanted; /* the version If-Match names, -1 for *; a malformed one is answered 400 */
+            if (read_if_match(req, res, &wanted) == 0) {
+                if (m[0] == 'P')
+                    update(a, c, &arena, req, name, wanted, res);
+                else
+                    delete_record(a, c, &arena, req, name, wanted, res);
+            }
         } else {
             reply_error(res, 405, "a record takes GET, PUT and DELETE", NULL);
         }

@@ -107,13 +107,19 @@ dynamodb_write_table(jsonw_t *w, const dynamodb_t *db)
 }
 
 void
-dynamodb_begin_item(jsonw_t *w, const dynamodb_t *db, const char *key, const char *id)
+dynamodb_begin_keyed(jsonw_t *w, const dynamodb_t *db, const char *member, const char *key, const char *id)
 {
     jsonw_object_begin(w);
     dynamodb_write_table(w, db);
-    jsonw_key(w, "Item");
+    jsonw_key(w, member);
     jsonw_object_begin(w);
     dynamodb_write_s(w, key, id);
+}
+
+void
+dynamodb_begin_item(jsonw_t *w, const dynamodb_t *db, const char *key, const char *id)
+{
+    dynamodb_begin_keyed(w, db, "Item", key, id);
 }
 
 void

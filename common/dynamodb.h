@@ -55,6 +55,8 @@ void dynamodb_write_table(jsonw_t *w, const dynamodb_t *db);
  * caller adds the other attributes, then closes both objects with dynamodb_end_item().
  */
 void dynamodb_begin_item(jsonw_t *w, const dynamodb_t *db, const char *key, const char *id);
+/* The same with another member than "Item" ("Key" for GetItem, DeleteItem, UpdateItem); close it with jsonw_object_end. */
+void dynamodb_begin_keyed(jsonw_t *w, const dynamodb_t *db, const char *member, const char *key, const char *id);
 void dynamodb_end_item(jsonw_t *w);
 /* "key":{"S":"value"}, "key":{"N":"123"}, "key":{"BOOL":true} */
 void dynamodb_write_s(jsonw_t *w, const char *key, const char *value);

@@ -133,6 +133,19 @@ free_runs(task_run_t *list)
     }
 }
 
+/* Adds a run to the list, letting go of the runs that are over on the way. */
+static void
+add_run(tasks_t *t, task_run_t *run)
+{
+    task_run_t *freed = NULL;
+    pthread_mutex_lock(&t->lock);
+    sweep_locked(t, &freed);
+    run->next = t->runs;
+    t->runs = run;
+    pthread_mutex_unlock(&t->lock);
+    free_runs(freed);
+}
+
 static task_run_t *
 find_run_locked(tasks_t *t, const char *id)
 {
@@ -322,13 +335,7 @@ tasks_start(mcp_ctx_t *ctx, mcp_rpc_error_t *e)
     run->polled_at = mcp_monotonic_ms();
     pthread_cond_init(&run->cond, NULL);
     exchange_retain(ex);
-    task_run_t *freed = NULL;
-    pthread_mutex_lock(&t->lock);
-    sweep_locked(t, &freed);
-    run->next = t->runs;
-    t->runs = run;
-    pthread_mutex_unlock(&t->lock);
-    free_runs(freed);
+    add_run(t, run);
     ctx_set_task(ctx, run);
     ctx_set_tool(ctx, run->entry, NULL); /* a task sends no progress notifications: the client polls */
 
@@ -659,13 +666,7 @@ start_rerun(tasks_t *t, mcp_call_t *resumer, const mcp_task_row_t *row)
         if ((run = adopt_run(t, resumer, row)) == NULL)
             return -1;
         run->running = 1;
-        task_run_t *freed = NULL;
-        pthread_mutex_lock(&t->lock);
-        sweep_locked(t, &freed);
-        run->next = t->runs;
-        t->runs = run;
-        pthread_mutex_unlock(&t->lock);
-        free_runs(freed);
+        add_run(t, run);
         ok = 1;
         log_msg(LOG_INFO, "task_adopted", "task %s: resumed here, where it did not start", id);
     }
@@ -702,28 +703,31 @@ fail:
 
 /* ---- the methods ---- */
 
-/* The extension is used only with a client that declares it in the request. */
-static int
-check_declared(mcp_call_t *call, const char **id)
+/*
+ * The task a tasks/ method names, with row ready for it (disposed by the caller either way); NULL, with the call's
+ * error recorded, for a client that does not declare the extension in the request or a missing taskId.
+ */
+static const char *
+declared_task(mcp_call_t *call, mcp_task_row_t *row)
 {
+    mcp_task_row_init(row);
     if (json_get(json_get(call->req->client_capabilities, "extensions"), MCP_TASKS_EXTENSION) == NULL)
         return call_error(call, MCP_MISSING_CAPABILITY, MCP_MISSING_CAPABILITY_MESSAGE,
                           "{\"requiredCapabilities\":{\"extensions\":{\"" MCP_TASKS_EXTENSION "\":{}}}}"),
-               -1;
-    *id = json_string(json_get(call->params, "taskId"));
-    if (*id == NULL)
-        return call_error(call, JSONRPC_INVALID_PARAMS, "Invalid params: taskId must be a string", NULL), -1;
-    return 0;
+               NULL;
+    const char *id = json_string(json_get(call->params, "taskId"));
+    if (id == NULL)
+        call_error(call, JSONRPC_INVALID_PARAMS, "Invalid params: taskId must be a string", NULL);
+    return id;
 }
 
 mcp_outcome_t
 tasks_get(mcp_call_t *call, jsonw_t *w)
 {
-    const char *id;
-    if (check_declared(call, &id) != 0)
-        return MCP_OUTCOME_DONE;
     mcp_task_row_t row;
-    mcp_task_row_init(&row);
+    const char *id = declared_task(call, &row);
+    if (id == NULL)
+        return MCP_OUTCOME_DONE;
     if (read_row(call, id, &row) == 0) {
         jsonw_object_begin(w);
         write_detailed_fields(w, &row, server_tasks(call->req->server)->config);
@@ -841,15 +845,14 @@ answer_row(mcp_call_t *call, mcp_task_row_t *row, void *data)
 mcp_outcome_t
 tasks_update(mcp_call_t *call, jsonw_t *w)
 {
-    const char *id;
-    if (check_declared(call, &id) != 0)
+    mcp_task_row_t row;
+    const char *id = declared_task(call, &row);
+    if (id == NULL)
         return MCP_OUTCOME_DONE;
     const json_value_t *responses = json_get(call->params, "inputResponses");
     if (responses == NULL || responses->type != JSON_OBJECT)
         return call_error(call, JSONRPC_INVALID_PARAMS, "Invalid params: inputResponses must be an object", NULL);
     tasks_t *t = server_tasks(call->req->server);
-    mcp_task_row_t row;
-    mcp_task_row_init(&row);
     int resume = 0, ret = change_row(call, id, &row, answer_row, &resume);
     if (ret == -2) {
         mcp_task_row_dispose(&row);
@@ -886,12 +889,9 @@ cancel_row(mcp_call_t *call, mcp_task_row_t *row, void *data)
 mcp_outcome_t
 tasks_cancel(mcp_call_t *call, jsonw_t *w)
 {
-    const char *id;
-    if (check_declared(call, &id) != 0)
-        return MCP_OUTCOME_DONE;
     mcp_task_row_t row;
-    mcp_task_row_init(&row);
-    int ret = change_row(call, id, &row, cancel_row, NULL);
+    const char *id = declared_task(call, &row);
+    int ret = id != NULL ? change_row(call, id, &row, cancel_row, NULL) : -2; /* -2: the call's error is recorded */
     mcp_task_row_dispose(&row);
     if (ret == -2)
         return MCP_OUTCOME_DONE;
