@@ -1,8 +1,8 @@
 // One stage of the MCP service: the server function (with a live alias that CodeDeploy shifts) and its request-state
 // key; the bearer-token REST API with its authorizer (its own alias) and token secret, and/or a Function URL with
-// AWS_IAM; the pending-answers table when streaming; OAuth issuers and a Cognito pool where configured; WAF and usage
-// plans where configured; the sessions table when sessions are on; the alarms with their topic and dashboard; and the
-// outputs the deploy job and clients need.
+// AWS_IAM; the tasks table; the pending-answers table when streaming; OAuth issuers and a Cognito pool where
+// configured; WAF and usage plans where configured; the sessions table when sessions are on; the alarms with their
+// topic and dashboard; and the outputs the deploy job and clients need.
 // Nothing secret is in the template: the functions get the ARNs of their secrets and read the values themselves.
 import { CfnOutput, Duration, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -19,6 +19,7 @@ import { PendingTable } from './pending-table';
 import { McpProtection, usageKeyPrefix } from './protection';
 import { RequestStateKey } from './request-state-key';
 import { StateTable } from './state-table';
+import { TaskTable } from './task-table';
 import { ToolRegistry } from './tool-registry';
 
 export interface McpStackProps extends StackProps {
@@ -41,6 +42,8 @@ export class McpStack extends Stack {
     readonly functionUrl?: McpFunctionUrl;
     readonly pendingTable?: PendingTable;
     readonly stateTable?: StateTable;
+    /** The tasks of the tasks extension, shared by every instance (MCP_TASK_TABLE). */
+    readonly taskTable: TaskTable;
     readonly toolRegistry?: ToolRegistry;
     /** mcp-admin, the tool registry's admin API, on stages with registered tools. */
     readonly registryAdmin?: McpFunction;
@@ -129,6 +132,14 @@ export class McpStack extends Stack {
             this.pendingTable.grantServerAccess(this.server.role);
             this.server.function.addEnvironment('MCP_PENDING_TABLE', this.pendingTable.table.tableName);
         }
+
+        // every stage: a task polled on another instance than the one running it must be found there
+        this.taskTable = new TaskTable(this, 'Tasks', {
+            tableName: `${prefix}-tasks`,
+            removalPolicy: config.removalPolicy,
+        });
+        this.taskTable.grantServerAccess(this.server.role);
+        this.server.function.addEnvironment('MCP_TASK_TABLE', this.taskTable.table.tableName);
 
         if (config.sessions) {
             this.stateTable = new StateTable(this, 'Sessions', {
