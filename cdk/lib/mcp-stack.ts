@@ -6,9 +6,10 @@
 // Nothing secret is in the template: the functions get the ARNs of their secrets and read the values themselves.
 import { CfnOutput, Duration, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AuthTokensSecret } from './auth-tokens-secret';
-import { StageConfig, configProblems } from './config';
+import { StageConfig, configProblems, declaredTools } from './config';
 import { McpDeployment } from './deployment';
 import { McpAlarms } from './mcp-alarms';
 import { McpApi } from './mcp-api';
@@ -175,6 +176,11 @@ export class McpStack extends Stack {
                 server: this.server,
                 admin: this.registryAdmin,
                 removalPolicy: config.removalPolicy,
+                declared: declaredTools(config.registeredTools),
+                appFunctions: {},
+                writerName: `${prefix}-registry-writer`,
+                logRetention: config.logRetention,
+                architecture: config.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
             });
         }
         if (config.server.toolsets.includes('aws')) {
