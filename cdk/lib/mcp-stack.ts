@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { AuthTokensSecret } from './auth-tokens-secret';
 import { StageConfig, configProblems, declaredTools } from './config';
 import { McpDeployment } from './deployment';
+import { ExampleTools } from './example-tools';
 import { McpAlarms } from './mcp-alarms';
 import { McpApi } from './mcp-api';
 import { McpFunctionUrl } from './function-url';
@@ -48,6 +49,8 @@ export class McpStack extends Stack {
     readonly toolRegistry?: ToolRegistry;
     /** mcp-admin, the tool registry's admin API, on stages with registered tools. */
     readonly registryAdmin?: McpFunction;
+    /** The example tool functions, on stages with registeredTools.examples. */
+    readonly exampleTools?: ExampleTools;
     readonly requestStateKey: RequestStateKey;
     readonly oauth?: McpOAuth;
     /** The token digests; absent with the REST API (restApi: false). */
@@ -155,6 +158,8 @@ export class McpStack extends Stack {
             this.server.function.addEnvironment('MCP_SESSION_MAX_S', String(config.sessions.maxLifetime.toSeconds()));
         }
         if (config.registeredTools) {
+            const lambdaArchitecture =
+                config.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
             this.registryAdmin = new McpFunction(this, 'RegistryAdmin', {
                 functionName: `${prefix}-registry-admin`,
                 description: `MCP tool registry admin API, stage ${config.stage}`,
@@ -170,6 +175,14 @@ export class McpStack extends Stack {
                 removalPolicy: config.removalPolicy,
                 reservedConcurrency: 5,
             });
+            if (config.registeredTools.examples) {
+                this.exampleTools = new ExampleTools(this, 'ExampleTools', {
+                    namePrefix: prefix,
+                    architecture: lambdaArchitecture,
+                    logRetention: config.logRetention,
+                    removalPolicy: config.removalPolicy,
+                });
+            }
             this.toolRegistry = new ToolRegistry(this, 'ToolRegistry', {
                 tableName: `${prefix}-tools`,
                 settings: config.registeredTools,
@@ -177,10 +190,10 @@ export class McpStack extends Stack {
                 admin: this.registryAdmin,
                 removalPolicy: config.removalPolicy,
                 declared: declaredTools(config.registeredTools),
-                appFunctions: {},
+                appFunctions: this.exampleTools?.functions ?? {},
                 writerName: `${prefix}-registry-writer`,
                 logRetention: config.logRetention,
-                architecture: config.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+                architecture: lambdaArchitecture,
             });
         }
         if (config.server.toolsets.includes('aws')) {
