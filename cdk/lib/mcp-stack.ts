@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AuthTokensSecret } from './auth-tokens-secret';
+import { builtinNameProblems } from './builtin-tools';
 import { StageConfig, configProblems, declaredTools } from './config';
 import { McpDeployment } from './deployment';
 import { ExampleTools } from './example-tools';
@@ -62,7 +63,7 @@ export class McpStack extends Stack {
     constructor(scope: Construct, id: string, props: McpStackProps) {
         super(scope, id, { ...props, terminationProtection: props.config.terminationProtection });
         const { config } = props;
-        const problems = configProblems(config);
+        const problems = [...configProblems(config), ...builtinNameProblems(config)];
         if (problems.length > 0) {
             throw new Error(`invalid stage configuration:\n  ${problems.join('\n  ')}`);
         }

@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { Duration } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { builtinNameProblems, builtinToolNames } from '../lib/builtin-tools';
 import { DeclaredTool, RegisteredToolsSettings, STAGES, configProblems } from '../lib/config';
 import { DECLARED_TOOL_RESOURCE_TYPE } from '../lib/tool-registry';
 import { CDK_DIR, onlyResource, resourcesOfType, synthStage } from './helpers';
@@ -199,6 +200,21 @@ describe('declared registrations: problems found at synth time', () => {
         assert.match(problems({ ...UPPER, timeout: Duration.minutes(16) }), /timeout must be/);
         assert.match(problems({ ...UPPER, qualifier: 'a:b' }), /qualifier must be/);
         assert.match(problems({ ...UPPER, target: 'a_b' }), /target must be/);
+    });
+    test("a built-in tool's name, read from the server's sources, in any tool set", () => {
+        const builtin = builtinToolNames();
+        for (const name of ['ping', 'whoami', 'get_weather', 'count_s3_buckets', 'create_counter']) {
+            assert.ok(builtin.has(name), name);
+        }
+        assert.ok(!builtin.has('lookup_order') && !builtin.has('word_count'));
+        const config = (name: string) => ({
+            ...STAGES.dev,
+            registeredTools: { ...TOOLS, declared: [{ ...UPPER, name }] },
+        });
+        assert.deepEqual(builtinNameProblems(config('upper')), []);
+        assert.match(builtinNameProblems(config('ping')).join(), /\(ping\): the name is a built-in tool's/);
+        assert.match(builtinNameProblems(config('count_s3_buckets')).join(), /count_s3_buckets/);
+        assert.throws(() => synthStage('dev', config('get_weather')), /get_weather\): the name is a built-in/);
     });
     test('the stack refuses to synthesize with them', () => {
         assert.throws(
