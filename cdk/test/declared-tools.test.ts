@@ -4,6 +4,7 @@
 // qualified ARNs); cdk-nag clean; the configuration checked at synth time; and the writer's handler itself, run
 // against a fake DynamoDB: versions, audit fields, conditional writes and their retries, ownership, deletes.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
@@ -13,7 +14,7 @@ import { IConstruct } from 'constructs';
 import { builtinNameProblems, builtinToolNames } from '../lib/builtin-tools';
 import { DeclaredTool, RegisteredToolsSettings, STAGES, configProblems } from '../lib/config';
 import { DECLARED_TOOL_RESOURCE_TYPE } from '../lib/tool-registry';
-import { CDK_DIR, onlyResource, resourcesOfType, synthStage } from './helpers';
+import { CDK_DIR, REPO_ROOT, onlyResource, resourcesOfType, synthStage } from './helpers';
 
 const ORDERS = 'arn:aws:lambda:ap-southeast-2:123456789012:function:orders';
 const TEXT = 'arn:aws:lambda:ap-southeast-2:123456789012:function:mcp-dev-tool-text';
@@ -291,6 +292,59 @@ const stored = (t: FakeTable, name = 'upper'): Record<string, any> | undefined =
     const item = t.items.get(`tool#${name}`);
     return item && { ...item, record: JSON.parse(item.record.S) };
 };
+
+/** The admin API's record and item format, read from admin/registry_admin.c. */
+function adminFormat() {
+    const source = fs.readFileSync(path.join(REPO_ROOT, 'admin', 'registry_admin.c'), 'utf8');
+    const strings = (array: string) => {
+        const m = source.match(new RegExp(`static const char \\*const ${array}\\[\\] = \\{([^}]*)\\}`));
+        assert.ok(m, `${array} in registry_admin.c`);
+        return [...m[1].matchAll(/"(\w+)"/g)].map((x) => x[1]);
+    };
+    const put = source.slice(
+        source.indexOf('put_record('),
+        source.indexOf('ConditionExpression', source.indexOf('put_record(')),
+    );
+    const item = [...put.matchAll(/dynamodb_write_(s|n|sn)\(&w, "(\w+)"/g)].map((x) => [
+        x[2],
+        x[1] === 'n' ? 'N' : 'S',
+    ]);
+    return { recordFields: strings('record_fields'), auditFields: strings('audit_fields'), item };
+}
+
+describe("the writer's format is the admin API's (admin/registry_admin.c)", () => {
+    test('item attributes, record fields and their order, audit fields', async () => {
+        const { recordFields, auditFields, item } = adminFormat();
+        assert.deepEqual(item, [
+            ['id', 'S'],
+            ['kind', 'S'],
+            ['name', 'S'],
+            ['version', 'N'],
+            ['record', 'S'],
+        ]);
+        // a declaration with every field: the synthesized record has the admin API's fields in its order
+        const { json } = synthStage('dev', { registeredTools: { ...TOOLS, declared: [LOOKUP] } });
+        const [, r] = onlyResource(json, DECLARED_TOOL_RESOURCE_TYPE);
+        // (a subsequence: the admin API may learn fields for other kinds of records; every tool field is declared here)
+        const inOrder = (keys: string[]) => recordFields.filter((f) => keys.includes(f));
+        const keys = Object.keys(JSON.parse(r.Properties.Record));
+        assert.deepEqual(keys, inOrder(keys));
+        assert.deepEqual(
+            keys.length,
+            10,
+            'name, title, description, both schemas, annotations, timeoutMs, lambdaArn, qualifier, target',
+        );
+        // what the writer stores: those, then the audit fields in the admin API's order
+        const t = fakeTable();
+        await writerModule.handler(event('Create', 'lookup_order', JSON.parse(r.Properties.Record)));
+        const stored = t.items.get('tool#lookup_order')!;
+        assert.deepEqual(
+            Object.entries(stored).map(([k, v]) => [k, Object.keys(v as object)[0]]),
+            item,
+        );
+        assert.deepEqual(Object.keys(JSON.parse(stored.record.S)), [...keys, ...auditFields]);
+    });
+});
 
 describe('the registry writer (lib/registry-writer/index.js)', () => {
     test('Create: version 1, the audit fields name the stack, a conditional create, SUCCESS with the physical id', async () => {
