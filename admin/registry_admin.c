@@ -24,10 +24,31 @@ struct st_registry_admin_t {
     size_t num_patterns;
 };
 
-/* The fields a record may have; the audit fields are the API's own. */
-static const char *const record_fields[] = {"name",        "title",     "description", "inputSchema", "outputSchema",
-                                            "annotations", "timeoutMs", "lambdaArn",   "qualifier",   "target"};
-static const char *const audit_fields[] = {"version", "createdAt", "createdBy", "updatedAt", "updatedBy"};
+/* The fields a record of each kind may have (NULL-terminated); the audit fields are the API's own. */
+static const char *const tool_fields[] = {"name",      "title",     "description", "inputSchema", "outputSchema", "annotations",
+                                          "execution", "timeoutMs", "lambdaArn",   "qualifier",   "target",       NULL};
+static const char *const resource_fields[] = {"kind",        "name",     "title",       "description", "uri",
+                                              "uriTemplate", "mimeType", "annotations", "timeoutMs",   "lambdaArn",
+                                              "qualifier",   "target",   NULL};
+static const char *const prompt_fields[] = {"kind",      "name",      "title",     "description", "arguments",
+                                            "timeoutMs", "lambdaArn", "qualifier", "target",      NULL};
+static const char *const audit_fields[] = {"version", "createdAt", "createdBy", "updatedAt", "updatedBy", NULL};
+
+/* The routes' collections: /tools, /resources and /prompts, each an item kind ("<kind>#<name>" ids). */
+typedef struct st_collection_t {
+    const char *path;
+    const char *kind;
+    const char *const *fields;
+    const char *field_list; /* for the unknown-field message */
+} collection_t;
+
+static const collection_t collections[] = {
+    {"/tools", "tool", tool_fields,
+     "name, title, description, inputSchema, outputSchema, annotations, execution, timeoutMs, lambdaArn, qualifier, target"},
+    {"/resources", "resource", resource_fields,
+     "kind, name, title, description, uri or uriTemplate, mimeType, annotations, timeoutMs, lambdaArn, qualifier, target"},
+    {"/prompts", "prompt", prompt_fields, "kind, name, title, description, arguments, timeoutMs, lambdaArn, qualifier, target"},
+};
 
 static int
 valid_pattern(const char *p)
@@ -130,31 +151,56 @@ reply_store_error(admin_response_t *res, int rc)
 
 /* ---- records ---- */
 
-static int
-builtin_name(const char *name)
+/* What a record would shadow in any tool set (the server refuses it only in the sets it enables): a message, or NULL. */
+static const char *
+builtin_clash(const collection_t *c, const json_value_t *rec)
 {
-    for (size_t i = 0; mcp_toolsets[i] != NULL; ++i)
-        for (const mcp_tool_t *const *t = mcp_toolsets[i]->tools; t != NULL && *t != NULL; ++t)
+    const char *name = json_string(json_get(rec, "name")), *uri = json_string(json_get(rec, "uri"));
+    const char *tmpl = json_string(json_get(rec, "uriTemplate"));
+    for (size_t i = 0; mcp_toolsets[i] != NULL; ++i) {
+        const mcp_toolset_t *set = mcp_toolsets[i];
+        for (const mcp_tool_t *const *t = set->tools; c->kind[0] == 't' && t != NULL && *t != NULL; ++t)
             if (strcmp((*t)->name, name) == 0)
-                return 1;
-    return 0;
+                return "is a built-in tool's name (registered tools never shadow built-in ones)";
+        for (const mcp_prompt_t *const *p = set->prompts; c->kind[0] == 'p' && p != NULL && *p != NULL; ++p)
+            if (strcmp((*p)->name, name) == 0)
+                return "is a built-in prompt's name (registered prompts never shadow built-in ones)";
+        for (const mcp_resource_t *const *r = set->resources; c->kind[0] == 'r' && r != NULL && *r != NULL; ++r)
+            if (remote_tools_shadows_resource(uri, tmpl, *r))
+                return "names a built-in resource's URI (registered resources never shadow built-in ones)";
+    }
+    return NULL;
 }
 
 static int
-known_field(const char *key)
+listed(const char *const *fields, const char *key)
 {
-    for (size_t i = 0; i != sizeof(record_fields) / sizeof(record_fields[0]); ++i)
-        if (strcmp(record_fields[i], key) == 0)
-            return 1;
-    for (size_t i = 0; i != sizeof(audit_fields) / sizeof(audit_fields[0]); ++i)
-        if (strcmp(audit_fields[i], key) == 0)
+    for (; *fields != NULL; ++fields)
+        if (strcmp(*fields, key) == 0)
             return 1;
     return 0;
 }
 
-/* Parses and checks a record; returns it, or NULL after a 400 reply. */
+/* The record with its kind first (resources and prompts carry it; the route gives it when the body does not). */
+static json_value_t *
+with_kind(arena_t *arena, json_value_t *rec, const collection_t *c)
+{
+    if (c->kind[0] == 't' || rec->type != JSON_OBJECT || json_get(rec, "kind") != NULL)
+        return rec;
+    json_value_t *kind = arena_alloc(arena, sizeof(*kind)), *copy = arena_alloc(arena, sizeof(*copy));
+    json_member_t *items = arena_alloc(arena, (rec->u.obj.len + 1) * sizeof(*items));
+    if (kind == NULL || copy == NULL || items == NULL)
+        return rec;
+    *kind = (json_value_t){.type = JSON_STRING, .u.str = {.ptr = (char *)c->kind, .len = strlen(c->kind)}};
+    items[0] = (json_member_t){.key = "kind", .key_len = 4, .value = kind};
+    memcpy(items + 1, rec->u.obj.items, rec->u.obj.len * sizeof(*items));
+    *copy = (json_value_t){.type = JSON_OBJECT, .u.obj = {.items = items, .len = rec->u.obj.len + 1}};
+    return copy;
+}
+
+/* Parses and checks a record of c's kind; returns it, or NULL after a 400 reply. */
 static const json_value_t *
-check_record(registry_admin_t *a, arena_t *arena, const admin_request_t *req, admin_response_t *res)
+check_record(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_request_t *req, admin_response_t *res)
 {
     if (req->body_len > MAX_RECORD_BYTES) {
         reply_error(res, 413, "the record is larger than a registry item may be", "");
@@ -171,16 +217,22 @@ check_record(registry_admin_t *a, arena_t *arena, const admin_request_t *req, ad
     if (rec->type == JSON_OBJECT) {
         for (size_t i = 0; i != rec->u.obj.len; ++i) {
             const char *key = rec->u.obj.items[i].key;
-            if (!known_field(key)) {
-                char pointer[160];
+            if (!listed(c->fields, key) && !listed(audit_fields, key)) {
+                char pointer[160], message[256];
                 snprintf(pointer, sizeof(pointer), "/%.150s", key);
-                reply_error(res, 400,
-                            "unknown field (a record has name, title, description, inputSchema, outputSchema, "
-                            "annotations, timeoutMs, lambdaArn, qualifier, target)",
-                            pointer);
+                snprintf(message, sizeof(message), "unknown field (a %s has %s)", c->kind, c->field_list);
+                reply_error(res, 400, message, pointer);
                 return NULL;
             }
         }
+        const char *kind = json_string(json_get(rec, "kind"));
+        if (json_get(rec, "kind") != NULL && (kind == NULL || strcmp(kind, c->kind) != 0)) {
+            char message[64];
+            snprintf(message, sizeof(message), "must be \"%s\" on this route", c->kind);
+            reply_error(res, 400, message, "/kind");
+            return NULL;
+        }
+        rec = with_kind(arena, rec, c);
     }
     char why[400];
     if (remote_tools_check_record(rec, NULL, why, sizeof(why)) != 0) {
@@ -191,15 +243,15 @@ check_record(registry_admin_t *a, arena_t *arena, const admin_request_t *req, ad
         reply_error(res, 400, sep != NULL ? sep + 2 : why, why);
         return NULL;
     }
-    const char *name = json_string(json_get(rec, "name"));
-    if (builtin_name(name)) {
-        reply_error(res, 400, "is a built-in tool's name (registered tools never shadow built-in ones)", "/name");
+    const char *clash = builtin_clash(c, rec);
+    if (clash != NULL) {
+        reply_error(res, 400, clash, c->kind[0] != 'r' ? "/name" : json_get(rec, "uri") != NULL ? "/uri" : "/uriTemplate");
         return NULL;
     }
     const char *arn = json_string(json_get(rec, "lambdaArn"));
     size_t colons = 0;
-    for (const char *c = arn; *c != '\0'; ++c)
-        colons += *c == ':';
+    for (const char *ch = arn; *ch != '\0'; ++ch)
+        colons += *ch == ':';
     if (strncmp(arn, "arn:", 4) != 0 || colons != 6) {
         reply_error(res, 400, "must be the function's full, unqualified ARN (put a version or alias in qualifier)", "/lambdaArn");
         return NULL;
@@ -220,18 +272,18 @@ caller_of(const admin_request_t *req)
     return p;
 }
 
-/* The stored record: the caller's fields, then the audit fields. */
+/* The stored record: the caller's fields (a resource's or prompt's kind first), then the audit fields. */
 static void
-write_record(buf_t *out, const json_value_t *rec, int64_t version, int64_t created_at, const char *created_by, int64_t now,
-             const char *caller)
+write_record(buf_t *out, const collection_t *c, const json_value_t *rec, int64_t version, int64_t created_at,
+             const char *created_by, int64_t now, const char *caller)
 {
     jsonw_t w;
     jsonw_init(&w, out);
     jsonw_object_begin(&w);
-    for (size_t i = 0; i != sizeof(record_fields) / sizeof(record_fields[0]); ++i) {
-        const json_value_t *v = json_get(rec, record_fields[i]);
+    for (const char *const *f = c->fields; *f != NULL; ++f) {
+        const json_value_t *v = json_get(rec, *f);
         if (v != NULL) {
-            jsonw_key(&w, record_fields[i]);
+            jsonw_key(&w, *f);
             jsonw_value(&w, v);
         }
     }
@@ -245,11 +297,11 @@ write_record(buf_t *out, const json_value_t *rec, int64_t version, int64_t creat
 
 /* PutItem of the record under condition (NULL: none); returns 0 or a DYNAMODB_ERR_* code. */
 static int
-put_record(registry_admin_t *a, const char *name, const buf_t *record, int64_t version, const char *condition,
-           int64_t expected_version)
+put_record(registry_admin_t *a, const collection_t *c, const char *name, const buf_t *record, int64_t version,
+           const char *condition, int64_t expected_version)
 {
     buf_t body = BUF_INIT(0), id = BUF_INIT(0);
-    buf_printf(&id, "tool#%s", name);
+    buf_printf(&id, "%s#%s", c->kind, name);
     jsonw_t w;
     jsonw_init(&w, &body);
     jsonw_object_begin(&w);
@@ -257,7 +309,7 @@ put_record(registry_admin_t *a, const char *name, const buf_t *record, int64_t v
     jsonw_key(&w, "Item");
     jsonw_object_begin(&w);
     dynamodb_write_s(&w, "id", id.data);
-    dynamodb_write_s(&w, "kind", "tool");
+    dynamodb_write_s(&w, "kind", c->kind);
     dynamodb_write_s(&w, "name", name);
     dynamodb_write_n(&w, "version", version);
     dynamodb_write_sn(&w, "record", record->data, record->len);
@@ -282,10 +334,10 @@ put_record(registry_admin_t *a, const char *name, const buf_t *record, int64_t v
 
 /* GetItem (consistent); returns 0 with *item (NULL: absent), or a DYNAMODB_ERR_* code. */
 static int
-get_item(registry_admin_t *a, arena_t *arena, const char *name, const json_value_t **item)
+get_item(registry_admin_t *a, const collection_t *c, arena_t *arena, const char *name, const json_value_t **item)
 {
     buf_t body = BUF_INIT(0), id = BUF_INIT(0);
-    buf_printf(&id, "tool#%s", name);
+    buf_printf(&id, "%s#%s", c->kind, name);
     jsonw_t w;
     jsonw_init(&w, &body);
     jsonw_object_begin(&w);
@@ -338,26 +390,37 @@ parse_if_match(const char *s, int64_t *version)
 }
 
 static void
-log_change(const char *action, const char *name, int64_t version, const char *caller)
+log_change(const char *action, const collection_t *c, const char *name, int64_t version, const char *caller)
 {
-    log_msg(LOG_INFO, "registry_change", "%s tool %s (version %lld) by %s", action, name, (long long)version, caller);
+    log_msg(LOG_INFO, "registry_change", "%s %s %s (version %lld) by %s", action, c->kind, name, (long long)version, caller);
+}
+
+/* 404 for a name no record of c's kind has. */
+static void
+reply_unknown(admin_response_t *res, const collection_t *c)
+{
+    char message[64];
+    snprintf(message, sizeof(message), "no %s of that name is registered", c->kind);
+    reply_error(res, 404, message, NULL);
 }
 
 /* ---- routes ---- */
 
 static void
-create(registry_admin_t *a, arena_t *arena, const admin_request_t *req, admin_response_t *res)
+create(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_request_t *req, admin_response_t *res)
 {
-    const json_value_t *rec = check_record(a, arena, req, res);
+    const json_value_t *rec = check_record(a, c, arena, req, res);
     if (rec == NULL)
         return;
     const char *name = json_string(json_get(rec, "name")), *caller = caller_of(req);
     int64_t now = (int64_t)time(NULL);
     buf_t record = BUF_INIT(0);
-    write_record(&record, rec, 1, now, caller, now, caller);
-    int rc = put_record(a, name, &record, 1, "attribute_not_exists(#id)", 0);
+    write_record(&record, c, rec, 1, now, caller, now, caller);
+    int rc = put_record(a, c, name, &record, 1, "attribute_not_exists(#id)", 0);
     if (rc == DYNAMODB_ERR_CONDITION) {
-        reply_error(res, 409, "a tool of that name is registered already (update it with PUT and If-Match)", "/name");
+        char message[128];
+        snprintf(message, sizeof(message), "a %s of that name is registered already (update it with PUT and If-Match)", c->kind);
+        reply_error(res, 409, message, "/name");
     } else if (rc != 0) {
         reply_store_error(res, rc);
     } else {
@@ -365,35 +428,36 @@ create(registry_admin_t *a, arena_t *arena, const admin_request_t *req, admin_re
         snprintf(res->etag, sizeof(res->etag), "\"1\"");
         buf_reset(&res->body);
         buf_append(&res->body, record.data, record.len);
-        log_change("created", name, 1, caller);
+        log_change("created", c, name, 1, caller);
     }
     buf_dispose(&record);
 }
 
 static void
-update(registry_admin_t *a, arena_t *arena, const admin_request_t *req, const char *name, admin_response_t *res)
+update(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_request_t *req, const char *name,
+       admin_response_t *res)
 {
     int64_t wanted;
     if (parse_if_match(req->if_match, &wanted) != 0) {
         reply_error(res, 400, "If-Match must be a record's version, as its ETag gives it (\"3\"), or *", NULL);
         return;
     }
-    const json_value_t *rec = check_record(a, arena, req, res);
+    const json_value_t *rec = check_record(a, c, arena, req, res);
     if (rec == NULL)
         return;
     if (strcmp(json_string(json_get(rec, "name")), name) != 0) {
-        reply_error(res, 400, "must be the name in the path (a tool is renamed by creating the new one and deleting the old)",
+        reply_error(res, 400, "must be the name in the path (a record is renamed by creating the new one and deleting the old)",
                     "/name");
         return;
     }
     const json_value_t *item;
-    int rc = get_item(a, arena, name, &item);
+    int rc = get_item(a, c, arena, name, &item);
     if (rc != 0) {
         reply_store_error(res, rc);
         return;
     }
     if (item == NULL) {
-        reply_error(res, 404, "no tool of that name is registered", NULL);
+        reply_unknown(res, c);
         return;
     }
     int64_t current = 0, created_at = 0;
@@ -418,9 +482,10 @@ update(registry_admin_t *a, arena_t *arena, const admin_request_t *req, const ch
         }
     }
     buf_t record = BUF_INIT(0);
-    write_record(&record, rec, current + 1, created_at, created_by != NULL ? created_by : "unknown", (int64_t)time(NULL), caller);
+    write_record(&record, c, rec, current + 1, created_at, created_by != NULL ? created_by : "unknown", (int64_t)time(NULL),
+                 caller);
     arena_dispose(&scratch);
-    rc = put_record(a, name, &record, current + 1, "attribute_exists(#id) AND #v = :v", current);
+    rc = put_record(a, c, name, &record, current + 1, "attribute_exists(#id) AND #v = :v", current);
     if (rc == DYNAMODB_ERR_CONDITION) {
         reply_error(res, 412, "the record changed (or was deleted) meanwhile: read it again", NULL);
     } else if (rc != 0) {
@@ -430,13 +495,14 @@ update(registry_admin_t *a, arena_t *arena, const admin_request_t *req, const ch
         snprintf(res->etag, sizeof(res->etag), "\"%lld\"", (long long)(current + 1));
         buf_reset(&res->body);
         buf_append(&res->body, record.data, record.len);
-        log_change("updated", name, current + 1, caller);
+        log_change("updated", c, name, current + 1, caller);
     }
     buf_dispose(&record);
 }
 
 static void
-delete_tool(registry_admin_t *a, arena_t *arena, const admin_request_t *req, const char *name, admin_response_t *res)
+delete_record(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_request_t *req, const char *name,
+              admin_response_t *res)
 {
     int64_t wanted;
     if (parse_if_match(req->if_match, &wanted) != 0) {
@@ -444,7 +510,7 @@ delete_tool(registry_admin_t *a, arena_t *arena, const admin_request_t *req, con
         return;
     }
     buf_t body = BUF_INIT(0), id = BUF_INIT(0);
-    buf_printf(&id, "tool#%s", name);
+    buf_printf(&id, "%s#%s", c->kind, name);
     jsonw_t w;
     jsonw_init(&w, &body);
     jsonw_object_begin(&w);
@@ -468,13 +534,13 @@ delete_tool(registry_admin_t *a, arena_t *arena, const admin_request_t *req, con
     if (rc == DYNAMODB_ERR_CONDITION) {
         /* absent, or another version */
         const json_value_t *item;
-        rc = get_item(a, arena, name, &item);
+        rc = get_item(a, c, arena, name, &item);
         if (rc != 0) {
             reply_store_error(res, rc);
             return;
         }
         if (item == NULL) {
-            reply_error(res, 404, "no tool of that name is registered", NULL);
+            reply_unknown(res, c);
             return;
         }
         {
@@ -488,7 +554,7 @@ delete_tool(registry_admin_t *a, arena_t *arena, const admin_request_t *req, con
     }
     res->status = 204;
     buf_reset(&res->body);
-    log_change("deleted", name, wanted, caller_of(req));
+    log_change("deleted", c, name, wanted, caller_of(req));
 }
 
 /* The value of a query parameter (not decoded: cursors are base64url, limits digits), or NULL. */
@@ -506,8 +572,20 @@ query_param(arena_t *arena, const char *query, const char *name)
     return NULL;
 }
 
+/* An id as the table has them: "<kind>#<name>" of a known kind. */
+static int
+is_item_id(const char *id)
+{
+    for (size_t i = 0; i != sizeof(collections) / sizeof(collections[0]); ++i) {
+        size_t n = strlen(collections[i].kind);
+        if (strncmp(id, collections[i].kind, n) == 0 && id[n] == '#')
+            return 1;
+    }
+    return 0;
+}
+
 static void
-list(registry_admin_t *a, arena_t *arena, const admin_request_t *req, admin_response_t *res)
+list(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_request_t *req, admin_response_t *res)
 {
     const char *limit_s = query_param(arena, req->query, "limit"), *cursor = query_param(arena, req->query, "cursor");
     long limit = DEFAULT_LIMIT;
@@ -519,9 +597,12 @@ list(registry_admin_t *a, arena_t *arena, const admin_request_t *req, admin_resp
             return;
         }
     }
-    buf_t start = BUF_INIT(4096);
+    buf_t start = BUF_INIT(4096), prefix = BUF_INIT(0);
+    buf_printf(&prefix, "%s#", c->kind);
+    /* a page ends where the Scan stopped, which may be an item of another kind (the filter comes after the limit) */
     if (cursor != NULL && (base64_decode(&start, cursor, strlen(cursor), 1) != 0 || start.len == 0 || start.len > 200 ||
-                           strncmp(start.data, "tool#", 5) != 0 || memchr(start.data, '\0', start.len) != NULL)) {
+                           !is_item_id(start.data) || memchr(start.data, '\0', start.len) != NULL)) {
+        buf_dispose(&prefix);
         buf_dispose(&start);
         {
             reply_error(res, 400, "cursor is not one this API gave", NULL);
@@ -539,7 +620,7 @@ list(registry_admin_t *a, arena_t *arena, const admin_request_t *req, admin_resp
     jsonw_kv_raw(&w, "ExpressionAttributeNames", "{\"#id\":\"id\"}");
     jsonw_key(&w, "ExpressionAttributeValues");
     jsonw_object_begin(&w);
-    dynamodb_write_s(&w, ":p", "tool#");
+    dynamodb_write_s(&w, ":p", prefix.data);
     jsonw_object_end(&w);
     if (start.len != 0) {
         jsonw_key(&w, "ExclusiveStartKey");
@@ -549,6 +630,7 @@ list(registry_admin_t *a, arena_t *arena, const admin_request_t *req, admin_resp
     }
     jsonw_object_end(&w);
     buf_dispose(&start);
+    buf_dispose(&prefix);
     json_value_t *reply = NULL;
     int rc = dynamodb_call(a->db, "Scan", body.data, body.len, arena, &reply);
     buf_dispose(&body);
@@ -591,46 +673,47 @@ registry_admin_handle(registry_admin_t *a, const admin_request_t *req, admin_res
         return;
     }
     /* the collection is the last or second-to-last segment: a stage or base path may come before it */
-    const char *p = strstr(req->path, "/tools"), *name = NULL;
-    while (p != NULL && p[6] != '\0' && p[6] != '/')
-        p = strstr(p + 1, "/tools");
-    if (p != NULL && p[6] == '/')
-        name = p + 7;
-    if (p == NULL || (name != NULL && strchr(name, '/') != NULL)) {
-        const char *other = strstr(req->path, "/resources") != NULL || strstr(req->path, "/prompts") != NULL
-                                ? "registered resources and prompts are not implemented yet"
-                                : "no such route (the admin API has /tools and /tools/{name})";
-        {
-            reply_error(res, 404, other, NULL);
-            return;
+    const collection_t *c = NULL;
+    const char *p = NULL, *name = NULL;
+    for (size_t i = 0; c == NULL && i != sizeof(collections) / sizeof(collections[0]); ++i) {
+        size_t n = strlen(collections[i].path);
+        for (p = strstr(req->path, collections[i].path); p != NULL && p[n] != '\0' && p[n] != '/';)
+            p = strstr(p + 1, collections[i].path);
+        if (p != NULL) {
+            c = &collections[i];
+            name = p[n] == '/' ? p + n + 1 : NULL;
         }
+    }
+    if (c == NULL || (name != NULL && strchr(name, '/') != NULL)) {
+        reply_error(res, 404, "no such route (the admin API has /tools, /resources and /prompts, each with /{name})", NULL);
+        return;
     }
     arena_t arena;
     arena_init(&arena, 16u << 20);
     const char *m = req->method;
     if (name == NULL || name[0] == '\0') {
         if (strcmp(m, "POST") == 0)
-            create(a, &arena, req, res);
+            create(a, c, &arena, req, res);
         else if (strcmp(m, "GET") == 0)
-            list(a, &arena, req, res);
+            list(a, c, &arena, req, res);
         else
-            reply_error(res, 405, "/tools takes GET and POST", NULL);
+            reply_error(res, 405, "a collection takes GET and POST", NULL);
     } else {
         const json_value_t *item;
         int rc;
         if (strcmp(m, "GET") == 0) {
-            if ((rc = get_item(a, &arena, name, &item)) != 0)
+            if ((rc = get_item(a, c, &arena, name, &item)) != 0)
                 reply_store_error(res, rc);
             else if (item == NULL)
-                reply_error(res, 404, "no tool of that name is registered", NULL);
+                reply_unknown(res, c);
             else
                 reply_item(res, 200, item);
         } else if (strcmp(m, "PUT") == 0) {
-            update(a, &arena, req, name, res);
+            update(a, c, &arena, req, name, res);
         } else if (strcmp(m, "DELETE") == 0) {
-            delete_tool(a, &arena, req, name, res);
+            delete_record(a, c, &arena, req, name, res);
         } else {
-            reply_error(res, 405, "/tools/{name} takes GET, PUT and DELETE", NULL);
+            reply_error(res, 405, "a record takes GET, PUT and DELETE", NULL);
         }
     }
     arena_dispose(&arena);

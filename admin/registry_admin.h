@@ -10,9 +10,12 @@
  *   PUT    /tools/{name}        200 with the record (version + 1); If-Match "<version>" (or *) else 412; 404
  *   DELETE /tools/{name}        204; 404; If-Match as for PUT
  *   400 {"message", "pointer"}: what is wrong, and where in the record (a JSON pointer)
+ * and the same routes under /resources and /prompts for registered resources and prompts (their records carry
+ * "kind"; the route gives it when the body does not).
  *
  * Records are checked as the server checks them when it reads them (server/core/remote_tools.h: the schemas by the
- * server's own validator), and more strictly: no unknown field, no built-in tool's name in any tool set, and a
+ * server's own validator), and more strictly: no unknown field, no built-in tool's or prompt's name and no
+ * built-in resource's URI in any tool set, and a
  * lambdaArn that is a full, unqualified function ARN inside the allow-list (MCP_ADMIN_ALLOWED_FUNCTIONS: ARNs,
  * each may end with '*' for a name prefix). Creates and updates are conditional writes, so of two concurrent
  * creates of one name exactly one wins, and an update never overwrites a change it did not see.
@@ -34,7 +37,7 @@ void registry_admin_free(registry_admin_t *a);
 
 typedef struct st_admin_request_t {
     const char *method;
-    const char *path;     /* "/tools", "/tools/name" (a stage or base path before them is skipped) */
+    const char *path;     /* "/tools", "/tools/name", "/resources/name", ... (a stage or base path before them is skipped) */
     const char *query;    /* "limit=10&cursor=..." or NULL */
     const char *if_match; /* NULL: absent */
     const char *body;

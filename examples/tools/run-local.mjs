@@ -4,12 +4,14 @@
 //   node examples/tools/run-local.mjs [--port 8080]
 //
 // Starts a registry table (dynalite), Lambda's Invoke API (tests/lambda/invoke-shim.mjs, which verifies every
-// signature) with the Python and Node.js examples as functions, registers their three tools, and runs
-// build/mcp-server on 127.0.0.1:<port> pointed at both. Then, in another terminal:
+// signature) with the Python and Node.js examples as functions, registers their three tools, two resources and
+// two prompts, and runs build/mcp-server on 127.0.0.1:<port> pointed at both. Then, in another terminal:
 //
 //   export MCP_SERVER_ENDPOINT=http://127.0.0.1:8080/mcp
 //   build/mcp-client tools
 //   build/mcp-client call word_count text='the quick brown fox'
+//   build/mcp-client read orders://1001
+//   build/mcp-client prompt summarise text='a long story' words=5
 //
 // Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
@@ -19,6 +21,7 @@ import { parseArgs } from 'node:util';
 
 import { startInvokeShim } from '../../tests/lambda/invoke-shim.mjs';
 import { startDynamo } from '../../tests/lambda/local-dynamodb.mjs';
+import { handler as nodeResources } from '../resources/node/index.mjs';
 import { handler as nodeTools } from './node/index.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -53,13 +56,46 @@ export const EXAMPLE_RECORDS = [
         lambdaArn: arn('example-node-tools'),
         target: 'node-tools',
     },
+    {
+        kind: 'resource',
+        name: 'handbook',
+        uri: 'docs://handbook/onboarding',
+        title: 'Onboarding handbook',
+        mimeType: 'text/markdown',
+        lambdaArn: arn('example-node-resources'),
+    },
+    {
+        kind: 'resource',
+        name: 'order',
+        uriTemplate: 'orders://{id}',
+        description: 'An order by its id (Node.js).',
+        mimeType: 'application/json',
+        lambdaArn: arn('example-node-resources'),
+    },
+    {
+        kind: 'prompt',
+        name: 'code_review',
+        description: 'Asks for a review of a piece of code (Python).',
+        arguments: [
+            { name: 'code', description: 'The code to review.', required: true },
+            { name: 'language', description: 'Its language.' },
+        ],
+        lambdaArn: arn('example-python-prompts'),
+    },
+    {
+        kind: 'prompt',
+        name: 'summarise',
+        description: 'Asks for a summary of a text (Python).',
+        arguments: [{ name: 'text', required: true }, { name: 'words' }],
+        lambdaArn: arn('example-python-prompts'),
+    },
 ];
 
 const dynamo = await startDynamo({ tables: [TABLE] });
 for (const [i, r] of EXAMPLE_RECORDS.entries()) {
     await dynamo.call('PutItem', {
         TableName: TABLE,
-        Item: { id: { S: `tool#${r.name}` }, kind: { S: 'tool' }, name: { S: r.name }, version: { N: '1' }, record: { S: JSON.stringify({ ...r, version: 1 }) }, createdAt: { N: String(Date.now() + i) }, createdBy: { S: 'run-local.mjs' } },
+        Item: { id: { S: `${r.kind ?? 'tool'}#${r.name}` }, kind: { S: r.kind ?? 'tool' }, name: { S: r.name }, version: { N: '1' }, record: { S: JSON.stringify({ ...r, version: 1 }) }, createdAt: { N: String(Date.now() + i) }, createdBy: { S: 'run-local.mjs' } },
     });
 }
 const shim = await startInvokeShim({
@@ -68,6 +104,8 @@ const shim = await startInvokeShim({
     functions: {
         'example-python-tools': { python: { file: join(root, 'examples/tools/python/handler.py'), handler: 'handler' } },
         'example-node-tools': { node: nodeTools },
+        'example-node-resources': { node: nodeResources },
+        'example-python-prompts': { python: { file: join(root, 'examples/prompts/python/handler.py'), handler: 'handler' } },
     },
 });
 const server = spawn(

@@ -190,8 +190,8 @@ static const setting_t settings[] = {
     {"--max-response-bytes", "MCP_MAX_RESPONSE_BYTES", "67108864",
      "largest response one request may produce (a batch, a stream the client reads too slowly): beyond it, an error instead",
      NUMBER(max_response_bytes), 4096, 1ull << 30},
-    {"--workers", "MCP_WORKERS", "8", "threads that run tools which may block", NUMBER(workers), 1, 256},
-    {"--max-calls", "MCP_MAX_CALLS", "64",
+    {"--workers", "MCP_WORKERS", "32", "threads that run tools which may block (started as needed)", NUMBER(workers), 1, 256},
+    {"--max-calls", "MCP_MAX_CALLS", "256",
      "tool calls queued or running on workers at once; past it a call gets HTTP 503 with Retry-After", NUMBER(max_calls), 1, 65536},
     {"--max-client-waits", "MCP_MAX_CLIENT_WAITS", "4",
      "calls that may wait for a client's answer (sampling, elicitation) at once; past it such a call gets HTTP 503, or its "

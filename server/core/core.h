@@ -227,11 +227,11 @@ int64_t mcp_now_ms(void);
 int64_t mcp_monotonic_ms(void);
 
 /*
- * Registered tools: tools that live outside the process (Lambda functions named in a registry table), listed and
- * called beside the built-in sets (server/core/remote_tools.h; server/stores/lambda_tools.c is the DynamoDB +
- * Lambda source). The core reads the records at most once per refresh interval, checks them (names that never
- * shadow a built-in tool, schemas the validator enforces), validates arguments and maps what the function
- * answered to the tool's result; the source only fetches records and invokes.
+ * Registered tools (and resources and prompts): tools that live outside the process (Lambda functions named in a
+ * registry table), listed and called beside the built-in sets (server/core/remote_tools.h; server/stores/lambda_tools.c is the
+ * DynamoDB + Lambda source). The core reads the records at most once per refresh interval, checks them (names that never shadow a
+ * built-in tool, schemas the validator enforces), validates arguments and maps what the function answered to the tool's result; the
+ * source only fetches records and invokes.
  */
 typedef struct st_mcp_tool_source_t mcp_tool_source_t;
 typedef enum en_mcp_invoke_status_t {
@@ -243,9 +243,10 @@ typedef enum en_mcp_invoke_status_t {
     MCP_INVOKE_REFUSED,        /* another HTTP error (403, 404, ...): message says which */
 } mcp_invoke_status_t;
 typedef struct st_mcp_invoke_t {
-    const char *tool;           /* the tool's MCP name */
+    const char *kind;           /* "tool", "resource" or "prompt" */
+    const char *tool;           /* the tool's, resource's or prompt's name */
     const json_value_t *record; /* its registration record (lambdaArn, qualifier, target, ...) */
-    const char *arguments;      /* the event: the arguments object as JSON text */
+    const char *arguments;      /* the event as JSON text: a tool's arguments; {"uri", "params"}; {"name", "arguments"} */
     size_t arguments_len;
     const json_value_t *identity; /* the caller as the front door established it; NULL: none */
     const char *request_id;       /* the front door's request id ("" when none) */
@@ -255,12 +256,15 @@ typedef struct st_mcp_invoke_t {
 typedef struct st_mcp_invoke_result_t {
     mcp_invoke_status_t status;
     buf_t payload;     /* the function's answer (OK, FUNCTION_ERROR) */
-    char message[512]; /* otherwise: why, for the tool's isError result */
+    char message[512]; /* otherwise: why, for the tool's isError result (a resource's or prompt's error) */
 } mcp_invoke_result_t;
 struct st_mcp_tool_source_t {
-    /* The registered tools' records, as a JSON array of objects, into out. Returns 0, or -1 with the reason. */
+    /*
+     * The registered tools', resources' and prompts' records (remote_tools.h), as a JSON array of objects, into out.
+     * Returns 0, or -1 with the reason.
+     */
     int (*load)(mcp_tool_source_t *self, buf_t *out, char *err, size_t err_len);
-    /* Calls one tool's function; fills out (payload initialised by the caller) and returns 0. Any thread. */
+    /* Calls one record's function; fills out (payload initialised by the caller) and returns 0. Any thread. */
     int (*invoke)(mcp_tool_source_t *self, const mcp_invoke_t *call, mcp_invoke_result_t *out);
 };
 /* Installs the source of registered tools (before any request), read at most every refresh_ms. Returns 0 or -1. */

@@ -491,12 +491,10 @@ mcp_resource_link(mcp_ctx_t *ctx, const char *uri, const char *name, const char 
 }
 
 void
-ctx_content_json(mcp_ctx_t *ctx, const json_value_t *block)
+ctx_item_json(mcp_ctx_t *ctx, const json_value_t *item)
 {
-    if (!emits(ctx, MCP_CTX_TOOL, "ctx_content_json"))
-        return;
     jsonw_t w;
-    jsonw_value(begin_item(ctx, &w), block);
+    jsonw_value(begin_item(ctx, &w), item);
 }
 
 jsonw_t *

@@ -93,8 +93,11 @@ int ctx_write_contents(mcp_ctx_t *ctx, jsonw_t *w, mcp_rpc_error_t *e);
 int ctx_write_prompt(mcp_ctx_t *ctx, jsonw_t *w, const char *default_description, mcp_rpc_error_t *e);
 /* A CompleteResult's completion object, without closing the result. */
 int ctx_write_completion(mcp_ctx_t *ctx, jsonw_t *w, mcp_rpc_error_t *e);
-/* A content block given as JSON (a registered tool's, passed on as the function returned it). */
-void ctx_content_json(mcp_ctx_t *ctx, const json_value_t *block);
+/*
+ * An item of the handler's own kind given as JSON: a content block (a tool), contents (a resource) or a message (a
+ * prompt), passed on as a registered function returned it (checked by the caller).
+ */
+void ctx_item_json(mcp_ctx_t *ctx, const json_value_t *item);
 /* Whether the handler emitted anything of its kind (a resource reader must). */
 size_t ctx_num_items(const mcp_ctx_t *ctx);
 

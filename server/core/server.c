@@ -111,7 +111,7 @@ mcp_server_new(const mcp_config_t *config, char *err, size_t err_len)
         goto fail;
     if ((s->admission = admission_new(config)) == NULL || (s->workers = workers_new(config->workers)) == NULL ||
         (s->client_requests = client_requests_new(s)) == NULL || (s->subscriptions = subscriptions_new()) == NULL ||
-        (s->tasks = tasks_new(config)) == NULL) {
+        (s->tasks = tasks_new(config, s->subscriptions)) == NULL) {
         error_format(err, err_len, "out of memory");
         goto fail;
     }

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "methods/methods.h"
 #include "server.h"
+#include "subscriptions.h"
 #include "task_store_memory.h"
 #include "tool_params.h"
 #include "workers.h"
@@ -47,6 +48,7 @@ struct st_task_run_t {
 
 struct st_tasks_t {
     const mcp_config_t *config;
+    subscriptions_t *subs; /* the listen streams a task's changes are told to (notifications/tasks) */
     mcp_task_store_t *store;
     mcp_task_store_t *own_store;
     pthread_mutex_t lock;
@@ -55,12 +57,13 @@ struct st_tasks_t {
 };
 
 tasks_t *
-tasks_new(const mcp_config_t *config)
+tasks_new(const mcp_config_t *config, subscriptions_t *subs)
 {
     tasks_t *t = calloc(1, sizeof(*t));
     if (t == NULL)
         return NULL;
     t->config = config;
+    t->subs = subs;
     if ((t->store = t->own_store = task_store_memory_new()) == NULL) {
         free(t);
         return NULL;
@@ -141,9 +144,8 @@ find_run_locked(tasks_t *t, const char *id)
 
 /* ---- who may see a task ---- */
 
-/* The principal a row is bound to: SHA-256 of the identity's JSON, "" without one. */
-static void
-principal_of(const mcp_request_t *req, char out[65])
+void
+tasks_principal(const mcp_request_t *req, char out[65])
 {
     out[0] = '\0';
     if (req->identity == NULL)
@@ -207,6 +209,57 @@ write_task_fields(jsonw_t *w, const mcp_task_row_t *row, const mcp_config_t *con
         jsonw_kv_int(w, "pollIntervalMs", POLL_INTERVAL_MS);
 }
 
+/* A DetailedTask's members (tasks/get, notifications/tasks): the Task, and what its status carries. */
+static void
+write_detailed_fields(jsonw_t *w, const mcp_task_row_t *row, const mcp_config_t *config)
+{
+    write_task_fields(w, row, config);
+    if (row->status == MCP_TASK_INPUT_REQUIRED && row->input_requests.len != 0) {
+        jsonw_key(w, "inputRequests");
+        jsonw_raw(w, row->input_requests.data, row->input_requests.len);
+    } else if (row->status == MCP_TASK_COMPLETED && row->outcome.len != 0) {
+        jsonw_key(w, "result");
+        jsonw_raw(w, row->outcome.data, row->outcome.len);
+    } else if (row->status == MCP_TASK_FAILED && row->outcome.len != 0) {
+        jsonw_key(w, "error");
+        jsonw_raw(w, row->outcome.data, row->outcome.len);
+    }
+}
+
+static int
+write_detailed(const mcp_config_t *config, const mcp_task_row_t *row, buf_t *out)
+{
+    jsonw_t w;
+    jsonw_init(&w, out);
+    jsonw_object_begin(&w);
+    write_detailed_fields(&w, row, config);
+    jsonw_object_end(&w);
+    return jsonw_failed(&w) ? -1 : 0;
+}
+
+int
+tasks_write_detailed(mcp_server_t *s, const mcp_task_row_t *row, buf_t *out)
+{
+    return write_detailed(server_tasks(s)->config, row, out);
+}
+
+/*
+ * Tells the listen streams of the row's caller that listen for the task what it is now. Only this process's
+ * streams hear it: a change another process writes to a shared store reaches the streams open there.
+ */
+static void
+publish(tasks_t *t, const mcp_task_row_t *row)
+{
+    if (!subscriptions_listening_for_task(t->subs, row->id))
+        return;
+    buf_t b = BUF_INIT(MAX_TASK_JSON * 2);
+    if (write_detailed(t->config, row, &b) == 0)
+        subscriptions_publish_task(t->subs, row, b.data, b.len);
+    else
+        log_msg(LOG_WARN, "task_not_published", "task %s: too large for a notification", row->id);
+    buf_dispose(&b);
+}
+
 static void
 new_task_id(char out[MCP_TASK_ID_LEN + 1])
 {
@@ -234,7 +287,7 @@ tasks_start(mcp_ctx_t *ctx, mcp_rpc_error_t *e)
     mcp_task_row_t row;
     mcp_task_row_init(&row);
     new_task_id(row.id);
-    principal_of(req, row.principal);
+    tasks_principal(req, row.principal);
     row.status = MCP_TASK_WORKING;
     row.created_ms = row.updated_ms = mcp_now_ms();
     row.expires_ms = row.created_ms + t->config->task_ttl_ms;
@@ -304,9 +357,20 @@ read_row(mcp_call_t *call, const char *id, mcp_task_row_t *row)
     if (ret == MCP_TASK_STORE_UNAVAILABLE)
         return call_error(call, JSONRPC_INTERNAL_ERROR, "Internal error: the task store is unavailable", NULL), -1;
     char principal[65];
-    principal_of(call->req, principal);
+    tasks_principal(call->req, principal);
     if (ret != 0 || row->expires_ms <= mcp_now_ms() || strcmp(principal, row->principal) != 0)
         return call_error(call, JSONRPC_INVALID_PARAMS, unknown_task, NULL), -1;
+    return 0;
+}
+
+int
+tasks_read_own(const mcp_request_t *req, const char *id, mcp_task_row_t *row)
+{
+    tasks_t *t = server_tasks(req->server);
+    char principal[65];
+    tasks_principal(req, principal);
+    if (t->store->read(t->store, id, row) != 0 || row->expires_ms <= mcp_now_ms() || strcmp(principal, row->principal) != 0)
+        return -1;
     return 0;
 }
 
@@ -316,7 +380,10 @@ write_row(tasks_t *t, mcp_task_row_t *row)
 {
     ++row->version;
     row->updated_ms = mcp_now_ms();
-    return t->store->write(t->store, row);
+    int ret = t->store->write(t->store, row);
+    if (ret == 0)
+        publish(t, row);
+    return ret;
 }
 
 /* Ends the task's run in this process, if it runs here: the handler sees mcp_cancelled(). */
@@ -387,9 +454,10 @@ tasks_finish(mcp_ctx_t *ctx)
             buf_append(&row.outcome, outcome.data, outcome.len);
         ret = write_row(t, &row);
     }
-    if (ret == 0 && row.status == MCP_TASK_CANCELLED)
+    if (ret == 0 && row.status == MCP_TASK_CANCELLED) {
+        publish(t, &row); /* a cancel another process wrote is heard here now (one written here was told already) */
         log_msg(LOG_INFO, "task_stopped", "task %s: its handler returned after the task was cancelled", run->id);
-    else if (ret != 0 && !MCP_TASK_TERMINAL(row.status))
+    } else if (ret != 0 && !MCP_TASK_TERMINAL(row.status))
         log_msg(LOG_ERROR, "task_not_recorded", "task %s: its outcome could not be stored (%d)", run->id, ret);
     else if (ret == 0)
         log_msg(LOG_INFO, "task_updated", "task %s: %s", run->id, status_names[status]);
@@ -448,6 +516,7 @@ poll_store(task_run_t *run)
         ++run->wakes;
         pthread_cond_broadcast(&run->cond);
         pthread_mutex_unlock(&t->lock);
+        publish(t, &row); /* cancelled by another process: this one's listeners hear it here */
     }
     mcp_task_row_dispose(&row);
 }
@@ -657,17 +726,7 @@ tasks_get(mcp_call_t *call, jsonw_t *w)
     mcp_task_row_init(&row);
     if (read_row(call, id, &row) == 0) {
         jsonw_object_begin(w);
-        write_task_fields(w, &row, server_tasks(call->req->server)->config);
-        if (row.status == MCP_TASK_INPUT_REQUIRED && row.input_requests.len != 0) {
-            jsonw_key(w, "inputRequests");
-            jsonw_raw(w, row.input_requests.data, row.input_requests.len);
-        } else if (row.status == MCP_TASK_COMPLETED && row.outcome.len != 0) {
-            jsonw_key(w, "result");
-            jsonw_raw(w, row.outcome.data, row.outcome.len);
-        } else if (row.status == MCP_TASK_FAILED && row.outcome.len != 0) {
-            jsonw_key(w, "error");
-            jsonw_raw(w, row.outcome.data, row.outcome.len);
-        }
+        write_detailed_fields(w, &row, server_tasks(call->req->server)->config);
         era_result_end(call->req, w, NULL);
     }
     mcp_task_row_dispose(&row);

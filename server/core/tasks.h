@@ -12,13 +12,18 @@
  * input_required with the questions, and once tasks/update has answered them all the handler runs again
  * from the start with the answers.
  *
- * Locks: the tasks lock is a leaf, taken alone (never while an exchange's lock is held).
+ * Every change written to a row is also told to this process's subscriptions/listen streams that listen for
+ * the task (notifications/tasks, subscriptions.h), as the DetailedTask tasks/get would answer.
+ *
+ * Locks: the tasks lock is a leaf, taken alone (never while an exchange's lock is held); a change is told to
+ * the listen streams without it.
  */
 #ifndef MCP_TASKS_H
 #define MCP_TASKS_H
 
 #include "dispatch.h"
 #include "handler_ctx.h"
+#include "subscriptions.h"
 #include "task_store.h"
 
 #define MCP_TASKS_EXTENSION "io.modelcontextprotocol/tasks"
@@ -26,7 +31,7 @@
 typedef struct st_tasks_t tasks_t;
 typedef struct st_task_run_t task_run_t;
 
-tasks_t *tasks_new(const mcp_config_t *config);
+tasks_t *tasks_new(const mcp_config_t *config, subscriptions_t *subs);
 void tasks_set_store(tasks_t *t, mcp_task_store_t *store);
 /* After the workers have stopped: every run still kept lets go of its request. */
 void tasks_free(tasks_t *t);
@@ -56,6 +61,13 @@ int task_run_cancelled(task_run_t *run);
 unsigned task_run_wakes(task_run_t *run);
 void task_run_wait(task_run_t *run, unsigned seen, int64_t until_mono_ms);
 void task_run_wake(task_run_t *run);
+
+/* For subscriptions/listen. The principal a row is bound to: SHA-256 (hex) of the caller's identity, "" without one. */
+void tasks_principal(const mcp_request_t *req, char out[65]);
+/* Reads the task for req's caller: 0 with row filled (initialised by the caller) when it exists, is live and is theirs. */
+int tasks_read_own(const mcp_request_t *req, const char *id, mcp_task_row_t *row);
+/* Appends the DetailedTask of row to out, as a JSON object without resultType. Returns 0, or -1 (too large). */
+int tasks_write_detailed(mcp_server_t *s, const mcp_task_row_t *row, buf_t *out);
 
 /* The methods (dispatch.c's table). */
 mcp_outcome_t tasks_get(mcp_call_t *call, jsonw_t *w);

@@ -22,7 +22,7 @@
 #define SSE_PATH "/sse"
 #define MESSAGES_PATH "/messages"
 #define KEEPALIVE_MS 15000
-#define LIVENESS_MS 500
+#define LIVENESS_MS 100               /* as the streamable transport's (http_server.c) */
 #define MAX_PENDING_BYTES (64u << 20) /* a client that reads slower than the server writes is cut off past this */
 
 typedef struct st_conn_t conn_t;

@@ -1,4 +1,4 @@
-/* lambda_tools.c: registered tools in DynamoDB, called through Lambda's Invoke API (see lambda_tools.h). */
+/* lambda_tools.c: registered tools, resources and prompts in DynamoDB, called through Lambda's Invoke API (see lambda_tools.h). */
 #include "lambda_tools.h"
 
 #include <pthread.h>
@@ -111,16 +111,20 @@ load(mcp_tool_source_t *self, buf_t *out, char *err, size_t err_len)
         for (size_t i = 0; items != NULL && items->type == JSON_ARRAY && i != items->u.arr.len; ++i) {
             const json_value_t *item = items->u.arr.items[i];
             const char *kind = dynamodb_get_s(item, "kind"), *record = dynamodb_get_s(item, "record");
-            if (kind == NULL || strcmp(kind, "tool") != 0)
-                continue; /* resources and prompts are for later versions */
+            if (kind == NULL || (strcmp(kind, "tool") != 0 && strcmp(kind, "resource") != 0 && strcmp(kind, "prompt") != 0))
+                continue; /* a kind of a later version */
             json_value_t *parsed;
             arena_t scratch;
             arena_init(&scratch, 4u << 20);
+            const char *id = dynamodb_get_s(item, "id");
             if (record == NULL || json_parse_lenient(&scratch, record, strlen(record), 64, &parsed) != 0 ||
                 parsed->type != JSON_OBJECT) {
-                const char *id = dynamodb_get_s(item, "id");
                 log_msg(LOG_WARN, "registered_tool_refused", "registry item %s has no record that is a JSON object; skipped",
                         id != NULL ? id : "(no id)");
+            } else if (strcmp(json_string(json_get(parsed, "kind")) ? json_string(json_get(parsed, "kind")) : "tool", kind) != 0) {
+                /* the core tells the kinds apart by the record's own kind (absent: a tool) */
+                log_msg(LOG_WARN, "registered_tool_refused", "registry item %s: its record's kind is not the item's (%s); skipped",
+                        id != NULL ? id : "(no id)", kind);
             } else {
                 if (n++ != 0)
                     buf_append_char(out, ',');
@@ -175,10 +179,16 @@ write_client_context(buf_t *json, const mcp_invoke_t *call, const char *gateway_
     jsonw_object_begin(&w);
     jsonw_key(&w, "custom");
     jsonw_object_begin(&w);
-    buf_t name = BUF_INIT(0);
-    buf_printf(&name, "%s___%s", target, call->tool);
-    jsonw_kv_string(&w, "bedrockAgentCoreToolName", name.data);
-    buf_dispose(&name);
+    if (call->kind == NULL || strcmp(call->kind, "tool") == 0) {
+        buf_t name = BUF_INIT(0);
+        buf_printf(&name, "%s___%s", target, call->tool);
+        jsonw_kv_string(&w, "bedrockAgentCoreToolName", name.data);
+        buf_dispose(&name);
+    } else {
+        /* AgentCore Gateway has no resources or prompts: ours say what they serve */
+        jsonw_kv_string(&w, "mcpKind", call->kind);
+        jsonw_kv_string(&w, "mcpName", call->tool);
+    }
     jsonw_kv_string(&w, "bedrockAgentCoreGatewayId", gateway_id);
     jsonw_kv_string(&w, "bedrockAgentCoreTargetId", target);
     jsonw_kv_string(&w, "bedrockAgentCoreMessageVersion", "1.0");

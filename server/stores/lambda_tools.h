@@ -1,9 +1,10 @@
 /*
- * lambda_tools.h: registered tools (core.h's mcp_tool_source_t) whose records live in a DynamoDB table and whose
- * code is a Lambda function, called with the Invoke API.
+ * lambda_tools.h: registered tools, resources and prompts (core.h's mcp_tool_source_t) whose records live in a
+ * DynamoDB table and whose code is a Lambda function, called with the Invoke API.
  *
- * The table: partition key id (S). An item per registration: id "tool#<name>", kind "tool", name, version (N),
- * record (S: the record's JSON, remote_tools.h), and audit attributes (createdAt/By, updatedAt/By). The server
+ * The table: partition key id (S). An item per registration: id "<kind>#<name>", kind "tool", "resource" or
+ * "prompt" (the record's own kind must agree), name, version (N), record (S: the record's JSON, remote_tools.h), and
+ * audit attributes (createdAt/By, updatedAt/By). The server
  * reads it with Scan (strongly consistent, every page) at most once per --tool-registry-refresh-s.
  *
  * Invocation follows Amazon Bedrock AgentCore Gateway's contract for Lambda targets, so a function written for a
@@ -19,7 +20,8 @@
  *   bedrockAgentCoreMcpMessageId    the JSON-RPC id (as JSON text)
  *   mcpCallerIdentity               ours: the caller's identity from the authorizer, as JSON text
  * within Lambda's limit of 3,583 bytes: when the identity does not fit, mcpCallerPrincipal carries its principal
- * alone and mcpCallerIdentityTruncated "true" says so.
+ * alone and mcpCallerIdentityTruncated "true" says so. A resource's or prompt's invoke has the same keys, with
+ * mcpKind ("resource", "prompt") and mcpName (the registration's name) in place of bedrockAgentCoreToolName.
  */
 #ifndef MCP_LAMBDA_TOOLS_H
 #define MCP_LAMBDA_TOOLS_H

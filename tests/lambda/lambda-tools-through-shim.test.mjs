@@ -12,10 +12,12 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
+import { handler as resourcesExample } from '../../examples/resources/node/index.mjs';
 import { handler as nodeExample } from '../../examples/tools/node/index.mjs';
 import { startShim } from './apigw-shim.mjs';
 import * as fixtures from './fixtures/tool-functions.mjs';
 import { startInvokeShim } from './invoke-shim.mjs';
+import { modernRpc, pollTask } from './modern-rpc.mjs';
 import { startDynamo } from './local-dynamodb.mjs';
 import { startEmulator } from './runtime-emulator.mjs';
 
@@ -48,6 +50,13 @@ const RECORDS = [
     { name: 'crowded', description: 'Throttled.', inputSchema: OBJ(), lambdaArn: arn('busy') },
     // its own timeout (30 s) is longer than the server's invocation has left: the server waits only that long
     { name: 'dawdle', description: 'Slow.', inputSchema: OBJ({ ms: { type: 'integer' } }), lambdaArn: arn('slow'), timeoutMs: 30000 },
+    // declares task support: a client that declares the tasks extension gets a task, whose result outlives the request
+    { name: 'long_report', description: 'A slow report.', inputSchema: OBJ({ ms: { type: 'integer' } }), lambdaArn: arn('slow'), timeoutMs: 30000, execution: { taskSupport: 'optional' } },
+    // a resource, a resource template (the Node.js example) and a prompt (the Python example)
+    { kind: 'resource', name: 'handbook', uri: 'docs://handbook/onboarding', title: 'Onboarding handbook', mimeType: 'text/markdown', lambdaArn: arn('node-resources') },
+    { kind: 'resource', name: 'order', uriTemplate: 'orders://{id}', description: 'An order by its id.', mimeType: 'application/json', lambdaArn: arn('node-resources') },
+    { kind: 'prompt', name: 'code_review', description: 'Asks for a code review.', arguments: [{ name: 'code', required: true }, { name: 'language' }], lambdaArn: arn('py-prompts') },
+    { kind: 'resource', name: 'whoami_resource', uri: 'echo://context', lambdaArn: arn('echo') },
 ];
 
 describe('registered tools on the Lambda front door (REST events, an authorizer in front)', () => {
@@ -56,11 +65,13 @@ describe('registered tools on the Lambda front door (REST events, an authorizer 
     let emulator;
     let shim;
     let client;
+    let taskShim; // API Gateway's 29 s integration timeout, scaled down to 1.5 s: a task works longer than that
 
     before(async () => {
         dynamo = await startDynamo({ tables: [TABLE] });
         for (const r of RECORDS) {
-            await dynamo.call('PutItem', { TableName: TABLE, Item: { id: { S: `tool#${r.name}` }, kind: { S: 'tool' }, name: { S: r.name }, version: { N: '1' }, record: { S: JSON.stringify({ ...r, version: 1 }) } } });
+            const kind = r.kind ?? 'tool';
+            await dynamo.call('PutItem', { TableName: TABLE, Item: { id: { S: `${kind}#${r.name}` }, kind: { S: kind }, name: { S: r.name }, version: { N: '1' }, record: { S: JSON.stringify({ ...r, version: 1 }) } } });
         }
         invoke = await startInvokeShim({
             region: REGION,
@@ -73,6 +84,8 @@ describe('registered tools on the Lambda front door (REST events, an authorizer 
                 failing: { node: fixtures.failing },
                 busy: { node: fixtures.echoContext, reservedConcurrency: 0 },
                 slow: { node: fixtures.slow, timeoutMs: 30000 },
+                'node-resources': { node: resourcesExample },
+                'py-prompts': { python: { file: join(ROOT, 'examples/prompts/python/handler.py'), handler: 'handler' }, timeoutMs: 20000 },
             },
         });
         emulator = await startEmulator({
@@ -92,6 +105,7 @@ describe('registered tools on the Lambda front door (REST events, an authorizer 
             timeoutMs: FUNCTION_TIMEOUT_MS,
         });
         shim = await startShim({ emulator, format: 'rest', stage: 'dev', authorizer: { principalId: 'alice', principal: 'alice', authMethod: 'static' }, timeoutMs: FUNCTION_TIMEOUT_MS });
+        taskShim = await startShim({ emulator, format: 'rest', stage: 'dev', authorizer: { principalId: 'alice' }, integrationTimeoutMs: 1500, timeoutMs: FUNCTION_TIMEOUT_MS });
         client = new Client({ name: 'lambda-tools-through-shim', version: '1.0.0' });
         await client.connect(new StreamableHTTPClientTransport(new URL(shim.url)));
     });
@@ -99,6 +113,7 @@ describe('registered tools on the Lambda front door (REST events, an authorizer 
     after(async () => {
         await client?.close();
         await shim?.stop();
+        await taskShim?.stop();
         await emulator?.stop();
         await invoke?.stop();
         await dynamo?.stop();
@@ -145,6 +160,72 @@ describe('registered tools on the Lambda front door (REST events, an authorizer 
         assert.ok(Number(m[1]) < FUNCTION_TIMEOUT_MS - 900 && Number(m[1]) > 0, m[1]);
         // the server's invocation ended normally (not killed at its deadline) and answers the next call
         assert.deepEqual((await client.callTool({ name: 'greet', arguments: { name: 'again' } })).content[0].text, 'Hello, again!');
+    });
+
+    test('registered resources and templates are listed beside the built-in ones, and read through their function', async () => {
+        const { resources } = await client.listResources();
+        assert.ok(resources.some((r) => r.uri === 'info://server'), 'the built-in resource');
+        const handbook = resources.find((r) => r.uri === 'docs://handbook/onboarding');
+        assert.deepEqual(handbook, { uri: 'docs://handbook/onboarding', name: 'handbook', title: 'Onboarding handbook', mimeType: 'text/markdown' });
+        const { resourceTemplates } = await client.listResourceTemplates();
+        assert.deepEqual(resourceTemplates.find((t) => t.name === 'order'), { uriTemplate: 'orders://{id}', name: 'order', description: 'An order by its id.', mimeType: 'application/json' });
+        const h = await client.readResource({ uri: 'docs://handbook/onboarding' });
+        assert.equal(h.contents.length, 1);
+        assert.equal(h.contents[0].uri, 'docs://handbook/onboarding');
+        assert.equal(h.contents[0].mimeType, 'text/markdown');
+        assert.match(h.contents[0].text, /^# Onboarding/);
+        const o = await client.readResource({ uri: 'orders://1001' });
+        assert.deepEqual(JSON.parse(o.contents[0].text), { id: '1001', status: 'shipped', items: 3 });
+        await assert.rejects(client.readResource({ uri: 'orders://4242' }), /Resource not found/);
+        // the event and the client context, with the caller's identity
+        const r = await client.readResource({ uri: 'echo://context' });
+        const echoed = JSON.parse(r.contents[0].text);
+        assert.deepEqual(echoed.event, { uri: 'echo://context', params: {} });
+        assert.equal(echoed.clientContext.custom.mcpKind, 'resource');
+        assert.equal(echoed.clientContext.custom.mcpName, 'whoami_resource');
+        assert.equal(echoed.clientContext.custom.bedrockAgentCoreToolName, undefined);
+        assert.equal(JSON.parse(echoed.clientContext.custom.mcpCallerIdentity).principalId, 'alice');
+    });
+
+    test('a registered prompt is listed, and got through its (Python) function', async () => {
+        const { prompts } = await client.listPrompts();
+        assert.ok(prompts.some((p) => p.name === 'weather_report'), 'the built-in prompt');
+        assert.deepEqual(prompts.find((p) => p.name === 'code_review'), {
+            name: 'code_review',
+            description: 'Asks for a code review.',
+            arguments: [
+                { name: 'code', required: true },
+                { name: 'language', required: false },
+            ],
+        });
+        const p = await client.getPrompt({ name: 'code_review', arguments: { code: 'int x;', language: 'C' } });
+        assert.equal(p.description, 'A review of C code');
+        assert.equal(p.messages.length, 1);
+        assert.equal(p.messages[0].role, 'user');
+        assert.match(p.messages[0].content.text, /^Review the following C code.*\n\nint x;$/s);
+        const inv = invoke.invocations.findLast((i) => i.function === 'py-prompts');
+        assert.deepEqual(inv.event, { name: 'code_review', arguments: { code: 'int x;', language: 'C' } });
+        await assert.rejects(client.getPrompt({ name: 'code_review', arguments: {} }), /missing required prompt argument/);
+    });
+
+    test('a registered tool that declares task support runs as a task, longer than the integration timeout', async () => {
+        const { tools } = (await modernRpc(taskShim.url, 'tools/list')).body.result;
+        assert.deepEqual(tools.find((t) => t.name === 'long_report').execution, { taskSupport: 'optional' });
+        assert.equal(tools.find((t) => t.name === 'greet').execution, undefined);
+        const created = await modernRpc(taskShim.url, 'tools/call', { name: 'long_report', arguments: { ms: 3000 } }, { tasks: true });
+        assert.equal(created.status, 200, JSON.stringify(created.body));
+        assert.equal(created.body.result.resultType, 'task', JSON.stringify(created.body));
+        // the one instance keeps running the task before it asks for its next invocation
+        const [inst] = emulator.instances;
+        for (let i = 0; i < 200 && inst.state !== 'idle'; ++i) await new Promise((ok) => setTimeout(ok, 50));
+        const done = await pollTask(taskShim.url, created.body.result.taskId, (t) => t.status !== 'working');
+        assert.equal(done.status, 'completed', JSON.stringify(done));
+        assert.deepEqual(JSON.parse(done.result.content[0].text), { slept: 3000 });
+        const inv = emulator.instances[0].invocations.find((i) => i.afterResponseMs !== undefined && i.afterResponseMs > 1500);
+        assert.ok(inv, 'the task ran on after its CreateTaskResult, longer than the integration timeout');
+        // without the extension, the same tool answers in the request
+        const plain = await modernRpc(taskShim.url, 'tools/call', { name: 'long_report', arguments: { ms: 10 } });
+        assert.deepEqual(JSON.parse(plain.body.result.content[0].text), { slept: 10 });
     });
 
     test('every invoke the server sent carried a valid signature with the function\'s session token', () => {

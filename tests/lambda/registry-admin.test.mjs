@@ -64,6 +64,22 @@ describe('the registry admin API behind a Function URL with AWS_IAM', () => {
         return { status: res.status, etag: res.headers.get('etag'), body: raw === '' ? null : JSON.parse(raw) };
     }
 
+    /** Every record's name of a collection, read in pages of at most `limit`. */
+    async function listAll(path, limit) {
+        const seen = [];
+        let cursor;
+        let pages = 0;
+        do {
+            const r = await call('GET', `${path}?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+            assert.equal(r.status, 200, JSON.stringify(r.body));
+            assert.ok(r.body.items.length <= limit);
+            seen.push(...r.body.items.map((t) => t.name));
+            cursor = r.body.nextCursor;
+            ++pages;
+        } while (cursor && pages < 50);
+        return { seen, pages };
+    }
+
     before(async () => {
         dynamo = await startDynamo({ tables: [TABLE] });
         emulator = await startEmulator({
@@ -103,6 +119,9 @@ describe('the registry admin API behind a Function URL with AWS_IAM', () => {
         assert.equal(again.status, 409);
         assert.equal(again.body.pointer, '/name');
         assert.equal((await call('GET', '/tools/lookup_order')).body.description, 'The lookup_order tool.');
+        const task = await call('POST', '/tools', { body: tool('long_export', { execution: { taskSupport: 'required' } }) });
+        assert.equal(task.status, 201, JSON.stringify(task.body));
+        assert.deepEqual(task.body.execution, { taskSupport: 'required' });
     });
 
     test('concurrent creates of one name: exactly one wins', async () => {
@@ -134,6 +153,8 @@ describe('the registry admin API behind a Function URL with AWS_IAM', () => {
             [tool('bad name'), '/name'],
             [{ ...tool('x'), timeoutMs: 0 }, '/timeoutMs'],
             [{ ...tool('x'), description: undefined }, '/description'],
+            [{ ...tool('x'), execution: { taskSupport: 'sometimes' } }, '/execution/taskSupport'],
+            [{ ...tool('x'), execution: { ttl: 5 } }, '/execution'],
         ];
         for (const [body, pointer] of cases) {
             const r = await call('POST', '/tools', { body });
@@ -163,17 +184,8 @@ describe('the registry admin API behind a Function URL with AWS_IAM', () => {
 
     test('list: paginated, every record once', async () => {
         for (let i = 0; i < 5; ++i) assert.equal((await call('POST', '/tools', { body: tool(`bulk_${i}`) })).status, 201);
-        const seen = [];
-        let cursor;
-        let pages = 0;
-        do {
-            const r = await call('GET', `/tools?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-            assert.equal(r.status, 200, JSON.stringify(r.body));
-            seen.push(...r.body.items.map((t) => t.name));
-            cursor = r.body.nextCursor;
-            ++pages;
-        } while (cursor && pages < 20);
-        assert.deepEqual(seen.sort(), ['bulk_0', 'bulk_1', 'bulk_2', 'bulk_3', 'bulk_4', 'lookup_order', 'race_me']);
+        const { seen, pages } = await listAll('/tools', 2);
+        assert.deepEqual(seen.sort(), ['bulk_0', 'bulk_1', 'bulk_2', 'bulk_3', 'bulk_4', 'long_export', 'lookup_order', 'race_me']);
         assert.ok(pages >= 4);
         assert.equal((await call('GET', '/tools?limit=0')).status, 400);
         assert.equal((await call('GET', '/tools?cursor=nonsense')).status, 400);
@@ -195,11 +207,79 @@ describe('the registry admin API behind a Function URL with AWS_IAM', () => {
         assert.equal(unsigned.status, 403);
     });
 
+    const fn = (name) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:mcp-tool-${name}`;
+    const resource = (name, extra = {}) => ({ name, uri: `docs://${name}`, description: `The ${name} resource.`, mimeType: 'text/plain', lambdaArn: fn('resources'), ...extra });
+    const prompt = (name, extra = {}) => ({ name, description: `The ${name} prompt.`, arguments: [{ name: 'topic', required: true }], lambdaArn: fn('prompts'), ...extra });
+
+    test('resources and prompts: the same lifecycle under /resources and /prompts, each record with its kind', async () => {
+        const r = await call('POST', '/resources', { body: resource('handbook') });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        assert.equal(r.etag, '"1"');
+        assert.equal(r.body.kind, 'resource');
+        assert.equal(r.body.createdBy, ADMIN.userArn);
+        assert.equal((await call('POST', '/resources', { body: resource('handbook', { uri: 'docs://other' }) })).status, 409);
+        assert.equal((await call('POST', '/resources', { body: { ...resource('orders'), uri: undefined, uriTemplate: 'orders://{id}', kind: 'resource' } })).status, 201);
+        const p = await call('POST', '/prompts', { body: prompt('explain') });
+        assert.equal(p.status, 201, JSON.stringify(p.body));
+        assert.equal(p.body.kind, 'prompt');
+        assert.equal((await call('POST', '/prompts', { body: prompt('explain') })).status, 409);
+        // one name in two kinds: two records
+        assert.equal((await call('POST', '/prompts', { body: prompt('handbook') })).status, 201);
+        assert.equal((await call('GET', '/resources/handbook')).body.uri, 'docs://handbook');
+        assert.equal((await call('GET', '/prompts/handbook')).body.kind, 'prompt');
+        assert.equal((await call('GET', '/prompts/nothing')).status, 404);
+        const v2 = await call('PUT', '/resources/handbook', { body: resource('handbook', { description: 'v2' }), headers: { 'if-match': '"1"' } });
+        assert.equal(v2.status, 200, JSON.stringify(v2.body));
+        assert.equal(v2.etag, '"2"');
+        assert.equal((await call('PUT', '/resources/handbook', { body: resource('handbook'), headers: { 'if-match': '"1"' } })).status, 412);
+        assert.equal((await call('PUT', '/prompts/nothing', { body: prompt('nothing') })).status, 404);
+        // pages of at most one (a page may be empty: DynamoDB applies the limit before the kind's filter)
+        assert.deepEqual((await listAll('/resources', 1)).seen.sort(), ['handbook', 'orders']);
+        assert.equal((await call('GET', `/prompts?cursor=${Buffer.from('widget#x').toString('base64url')}`)).status, 400, 'a cursor no page ends with');
+        assert.deepEqual((await call('GET', '/prompts')).body.items.map((x) => x.name).sort(), ['explain', 'handbook']);
+        assert.equal((await call('DELETE', '/prompts/handbook', { headers: { 'if-match': '"5"' } })).status, 412);
+        assert.equal((await call('DELETE', '/prompts/handbook')).status, 204);
+        assert.equal((await call('DELETE', '/prompts/handbook')).status, 404);
+        assert.equal((await call('GET', '/resources/handbook')).status, 200, 'the resource of that name stays');
+    });
+
+    test('resources and prompts: 400 with a pointer', async () => {
+        const cases = [
+            ['/resources', { ...resource('x'), uri: 'no scheme' }, '/uri'],
+            ['/resources', { ...resource('x'), uriTemplate: 'docs://{a}' }, '/uri'],
+            ['/resources', { ...resource('x'), uri: undefined, uriTemplate: 'docs://{a}{b}' }, '/uriTemplate'],
+            ['/resources', { ...resource('x'), uri: undefined, uriTemplate: 'docs://{+a}' }, '/uriTemplate'],
+            ['/resources', { ...resource('x'), uri: undefined, uriTemplate: 'docs://plain' }, '/uriTemplate'],
+            ['/resources', { ...resource('x'), uri: 'info://server' }, '/uri'],
+            ['/resources', { ...resource('x'), uri: undefined, uriTemplate: 'test://{name}' }, '/uriTemplate'],
+            ['/resources', { ...resource('x'), mimeType: 7 }, '/mimeType'],
+            ['/resources', { ...resource('x'), kind: 'prompt' }, '/kind'],
+            ['/resources', { ...resource('x'), inputSchema: { type: 'object' } }, '/inputSchema'],
+            ['/resources', { ...resource('x'), lambdaArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:other` }, '/lambdaArn'],
+            ['/prompts', { ...prompt('x'), description: undefined }, '/description'],
+            ['/prompts', { ...prompt('x'), arguments: [{ name: 'a' }, { name: 'a' }] }, '/arguments/1/name'],
+            ['/prompts', { ...prompt('x'), arguments: [{ name: 'a', required: 'yes' }] }, '/arguments/0/required'],
+            ['/prompts', { ...prompt('x'), arguments: {} }, '/arguments'],
+            ['/prompts', prompt('weather_report'), '/name'],
+            ['/prompts', prompt('test_simple_prompt'), '/name'],
+            ['/prompts', { ...prompt('x'), uri: 'a://b' }, '/uri'],
+        ];
+        for (const [path, body, pointer] of cases) {
+            const r = await call('POST', path, { body });
+            assert.equal(r.status, 400, `${path} ${JSON.stringify(body)}: ${JSON.stringify(r.body)}`);
+            assert.equal(r.body.pointer, pointer, `${path} ${JSON.stringify(body)}: ${JSON.stringify(r.body)}`);
+        }
+        assert.equal((await call('GET', '/resources/x')).status, 404, 'nothing refused was stored');
+        assert.equal((await call('GET', '/widgets')).status, 404);
+    });
+
     test('every change is logged with who made it', () => {
         const lines = emulator.instances.flatMap((i) => i.stderr).join('\n');
         assert.match(lines, new RegExp(`created tool lookup_order \\(version 1\\) by ${ADMIN.userArn.replace(/[/]/g, '\\/')}`));
         assert.match(lines, /updated tool lookup_order \(version 2\) by arn:aws:iam::123456789012:role\/registry-admin/);
         assert.match(lines, /deleted tool bulk_0 .* by arn:aws:iam::123456789012:role\/registry-admin/);
+        assert.match(lines, /created resource handbook \(version 1\) by arn:aws:iam::123456789012:role\/registry-admin/);
+        assert.match(lines, /deleted prompt handbook .* by arn:aws:iam::123456789012:role\/registry-admin/);
     });
 
     test('what the admin API wrote is what the server serves', async () => {

@@ -13,8 +13,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { startInvokeShim } from '../lambda/invoke-shim.mjs';
+import { modernRpc, pollTask } from '../lambda/modern-rpc.mjs';
 import { startDynamo } from '../lambda/local-dynamodb.mjs';
 import { startEmulator } from '../lambda/runtime-emulator.mjs';
+import { handler as resourcesExample } from '../../examples/resources/node/index.mjs';
 import { handler as nodeExample } from '../../examples/tools/node/index.mjs';
 import * as fixtures from '../lambda/fixtures/tool-functions.mjs';
 import { REPO_ROOT, serverBinary, startServer } from './lib/server.mjs';
@@ -68,14 +70,35 @@ const RECORDS = [
     { name: 'ping', description: 'Would shadow the built-in ping.', inputSchema: OBJ(), lambdaArn: arn('echo') },
     { name: 'unenforceable', description: 'An output schema the validator cannot enforce.', inputSchema: OBJ(), outputSchema: { type: 'object', patternProperties: { '^x': { type: 'string' } } }, lambdaArn: arn('echo') },
     { name: 'no_function', description: 'No lambdaArn.', inputSchema: OBJ() },
+    { name: 'bad_execution', description: 'A taskSupport MCP does not have.', inputSchema: OBJ(), lambdaArn: arn('echo'), execution: { taskSupport: 'sometimes' } },
+    // runs only as a task (the tasks extension)
+    { name: 'nightly_report', description: 'A slow report.', inputSchema: OBJ({ ms: { type: 'integer' } }), lambdaArn: arn('slow'), execution: { taskSupport: 'required' } },
+    // resources and prompts: the examples, the fixtures' failures, and refusals
+    { kind: 'resource', name: 'handbook', uri: 'docs://handbook/onboarding', mimeType: 'text/markdown', lambdaArn: arn('node-resources') },
+    { kind: 'resource', name: 'order', uriTemplate: 'orders://{id}', title: 'Order', mimeType: 'application/json', lambdaArn: arn('node-resources') },
+    { kind: 'resource', name: 'res_fail', uri: 'fail://res', lambdaArn: arn('failing') },
+    { kind: 'resource', name: 'res_slow', uri: 'slow://res', lambdaArn: arn('slow'), timeoutMs: 500 },
+    { kind: 'resource', name: 'res_busy', uri: 'busy://res', lambdaArn: arn('busy') },
+    { kind: 'resource', name: 'res_bad', uri: 'bad://res', lambdaArn: arn('bad-contents') },
+    { kind: 'resource', name: 'res_json', uriTemplate: 'echo://{a}/{b}', lambdaArn: arn('echo') },
+    { kind: 'resource', name: 'res_long', uri: 'slow://long', lambdaArn: arn('slow'), timeoutMs: 8000 },
+    { kind: 'prompt', name: 'code_review', description: 'A code review.', arguments: [{ name: 'code', required: true }, { name: 'language' }], lambdaArn: arn('py-prompts') },
+    { kind: 'prompt', name: 'summarise', description: 'A summary.', arguments: [{ name: 'text', required: true }, { name: 'words' }], lambdaArn: arn('py-prompts') },
+    { kind: 'prompt', name: 'prompt_fail', description: 'Fails.', lambdaArn: arn('failing') },
+    { kind: 'prompt', name: 'prompt_bad', description: 'Answers no messages.', lambdaArn: arn('bad-result') },
+    { kind: 'resource', name: 'shadow_info', uri: 'info://server', lambdaArn: arn('echo') },
+    { kind: 'resource', name: 'shadow_template', uriTemplate: 'info://{what}', lambdaArn: arn('echo') },
+    { kind: 'resource', name: 'both_uris', uri: 'a://b', uriTemplate: 'a://{b}', lambdaArn: arn('echo') },
+    { kind: 'prompt', name: 'weather_report', description: 'Would shadow the built-in prompt.', lambdaArn: arn('echo') },
 ];
 
 async function putRecord(dynamo, record, version = 1) {
+    const kind = record.kind ?? 'tool';
     await dynamo.call('PutItem', {
         TableName: TABLE,
         Item: {
-            id: { S: `tool#${record.name}` },
-            kind: { S: 'tool' },
+            id: { S: `${kind}#${record.name}` },
+            kind: { S: kind },
             name: { S: record.name },
             version: { N: String(version) },
             record: { S: JSON.stringify({ ...record, version }) },
@@ -111,6 +134,9 @@ describe('registered Lambda tools over HTTP', () => {
                 busy: { node: fixtures.echoContext, reservedConcurrency: 0 },
                 echo: { node: fixtures.echoContext },
                 'bad-result': { node: fixtures.badResult },
+                'bad-contents': { node: fixtures.badContents },
+                'node-resources': { node: resourcesExample },
+                'py-prompts': { python: { file: join(REPO_ROOT, 'examples/prompts/python/handler.py'), handler: 'handler' }, timeoutMs: 20000 },
             },
         });
         server = await startServer({
@@ -138,7 +164,7 @@ describe('registered Lambda tools over HTTP', () => {
         const names = tools.map((t) => t.name);
         for (const n of ['ping', 'get_weather', 'word_count', 'greet', 'add', 'explode', 'echo_context']) assert.ok(names.includes(n), n);
         assert.equal(names.filter((n) => n === 'ping').length, 1, 'a registration never shadows a built-in tool');
-        for (const n of ['unenforceable', 'no_function']) assert.ok(!names.includes(n), n);
+        for (const n of ['unenforceable', 'no_function', 'bad_execution']) assert.ok(!names.includes(n), n);
         const wc = tools.find((t) => t.name === 'word_count');
         assert.equal(wc.title, 'Word count');
         assert.deepEqual(wc.inputSchema, RECORDS[0].inputSchema);
@@ -148,6 +174,22 @@ describe('registered Lambda tools over HTTP', () => {
         assert.ok(refusals.some((m) => /ping.*\/name.*built-in/.test(m)), JSON.stringify(refusals));
         assert.ok(refusals.some((m) => /unenforceable.*\/outputSchema.*patternProperties/.test(m)), JSON.stringify(refusals));
         assert.ok(refusals.some((m) => /no_function.*\/lambdaArn/.test(m)), JSON.stringify(refusals));
+        assert.ok(refusals.some((m) => /bad_execution.*\/execution\/taskSupport/.test(m)), JSON.stringify(refusals));
+    });
+
+    test('2026-07-28: a registered tool that requires tasks runs as one for a client that declares the extension', async () => {
+        const { tools } = (await modernRpc(server.url, 'tools/list')).body.result;
+        assert.deepEqual(tools.find((t) => t.name === 'nightly_report').execution, { taskSupport: 'required' });
+        const refused = await modernRpc(server.url, 'tools/call', { name: 'nightly_report', arguments: { ms: 10 } });
+        assert.equal(refused.body.error?.code, -32021, JSON.stringify(refused.body));
+        const before = shim.invocations.length;
+        const created = await modernRpc(server.url, 'tools/call', { name: 'nightly_report', arguments: { ms: 700 } }, { tasks: true });
+        assert.equal(created.body.result?.resultType, 'task', JSON.stringify(created.body));
+        const done = await pollTask(server.url, created.body.result.taskId, (t) => t.status !== 'working');
+        assert.equal(done.status, 'completed', JSON.stringify(done));
+        assert.deepEqual(JSON.parse(done.result.content[0].text), { slept: 700 });
+        assert.equal(shim.invocations.length, before + 1);
+        assert.deepEqual(shim.invocations.at(-1).event, { ms: 700 });
     });
 
     test('a Python tool written to the AgentCore contract: plain JSON becomes structured content', async () => {
@@ -263,6 +305,103 @@ describe('registered Lambda tools over HTTP', () => {
         const body = await res.json();
         assert.equal(res.status, 200, JSON.stringify(body));
         assert.equal(body.result.ttlMs, 1000);
+    });
+
+    test('resources/list, resources/templates/list and prompts/list merge the built-in and the registered ones; refusals are logged', async () => {
+        const uris = (await client.listResources()).resources.map((r) => r.uri);
+        for (const u of ['info://server', 'docs://handbook/onboarding', 'fail://res']) assert.ok(uris.includes(u), u);
+        assert.equal(uris.filter((u) => u === 'info://server').length, 1, 'a registration never shadows a built-in resource');
+        assert.ok(!uris.includes('a://b'));
+        const templates = (await client.listResourceTemplates()).resourceTemplates;
+        assert.deepEqual(templates.find((t) => t.name === 'order'), { uriTemplate: 'orders://{id}', name: 'order', title: 'Order', mimeType: 'application/json' });
+        assert.ok(!templates.some((t) => t.name === 'shadow_template'));
+        const prompts = (await client.listPrompts()).prompts;
+        assert.equal(prompts.filter((p) => p.name === 'weather_report').length, 1, 'a registration never shadows a built-in prompt');
+        assert.deepEqual(prompts.find((p) => p.name === 'summarise').arguments, [
+            { name: 'text', required: true },
+            { name: 'words', required: false },
+        ]);
+        const logged = (event) => server.logs.filter((l) => l.event === event).map((l) => l.message ?? JSON.stringify(l));
+        const resources = logged('registered_resource_refused');
+        assert.ok(resources.some((m) => /shadow_info.*\/uri: names a built-in resource's URI/.test(m)), JSON.stringify(resources));
+        assert.ok(resources.some((m) => /shadow_template.*\/uriTemplate: names a built-in resource's URI/.test(m)), JSON.stringify(resources));
+        assert.ok(resources.some((m) => /both_uris.*either a uri or a uriTemplate/.test(m)), JSON.stringify(resources));
+        assert.ok(logged('registered_prompt_refused').some((m) => /weather_report.*\/name.*built-in prompt/.test(m)));
+    });
+
+    test('resources/read of a registered URI or template calls its function: contents, a string, any JSON, null', async () => {
+        const h = await client.readResource({ uri: 'docs://handbook/onboarding' });
+        assert.deepEqual(h.contents.map((c) => [c.uri, c.mimeType]), [['docs://handbook/onboarding', 'text/markdown']]);
+        assert.match(h.contents[0].text, /Welcome aboard/);
+        const o = await client.readResource({ uri: 'orders://1002' });
+        assert.deepEqual(JSON.parse(o.contents[0].text), { id: '1002', status: 'packing', items: 1 });
+        const nf = await client.readResource({ uri: 'orders://77' }).catch((e) => e);
+        assert.equal(nf.code, -32002, String(nf));
+        // the event: the URI and the template's variables, percent-decoded; plain JSON back is the text, as JSON
+        const e = await client.readResource({ uri: 'echo://x%20y/2' });
+        assert.equal(e.contents[0].mimeType, 'application/json');
+        const echoed = JSON.parse(e.contents[0].text);
+        assert.deepEqual(echoed.event, { uri: 'echo://x%20y/2', params: { a: 'x y', b: '2' } });
+        assert.equal(echoed.clientContext.custom.mcpKind, 'resource');
+        assert.equal(echoed.clientContext.custom.mcpName, 'res_json');
+        assert.equal(echoed.clientContext.custom.bedrockAgentCoreTargetId, 'mcp');
+    });
+
+    test("a registered resource's function runs on a worker: the server answers others meanwhile", async () => {
+        let settled = false;
+        const pending = client.readResource({ uri: 'slow://long' }).finally(() => (settled = true));
+        const reached = () => shim.invocations.some((i) => i.function === 'slow' && i.event.uri === 'slow://long');
+        for (let i = 0; i < 100 && !reached(); ++i) await new Promise((ok) => setTimeout(ok, 20));
+        assert.ok(reached(), 'the read has reached the function');
+        await client.ping();
+        assert.deepEqual((await client.listTools()).tools.length > 0, true);
+        assert.equal(settled, false, 'ping and tools/list were answered while the function was still running');
+        assert.deepEqual(JSON.parse((await pending).contents[0].text), { slept: 3000 });
+    });
+
+    test('prompts/get of a registered prompt calls its function: a GetPromptResult or a string', async () => {
+        const r = await client.getPrompt({ name: 'code_review', arguments: { code: 'x = 1' } });
+        assert.equal(r.description, 'A review of this code');
+        assert.deepEqual(r.messages[0].content, { type: 'text', text: 'Review the following this code for bugs, risks and style:\n\nx = 1' });
+        const s = await client.getPrompt({ name: 'summarise', arguments: { text: 'abc', words: '5' } });
+        assert.equal(s.description, 'A summary.', "the record's description when the function gives none");
+        assert.deepEqual(s.messages, [{ role: 'user', content: { type: 'text', text: 'Summarise the following text in at most 5 words:\n\nabc' } }]);
+        const before = shim.invocations.length;
+        const missing = await client.getPrompt({ name: 'summarise', arguments: { words: '5' } }).catch((e) => e);
+        assert.equal(missing.code, -32602);
+        assert.equal(shim.invocations.length, before, 'arguments are checked before any invoke');
+    });
+
+    test("a resource's or prompt's function failing, slow, throttled or answering nonsense: a JSON-RPC error saying which", async () => {
+        const err = (p) => p.then(() => assert.fail('no error'), (e) => e);
+        const f = await err(client.readResource({ uri: 'fail://res' }));
+        assert.equal(f.code, -32603);
+        assert.match(f.message, /The resource's function failed/);
+        assert.deepEqual(f.data, { reason: 'FireError: the database is on fire' });
+        const t = await err(client.readResource({ uri: 'slow://res' }));
+        assert.match(t.message, /The resource's function did not answer in time/);
+        assert.deepEqual(t.data, { reason: 'no answer within 500 ms' });
+        const b = await err(client.readResource({ uri: 'busy://res' }));
+        assert.match(b.message, /The resource's function is throttled: try again later/);
+        assert.match(b.data.reason, /TooManyRequestsException.*HTTP 429/);
+        const c = await err(client.readResource({ uri: 'bad://res' }));
+        assert.match(c.message, /answered with something that is not a resource's contents/);
+        assert.match(c.data.reason, /needs a uri/);
+        const pf = await err(client.getPrompt({ name: 'prompt_fail' }));
+        assert.match(pf.message, /The prompt's function failed/);
+        assert.equal(pf.data.reason, 'FireError: the database is on fire');
+        const pb = await err(client.getPrompt({ name: 'prompt_bad' }));
+        assert.match(pb.message, /The prompt's function answered with something that is not a prompt's messages/);
+    });
+
+    test('2026-07-28: the merged lists may be cached for the refresh interval', async () => {
+        for (const method of ['resources/list', 'resources/templates/list', 'prompts/list']) {
+            const { status, body } = await modernRpc(server.url, method);
+            assert.equal(status, 200, JSON.stringify(body));
+            assert.equal(body.result.ttlMs, 1000, method);
+        }
+        const r = await modernRpc(server.url, 'resources/read', { uri: 'orders://1001' });
+        assert.equal(JSON.parse(r.body.result.contents[0].text).id, '1001');
     });
 
     test('every invoke the server sent carried a valid signature, and the shim does refuse bad ones', async () => {

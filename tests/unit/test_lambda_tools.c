@@ -1,6 +1,7 @@
 /*
- * Tests of registered tools: the record checks (remote_tools.c: names, schemas the validator must enforce, the
- * function, JSON pointers in the reasons) and the X-Amz-Client-Context of an invoke (lambda_tools.c: AgentCore
+ * Tests of registered tools, resources and prompts: the record checks (remote_tools.c: names, schemas the validator
+ * must enforce, URIs and level-1 templates, prompt arguments, the function, JSON pointers in the reasons), the
+ * snapshots they make, and the X-Amz-Client-Context of an invoke (lambda_tools.c: AgentCore
  * Gateway's keys, the caller's identity, Lambda's 3,583-byte limit kept whatever the identity's size).
  */
 #include <stdlib.h>
@@ -62,6 +63,61 @@ test_records(void)
     CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"qualifier\":\"a:b\"}"), "/qualifier: must be a version or alias name");
     CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"target\":\"a___b\"}"), "/target: must be 1-100 of A-Z a-z 0-9 -");
     CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"annotations\":[]}"), "/annotations: must be an object");
+    CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"execution\":{\"taskSupport\":\"required\"}}"), "");
+    CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"execution\":{\"taskSupport\":\"always\"}}"),
+              "/execution/taskSupport: must be \"forbidden\", \"optional\" or \"required\"");
+    CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"execution\":{\"ttl\":1}}"), "/execution: has only taskSupport");
+    CHECK_STR(check(&a, "{\"name\":\"x\"," BASE ",\"execution\":true}"), "/execution: must be an object");
+    CHECK_STR(check(&a, "{\"kind\":\"widget\",\"name\":\"x\"," BASE "}"),
+              "/kind: must be \"tool\" (or absent), \"resource\" or \"prompt\"");
+    arena_dispose(&a);
+}
+
+#define FN "\"lambdaArn\":\"f\""
+
+static void
+test_resource_and_prompt_records(void)
+{
+    arena_t a;
+    arena_init(&a, 0);
+    CHECK_STR(check(&a, "{\"kind\":\"resource\",\"name\":\"r\",\"uri\":\"docs://a/b\",\"mimeType\":\"text/plain\"," FN "}"), "");
+    CHECK_STR(check(&a, "{\"kind\":\"resource\",\"name\":\"r\",\"uriTemplate\":\"orders://{id}/items/{n_2}\"," FN "}"), "");
+    CHECK_STR(check(&a, "{\"kind\":\"resource\",\"name\":\"r\"," FN "}"), "/uri: a resource has either a uri or a uriTemplate");
+    CHECK_STR(check(&a, "{\"kind\":\"resource\",\"name\":\"r\",\"uri\":\"a://b\",\"uriTemplate\":\"a://{b}\"," FN "}"),
+              "/uri: a resource has either a uri or a uriTemplate");
+    const char *bad_uris[] = {"no-scheme", "a://with space", "a://{x}", "", NULL};
+    for (const char **u = bad_uris; *u != NULL; ++u) {
+        char rec[256];
+        snprintf(rec, sizeof(rec), "{\"kind\":\"resource\",\"name\":\"r\",\"uri\":\"%s\"," FN "}", *u);
+        CHECK(strncmp(check(&a, rec), "/uri: must be an absolute URI", 29) == 0);
+    }
+    const char *bad_templates[] = {"a://plain", "a://{x}{y}", "a://{+x}",  "a://{x",
+                                   "a://x}",    "a://{}",     "a://{a-b}", "a://{1}/{2}/{3}/{4}/{5}/{6}/{7}/{8}/{9}",
+                                   NULL};
+    for (const char **t = bad_templates; *t != NULL; ++t) {
+        char rec[256];
+        snprintf(rec, sizeof(rec), "{\"kind\":\"resource\",\"name\":\"r\",\"uriTemplate\":\"%s\"," FN "}", *t);
+        CHECK(strncmp(check(&a, rec), "/uriTemplate: must be an absolute URI with 1-8 {variables}", 58) == 0);
+    }
+    CHECK_STR(check(&a, "{\"kind\":\"resource\",\"name\":\"r\",\"uri\":\"a://b\",\"mimeType\":\"\"," FN "}"),
+              "/mimeType: must be a MIME type");
+    CHECK_STR(check(&a, "{\"kind\":\"resource\",\"name\":\"r\",\"uri\":\"a://b\"}"),
+              "/lambdaArn: must be a Lambda function's ARN or name");
+    CHECK_STR(check(&a,
+                    "{\"kind\":\"prompt\",\"name\":\"p\",\"description\":\"d\",\"arguments\":[{\"name\":\"a\",\"required\":true},"
+                    "{\"name\":\"b\",\"description\":\"B\"}]," FN "}"),
+              "");
+    CHECK_STR(check(&a, "{\"kind\":\"prompt\",\"name\":\"p\"," FN "}"), "/description: must be a non-empty string");
+    CHECK_STR(
+        check(&a, "{\"kind\":\"prompt\",\"name\":\"p\",\"description\":\"d\",\"arguments\":[{\"name\":\"a\"},{\"name\":\"a\"}]," FN
+                  "}"),
+        "/arguments/1/name: is the name of an earlier argument");
+    CHECK_STR(check(&a, "{\"kind\":\"prompt\",\"name\":\"p\",\"description\":\"d\",\"arguments\":[7]," FN "}"),
+              "/arguments/0: must be an object");
+    CHECK_STR(check(&a,
+                    "{\"kind\":\"prompt\",\"name\":\"p\",\"description\":\"d\",\"arguments\":[{\"name\":\"a\",\"required\":1}]," FN
+                    "}"),
+              "/arguments/0/required: must be a boolean");
     arena_dispose(&a);
 }
 
@@ -169,7 +225,16 @@ test_snapshots(void)
     CHECK(remote_snapshot_num_tools(s) == 2);
     CHECK(remote_snapshot_find(s, "b") != NULL && remote_snapshot_find(s, "c") == NULL);
     CHECK(remote_tools_cache_hint(rt)->ttl_ms == 60000);
+    CHECK(remote_snapshot_find(s, "a")->tool->task_support == MCP_TASK_NEVER);
     remote_tools_free(rt);
+
+    /* execution.taskSupport becomes the tool's task support */
+    f.records = "[{\"name\":\"t\",\"description\":\"d\",\"inputSchema\":{\"type\":\"object\"},\"lambdaArn\":\"f\","
+                "\"execution\":{\"taskSupport\":\"optional\"}}]";
+    rt = remote_tools_new(&f.super, NULL, 60000);
+    CHECK(remote_snapshot_find(remote_tools_snapshot(rt), "t")->tool->task_support == MCP_TASK_OPTIONAL);
+    remote_tools_free(rt);
+    f.records = "[" RECORD("a") "," RECORD("b") "]";
 
     /* interval 0: every use reads; a failed read keeps what was read before; a change replaces it, and bad records and
        a second record of one name are left out */
@@ -204,11 +269,51 @@ test_snapshots(void)
     remote_tools_free(rt);
 }
 
+/* Resources, templates and prompts in a snapshot: found by URI (a template's variables decoded) and by name. */
+static void
+test_resource_snapshots(void)
+{
+    fake_source_t f = {
+        .super = {.load = fake_load},
+        .records =
+            "[{\"kind\":\"resource\",\"name\":\"hb\",\"uri\":\"docs://hb\"," FN "},"
+            "{\"kind\":\"resource\",\"name\":\"order\",\"uriTemplate\":\"orders://{id}/x\"," FN "},"
+            "{\"kind\":\"resource\",\"name\":\"again\",\"uri\":\"docs://hb\"," FN "},"
+            "{\"kind\":\"resource\",\"name\":\"order\",\"uri\":\"docs://other\"," FN "},"
+            "{\"kind\":\"prompt\",\"name\":\"p\",\"description\":\"d\",\"arguments\":[{\"name\":\"a\",\"required\":true}]," FN "},"
+            "{\"kind\":\"prompt\",\"name\":\"p\",\"description\":\"again\"," FN "},"
+            "{\"name\":\"hb\"," BASE "}]"};
+    remote_tools_t *rt = remote_tools_new(&f.super, NULL, 60000);
+    const remote_snapshot_t *s = remote_tools_snapshot(rt);
+    CHECK(remote_snapshot_num_tools(s) == 1); /* one name may be a tool and a resource */
+    CHECK(remote_snapshot_num_resources(s, 0) == 1 && remote_snapshot_num_resources(s, 1) == 1);
+    CHECK(remote_snapshot_num_prompts(s) == 1);
+    CHECK_STR(remote_snapshot_resource(s, 1, 0)->uri_template, "orders://{id}/x");
+    arena_t a;
+    arena_init(&a, 0);
+    json_value_t *vars = NULL;
+    const mcp_resource_t *r = remote_snapshot_find_resource(s, &a, "docs://hb", &vars);
+    CHECK(r != NULL && strcmp(r->name, "hb") == 0 && vars->u.obj.len == 0);
+    r = remote_snapshot_find_resource(s, &a, "orders://a%2Fb/x", &vars);
+    CHECK(r != NULL && strcmp(r->name, "order") == 0);
+    CHECK_STR(json_string(json_get(vars, "id")), "a/b");
+    CHECK(remote_snapshot_find_resource(s, &a, "orders://1/y", &vars) == NULL);
+    CHECK(remote_snapshot_find_resource(s, &a, "docs://other", &vars) == NULL); /* its name was taken */
+    const mcp_prompt_t *p = remote_snapshot_find_prompt(s, "p");
+    CHECK(p != NULL && strcmp(p->description, "d") == 0);
+    CHECK(p->arguments[0].name != NULL && strcmp(p->arguments[0].name, "a") == 0 && p->arguments[0].required);
+    CHECK(p->arguments[1].name == NULL);
+    arena_dispose(&a);
+    remote_tools_free(rt);
+}
+
 int
 main(void)
 {
     RUN(test_snapshots);
+    RUN(test_resource_snapshots);
     RUN(test_records);
+    RUN(test_resource_and_prompt_records);
     RUN(test_client_context);
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed != 0;

@@ -5,17 +5,21 @@
 #include "input_required.h"
 #include "methods.h"
 #include "pagination.h"
+#include "remote_tools.h"
 #include "server.h"
 
 mcp_outcome_t
 prompts_list(mcp_call_t *call, jsonw_t *w)
 {
     const registry_t *r = server_registry(call->req->server);
-    size_t total = registry_num_prompts(r), begin, end;
+    /* the built-in prompts, then the registered ones (remote_tools.h) */
+    remote_tools_t *rt = server_remote_tools(call->req->server);
+    const remote_snapshot_t *snap = rt != NULL ? remote_tools_snapshot(rt) : NULL;
+    size_t builtin = registry_num_prompts(r), total = builtin + (snap != NULL ? remote_snapshot_num_prompts(snap) : 0), begin, end;
     if (pagination_list_begin(call, w, 'p', "prompts", total, &begin, &end) != 0)
         return MCP_OUTCOME_DONE;
     for (size_t i = begin; i != end; ++i) {
-        const mcp_prompt_t *p = registry_prompt(r, i);
+        const mcp_prompt_t *p = i < builtin ? registry_prompt(r, i) : remote_snapshot_prompt(snap, i - builtin);
         jsonw_object_begin(w);
         jsonw_kv_string(w, "name", p->name);
         if (p->title != NULL && call->req->version >= MCP_V2025_06_18)
@@ -36,7 +40,7 @@ prompts_list(mcp_call_t *call, jsonw_t *w)
         }
         jsonw_object_end(w);
     }
-    pagination_list_end(call, w, 'p', end, total);
+    pagination_list_end_cached(call, w, 'p', end, total, rt != NULL ? remote_tools_cache_hint(rt) : call->method->cache);
     return MCP_OUTCOME_DONE;
 }
 
@@ -45,6 +49,10 @@ prompts_get(mcp_call_t *call, jsonw_t *w)
 {
     const char *name = json_string(json_get(call->params, "name"));
     const mcp_prompt_t *p = registry_find_prompt(server_registry(call->req->server), name != NULL ? name : "");
+    remote_tools_t *rt = server_remote_tools(call->req->server);
+    int registered = 0;
+    if (p == NULL && rt != NULL && name != NULL)
+        registered = (p = remote_snapshot_find_prompt(remote_tools_snapshot(rt), name)) != NULL;
     if (p == NULL)
         return call_error(call, JSONRPC_INVALID_PARAMS, "Invalid params: unknown prompt", NULL);
     const json_value_t *args = methods_arguments(call);
@@ -61,7 +69,11 @@ prompts_get(mcp_call_t *call, jsonw_t *w)
         return call_error(call, JSONRPC_INTERNAL_ERROR, "Internal error", NULL);
     mcp_rpc_error_t e = {0};
     mcp_outcome_t outcome = MCP_OUTCOME_DONE;
-    if (input_required_begin(ctx, call, p->name, args, &e) != 0) {
+    if (registered) {
+        /* a Lambda function, on a worker; it asks the client nothing */
+        if ((outcome = remote_tools_submit_get(call, ctx, p, args)) == MCP_OUTCOME_DEFERRED)
+            return outcome;
+    } else if (input_required_begin(ctx, call, p->name, args, &e) != 0) {
         outcome = methods_keep_error(call, &e);
     } else {
         int rc = p->get(ctx, args);

@@ -6,18 +6,24 @@
 #include "input_required.h"
 #include "methods.h"
 #include "pagination.h"
+#include "remote_tools.h"
 #include "server.h"
 
-/* resources/list and resources/templates/list differ only in the list and the URI's key. */
+/* resources/list and resources/templates/list differ only in the list and the URI's key; registered ones come last. */
 static mcp_outcome_t
 list(mcp_call_t *call, jsonw_t *w, char kind, const char *key, int templates)
 {
     const registry_t *reg = server_registry(call->req->server);
-    size_t total = templates ? registry_num_templates(reg) : registry_num_resources(reg), begin, end;
+    remote_tools_t *rt = server_remote_tools(call->req->server);
+    const remote_snapshot_t *snap = rt != NULL ? remote_tools_snapshot(rt) : NULL;
+    size_t builtin = templates ? registry_num_templates(reg) : registry_num_resources(reg);
+    size_t total = builtin + (snap != NULL ? remote_snapshot_num_resources(snap, templates) : 0), begin, end;
     if (pagination_list_begin(call, w, kind, key, total, &begin, &end) != 0)
         return MCP_OUTCOME_DONE;
     for (size_t i = begin; i != end; ++i) {
-        const mcp_resource_t *r = templates ? registry_template(reg, i) : registry_resource(reg, i);
+        const mcp_resource_t *r = i >= builtin ? remote_snapshot_resource(snap, templates, i - builtin)
+                                  : templates  ? registry_template(reg, i)
+                                               : registry_resource(reg, i);
         jsonw_object_begin(w);
         if (templates)
             jsonw_kv_string(w, "uriTemplate", r->uri_template);
@@ -34,7 +40,7 @@ list(mcp_call_t *call, jsonw_t *w, char kind, const char *key, int templates)
             jsonw_kv_raw(w, "annotations", r->annotations);
         jsonw_object_end(w);
     }
-    pagination_list_end(call, w, kind, end, total);
+    pagination_list_end_cached(call, w, kind, end, total, rt != NULL ? remote_tools_cache_hint(rt) : call->method->cache);
     return MCP_OUTCOME_DONE;
 }
 
@@ -76,12 +82,8 @@ percent_decode(arena_t *arena, const char *s, size_t n, size_t *out_len)
     return out;
 }
 
-/*
- * Matches uri against an RFC 6570 level-1 template; each {var} takes one or more characters up to the
- * next '/', '?' or '#', percent-decoded. On a match, the variables are added to vars.
- */
-static int
-template_match(arena_t *arena, const char *tmpl, const char *uri, json_value_t *vars)
+int
+resources_template_match(arena_t *arena, const char *tmpl, const char *uri, json_value_t *vars)
 {
     json_member_t found[8];
     size_t nfound = 0;
@@ -140,14 +142,13 @@ resources_find(const registry_t *r, arena_t *arena, const char *uri, json_value_
         if (strcmp(registry_resource(r, i)->uri, uri) == 0)
             return registry_resource(r, i);
     for (size_t i = 0; i != registry_num_templates(r); ++i)
-        if (template_match(arena, registry_template(r, i)->uri_template, uri, v))
+        if (resources_template_match(arena, registry_template(r, i)->uri_template, uri, v))
             return registry_template(r, i);
     return NULL;
 }
 
-/* RFC 3986 shape: a scheme, ':', then no spaces or control characters. */
-static int
-valid_uri(const char *uri, size_t len)
+int
+resources_valid_uri(const char *uri, size_t len)
 {
     size_t i = 0;
     if (len == 0 || !((uri[0] >= 'a' && uri[0] <= 'z') || (uri[0] >= 'A' && uri[0] <= 'Z')))
@@ -168,7 +169,7 @@ static const json_value_t *
 uri_param(mcp_call_t *call)
 {
     const json_value_t *uri = json_get(call->params, "uri");
-    if (uri == NULL || uri->type != JSON_STRING || !valid_uri(uri->u.str.ptr, uri->u.str.len)) {
+    if (uri == NULL || uri->type != JSON_STRING || !resources_valid_uri(uri->u.str.ptr, uri->u.str.len)) {
         call_error(call, JSONRPC_INVALID_PARAMS, "Invalid params: uri must be an absolute URI", NULL);
         return NULL;
     }
@@ -201,10 +202,19 @@ resources_read(mcp_call_t *call, jsonw_t *w)
         return call_error(call, JSONRPC_INTERNAL_ERROR, "Internal error", NULL);
     json_value_t *vars;
     const mcp_resource_t *r = resources_find(server_registry(call->req->server), call->req->arena, uri->u.str.ptr, &vars);
+    remote_tools_t *rt = server_remote_tools(call->req->server);
+    int registered = 0;
+    if (r == NULL && rt != NULL)
+        registered =
+            (r = remote_snapshot_find_resource(remote_tools_snapshot(rt), call->req->arena, uri->u.str.ptr, &vars)) != NULL;
     mcp_rpc_error_t e = {0};
     mcp_outcome_t outcome = MCP_OUTCOME_DONE;
     if (r == NULL) {
         outcome = not_found(call, uri);
+    } else if (registered) {
+        /* a Lambda function, on a worker; it asks the client nothing */
+        if ((outcome = remote_tools_submit_read(call, ctx, r, uri->u.str.ptr, vars)) == MCP_OUTCOME_DEFERRED)
+            return outcome;
     } else if (input_required_begin(ctx, call, uri->u.str.ptr, NULL, &e) != 0) {
         outcome = methods_keep_error(call, &e);
     } else {

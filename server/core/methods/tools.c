@@ -108,15 +108,7 @@ run_job(void *data)
 {
     tool_job_t *job = data;
     mcp_ctx_t *ctx = job->ctx;
-    exchange_call_t *call = ctx_exchange_call(ctx);
-    const mcp_request_t *req = ctx_request(ctx);
-    log_set_request_id(req->log_id[0] != '\0' ? req->log_id : NULL);
-    log_set_trace_id(req->trace_id[0] != '\0' ? req->trace_id : NULL);
-    /*
-     * A job still queued when its client left, or when it was cut off at the deadline, does not run later
-     * after all: nobody is left to read its answer, and it would hold a worker others are waiting for.
-     */
-    if (exchange_released(exchange_call_exchange(call)) || exchange_call_cut_off(call)) {
+    if (!methods_job_begin(ctx)) {
         log_msg(LOG_DEBUG, "call_dropped", "tool %s: its client left before it ran", ctx_tool(ctx)->tool->name);
         return;
     }
@@ -150,7 +142,6 @@ static void
 finish_job(void *data)
 {
     tool_job_t *job = data;
-    exchange_call_t *call = ctx_exchange_call(job->ctx);
     /*
      * The slot comes back before the response goes out: a client that sends its next call as soon as it has this
      * answer must find the slot free, not race this thread for it.
@@ -159,41 +150,72 @@ finish_job(void *data)
     task_run_t *task = ctx_task(job->ctx);
     if (task != NULL)
         tasks_run_ended(task); /* its call was answered with the CreateTaskResult */
-    else if (job->response.len != 0)
-        exchange_complete_call(call, job->response.data, job->response.len);
-    else
-        exchange_end_call(call);
+    methods_job_end(job->ctx, task != NULL ? NULL : &job->response);
     buf_dispose(&job->response);
-    ctx_free(job->ctx);
     free(job);
+}
+
+int
+methods_job_begin(mcp_ctx_t *ctx)
+{
+    exchange_call_t *call = ctx_exchange_call(ctx);
+    const mcp_request_t *req = ctx_request(ctx);
+    log_set_request_id(req->log_id[0] != '\0' ? req->log_id : NULL);
+    log_set_trace_id(req->trace_id[0] != '\0' ? req->trace_id : NULL);
+    /*
+     * A job still queued when its client left, or when it was cut off at the deadline, does not run later
+     * after all: nobody is left to read its answer, and it would hold a worker others are waiting for.
+     */
+    return !exchange_released(exchange_call_exchange(call)) && !exchange_call_cut_off(call);
+}
+
+void
+methods_job_end(mcp_ctx_t *ctx, const buf_t *response)
+{
+    exchange_call_t *call = ctx_exchange_call(ctx);
+    if (response != NULL && response->len != 0)
+        exchange_complete_call(call, response->data, response->len);
+    else if (response != NULL)
+        exchange_end_call(call);
+    ctx_free(ctx);
     log_set_request_id(NULL);
     log_set_trace_id(NULL);
+}
+
+int
+methods_submit(mcp_call_t *call, mcp_ctx_t *ctx, const char *label, int waits_for_client, const workers_job_t *job)
+{
+    admission_t *admission = server_admission(call->req->server);
+    if (admission_take_call(admission, waits_for_client) != 0)
+        return -1;
+    exchange_call_t *xc = exchange_begin_call(call->ex, call->id, label);
+    if (xc == NULL) {
+        admission_release_call(admission, waits_for_client);
+        return -1;
+    }
+    ctx_set_exchange_call(ctx, xc);
+    ctx_set_client_wait_slot(ctx, waits_for_client);
+    if (workers_submit(server_workers(call->req->server), job) != 0) {
+        exchange_end_call(xc);
+        admission_release_call(admission, waits_for_client);
+        return -1;
+    }
+    return 0;
 }
 
 /* Hands the call to a worker; returns 0, or -1 when a bound or the pool refuses it (busy). */
 static int
 submit(mcp_call_t *call, mcp_ctx_t *ctx, const mcp_tool_entry_t *entry, const json_value_t *args)
 {
-    admission_t *admission = server_admission(call->req->server);
     int waits = waits_for_client(entry);
-    if (admission_take_call(admission, waits) != 0)
-        return -1;
     tool_job_t *job = malloc(sizeof(*job));
-    exchange_call_t *xc = job != NULL ? exchange_begin_call(call->ex, call->id, entry->tool->name) : NULL;
-    if (xc == NULL) {
-        free(job);
-        admission_release_call(admission, waits);
+    if (job == NULL)
         return -1;
-    }
-    ctx_set_exchange_call(ctx, xc);
-    ctx_set_client_wait_slot(ctx, waits);
     *job = (tool_job_t){.ctx = ctx, .args = args, .waits_for_client = waits, .server = call->req->server};
     buf_init(&job->response, 0);
     workers_job_t w = {.run = run_job, .wake = wake_job, .done = finish_job, .data = job};
-    if (workers_submit(server_workers(call->req->server), &w) != 0) {
-        exchange_end_call(xc);
+    if (methods_submit(call, ctx, entry->tool->name, waits, &w) != 0) {
         free(job);
-        admission_release_call(admission, waits);
         return -1;
     }
     return 0;
