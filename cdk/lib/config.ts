@@ -271,6 +271,8 @@ export interface DeclaredTool {
     readonly inputSchema: Readonly<Record<string, unknown>>;
     readonly outputSchema?: Readonly<Record<string, unknown>>;
     readonly annotations?: Readonly<Record<string, unknown>>;
+    /** 2026-07-28's Tool.execution: whether a client may (optional) or must (required) run the tool as a task. */
+    readonly execution?: { readonly taskSupport: 'forbidden' | 'optional' | 'required' };
     /** How long the server waits for the function (the record's timeoutMs; 1 ms to 15 minutes; default 30 s). */
     readonly timeout?: Duration;
     /** The function: its full, unqualified ARN (arn:aws:lambda:<region>:<account>:function:<name>) ... */
@@ -698,6 +700,14 @@ export function declaredToolProblems(where: string, declared: readonly DeclaredT
         }
         if (tool.annotations !== undefined && !isObject(tool.annotations)) {
             problems.push(`${at}: annotations must be an object`);
+        }
+        if (
+            tool.execution !== undefined &&
+            (!isObject(tool.execution) ||
+                Object.keys(tool.execution).join() !== 'taskSupport' ||
+                !['forbidden', 'optional', 'required'].includes(tool.execution.taskSupport))
+        ) {
+            problems.push(`${at}: execution must be { taskSupport: 'forbidden' | 'optional' | 'required' }`);
         }
         if (tool.timeout !== undefined) {
             const ms = tool.timeout.toMilliseconds();

@@ -47,6 +47,7 @@ function recordOf(tool: DeclaredTool, lambdaArn: string): Record<string, unknown
         inputSchema: tool.inputSchema,
         outputSchema: tool.outputSchema,
         annotations: tool.annotations,
+        execution: tool.execution,
         timeoutMs: tool.timeout?.toMilliseconds(),
         lambdaArn,
         qualifier: tool.qualifier,

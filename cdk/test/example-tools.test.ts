@@ -21,14 +21,16 @@ const TOOLS: RegisteredToolsSettings = {
     examples: true,
 };
 
-/** EXAMPLE_RECORDS of examples/tools/run-local.mjs, with lambdaArn as "<function name>". */
+/** The tool records of EXAMPLE_RECORDS in examples/tools/run-local.mjs, with lambdaArn as "<function name>". */
 function runLocalRecords(): any[] {
     const text = fs.readFileSync(path.join(REPO_ROOT, 'examples', 'tools', 'run-local.mjs'), 'utf8');
     const start = text.indexOf('export const EXAMPLE_RECORDS = ');
     const end = text.indexOf('\n];', start);
     assert.ok(start >= 0 && end > start, 'run-local.mjs has EXAMPLE_RECORDS');
     const literal = text.slice(start + 'export const EXAMPLE_RECORDS = '.length, end + 3);
-    return new Function('arn', `return ${literal}`)((name: string) => `<${name}>`);
+    const records: any[] = new Function('arn', `return ${literal}`)((name: string) => `<${name}>`);
+    // the tools' (resources and prompts, kind "resource" and "prompt", are not declared by this app)
+    return records.filter((r) => (r.kind ?? 'tool') === 'tool');
 }
 
 function findings(root: IConstruct): string[] {
