@@ -197,6 +197,92 @@ export interface RegisteredToolsSettings {
      * lambda:InvokeFunctionUrl and lambda:InvokeFunction (through the URL only) on the admin function.
      */
     readonly adminPrincipals: readonly string[];
+    /**
+     * Registrations declared here (infrastructure as code): the deploy writes them into the registry table (a custom
+     * resource, cdk/lib/registry-writer/) and grants the server lambda:InvokeFunction on exactly their functions,
+     * whether or not they match the prefix. Removed from here, they are removed from the table.
+     */
+    readonly declared?: readonly DeclaredTool[];
+    /**
+     * Deploys the example tool functions of examples/tools/ (Python: word_count; Node.js: greet and add) with the
+     * stage and declares their tools; a declaration may also name them (appFunction).
+     */
+    readonly examples?: boolean;
+}
+
+/** Functions the app itself deploys that a declaration may name (appFunction); examples: true deploys them. */
+export const APP_FUNCTIONS = ['example-python', 'example-node'] as const;
+export type AppFunctionName = (typeof APP_FUNCTIONS)[number];
+
+/**
+ * The tools of examples/tools/ (python/handler.py, node/index.mjs), declared on stages with registeredTools.examples:
+ * the records examples/tools/run-local.mjs registers locally, naming the functions the app deploys.
+ */
+export const EXAMPLE_TOOLS: readonly DeclaredTool[] = [
+    {
+        name: 'word_count',
+        title: 'Word count',
+        description: 'Counts the words and characters of a text (Python).',
+        inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+        outputSchema: {
+            type: 'object',
+            properties: { words: { type: 'integer' }, characters: { type: 'integer' } },
+            required: ['words', 'characters'],
+        },
+        annotations: { readOnlyHint: true },
+        appFunction: 'example-python',
+        target: 'python-tools',
+    },
+    {
+        name: 'greet',
+        description: 'Greets someone by name (Node.js).',
+        inputSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+        appFunction: 'example-node',
+        target: 'node-tools',
+    },
+    {
+        name: 'add',
+        description: 'Adds two numbers (Node.js).',
+        inputSchema: {
+            type: 'object',
+            properties: { a: { type: 'number' }, b: { type: 'number' } },
+            required: ['a', 'b'],
+        },
+        appFunction: 'example-node',
+        target: 'node-tools',
+    },
+];
+
+/** Every registration a stage declares: the examples' (with registeredTools.examples), then its own. */
+export function declaredTools(settings: RegisteredToolsSettings): readonly DeclaredTool[] {
+    return [...(settings.examples ? EXAMPLE_TOOLS : []), ...(settings.declared ?? [])];
+}
+
+/**
+ * One tool registration, the record of docs/registered-tools.md without its audit fields: the deploy adds those
+ * (createdBy and updatedBy are the stack's ARN, which marks the record as declared).
+ */
+export interface DeclaredTool {
+    /** 1-128 of A-Z a-z 0-9 _ . -; never a built-in tool's name (the server would refuse the record). */
+    readonly name: string;
+    readonly title?: string;
+    readonly description: string;
+    /** A JSON Schema object of type "object" the server's validator implements (server/core/schema.h). */
+    readonly inputSchema: Readonly<Record<string, unknown>>;
+    readonly outputSchema?: Readonly<Record<string, unknown>>;
+    readonly annotations?: Readonly<Record<string, unknown>>;
+    /** 2026-07-28's Tool.execution: whether a client may (optional) or must (required) run the tool as a task. */
+    readonly execution?: { readonly taskSupport: 'forbidden' | 'optional' | 'required' };
+    /** How long the server waits for the function (the record's timeoutMs; 1 ms to 15 minutes; default 30 s). */
+    readonly timeout?: Duration;
+    /** The function: its full, unqualified ARN (arn:aws:lambda:<region>:<account>:function:<name>) ... */
+    readonly lambdaArn?: string;
+    /** ... or one the app deploys (exactly one of the two). */
+    readonly appFunction?: AppFunctionName;
+    /** A version or alias of the function; the grant covers that qualified ARN too. */
+    readonly qualifier?: string;
+    /** The AgentCore target name, the part of bedrockAgentCoreToolName before "___" (default mcp). */
+    readonly target?: string;
 }
 
 export interface StageConfig {
@@ -485,6 +571,7 @@ export function configProblems(config: StageConfig): string[] {
                 problems.push(`${where}: admin principal "${p}" must be an IAM role or user ARN`);
             }
         }
+        problems.push(...declaredToolProblems(`${where}: registeredTools`, declaredTools(t), t.examples === true));
     }
     if (config.restApi === false && !config.functionUrl) {
         problems.push(`${where}: without the REST API, a Function URL is needed: the stage would have no way in`);
@@ -577,5 +664,79 @@ function oauthProblems(config: StageConfig): string[] {
             problems.push(`${where}.cognito: the scopes must be Cognito's "${prefixOf}<name>" (Cognito names them so)`);
         }
     }
+    return problems;
+}
+
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:function:[A-Za-z0-9_-]{1,64}$/;
+const QUALIFIER = /^[A-Za-z0-9$_-]{1,128}$/;
+const TARGET = /^[A-Za-z0-9-]{1,100}$/;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What the server and the admin API would refuse in a declared registration, found at synth time instead. */
+export function declaredToolProblems(where: string, declared: readonly DeclaredTool[], examples: boolean): string[] {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    declared.forEach((tool, index) => {
+        const at = `${where}[${index}]${typeof tool.name === 'string' ? ` (${tool.name})` : ''}`;
+        if (typeof tool.name !== 'string' || !TOOL_NAME.test(tool.name)) {
+            problems.push(`${at}: name must be 1-128 of A-Z a-z 0-9 _ . -`);
+        } else if (seen.has(tool.name)) {
+            problems.push(`${at}: the name is declared twice`);
+        }
+        seen.add(tool.name);
+        if (tool.title !== undefined && typeof tool.title !== 'string') problems.push(`${at}: title must be a string`);
+        if (typeof tool.description !== 'string' || tool.description.trim() === '') {
+            problems.push(`${at}: description is required (a non-empty string)`);
+        }
+        for (const [field, schema, required] of [
+            ['inputSchema', tool.inputSchema, true],
+            ['outputSchema', tool.outputSchema, false],
+        ] as const) {
+            if (schema === undefined && !required) continue;
+            if (!isObject(schema) || schema.type !== 'object') {
+                problems.push(`${at}: ${field} must be a JSON Schema object of type "object"`);
+            }
+        }
+        if (tool.annotations !== undefined && !isObject(tool.annotations)) {
+            problems.push(`${at}: annotations must be an object`);
+        }
+        if (
+            tool.execution !== undefined &&
+            (!isObject(tool.execution) ||
+                Object.keys(tool.execution).join() !== 'taskSupport' ||
+                !['forbidden', 'optional', 'required'].includes(tool.execution.taskSupport))
+        ) {
+            problems.push(`${at}: execution must be { taskSupport: 'forbidden' | 'optional' | 'required' }`);
+        }
+        if (tool.timeout !== undefined) {
+            const ms = tool.timeout.toMilliseconds();
+            if (!Number.isInteger(ms) || ms < 1 || ms > 900_000) {
+                problems.push(`${at}: timeout must be whole milliseconds from 1 ms to 15 minutes`);
+            }
+        }
+        if ((tool.lambdaArn === undefined) === (tool.appFunction === undefined)) {
+            problems.push(`${at}: name its function with exactly one of lambdaArn and appFunction`);
+        } else if (tool.lambdaArn !== undefined && !FUNCTION_ARN.test(tool.lambdaArn)) {
+            problems.push(
+                `${at}: lambdaArn "${tool.lambdaArn}" must be a full, unqualified function ARN ` +
+                    '(arn:aws:lambda:<region>:<account>:function:<name>; a version or alias goes in qualifier)',
+            );
+        } else if (tool.appFunction !== undefined) {
+            if (!(APP_FUNCTIONS as readonly string[]).includes(tool.appFunction)) {
+                problems.push(`${at}: appFunction "${tool.appFunction}" is not one of ${APP_FUNCTIONS.join(', ')}`);
+            } else if (!examples) {
+                problems.push(
+                    `${at}: appFunction "${tool.appFunction}" is deployed only with registeredTools.examples`,
+                );
+            }
+        }
+        if (tool.qualifier !== undefined && !QUALIFIER.test(tool.qualifier)) {
+            problems.push(`${at}: qualifier must be a version or alias name (1-128 of A-Z a-z 0-9 $ _ -)`);
+        }
+        if (tool.target !== undefined && !TARGET.test(tool.target)) {
+            problems.push(`${at}: target must be 1-100 of A-Z a-z 0-9 -`);
+        }
+    });
     return problems;
 }

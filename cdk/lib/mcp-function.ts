@@ -119,7 +119,7 @@ export class McpFunction extends Construct {
             reason:
                 'Only actions without resource-level permissions use "*": xray:PutTraceSegments and ' +
                 'xray:PutTelemetryRecords, and s3:ListAllMyBuckets on stages that enable the aws tool set (it lists the ' +
-                "account's buckets). Every other statement names its resource (own log group, pending and sessions tables).",
+                "account's buckets). Every other statement names its resource (own log group, the stage's tables).",
         });
     }
 }

@@ -1,15 +1,18 @@
 // One stage of the MCP service: the server function (with a live alias that CodeDeploy shifts) and its request-state
 // key; the bearer-token REST API with its authorizer (its own alias) and token secret, and/or a Function URL with
-// AWS_IAM; the pending-answers table when streaming; OAuth issuers and a Cognito pool where configured; WAF and usage
-// plans where configured; the sessions table when sessions are on; the alarms with their topic and dashboard; and the
-// outputs the deploy job and clients need.
+// AWS_IAM; the tasks table; the pending-answers table when streaming; OAuth issuers and a Cognito pool where
+// configured; WAF and usage plans where configured; the sessions table when sessions are on; the alarms with their
+// topic and dashboard; and the outputs the deploy job and clients need.
 // Nothing secret is in the template: the functions get the ARNs of their secrets and read the values themselves.
 import { CfnOutput, Duration, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AuthTokensSecret } from './auth-tokens-secret';
-import { StageConfig, configProblems } from './config';
+import { builtinNameProblems } from './builtin-tools';
+import { StageConfig, configProblems, declaredTools } from './config';
 import { McpDeployment } from './deployment';
+import { ExampleTools } from './example-tools';
 import { McpAlarms } from './mcp-alarms';
 import { McpApi } from './mcp-api';
 import { McpFunctionUrl } from './function-url';
@@ -19,6 +22,7 @@ import { PendingTable } from './pending-table';
 import { McpProtection, usageKeyPrefix } from './protection';
 import { RequestStateKey } from './request-state-key';
 import { StateTable } from './state-table';
+import { TaskTable } from './task-table';
 import { ToolRegistry } from './tool-registry';
 
 export interface McpStackProps extends StackProps {
@@ -41,9 +45,13 @@ export class McpStack extends Stack {
     readonly functionUrl?: McpFunctionUrl;
     readonly pendingTable?: PendingTable;
     readonly stateTable?: StateTable;
+    /** The tasks of the tasks extension, shared by every instance (MCP_TASK_TABLE). */
+    readonly taskTable: TaskTable;
     readonly toolRegistry?: ToolRegistry;
     /** mcp-admin, the tool registry's admin API, on stages with registered tools. */
     readonly registryAdmin?: McpFunction;
+    /** The example tool functions, on stages with registeredTools.examples. */
+    readonly exampleTools?: ExampleTools;
     readonly requestStateKey: RequestStateKey;
     readonly oauth?: McpOAuth;
     /** The token digests; absent with the REST API (restApi: false). */
@@ -55,7 +63,7 @@ export class McpStack extends Stack {
     constructor(scope: Construct, id: string, props: McpStackProps) {
         super(scope, id, { ...props, terminationProtection: props.config.terminationProtection });
         const { config } = props;
-        const problems = configProblems(config);
+        const problems = [...configProblems(config), ...builtinNameProblems(config)];
         if (problems.length > 0) {
             throw new Error(`invalid stage configuration:\n  ${problems.join('\n  ')}`);
         }
@@ -130,6 +138,14 @@ export class McpStack extends Stack {
             this.server.function.addEnvironment('MCP_PENDING_TABLE', this.pendingTable.table.tableName);
         }
 
+        // every stage: a task polled on another instance than the one running it must be found there
+        this.taskTable = new TaskTable(this, 'Tasks', {
+            tableName: `${prefix}-tasks`,
+            removalPolicy: config.removalPolicy,
+        });
+        this.taskTable.grantServerAccess(this.server.role);
+        this.server.function.addEnvironment('MCP_TASK_TABLE', this.taskTable.table.tableName);
+
         if (config.sessions) {
             this.stateTable = new StateTable(this, 'Sessions', {
                 tableName: `${prefix}-sessions`,
@@ -143,6 +159,8 @@ export class McpStack extends Stack {
             this.server.function.addEnvironment('MCP_SESSION_MAX_S', String(config.sessions.maxLifetime.toSeconds()));
         }
         if (config.registeredTools) {
+            const lambdaArchitecture =
+                config.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
             this.registryAdmin = new McpFunction(this, 'RegistryAdmin', {
                 functionName: `${prefix}-registry-admin`,
                 description: `MCP tool registry admin API, stage ${config.stage}`,
@@ -158,12 +176,25 @@ export class McpStack extends Stack {
                 removalPolicy: config.removalPolicy,
                 reservedConcurrency: 5,
             });
+            if (config.registeredTools.examples) {
+                this.exampleTools = new ExampleTools(this, 'ExampleTools', {
+                    namePrefix: prefix,
+                    architecture: lambdaArchitecture,
+                    logRetention: config.logRetention,
+                    removalPolicy: config.removalPolicy,
+                });
+            }
             this.toolRegistry = new ToolRegistry(this, 'ToolRegistry', {
                 tableName: `${prefix}-tools`,
                 settings: config.registeredTools,
                 server: this.server,
                 admin: this.registryAdmin,
                 removalPolicy: config.removalPolicy,
+                declared: declaredTools(config.registeredTools),
+                appFunctions: this.exampleTools?.functions ?? {},
+                writerName: `${prefix}-registry-writer`,
+                logRetention: config.logRetention,
+                architecture: lambdaArchitecture,
             });
         }
         if (config.server.toolsets.includes('aws')) {

@@ -3,13 +3,23 @@
 // and the server's access: Scan on the table, and lambda:InvokeFunction on exactly the allow-listed functions (this
 // account and region, names starting with the stage's prefix; never "*"). Registrations made at run time name only
 // functions the grant covers, since the admin API refuses any other ARN.
-import { CfnOutput, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+//
+// Registrations declared in the configuration are written into the table at deploy time, one custom resource each,
+// by a small function of this app (registry-writer/index.js: the admin API's item and record format, its conditional
+// writes, createdBy/updatedBy the stack's ARN), and the server may invoke exactly their functions (and the qualified
+// ARNs they name) besides the allow-list.
+import * as path from 'node:path';
+import { CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { RegisteredToolsSettings } from './config';
+import { AppFunctionName, DeclaredTool, RegisteredToolsSettings } from './config';
 import { McpFunction } from './mcp-function';
+
+/** The CloudFormation type of one declared registration. */
+export const DECLARED_TOOL_RESOURCE_TYPE = 'Custom::McpToolRegistration';
 
 export interface ToolRegistryProps {
     readonly tableName: string;
@@ -18,6 +28,32 @@ export interface ToolRegistryProps {
     /** The admin function (mcp-admin: the server's image with another entrypoint). */
     readonly admin: McpFunction;
     readonly removalPolicy: RemovalPolicy;
+    /** The registrations to write at deploy time (declaredTools(settings)); empty: no writer function either. */
+    readonly declared: readonly DeclaredTool[];
+    /** The functions the app deploys that declarations may name (appFunction). */
+    readonly appFunctions: Partial<Record<AppFunctionName, lambda.IFunction>>;
+    /** Name of the writer function (mcp-<stage>-registry-writer), its log retention and architecture. */
+    readonly writerName: string;
+    readonly logRetention: logs.RetentionDays;
+    readonly architecture: lambda.Architecture;
+}
+
+/** The record as the admin API stores it (admin/registry_admin.c's field order), less the audit fields. */
+function recordOf(tool: DeclaredTool, lambdaArn: string): Record<string, unknown> {
+    const record: Record<string, unknown> = {
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: tool.annotations,
+        execution: tool.execution,
+        timeoutMs: tool.timeout?.toMilliseconds(),
+        lambdaArn,
+        qualifier: tool.qualifier,
+        target: tool.target,
+    };
+    return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 }
 
 export class ToolRegistry extends Construct {
@@ -25,6 +61,10 @@ export class ToolRegistry extends Construct {
     readonly adminUrl: lambda.FunctionUrl;
     /** The functions registered tools may name: arn:aws:lambda:<region>:<account>:function:<prefix>*. */
     readonly allowedFunctions: string;
+    /** The function that writes declared registrations, when there are any. */
+    readonly writer?: lambda.Function;
+    /** One custom resource per declared registration, by tool name. */
+    readonly registrations: Record<string, CustomResource> = {};
 
     constructor(scope: Construct, id: string, props: ToolRegistryProps) {
         super(scope, id);
@@ -82,6 +122,10 @@ export class ToolRegistry extends Construct {
         for (const principal of props.settings.adminPrincipals) {
             props.admin.alias.grantInvokeUrl(new iam.ArnPrincipal(principal));
         }
+        if (props.declared.length > 0) {
+            this.writer = this.declareTools(props);
+        }
+
         new CfnOutput(stack, 'ToolRegistryAdminUrl', {
             description: 'The tool registry admin API (AWS_IAM; mcp-client --aws-service lambda admin ...)',
             value: this.adminUrl.url,
@@ -90,5 +134,79 @@ export class ToolRegistry extends Construct {
             description: 'The tool registry table',
             value: this.table.tableName,
         });
+    }
+
+    /** The writer, a custom resource per declaration, and the server's grant on exactly the declared functions. */
+    private declareTools(props: ToolRegistryProps): lambda.Function {
+        const logGroup = new logs.LogGroup(this, 'WriterLogGroup', {
+            logGroupName: `/aws/lambda/${props.writerName}`,
+            retention: props.logRetention,
+            removalPolicy: props.removalPolicy,
+        });
+        const role = new iam.Role(this, 'WriterRole', {
+            assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+            description: `Execution role of ${props.writerName}`,
+        });
+        role.addToPrincipalPolicy(
+            new iam.PolicyStatement({
+                sid: 'WriteOwnLogGroup',
+                actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                resources: [logGroup.logGroupArn],
+            }),
+        );
+        // read a record, write it under a condition on the version read, delete it under the same condition
+        this.table.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+        const writer = new lambda.Function(this, 'Writer', {
+            functionName: props.writerName,
+            description: 'Writes the declared tool registrations into the registry table at deploy time',
+            runtime: lambda.Runtime.NODEJS_24_X,
+            architecture: props.architecture,
+            handler: 'index.handler',
+            code: lambda.Code.fromAsset(path.join(__dirname, 'registry-writer')),
+            memorySize: 128,
+            timeout: Duration.minutes(1),
+            role,
+            logGroup,
+        });
+
+        const invoked = new Set<string>();
+        const invokable: string[] = [];
+        const grant = (arn: string) => {
+            const key = Token.isUnresolved(arn) ? Stack.of(this).resolve(arn) : arn;
+            const text = JSON.stringify(key);
+            if (!invoked.has(text)) {
+                invoked.add(text);
+                invokable.push(arn);
+            }
+        };
+        for (const tool of props.declared) {
+            const fn = tool.appFunction !== undefined ? props.appFunctions[tool.appFunction] : undefined;
+            if (tool.appFunction !== undefined && fn === undefined) {
+                throw new Error(`declared tool ${tool.name}: the app deploys no function ${tool.appFunction}`);
+            }
+            const arn = fn?.functionArn ?? (tool.lambdaArn as string);
+            grant(arn);
+            if (tool.qualifier !== undefined) grant(`${arn}:${tool.qualifier}`);
+            const registration = new CustomResource(this, `Declared-${tool.name}`, {
+                resourceType: DECLARED_TOOL_RESOURCE_TYPE,
+                serviceToken: writer.functionArn,
+                properties: {
+                    TableName: this.table.tableName,
+                    Name: tool.name,
+                    Record: Stack.of(this).toJsonString(recordOf(tool, arn)),
+                },
+            });
+            // the writer may touch the table before CloudFormation asks it to
+            registration.node.addDependency(role);
+            this.registrations[tool.name] = registration;
+        }
+        props.server.role.addToPrincipalPolicy(
+            new iam.PolicyStatement({
+                sid: 'InvokeDeclaredTools',
+                actions: ['lambda:InvokeFunction'],
+                resources: invokable,
+            }),
+        );
+        return writer;
     }
 }

@@ -83,6 +83,33 @@ describe('cfn-lint: no errors', () => {
             }).json,
         );
     });
+    test(
+        'variants: registered tools with the examples and a declared tool, the tasks table',
+        { timeout: 180_000 },
+        () => {
+            assertNoErrors(
+                'registered-tools',
+                synthStage('dev', {
+                    registeredTools: {
+                        functionNamePrefix: 'mcp-dev-tool-',
+                        refresh: Duration.seconds(30),
+                        adminPrincipals: ['arn:aws:iam::123456789012:role/registry-admin'],
+                        examples: true,
+                        declared: [
+                            {
+                                name: 'lookup_order',
+                                description: 'Finds an order by its id.',
+                                inputSchema: { type: 'object', properties: { id: { type: 'string' } } },
+                                timeout: Duration.seconds(5),
+                                lambdaArn: 'arn:aws:lambda:ap-southeast-2:123456789012:function:orders',
+                                qualifier: 'live',
+                            },
+                        ],
+                    },
+                }).json,
+            );
+        },
+    );
     test(ACCOUNT_STACK_NAME, { timeout: 180_000 }, () => {
         const app = new App({ context: CDK_CONTEXT });
         const stack = new McpAccountStack(app, ACCOUNT_STACK_NAME, { env: { region: 'ap-southeast-2' } });

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Duration } from 'aws-cdk-lib';
 import { STAGES, STAGE_NAMES } from '../lib/config';
+import { DECLARED_TOOL_RESOURCE_TYPE } from '../lib/tool-registry';
 import { REPO_ROOT, resourcesOfType, synthStage } from './helpers';
 
 const POLICY = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'docs', 'cfn-execution-policy.json'), 'utf8'));
@@ -34,6 +35,8 @@ const REQUIRED: Record<string, [string, string][]> = {
             'DeleteFunctionConcurrency',
         ].map((a): [string, string] => [`lambda:${a}`, FN]),
         ['iam:PassRole', ROLE],
+        // zip functions (the registry writer, the examples): Lambda reads the code with the caller's permission
+        ['s3:GetObject', 'arn:aws:s3:::cdk-hnb659fds-assets-123456789012-ap-southeast-2/0123abcd.zip'],
         ['ecr:BatchGetImage', 'arn:aws:ecr:ap-southeast-2:123456789012:repository/mcp-lambda-c'],
         ['ecr:GetDownloadUrlForLayer', 'arn:aws:ecr:ap-southeast-2:123456789012:repository/mcp-lambda-c'],
     ],
@@ -46,6 +49,18 @@ const REQUIRED: Record<string, [string, string][]> = {
         ['lambda:UpdateAlias', FN],
         ['lambda:DeleteAlias', FN],
         ['lambda:GetAlias', FN],
+    ],
+    'AWS::Lambda::Url': [
+        ...[
+            'CreateFunctionUrlConfig',
+            'UpdateFunctionUrlConfig',
+            'DeleteFunctionUrlConfig',
+            'GetFunctionUrlConfig',
+        ].map((a): [string, string] => [`lambda:${a}`, `${FN}:live`]),
+    ],
+    // CloudFormation invokes the custom resource's function with the execution role
+    [DECLARED_TOOL_RESOURCE_TYPE]: [
+        ['lambda:InvokeFunction', 'arn:aws:lambda:ap-southeast-2:123456789012:function:mcp-prod-registry-writer'],
     ],
     'AWS::Lambda::Permission': [
         ['lambda:AddPermission', FN],
@@ -176,6 +191,15 @@ const templates = [
     ...STAGE_NAMES.map((stage) => synthStage(stage).json),
     synthStage('prod', { streaming: true, server: { ...STAGES.prod.server, timeout: Duration.seconds(898) } }).json,
     synthStage('prod', {
+        registeredTools: {
+            functionNamePrefix: 'mcp-prod-tool-',
+            refresh: Duration.seconds(30),
+            adminPrincipals: ['arn:aws:iam::123456789012:role/registry-admin'],
+            examples: true,
+        },
+        functionUrl: { invokers: ['123456789012'] },
+    }).json,
+    synthStage('prod', {
         customDomain: {
             domainName: 'mcp.example.com',
             certificateArn: 'arn:aws:acm:ap-southeast-2:123456789012:certificate/x',
@@ -210,5 +234,6 @@ describe('docs/cfn-execution-policy.json', () => {
     test('the check is live: an action on another function is not allowed', () => {
         assert.ok(!allows('lambda:UpdateFunctionCode', 'arn:aws:lambda:ap-southeast-2:123456789012:function:payroll'));
         assert.ok(!allows('iam:PassRole', 'arn:aws:iam::123456789012:role/Admin'));
+        assert.ok(!allows('lambda:InvokeFunction', FN), 'CloudFormation invokes the registry writer, not the server');
     });
 });

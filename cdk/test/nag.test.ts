@@ -2,7 +2,7 @@
 // reason, and every acknowledgement is still needed (removing it brings its finding back).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -55,8 +55,21 @@ function accountApp(): App {
     return app;
 }
 
+/** The acknowledgements only a configuration variant has: registered tools, declared ones and the examples. */
+function registeredToolsApp(): App {
+    return synthStage('dev', {
+        registeredTools: {
+            functionNamePrefix: 'mcp-dev-tool-',
+            refresh: Duration.seconds(30),
+            adminPrincipals: ['arn:aws:iam::123456789012:role/registry-admin'],
+            examples: true,
+        },
+    }).app;
+}
+
 for (const [name, make] of [
     ...STAGE_NAMES.map((stage) => [`mcp-${stage}-stack`, () => synthStage(stage).app] as const),
+    ['mcp-dev-stack with registered tools and the examples', registeredToolsApp] as const,
     [ACCOUNT_STACK_NAME, accountApp] as const,
 ]) {
     describe(`cdk-nag AwsSolutions on ${name}`, () => {

@@ -88,7 +88,7 @@ for (const stage of STAGE_NAMES) {
                 'AWS::SNS::Topic': 1,
                 'AWS::IAM::Role': 4,
                 'AWS::IAM::Policy': 2,
-                'AWS::DynamoDB::Table': config.streaming ? 1 : 0,
+                'AWS::DynamoDB::Table': 1 + (config.streaming ? 1 : 0),
                 'AWS::SecretsManager::Secret': 2,
                 'AWS::WAFv2::WebACL': config.protection ? 1 : 0,
                 'AWS::WAFv2::WebACLAssociation': config.protection ? 1 : 0,
@@ -132,8 +132,14 @@ for (const stage of STAGE_NAMES) {
             assert.equal(env.MCP_LAMBDA_RESPONSE_MODE, config.streaming ? 'streaming' : 'buffered');
             assert.equal(evaluate(env.MCP_ALLOWED_HOSTS, refs), `${API_ID}.execute-api.${REGION}.amazonaws.com`);
             assert.equal(env.MCP_ALLOWED_ORIGINS, undefined, 'no origins beyond the server default unless configured');
+            const [taskTableId] = onlyResource(json, 'AWS::DynamoDB::Table', (p) => p.TableName === `${prefix}-tasks`);
+            assert.deepEqual(env.MCP_TASK_TABLE, { Ref: taskTableId });
             if (config.streaming) {
-                const [tableId] = onlyResource(json, 'AWS::DynamoDB::Table');
+                const [tableId] = onlyResource(
+                    json,
+                    'AWS::DynamoDB::Table',
+                    (p) => p.TableName === `${prefix}-pending`,
+                );
                 assert.deepEqual(env.MCP_PENDING_TABLE, { Ref: tableId });
             } else {
                 assert.equal(env.MCP_PENDING_TABLE, undefined);
@@ -155,6 +161,7 @@ for (const stage of STAGE_NAMES) {
                     'MCP_LOG_LEVEL',
                     'MCP_REQUEST_STATE_KEY_SECRET',
                     'MCP_SECRETS_REFRESH_SECONDS',
+                    'MCP_TASK_TABLE',
                     'MCP_TOOLSETS',
                 ]
                     .concat(config.streaming ? ['MCP_PENDING_TABLE'] : [])
@@ -593,7 +600,7 @@ for (const stage of STAGE_NAMES) {
                     checked++;
                 }
             }
-            assert.equal(checked, 2 + 1 + 1 + 9 + (config.streaming ? 1 : 0) + 4);
+            assert.equal(checked, 2 + 1 + 1 + 9 + 1 + (config.streaming ? 1 : 0) + 4);
             assert.equal(stack.stackName, `${prefix}-stack`);
         });
 
@@ -622,11 +629,18 @@ for (const stage of STAGE_NAMES) {
                 ? 'the pending-answers table, and only the item access the server needs'
                 : 'no pending-answers table',
             () => {
+                const pending = resourcesOfType(json, 'AWS::DynamoDB::Table').filter(
+                    ([, t]) => t.Properties.TableName === `${prefix}-pending`,
+                );
                 if (!config.streaming) {
-                    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+                    assert.equal(pending.length, 0);
                     return;
                 }
-                const [tableId, table] = onlyResource(json, 'AWS::DynamoDB::Table');
+                const [tableId, table] = onlyResource(
+                    json,
+                    'AWS::DynamoDB::Table',
+                    (p) => p.TableName === `${prefix}-pending`,
+                );
                 assert.deepEqual(table.Properties, {
                     TableName: `${prefix}-pending`,
                     AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
@@ -743,7 +757,7 @@ describe('configuration variants', () => {
             streaming: true,
             server: { ...STAGES.prod.server, timeout: Duration.seconds(898) },
         });
-        template.resourceCountIs('AWS::DynamoDB::Table', 1);
+        template.resourceCountIs('AWS::DynamoDB::Table', 2);
         template.hasResource('AWS::DynamoDB::Table', {
             DeletionPolicy: 'RetainExceptOnCreate',
             Properties: { TableName: 'mcp-prod-pending' },
