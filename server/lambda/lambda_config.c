@@ -10,6 +10,7 @@ valid_response_mode(const char *s)
 }
 
 #define OFF(f) offsetof(lambda_config_t, f)
+#define NUMBER(f) SETTING_NUMBER, OFF(f), sizeof(((lambda_config_t *)0)->f)
 
 static const setting_t settings[] = {
     {"--lambda-response-mode", "MCP_LAMBDA_RESPONSE_MODE", "buffered",
@@ -22,6 +23,11 @@ static const setting_t settings[] = {
      "on Lambda: the DynamoDB table (partition key id, TTL attribute expiresAt) where the tasks of the tasks extension "
      "live, so that any instance answers for them; \"\": each instance keeps its own in memory",
      SETTING_STRING, OFF(task_table), .may_be_empty = 1},
+    {"--response-timeout-ms", "MCP_RESPONSE_TIMEOUT_MS", "0",
+     "on Lambda: how long after an invocation starts its answer goes out, tools still running then cut off as at the "
+     "deadline (API Gateway's integration timeout, less a margin, when the function's timeout is longer); tasks run "
+     "on to the function's deadline; 0: the deadline only",
+     NUMBER(response_timeout_ms), 0, 900000},
 };
 
 settings_table_t

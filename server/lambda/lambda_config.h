@@ -5,9 +5,10 @@
 #include "settings.h"
 
 typedef struct st_lambda_config_t {
-    char *response_mode; /* "buffered" or "streaming": must match the integration */
-    char *pending_table; /* with streaming: the DynamoDB table for clients' answers; "" none */
-    char *task_table;    /* the DynamoDB table of tasks (task_store.h); "" in memory */
+    char *response_mode;          /* "buffered" or "streaming": must match the integration */
+    char *pending_table;          /* with streaming: the DynamoDB table for clients' answers; "" none */
+    char *task_table;             /* the DynamoDB table of tasks (task_store.h); "" in memory */
+    unsigned response_timeout_ms; /* an invocation's answer goes out by then; tasks run on to the deadline; 0: none */
 } lambda_config_t;
 
 settings_table_t lambda_config_settings(lambda_config_t *config);

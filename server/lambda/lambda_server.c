@@ -31,7 +31,8 @@ typedef struct st_lambda_server_t {
     lambda_runtime_t rt;
     mcp_server_t *mcp;
     int streaming;
-    pthread_mutex_t lock; /* new stream bytes: workers signal, the loop waits */
+    int64_t response_timeout_ms; /* --response-timeout-ms; 0: none */
+    pthread_mutex_t lock;        /* new stream bytes: workers signal, the loop waits */
     pthread_cond_t cond;
     int ready;
 } lambda_server_t;
@@ -106,13 +107,14 @@ respond_bad_event(lambda_server_t *ls, const lambda_invocation_t *inv, apigw_for
     buf_dispose(&out);
 }
 
-/* Buffered mode: the whole body at once. */
+/* Buffered mode: the whole body at once, by respond_by (wall clock; 0: no limit). */
 static void
-respond_buffered(lambda_server_t *ls, const lambda_invocation_t *inv, apigw_format_t format, mcp_response_t *res)
+respond_buffered(lambda_server_t *ls, const lambda_invocation_t *inv, int64_t respond_by, apigw_format_t format,
+                 mcp_response_t *res)
 {
     buf_t body = BUF_INIT(0);
     if (res->stream != NULL) {
-        int64_t cut_off = inv->deadline_ms != 0 ? inv->deadline_ms - CUT_OFF_MARGIN_MS : 0;
+        int64_t cut_off = respond_by != 0 ? respond_by - CUT_OFF_MARGIN_MS : 0;
         if (!mcp_stream_wait(res->stream, cut_off))
             mcp_stream_cut_off(res->stream);
         mcp_stream_take(res->stream, &body);
@@ -134,9 +136,10 @@ respond_buffered(lambda_server_t *ls, const lambda_invocation_t *inv, apigw_form
     buf_dispose(&body);
 }
 
-/* Streaming mode: the prelude, then each piece of the body as soon as the core has it. */
+/* Streaming mode: the prelude, then each piece of the body as soon as the core has it, the last by respond_by. */
 static void
-respond_streaming(lambda_server_t *ls, const lambda_invocation_t *inv, apigw_format_t format, mcp_response_t *res)
+respond_streaming(lambda_server_t *ls, const lambda_invocation_t *inv, int64_t respond_by, apigw_format_t format,
+                  mcp_response_t *res)
 {
     buf_t out = BUF_INIT(0);
     apigw_write_prelude(format, res, &out);
@@ -148,7 +151,7 @@ respond_streaming(lambda_server_t *ls, const lambda_invocation_t *inv, apigw_for
             ret = lambda_runtime_stream_write(&ls->rt, res->body, res->body_len);
     } else {
         mcp_stream_set_notify(res->stream, on_stream_data, ls);
-        int64_t cut_off = inv->deadline_ms != 0 ? inv->deadline_ms - CUT_OFF_MARGIN_MS : 0;
+        int64_t cut_off = respond_by != 0 ? respond_by - CUT_OFF_MARGIN_MS : 0;
         int64_t last_write = mcp_now_ms();
         for (;;) {
             buf_reset(&out);
@@ -205,12 +208,20 @@ handle(lambda_server_t *ls, lambda_invocation_t *inv)
         ar.req.request_id = inv->request_id;
         ar.req.trace_id = inv->trace_id[0] != '\0' ? inv->trace_id : NULL;
         ar.req.can_stream = ls->streaming;
+        /*
+         * The answer goes out by the function's deadline, or earlier with --response-timeout-ms: a function whose
+         * timeout is longer than API Gateway's integration timeout (so that tasks may run longer) still answers
+         * every request before the gateway gives up on it. The calls keep the deadline: a task runs on to it.
+         */
+        int64_t respond_by = inv->deadline_ms;
+        if (ls->response_timeout_ms != 0 && (respond_by == 0 || start + ls->response_timeout_ms < respond_by))
+            respond_by = start + ls->response_timeout_ms;
         mcp_response_t res;
         mcp_handle(ls->mcp, &ar.req, &res);
         if (ls->streaming)
-            respond_streaming(ls, inv, ar.format, &res);
+            respond_streaming(ls, inv, respond_by, ar.format, &res);
         else
-            respond_buffered(ls, inv, ar.format, &res);
+            respond_buffered(ls, inv, respond_by, ar.format, &res);
         log_invocation(&res, start, NULL);
         mcp_response_dispose(&res);
         /*
@@ -243,6 +254,7 @@ lambda_server_run(mcp_server_t *mcp, const lambda_config_t *config, const char *
     static lambda_server_t ls;
     ls.mcp = mcp;
     ls.streaming = strcmp(config->response_mode, "streaming") == 0;
+    ls.response_timeout_ms = config->response_timeout_ms;
     pthread_mutex_init(&ls.lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
@@ -288,6 +300,7 @@ lambda_server_run(mcp_server_t *mcp, const lambda_config_t *config, const char *
         jsonw_kv_string(&l.w, "responseMode", config->response_mode);
         jsonw_kv_bool(&l.w, "clientRequests", store != NULL);
         jsonw_kv_bool(&l.w, "sharedTasks", tasks != NULL);
+        jsonw_kv_int(&l.w, "responseTimeoutMs", ls.response_timeout_ms);
         log_end(&l);
     }
     for (;;) {

@@ -20,7 +20,7 @@ const EXT = 'io.modelcontextprotocol/tasks';
 const VERSION = '2026-07-28';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function rpc(url, method, params = {}) {
+async function rpc(url, method, params = {}, extensions = { [EXT]: {} }) {
     const name = method === 'tools/call' ? params.name : params.taskId;
     const res = await fetch(url, {
         method: 'POST',
@@ -40,7 +40,7 @@ async function rpc(url, method, params = {}) {
                 _meta: {
                     'io.modelcontextprotocol/protocolVersion': VERSION,
                     'io.modelcontextprotocol/clientInfo': { name: 'tasks.test', version: '1' },
-                    'io.modelcontextprotocol/clientCapabilities': { elicitation: {}, extensions: { [EXT]: {} } },
+                    'io.modelcontextprotocol/clientCapabilities': { elicitation: {}, extensions },
                 },
             },
         }),
@@ -127,6 +127,48 @@ describe('tasks on Lambda (buffered REST API, one instance)', () => {
         const done = await rpc(shim.url, 'tasks/get', { taskId });
         assert.equal(done.body.result.status, 'completed');
         assert.equal(done.body.result.result.content[0].text, 'Kept c.txt.');
+        assert.deepEqual(emulator.violations(), []);
+    });
+});
+
+describe('a response timeout shorter than the function timeout (MCP_RESPONSE_TIMEOUT_MS)', () => {
+    // The function's timeout is longer than API Gateway's integration timeout, so that tasks may run longer; the
+    // server still answers every request before the gateway gives up on it (scaled down: 1.5 s and 2 s, function 8 s).
+    let emulator;
+    let shim;
+    before(async () => {
+        emulator = await startEmulator({
+            command: bin,
+            env: { MCP_TOOLSETS: 'default,conformance', MCP_LOG_LEVEL: 'info', MCP_RESPONSE_TIMEOUT_MS: '1500', MCP_REQUEST_STATE_KEY: Buffer.alloc(32, 3).toString('base64') },
+            maxInstances: 1,
+            timeoutMs: 8000,
+        });
+        shim = await startShim({ emulator, format: 'rest', stage: 'dev', authorizer: { principalId: 'alice' }, integrationTimeoutMs: 2000, timeoutMs: 8000 });
+    });
+    after(async () => {
+        await shim?.stop();
+        await emulator?.stop();
+    });
+
+    test('a call that is not a task is cut off by the response timeout, answered before the gateway gives up', async () => {
+        // without the extension the call runs in its request: 4 s would outlast the 2 s integration timeout (a 504)
+        const r = await rpc(shim.url, 'tools/call', { name: 'slow_compute', arguments: { seconds: 4 } }, {});
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal(r.body.result.isError, true, JSON.stringify(r.body));
+        assert.match(r.body.result.content[0].text, /did not finish before the deadline/);
+        const inst = await idle(emulator);
+        assert.equal(inst.killedBy, null);
+        assert.deepEqual(emulator.violations(), []);
+    });
+
+    test('a task runs on past the response timeout, to the function deadline', async () => {
+        const created = await rpc(shim.url, 'tools/call', { name: 'slow_compute', arguments: { seconds: 3, label: 'past' } });
+        assert.equal(created.body.result.resultType, 'task', JSON.stringify(created.body));
+        const { taskId } = created.body.result;
+        await idle(emulator);
+        const done = await rpc(shim.url, 'tasks/get', { taskId });
+        assert.equal(done.body.result.status, 'completed', JSON.stringify(done.body));
+        assert.equal(done.body.result.result.content[0].text, 'Computed for 3 seconds (past).');
         assert.deepEqual(emulator.violations(), []);
     });
 });
