@@ -910,9 +910,15 @@ export function declaredResourceProblems(
 ): string[] {
     const problems: string[] = [];
     const seen = new Set<string>();
+    const uris = new Map<string, string>();
     declared.forEach((r, index) => {
         const at = `${where}[${index}]${typeof r.name === 'string' ? ` (${r.name})` : ''}`;
         problems.push(...nameProblems(at, r.name, seen));
+        // the server serves the first record of a URI or template: a second would never answer
+        const address = r.uri !== undefined ? `uri "${r.uri}"` : `uriTemplate "${r.uriTemplate}"`;
+        const oneAddress = (r.uri === undefined) !== (r.uriTemplate === undefined); // else reported below
+        if (oneAddress && uris.has(address)) problems.push(`${at}: ${address} is ${uris.get(address)}'s already`);
+        if (oneAddress && !uris.has(address)) uris.set(address, String(r.name));
         problems.push(...textProblems(at, r, false));
         if (
             r.mimeType !== undefined &&

@@ -4,7 +4,8 @@
 // account and region, names starting with the stage's prefix; never "*"). Registrations made at run time name only
 // functions the grant covers, since the admin API refuses any other ARN.
 //
-// Registrations declared in the configuration are written into the table at deploy time, one custom resource each,
+// Registrations declared in the configuration (tools, resources and prompts: registeredTools.declared,
+// declaredResources, declaredPrompts) are written into the table at deploy time, one custom resource each,
 // by a small function of this app (registry-writer/index.js: the admin API's item and record format, its conditional
 // writes, createdBy/updatedBy the stack's ARN), and the server may invoke exactly their functions (and the qualified
 // ARNs they name) besides the allow-list.

@@ -161,6 +161,16 @@ describe('declared resources and prompts: problems found at synth time', () => {
         assert.match(problems([], [{ ...REVIEW, name: '' }]), /declaredPrompts\[0\] \(\): name must be 1-128/);
         assert.match(problems([], [REVIEW, REVIEW]), /declaredPrompts\[1\] \(review\): the name is declared twice/);
     });
+    test('a URI or template declared twice (the server would serve only the first)', () => {
+        assert.match(
+            problems([GUIDE, { ...PAGE, uri: 'docs://guide', uriTemplate: undefined }]),
+            /\(page\): uri "docs:\/\/guide" is guide's already/,
+        );
+        assert.match(
+            problems([PAGE, { ...PAGE, name: 'page2' }]),
+            /\(page2\): uriTemplate "docs:.*" is page's already/,
+        );
+    });
     test('a resource: exactly one of uri and uriTemplate, each as the server takes it', () => {
         assert.match(problems([{ ...GUIDE, uriTemplate: 'docs://{x}' }]), /exactly one of uri and uriTemplate/);
         assert.match(problems([{ ...GUIDE, uri: undefined }]), /exactly one of uri and uriTemplate/);
