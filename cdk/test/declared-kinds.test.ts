@@ -170,6 +170,9 @@ describe('declared resources and prompts: problems found at synth time', () => {
             problems([PAGE, { ...PAGE, name: 'page2' }]),
             /\(page2\): uriTemplate "docs:.*" is page's already/,
         );
+        // neither uri nor template: that problem only, not "undefined" twice
+        const neither = { ...PAGE, uriTemplate: undefined };
+        assert.doesNotMatch(problems([neither, { ...neither, name: 'p2' }]), /already/);
     });
     test('a resource: exactly one of uri and uriTemplate, each as the server takes it', () => {
         assert.match(problems([{ ...GUIDE, uriTemplate: 'docs://{x}' }]), /exactly one of uri and uriTemplate/);
