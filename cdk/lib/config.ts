@@ -203,15 +203,25 @@ export interface RegisteredToolsSettings {
      * whether or not they match the prefix. Removed from here, they are removed from the table.
      */
     readonly declared?: readonly DeclaredTool[];
+    /** Resources declared the same way (records of kind "resource": the item resource#<name>). */
+    readonly declaredResources?: readonly DeclaredResource[];
+    /** Prompts declared the same way (records of kind "prompt": the item prompt#<name>). */
+    readonly declaredPrompts?: readonly DeclaredPrompt[];
     /**
-     * Deploys the example tool functions of examples/tools/ (Python: word_count; Node.js: greet and add) with the
-     * stage and declares their tools; a declaration may also name them (appFunction).
+     * Deploys the example functions with the stage and declares their registrations: examples/tools/ (Python:
+     * word_count; Node.js: greet and add), examples/resources/node (docs://handbook/onboarding, orders://{id}) and
+     * examples/prompts/python (code_review, summarise); a declaration may also name them (appFunction).
      */
     readonly examples?: boolean;
 }
 
 /** Functions the app itself deploys that a declaration may name (appFunction); examples: true deploys them. */
-export const APP_FUNCTIONS = ['example-python', 'example-node'] as const;
+export const APP_FUNCTIONS = [
+    'example-python',
+    'example-node',
+    'example-node-resources',
+    'example-python-prompts',
+] as const;
 export type AppFunctionName = (typeof APP_FUNCTIONS)[number];
 
 /**
@@ -253,26 +263,57 @@ export const EXAMPLE_TOOLS: readonly DeclaredTool[] = [
     },
 ];
 
+/**
+ * The resources of examples/resources/node (index.mjs) and the prompts of examples/prompts/python (handler.py),
+ * declared on stages with registeredTools.examples: run-local.mjs's records too.
+ */
+export const EXAMPLE_RESOURCES: readonly DeclaredResource[] = [
+    {
+        name: 'handbook',
+        uri: 'docs://handbook/onboarding',
+        title: 'Onboarding handbook',
+        mimeType: 'text/markdown',
+        appFunction: 'example-node-resources',
+    },
+    {
+        name: 'order',
+        uriTemplate: 'orders://{id}',
+        description: 'An order by its id (Node.js).',
+        mimeType: 'application/json',
+        appFunction: 'example-node-resources',
+    },
+];
+export const EXAMPLE_PROMPTS: readonly DeclaredPrompt[] = [
+    {
+        name: 'code_review',
+        description: 'Asks for a review of a piece of code (Python).',
+        arguments: [
+            { name: 'code', description: 'The code to review.', required: true },
+            { name: 'language', description: 'Its language.' },
+        ],
+        appFunction: 'example-python-prompts',
+    },
+    {
+        name: 'summarise',
+        description: 'Asks for a summary of a text (Python).',
+        arguments: [{ name: 'text', required: true }, { name: 'words' }],
+        appFunction: 'example-python-prompts',
+    },
+];
+
 /** Every registration a stage declares: the examples' (with registeredTools.examples), then its own. */
 export function declaredTools(settings: RegisteredToolsSettings): readonly DeclaredTool[] {
     return [...(settings.examples ? EXAMPLE_TOOLS : []), ...(settings.declared ?? [])];
 }
+export function declaredResources(settings: RegisteredToolsSettings): readonly DeclaredResource[] {
+    return [...(settings.examples ? EXAMPLE_RESOURCES : []), ...(settings.declaredResources ?? [])];
+}
+export function declaredPrompts(settings: RegisteredToolsSettings): readonly DeclaredPrompt[] {
+    return [...(settings.examples ? EXAMPLE_PROMPTS : []), ...(settings.declaredPrompts ?? [])];
+}
 
-/**
- * One tool registration, the record of docs/registered-tools.md without its audit fields: the deploy adds those
- * (createdBy and updatedBy are the stack's ARN, which marks the record as declared).
- */
-export interface DeclaredTool {
-    /** 1-128 of A-Z a-z 0-9 _ . -; never a built-in tool's name (the server would refuse the record). */
-    readonly name: string;
-    readonly title?: string;
-    readonly description: string;
-    /** A JSON Schema object of type "object" the server's validator implements (server/core/schema.h). */
-    readonly inputSchema: Readonly<Record<string, unknown>>;
-    readonly outputSchema?: Readonly<Record<string, unknown>>;
-    readonly annotations?: Readonly<Record<string, unknown>>;
-    /** 2026-07-28's Tool.execution: whether a client may (optional) or must (required) run the tool as a task. */
-    readonly execution?: { readonly taskSupport: 'forbidden' | 'optional' | 'required' };
+/** What a declaration of every kind has: the function that answers, how long to wait for it, its AgentCore target. */
+export interface DeclaredFunction {
     /** How long the server waits for the function (the record's timeoutMs; 1 ms to 15 minutes; default 30 s). */
     readonly timeout?: Duration;
     /** The function: its full, unqualified ARN (arn:aws:lambda:<region>:<account>:function:<name>) ... */
@@ -283,6 +324,57 @@ export interface DeclaredTool {
     readonly qualifier?: string;
     /** The AgentCore target name, the part of bedrockAgentCoreToolName before "___" (default mcp). */
     readonly target?: string;
+}
+
+/**
+ * One resource registration (docs/registered-tools.md): a fixed uri or an RFC 6570 level-1 uriTemplate, exactly one;
+ * neither may name a built-in resource's URI (the server would refuse the record).
+ */
+export interface DeclaredResource extends DeclaredFunction {
+    /** 1-128 of A-Z a-z 0-9 _ . - (the item is resource#<name>). */
+    readonly name: string;
+    /** An absolute URI (a scheme, ':', no spaces, no '{') ... */
+    readonly uri?: string;
+    /** ... or a template of 1-8 {variables} (A-Z a-z 0-9 _ names, never two adjacent). */
+    readonly uriTemplate?: string;
+    readonly title?: string;
+    readonly description?: string;
+    readonly mimeType?: string;
+    readonly annotations?: Readonly<Record<string, unknown>>;
+}
+
+/** One argument of a prompt, as prompts/list shows it. */
+export interface DeclaredPromptArgument {
+    readonly name: string;
+    readonly description?: string;
+    readonly required?: boolean;
+}
+
+/** One prompt registration (docs/registered-tools.md); never a built-in prompt's name. */
+export interface DeclaredPrompt extends DeclaredFunction {
+    /** 1-128 of A-Z a-z 0-9 _ . - (the item is prompt#<name>). */
+    readonly name: string;
+    readonly title?: string;
+    readonly description: string;
+    /** At most 32, names unique. */
+    readonly arguments?: readonly DeclaredPromptArgument[];
+}
+
+/**
+ * One tool registration, the record of docs/registered-tools.md without its audit fields: the deploy adds those
+ * (createdBy and updatedBy are the stack's ARN, which marks the record as declared).
+ */
+export interface DeclaredTool extends DeclaredFunction {
+    /** 1-128 of A-Z a-z 0-9 _ . -; never a built-in tool's name (the server would refuse the record). */
+    readonly name: string;
+    readonly title?: string;
+    readonly description: string;
+    /** A JSON Schema object of type "object" the server's validator implements (server/core/schema.h). */
+    readonly inputSchema: Readonly<Record<string, unknown>>;
+    readonly outputSchema?: Readonly<Record<string, unknown>>;
+    readonly annotations?: Readonly<Record<string, unknown>>;
+    /** 2026-07-28's Tool.execution: whether a client may (optional) or must (required) run the tool as a task. */
+    readonly execution?: { readonly taskSupport: 'forbidden' | 'optional' | 'required' };
 }
 
 export interface StageConfig {
@@ -572,6 +664,18 @@ export function configProblems(config: StageConfig): string[] {
             }
         }
         problems.push(...declaredToolProblems(`${where}: registeredTools`, declaredTools(t), t.examples === true));
+        problems.push(
+            ...declaredResourceProblems(
+                `${where}: registeredTools.declaredResources`,
+                declaredResources(t),
+                t.examples === true,
+            ),
+            ...declaredPromptProblems(
+                `${where}: registeredTools.declaredPrompts`,
+                declaredPrompts(t),
+                t.examples === true,
+            ),
+        );
     }
     if (config.restApi === false && !config.functionUrl) {
         problems.push(`${where}: without the REST API, a Function URL is needed: the stage would have no way in`);
@@ -709,34 +813,180 @@ export function declaredToolProblems(where: string, declared: readonly DeclaredT
         ) {
             problems.push(`${at}: execution must be { taskSupport: 'forbidden' | 'optional' | 'required' }`);
         }
-        if (tool.timeout !== undefined) {
-            const ms = tool.timeout.toMilliseconds();
-            if (!Number.isInteger(ms) || ms < 1 || ms > 900_000) {
-                problems.push(`${at}: timeout must be whole milliseconds from 1 ms to 15 minutes`);
-            }
+        problems.push(...functionProblems(at, tool, examples));
+    });
+    return problems;
+}
+
+/** The function fields every kind has (timeoutMs, lambdaArn or appFunction, qualifier, target), as the server checks them. */
+function functionProblems(at: string, decl: DeclaredFunction, examples: boolean): string[] {
+    const problems: string[] = [];
+    if (decl.timeout !== undefined) {
+        const ms = decl.timeout.toMilliseconds();
+        if (!Number.isInteger(ms) || ms < 1 || ms > 900_000) {
+            problems.push(`${at}: timeout must be whole milliseconds from 1 ms to 15 minutes`);
         }
-        if ((tool.lambdaArn === undefined) === (tool.appFunction === undefined)) {
-            problems.push(`${at}: name its function with exactly one of lambdaArn and appFunction`);
-        } else if (tool.lambdaArn !== undefined && !FUNCTION_ARN.test(tool.lambdaArn)) {
+    }
+    if ((decl.lambdaArn === undefined) === (decl.appFunction === undefined)) {
+        problems.push(`${at}: name its function with exactly one of lambdaArn and appFunction`);
+    } else if (decl.lambdaArn !== undefined && !FUNCTION_ARN.test(decl.lambdaArn)) {
+        problems.push(
+            `${at}: lambdaArn "${decl.lambdaArn}" must be a full, unqualified function ARN ` +
+                '(arn:aws:lambda:<region>:<account>:function:<name>; a version or alias goes in qualifier)',
+        );
+    } else if (decl.appFunction !== undefined) {
+        if (!(APP_FUNCTIONS as readonly string[]).includes(decl.appFunction)) {
+            problems.push(`${at}: appFunction "${decl.appFunction}" is not one of ${APP_FUNCTIONS.join(', ')}`);
+        } else if (!examples) {
+            problems.push(`${at}: appFunction "${decl.appFunction}" is deployed only with registeredTools.examples`);
+        }
+    }
+    if (decl.qualifier !== undefined && !QUALIFIER.test(decl.qualifier)) {
+        problems.push(`${at}: qualifier must be a version or alias name (1-128 of A-Z a-z 0-9 $ _ -)`);
+    }
+    if (decl.target !== undefined && !TARGET.test(decl.target)) {
+        problems.push(`${at}: target must be 1-100 of A-Z a-z 0-9 -`);
+    }
+    return problems;
+}
+
+/** A URI as the server takes one (resources_valid_uri): a letter, then A-Z a-z 0-9 + . -, ':', nothing <= ' ' or DEL. */
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20\x7f]*$/;
+const MAX_TEMPLATE_VARIABLES = 8;
+
+/** An RFC 6570 level-1 template as the server takes one (remote_tools.c valid_template). */
+export function validUriTemplate(t: string): boolean {
+    if (t.length > 1024 || !URI.test(t)) return false;
+    let vars = 0;
+    for (let i = 0; i < t.length; i++) {
+        if (t[i] === '}') return false;
+        if (t[i] !== '{') continue;
+        const m = /^[A-Za-z0-9_]+/.exec(t.slice(i + 1));
+        const len = m ? m[0].length : 0;
+        if (len === 0 || t[i + 1 + len] !== '}' || t[i + 2 + len] === '{' || ++vars > MAX_TEMPLATE_VARIABLES)
+            return false;
+        i += 1 + len;
+    }
+    return vars !== 0;
+}
+
+const textProblems = (
+    at: string,
+    decl: { title?: unknown; description?: unknown; annotations?: unknown },
+    descriptionRequired: boolean,
+) => {
+    const problems: string[] = [];
+    if (decl.title !== undefined && typeof decl.title !== 'string') problems.push(`${at}: title must be a string`);
+    if (
+        (decl.description !== undefined || descriptionRequired) &&
+        (typeof decl.description !== 'string' || decl.description.trim() === '')
+    ) {
+        problems.push(
+            `${at}: description ${descriptionRequired ? 'is required (a non-empty string)' : 'must be a non-empty string'}`,
+        );
+    }
+    if (decl.annotations !== undefined && !isObject(decl.annotations))
+        problems.push(`${at}: annotations must be an object`);
+    return problems;
+};
+
+/** Names: the pattern, and once per kind. */
+function nameProblems(at: string, name: unknown, seen: Set<string>): string[] {
+    const problems: string[] = [];
+    if (typeof name !== 'string' || !TOOL_NAME.test(name)) {
+        problems.push(`${at}: name must be 1-128 of A-Z a-z 0-9 _ . -`);
+    } else if (seen.has(name)) {
+        problems.push(`${at}: the name is declared twice`);
+    }
+    seen.add(name as string);
+    return problems;
+}
+
+/** What the server and the admin API would refuse in a declared resource (remote_tools.c check_resource). */
+export function declaredResourceProblems(
+    where: string,
+    declared: readonly DeclaredResource[],
+    examples: boolean,
+): string[] {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    const uris = new Map<string, string>();
+    declared.forEach((r, index) => {
+        const at = `${where}[${index}]${typeof r.name === 'string' ? ` (${r.name})` : ''}`;
+        problems.push(...nameProblems(at, r.name, seen));
+        // the server serves the first record of a URI or template: a second would never answer
+        const address = r.uri !== undefined ? `uri "${r.uri}"` : `uriTemplate "${r.uriTemplate}"`;
+        const oneAddress = (r.uri === undefined) !== (r.uriTemplate === undefined); // else reported below
+        if (oneAddress && uris.has(address)) problems.push(`${at}: ${address} is ${uris.get(address)}'s already`);
+        if (oneAddress && !uris.has(address)) uris.set(address, String(r.name));
+        problems.push(...textProblems(at, r, false));
+        if (
+            r.mimeType !== undefined &&
+            (typeof r.mimeType !== 'string' || r.mimeType.length === 0 || r.mimeType.length > 255)
+        ) {
+            problems.push(`${at}: mimeType must be a MIME type (1-255 characters)`);
+        }
+        if ((r.uri === undefined) === (r.uriTemplate === undefined)) {
+            problems.push(`${at}: a resource has exactly one of uri and uriTemplate`);
+        } else if (
+            r.uri !== undefined &&
+            (typeof r.uri !== 'string' || r.uri.length > 1024 || !URI.test(r.uri) || r.uri.includes('{'))
+        ) {
             problems.push(
-                `${at}: lambdaArn "${tool.lambdaArn}" must be a full, unqualified function ARN ` +
-                    '(arn:aws:lambda:<region>:<account>:function:<name>; a version or alias goes in qualifier)',
+                `${at}: uri "${r.uri}" must be an absolute URI (a scheme, ':', no spaces; no '{': that is a uriTemplate)`,
             );
-        } else if (tool.appFunction !== undefined) {
-            if (!(APP_FUNCTIONS as readonly string[]).includes(tool.appFunction)) {
-                problems.push(`${at}: appFunction "${tool.appFunction}" is not one of ${APP_FUNCTIONS.join(', ')}`);
-            } else if (!examples) {
-                problems.push(
-                    `${at}: appFunction "${tool.appFunction}" is deployed only with registeredTools.examples`,
-                );
-            }
+        } else if (
+            r.uriTemplate !== undefined &&
+            (typeof r.uriTemplate !== 'string' || !validUriTemplate(r.uriTemplate))
+        ) {
+            problems.push(
+                `${at}: uriTemplate "${r.uriTemplate}" must be an absolute URI with 1-8 {variables} ` +
+                    '(RFC 6570 level 1: A-Z a-z 0-9 _ names, never two adjacent)',
+            );
         }
-        if (tool.qualifier !== undefined && !QUALIFIER.test(tool.qualifier)) {
-            problems.push(`${at}: qualifier must be a version or alias name (1-128 of A-Z a-z 0-9 $ _ -)`);
+        problems.push(...functionProblems(at, r, examples));
+    });
+    return problems;
+}
+
+/** What the server and the admin API would refuse in a declared prompt (remote_tools.c check_prompt). */
+export function declaredPromptProblems(
+    where: string,
+    declared: readonly DeclaredPrompt[],
+    examples: boolean,
+): string[] {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    declared.forEach((p, index) => {
+        const at = `${where}[${index}]${typeof p.name === 'string' ? ` (${p.name})` : ''}`;
+        problems.push(...nameProblems(at, p.name, seen));
+        problems.push(...textProblems(at, p, true));
+        if (p.arguments !== undefined && (!Array.isArray(p.arguments) || p.arguments.length > 32)) {
+            problems.push(`${at}: arguments must be an array of at most 32 arguments`);
+        } else {
+            const names = new Set<string>();
+            (p.arguments ?? []).forEach((a, i) => {
+                const arg = `${at}: arguments[${i}]`;
+                if (!isObject(a)) {
+                    problems.push(`${arg} must be an object`);
+                    return;
+                }
+                const unknown = Object.keys(a).filter((k) => !['name', 'description', 'required'].includes(k));
+                if (unknown.length > 0)
+                    problems.push(`${arg} has only name, description and required (not ${unknown.join(', ')})`);
+                if (typeof a.name !== 'string' || !TOOL_NAME.test(a.name)) {
+                    problems.push(`${arg}.name must be 1-128 of A-Z a-z 0-9 _ . -`);
+                } else if (names.has(a.name)) {
+                    problems.push(`${arg}.name "${a.name}" is the name of an earlier argument`);
+                }
+                names.add(a.name as string);
+                if (a.description !== undefined && typeof a.description !== 'string')
+                    problems.push(`${arg}.description must be a string`);
+                if (a.required !== undefined && typeof a.required !== 'boolean')
+                    problems.push(`${arg}.required must be a boolean`);
+            });
         }
-        if (tool.target !== undefined && !TARGET.test(tool.target)) {
-            problems.push(`${at}: target must be 1-100 of A-Z a-z 0-9 -`);
-        }
+        problems.push(...functionProblems(at, p, examples));
     });
     return problems;
 }

@@ -1,31 +1,45 @@
-// The example tool functions of examples/tools/ deployed with a stage (registeredTools.examples): the Python handler
-// (word_count) and the Node.js one (greet, add), plain Lambda handlers from their directories, each with its own log
-// group and a role that may write to it and do nothing else (the examples call no AWS service). Their tools are
-// declared (config.ts EXAMPLE_TOOLS), so the registry writer records them and the server may invoke exactly these two.
+// The example functions deployed with a stage (registeredTools.examples): examples/tools/'s Python handler
+// (word_count) and Node.js one (greet, add), examples/resources/node (docs://handbook/onboarding, orders://{id}) and
+// examples/prompts/python (code_review, summarise), plain Lambda handlers from their directories, each with its own
+// log group and a role that may write to it and do nothing else (the examples call no AWS service). Their tools,
+// resources and prompts are declared (config.ts EXAMPLE_TOOLS, EXAMPLE_RESOURCES, EXAMPLE_PROMPTS), so the registry
+// writer records them and the server may invoke exactly these four.
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AppFunctionName } from './config';
+import { APP_FUNCTIONS, AppFunctionName } from './config';
 
 /** examples/tools/ of the repository this app is part of. */
-export const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples', 'tools');
+export const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
 
 /** What each example is: its directory, handler and runtime (the runtimes its README names). */
 const EXAMPLES: Record<AppFunctionName, { dir: string; handler: string; runtime: lambda.Runtime; what: string }> = {
     'example-python': {
-        dir: 'python',
+        dir: 'tools/python',
         handler: 'handler.handler',
         runtime: lambda.Runtime.PYTHON_3_12,
         what: 'Example registered tool in Python (word_count)',
     },
     'example-node': {
-        dir: 'node',
+        dir: 'tools/node',
         handler: 'index.handler',
         runtime: lambda.Runtime.NODEJS_22_X,
         what: 'Example registered tools in Node.js (greet, add)',
+    },
+    'example-node-resources': {
+        dir: 'resources/node',
+        handler: 'index.handler',
+        runtime: lambda.Runtime.NODEJS_22_X,
+        what: 'Example registered resources in Node.js (docs://handbook/onboarding, orders://{id})',
+    },
+    'example-python-prompts': {
+        dir: 'prompts/python',
+        handler: 'handler.handler',
+        runtime: lambda.Runtime.PYTHON_3_13,
+        what: 'Example registered prompts in Python (code_review, summarise)',
     },
 };
 
@@ -78,11 +92,14 @@ export class ExampleTools extends Construct {
             Validations.of(fn).acknowledge({
                 id: 'AwsSolutions-L1',
                 reason:
-                    `The example runs on ${example.runtime.name}, the runtime its README (examples/tools/${example.dir}) ` +
+                    `The example runs on ${example.runtime.name}, the runtime its README (examples/${example.dir}) ` +
                     'documents and tests it with; it is a sample deployed on opted-in stages only, not a service.',
             });
             return fn;
         };
-        this.functions = { 'example-python': make('example-python'), 'example-node': make('example-node') };
+        this.functions = Object.fromEntries(APP_FUNCTIONS.map((key) => [key, make(key)])) as Record<
+            AppFunctionName,
+            lambda.Function
+        >;
     }
 }

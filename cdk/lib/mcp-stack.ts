@@ -10,7 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AuthTokensSecret } from './auth-tokens-secret';
 import { builtinNameProblems } from './builtin-tools';
-import { StageConfig, configProblems, declaredTools } from './config';
+import { StageConfig, configProblems, declaredPrompts, declaredResources, declaredTools } from './config';
 import { McpDeployment } from './deployment';
 import { ExampleTools } from './example-tools';
 import { McpAlarms } from './mcp-alarms';
@@ -191,6 +191,8 @@ export class McpStack extends Stack {
                 admin: this.registryAdmin,
                 removalPolicy: config.removalPolicy,
                 declared: declaredTools(config.registeredTools),
+                declaredResources: declaredResources(config.registeredTools),
+                declaredPrompts: declaredPrompts(config.registeredTools),
                 appFunctions: this.exampleTools?.functions ?? {},
                 writerName: `${prefix}-registry-writer`,
                 logRetention: config.logRetention,

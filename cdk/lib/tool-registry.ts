@@ -4,7 +4,8 @@
 // account and region, names starting with the stage's prefix; never "*"). Registrations made at run time name only
 // functions the grant covers, since the admin API refuses any other ARN.
 //
-// Registrations declared in the configuration are written into the table at deploy time, one custom resource each,
+// Registrations declared in the configuration (tools, resources and prompts: registeredTools.declared,
+// declaredResources, declaredPrompts) are written into the table at deploy time, one custom resource each,
 // by a small function of this app (registry-writer/index.js: the admin API's item and record format, its conditional
 // writes, createdBy/updatedBy the stack's ARN), and the server may invoke exactly their functions (and the qualified
 // ARNs they name) besides the allow-list.
@@ -15,7 +16,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AppFunctionName, DeclaredTool, RegisteredToolsSettings } from './config';
+import {
+    AppFunctionName,
+    DeclaredFunction,
+    DeclaredPrompt,
+    DeclaredResource,
+    DeclaredTool,
+    RegisteredToolsSettings,
+} from './config';
 import { McpFunction } from './mcp-function';
 
 /** The CloudFormation type of one declared registration. */
@@ -28,8 +36,11 @@ export interface ToolRegistryProps {
     /** The admin function (mcp-admin: the server's image with another entrypoint). */
     readonly admin: McpFunction;
     readonly removalPolicy: RemovalPolicy;
-    /** The registrations to write at deploy time (declaredTools(settings)); empty: no writer function either. */
+    /** The registrations to write at deploy time (declaredTools(settings)); none of any kind: no writer function either. */
     readonly declared: readonly DeclaredTool[];
+    /** The resources and prompts to write likewise (declaredResources(settings), declaredPrompts(settings)). */
+    readonly declaredResources?: readonly DeclaredResource[];
+    readonly declaredPrompts?: readonly DeclaredPrompt[];
     /** The functions the app deploys that declarations may name (appFunction). */
     readonly appFunctions: Partial<Record<AppFunctionName, lambda.IFunction>>;
     /** Name of the writer function (mcp-<stage>-registry-writer), its log retention and architecture. */
@@ -38,22 +49,61 @@ export interface ToolRegistryProps {
     readonly architecture: lambda.Architecture;
 }
 
-/** The record as the admin API stores it (admin/registry_admin.c's field order), less the audit fields. */
-function recordOf(tool: DeclaredTool, lambdaArn: string): Record<string, unknown> {
-    const record: Record<string, unknown> = {
-        name: tool.name,
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
-        annotations: tool.annotations,
-        execution: tool.execution,
-        timeoutMs: tool.timeout?.toMilliseconds(),
-        lambdaArn,
-        qualifier: tool.qualifier,
-        target: tool.target,
-    };
-    return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+/** The kinds of registration, each an item "<kind>#<name>" of the registry table. */
+export type RegistrationKind = 'tool' | 'resource' | 'prompt';
+
+/** The function fields every kind's record ends with (timeoutMs, lambdaArn, qualifier, target). */
+function functionFields(decl: DeclaredFunction, lambdaArn: string): Record<string, unknown> {
+    return { timeoutMs: decl.timeout?.toMilliseconds(), lambdaArn, qualifier: decl.qualifier, target: decl.target };
+}
+
+const defined = (record: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+
+/**
+ * The record as the admin API stores it (admin/registry_admin.c's tool_fields, resource_fields and prompt_fields, in
+ * their order: a resource's and a prompt's "kind" first), less the audit fields.
+ */
+export function recordOf(kind: 'tool', decl: DeclaredTool, lambdaArn: string): Record<string, unknown>;
+export function recordOf(kind: 'resource', decl: DeclaredResource, lambdaArn: string): Record<string, unknown>;
+export function recordOf(kind: 'prompt', decl: DeclaredPrompt, lambdaArn: string): Record<string, unknown>;
+export function recordOf(kind: RegistrationKind, decl: any, lambdaArn: string): Record<string, unknown> {
+    switch (kind) {
+        case 'tool':
+            return defined({
+                name: decl.name,
+                title: decl.title,
+                description: decl.description,
+                inputSchema: decl.inputSchema,
+                outputSchema: decl.outputSchema,
+                annotations: decl.annotations,
+                execution: decl.execution,
+                ...functionFields(decl, lambdaArn),
+            });
+        case 'resource':
+            return defined({
+                kind,
+                name: decl.name,
+                title: decl.title,
+                description: decl.description,
+                uri: decl.uri,
+                uriTemplate: decl.uriTemplate,
+                mimeType: decl.mimeType,
+                annotations: decl.annotations,
+                ...functionFields(decl, lambdaArn),
+            });
+        case 'prompt':
+            return defined({
+                kind,
+                name: decl.name,
+                title: decl.title,
+                description: decl.description,
+                arguments: (decl.arguments as DeclaredPrompt['arguments'])?.map((a) =>
+                    defined({ name: a.name, description: a.description, required: a.required }),
+                ),
+                ...functionFields(decl, lambdaArn),
+            });
+    }
 }
 
 export class ToolRegistry extends Construct {
@@ -63,8 +113,11 @@ export class ToolRegistry extends Construct {
     readonly allowedFunctions: string;
     /** The function that writes declared registrations, when there are any. */
     readonly writer?: lambda.Function;
-    /** One custom resource per declared registration, by tool name. */
+    /** One custom resource per declared tool, by its name. */
     readonly registrations: Record<string, CustomResource> = {};
+    /** One custom resource per declared resource and prompt, by name. */
+    readonly resourceRegistrations: Record<string, CustomResource> = {};
+    readonly promptRegistrations: Record<string, CustomResource> = {};
 
     constructor(scope: Construct, id: string, props: ToolRegistryProps) {
         super(scope, id);
@@ -122,7 +175,7 @@ export class ToolRegistry extends Construct {
         for (const principal of props.settings.adminPrincipals) {
             props.admin.alias.grantInvokeUrl(new iam.ArnPrincipal(principal));
         }
-        if (props.declared.length > 0) {
+        if (props.declared.length + (props.declaredResources?.length ?? 0) + (props.declaredPrompts?.length ?? 0) > 0) {
             this.writer = this.declareTools(props);
         }
 
@@ -158,7 +211,8 @@ export class ToolRegistry extends Construct {
         this.table.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
         const writer = new lambda.Function(this, 'Writer', {
             functionName: props.writerName,
-            description: 'Writes the declared tool registrations into the registry table at deploy time',
+            description:
+                'Writes the declared registrations (tools, resources, prompts) into the registry table at deploy time',
             runtime: lambda.Runtime.NODEJS_24_X,
             architecture: props.architecture,
             handler: 'index.handler',
@@ -179,26 +233,45 @@ export class ToolRegistry extends Construct {
                 invokable.push(arn);
             }
         };
-        for (const tool of props.declared) {
-            const fn = tool.appFunction !== undefined ? props.appFunctions[tool.appFunction] : undefined;
-            if (tool.appFunction !== undefined && fn === undefined) {
-                throw new Error(`declared tool ${tool.name}: the app deploys no function ${tool.appFunction}`);
+        const declare = (
+            kind: RegistrationKind,
+            decl: DeclaredFunction & { name: string },
+            record: (arn: string) => Record<string, unknown>,
+        ): CustomResource => {
+            const fn = decl.appFunction !== undefined ? props.appFunctions[decl.appFunction] : undefined;
+            if (decl.appFunction !== undefined && fn === undefined) {
+                throw new Error(`declared ${kind} ${decl.name}: the app deploys no function ${decl.appFunction}`);
             }
-            const arn = fn?.functionArn ?? (tool.lambdaArn as string);
+            const arn = fn?.functionArn ?? (decl.lambdaArn as string);
             grant(arn);
-            if (tool.qualifier !== undefined) grant(`${arn}:${tool.qualifier}`);
-            const registration = new CustomResource(this, `Declared-${tool.name}`, {
+            if (decl.qualifier !== undefined) grant(`${arn}:${decl.qualifier}`);
+            // tools keep the ids and properties they had before resources and prompts could be declared (no Kind: tool)
+            const id =
+                { tool: 'Declared', resource: 'DeclaredResource', prompt: 'DeclaredPrompt' }[kind] + `-${decl.name}`;
+            const registration = new CustomResource(this, id, {
                 resourceType: DECLARED_TOOL_RESOURCE_TYPE,
                 serviceToken: writer.functionArn,
                 properties: {
                     TableName: this.table.tableName,
-                    Name: tool.name,
-                    Record: Stack.of(this).toJsonString(recordOf(tool, arn)),
+                    ...(kind === 'tool' ? {} : { Kind: kind }),
+                    Name: decl.name,
+                    Record: Stack.of(this).toJsonString(record(arn)),
                 },
             });
             // the writer may touch the table before CloudFormation asks it to
             registration.node.addDependency(role);
-            this.registrations[tool.name] = registration;
+            return registration;
+        };
+        for (const tool of props.declared) {
+            this.registrations[tool.name] = declare('tool', tool, (arn) => recordOf('tool', tool, arn));
+        }
+        for (const resource of props.declaredResources ?? []) {
+            this.resourceRegistrations[resource.name] = declare('resource', resource, (arn) =>
+                recordOf('resource', resource, arn),
+            );
+        }
+        for (const prompt of props.declaredPrompts ?? []) {
+            this.promptRegistrations[prompt.name] = declare('prompt', prompt, (arn) => recordOf('prompt', prompt, arn));
         }
         props.server.role.addToPrincipalPolicy(
             new iam.PolicyStatement({

@@ -4,7 +4,6 @@
 // qualified ARNs); cdk-nag clean; the configuration checked at synth time; and the writer's handler itself, run
 // against a fake DynamoDB: versions, audit fields, conditional writes and their retries, ownership, deletes.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
@@ -14,7 +13,8 @@ import { IConstruct } from 'constructs';
 import { builtinNameProblems, builtinToolNames } from '../lib/builtin-tools';
 import { DeclaredTool, RegisteredToolsSettings, STAGES, configProblems } from '../lib/config';
 import { DECLARED_TOOL_RESOURCE_TYPE } from '../lib/tool-registry';
-import { CDK_DIR, REPO_ROOT, onlyResource, resourcesOfType, synthStage } from './helpers';
+import { adminFormat } from './admin-format';
+import { CDK_DIR, onlyResource, resourcesOfType, synthStage } from './helpers';
 
 const ORDERS = 'arn:aws:lambda:ap-southeast-2:123456789012:function:orders';
 const TEXT = 'arn:aws:lambda:ap-southeast-2:123456789012:function:mcp-dev-tool-text';
@@ -296,25 +296,6 @@ const stored = (t: FakeTable, name = 'upper'): Record<string, any> | undefined =
     const item = t.items.get(`tool#${name}`);
     return item && { ...item, record: JSON.parse(item.record.S) };
 };
-
-/** The admin API's record and item format, read from admin/registry_admin.c. */
-function adminFormat() {
-    const source = fs.readFileSync(path.join(REPO_ROOT, 'admin', 'registry_admin.c'), 'utf8');
-    const strings = (array: string) => {
-        const m = source.match(new RegExp(`static const char \\*const ${array}\\[\\] = \\{([^}]*)\\}`));
-        assert.ok(m, `${array} in registry_admin.c`);
-        return [...m[1].matchAll(/"(\w+)"/g)].map((x) => x[1]);
-    };
-    const put = source.slice(
-        source.indexOf('put_record('),
-        source.indexOf('ConditionExpression', source.indexOf('put_record(')),
-    );
-    const item = [...put.matchAll(/dynamodb_write_(s|n|sn)\(&w, "(\w+)"/g)].map((x) => [
-        x[2],
-        x[1] === 'n' ? 'N' : 'S',
-    ]);
-    return { recordFields: strings('tool_fields'), auditFields: strings('audit_fields'), item };
-}
 
 describe("the writer's format is the admin API's (admin/registry_admin.c)", () => {
     test('item attributes, record fields and their order, audit fields', async () => {

@@ -1,6 +1,8 @@
-// The custom resource that writes one declared tool registration (cdk/lib/tool-registry.ts) into the stage's registry
-// table at deploy time, as the admin API (admin/registry_admin.c) writes one: the item {id "tool#<name>", kind "tool",
-// name, version N, record S}, the record being the declared fields followed by the audit fields version, createdAt,
+// The custom resource that writes one declared registration (cdk/lib/tool-registry.ts) into the stage's registry
+// table at deploy time, as the admin API (admin/registry_admin.c) writes one: the item {id "<kind>#<name>", kind,
+// name, version N, record S}, kind being the Kind property ("tool" when absent, as tools' registrations have it;
+// "resource" or "prompt", whose records carry the same "kind" first), the record being the declared fields followed
+// by the audit fields version, createdAt,
 // createdBy, updatedAt, updatedBy. The deploy is the caller: createdBy and updatedBy are the stack's ARN, which marks
 // the record as declared. Every write is conditioned on the version read, like the admin API's, so a concurrent
 // change through the admin API makes the write retry from a fresh read rather than be lost.
@@ -53,15 +55,26 @@ async function read(table, id) {
     return { version: Number(reply.Item.version?.N ?? 0), record };
 }
 
+const KINDS = ['tool', 'resource', 'prompt'];
+
+/** The registration's kind: the Kind property, "tool" without one. */
+function kindOf(props) {
+    const kind = props.Kind ?? 'tool';
+    if (!KINDS.includes(kind)) throw new Error(`unknown kind ${kind} (one of ${KINDS.join(', ')})`);
+    return kind;
+}
+
 async function write(event, props) {
-    const id = `tool#${props.Name}`;
+    const kind = kindOf(props);
+    const id = `${kind}#${props.Name}`;
     const declared = JSON.parse(props.Record);
     if (declared.name !== props.Name) throw new Error(`the record's name is not ${props.Name}`);
+    if ((declared.kind ?? 'tool') !== kind) throw new Error(`the record's kind is not ${kind}`);
     for (let attempt = 1; ; attempt++) {
         const old = await read(props.TableName, id);
         if (old && stackOf(old.record.createdBy) !== stackOf(event.StackId)) {
             throw new Error(
-                `the tool ${props.Name} is registered through the admin API (by ${old.record.createdBy}): ` +
+                `the ${kind} ${props.Name} is registered through the admin API (by ${old.record.createdBy}): ` +
                     'delete it there, or declare another name',
             );
         }
@@ -77,7 +90,7 @@ async function write(event, props) {
         };
         const item = {
             id: { S: id },
-            kind: { S: 'tool' },
+            kind: { S: kind },
             name: { S: props.Name },
             version: { N: String(version) },
             record: { S: JSON.stringify(record) },
@@ -104,7 +117,7 @@ async function write(event, props) {
 }
 
 async function remove(event, props) {
-    const id = `tool#${props.Name}`;
+    const id = `${kindOf(props)}#${props.Name}`;
     for (let attempt = 1; ; attempt++) {
         let old;
         try {
@@ -135,7 +148,7 @@ exports.handler = async (event) => {
     const props = event.ResourceProperties;
     // one physical id per table and name: a rename (or another table) is a replacement, whose old record CloudFormation
     // deletes once the new one is written
-    const physicalId = `${props.TableName}/tool#${props.Name}`;
+    const physicalId = `${props.TableName}/${props.Kind ?? 'tool'}#${props.Name}`;
     const response = {
         Status: 'SUCCESS',
         PhysicalResourceId: event.RequestType === 'Create' ? physicalId : event.PhysicalResourceId,
