@@ -25,8 +25,18 @@ export const STREAMING_MAX_TIMEOUT = Duration.minutes(15);
 
 export interface ServerSettings {
     readonly memoryMiB: number;
-    /** Function timeout; the integration timeout is INTEGRATION_MARGIN longer, so the function's answer arrives first. */
+    /**
+     * How long a request may take: the function's timeout, or with `taskTimeout` the time by which the server answers
+     * every request (MCP_RESPONSE_TIMEOUT_MS). The integration timeout is INTEGRATION_MARGIN longer, so the
+     * function's answer arrives first.
+     */
     readonly timeout: Duration;
+    /**
+     * The function's timeout when it is longer than `timeout`: tasks (the MCP tasks extension) run on after their
+     * CreateTaskResult went out, up to this, while every request is still answered by `timeout`. At most 15 minutes.
+     * Absent: `timeout`.
+     */
+    readonly taskTimeout?: Duration;
     readonly logLevel: LogLevel;
     /** MCP_TOOLSETS, e.g. ['default']. */
     readonly toolsets: readonly string[];
@@ -464,6 +474,8 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
         server: {
             memoryMiB: 512,
             timeout: Duration.seconds(27),
+            // tasks run on after their CreateTaskResult, to 5 minutes; every request is still answered by 27 s
+            taskTimeout: Duration.minutes(5),
             logLevel: 'info',
             toolsets: ['default'],
             allowedOrigins: [],
@@ -495,6 +507,8 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
         server: {
             memoryMiB: 512,
             timeout: Duration.seconds(27),
+            // tasks run on after their CreateTaskResult, to 5 minutes; every request is still answered by 27 s
+            taskTimeout: Duration.minutes(5),
             logLevel: 'info',
             toolsets: ['default'],
             allowedOrigins: [],
@@ -538,9 +552,14 @@ export function ciTokenLabel(stage: StageName): string {
     return `ci-github-${stage}`;
 }
 
-/** The integration timeout of the server's routes: the function's plus INTEGRATION_MARGIN. */
+/** The integration timeout of the server's routes: a request's time (`server.timeout`) plus INTEGRATION_MARGIN. */
 export function integrationTimeout(config: StageConfig): Duration {
     return Duration.seconds(config.server.timeout.toSeconds() + INTEGRATION_MARGIN.toSeconds());
+}
+
+/** The server function's timeout: `server.taskTimeout` when given (tasks run on after the response), else `server.timeout`. */
+export function serverFunctionTimeout(config: StageConfig): Duration {
+    return config.server.taskTimeout ?? config.server.timeout;
 }
 
 export function isStageName(value: string): value is StageName {
@@ -559,6 +578,15 @@ export function configProblems(config: StageConfig): string[] {
             `${where}: server timeout ${seconds} s must be 1..${serverTimeoutMax} s ` +
                 `(${config.streaming ? 'streaming' : 'buffered'} integrations end ${INTEGRATION_MARGIN.toSeconds()} s later, at their limit)`,
         );
+    }
+    if (config.server.taskTimeout !== undefined) {
+        const task = config.server.taskTimeout.toSeconds();
+        if (!Number.isInteger(task) || task < seconds || task > STREAMING_MAX_TIMEOUT.toSeconds()) {
+            problems.push(
+                `${where}: server taskTimeout ${task} s must be whole seconds from the server timeout (${seconds} s) ` +
+                    `to ${STREAMING_MAX_TIMEOUT.toSeconds()} s (Lambda's longest)`,
+            );
+        }
     }
     for (const [name, n] of Object.entries(config.reservedConcurrency)) {
         if (!Number.isInteger(n) || n < 1 || n > 1000) {

@@ -10,7 +10,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AuthTokensSecret } from './auth-tokens-secret';
 import { builtinNameProblems } from './builtin-tools';
-import { StageConfig, configProblems, declaredPrompts, declaredResources, declaredTools } from './config';
+import {
+    StageConfig,
+    configProblems,
+    declaredPrompts,
+    declaredResources,
+    declaredTools,
+    serverFunctionTimeout,
+} from './config';
 import { McpDeployment } from './deployment';
 import { ExampleTools } from './example-tools';
 import { McpAlarms } from './mcp-alarms';
@@ -106,6 +113,10 @@ export class McpStack extends Stack {
             MCP_TOOLSETS: config.server.toolsets.join(','),
             MCP_LAMBDA_RESPONSE_MODE: config.streaming ? 'streaming' : 'buffered',
         };
+        if (serverFunctionTimeout(config).toSeconds() > config.server.timeout.toSeconds()) {
+            // the function outlives a request for its tasks; every request is still answered in time
+            serverEnvironment.MCP_RESPONSE_TIMEOUT_MS = String(config.server.timeout.toMilliseconds());
+        }
         if (config.server.allowedOrigins.length > 0) {
             serverEnvironment.MCP_ALLOWED_ORIGINS = config.server.allowedOrigins.join(',');
         }
@@ -121,7 +132,7 @@ export class McpStack extends Stack {
             target: 'server',
             architecture: config.architecture,
             memoryMiB: config.server.memoryMiB,
-            timeout: config.server.timeout,
+            timeout: serverFunctionTimeout(config),
             environment: serverEnvironment,
             logRetention: config.logRetention,
             removalPolicy: config.removalPolicy,
@@ -252,7 +263,7 @@ export class McpStack extends Stack {
             serverFunctionName: `${prefix}-server`,
             authorizerFunctionName: this.authorizer ? `${prefix}-authorizer` : undefined,
             aliasName: ALIAS_NAME,
-            serverTimeout: config.server.timeout,
+            serverTimeout: serverFunctionTimeout(config),
             serverReservedConcurrency: config.reservedConcurrency.server,
         });
         // A new version that fails, or is slow, during its traffic shift is rolled back. The API-wide alarms count

@@ -69,8 +69,10 @@ describe('cfn-lint: no errors', () => {
         assertNoErrors('arm64', synthStage('qas', { architecture: 'arm64' }).json);
         assertNoErrors(
             'prod-streaming',
-            synthStage('prod', { streaming: true, server: { ...STAGES.prod.server, timeout: Duration.seconds(898) } })
-                .json,
+            synthStage('prod', {
+                streaming: true,
+                server: { ...STAGES.prod.server, timeout: Duration.seconds(898), taskTimeout: undefined },
+            }).json,
         );
         assertNoErrors(
             'prod-domain',

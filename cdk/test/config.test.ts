@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { INTEGRATION_MARGIN, STAGES, STAGE_NAMES, configProblems, integrationTimeout } from '../lib/config';
+import {
+    INTEGRATION_MARGIN,
+    STAGES,
+    STAGE_NAMES,
+    configProblems,
+    integrationTimeout,
+    serverFunctionTimeout,
+} from '../lib/config';
 
 describe('stage config map', () => {
     test('has exactly dev, qas and prod, each naming itself', () => {
@@ -49,6 +56,23 @@ describe('stage config map', () => {
             assert.ok(INTEGRATION_MARGIN.toSeconds() >= 2);
         }
     });
+    test('buffered qas and prod give tasks 5 minutes, past the integration timeout; a taskTimeout is checked', () => {
+        for (const stage of ['qas', 'prod'] as const) {
+            const config = STAGES[stage];
+            assert.equal(config.streaming, false);
+            assert.equal(serverFunctionTimeout(config).toSeconds(), 300);
+            assert.ok(serverFunctionTimeout(config).toSeconds() > integrationTimeout(config).toSeconds());
+            assert.deepEqual(configProblems(config), []);
+        }
+        assert.equal(serverFunctionTimeout(STAGES.dev).toSeconds(), STAGES.dev.server.timeout.toSeconds());
+        const shorter = { ...STAGES.prod, server: { ...STAGES.prod.server, taskTimeout: Duration.seconds(20) } };
+        assert.match(
+            configProblems(shorter).join('\n'),
+            /taskTimeout 20 s must be whole seconds from the server timeout \(27 s\) to 900 s/,
+        );
+        const longer = { ...STAGES.prod, server: { ...STAGES.prod.server, taskTimeout: Duration.seconds(901) } };
+        assert.match(configProblems(longer).join('\n'), /taskTimeout 901 s must be/);
+    });
     test('a buffered stage must end 2 s before the 29 s integration limit; a streaming one before 15 minutes', () => {
         const buffered = {
             ...STAGES.prod,
@@ -59,7 +83,7 @@ describe('stage config map', () => {
         const streaming = {
             ...buffered,
             streaming: true,
-            server: { ...buffered.server, timeout: Duration.seconds(898) },
+            server: { ...buffered.server, timeout: Duration.seconds(898), taskTimeout: undefined },
         };
         assert.deepEqual(configProblems(streaming), []);
         const tooLong = { ...streaming, server: { ...streaming.server, timeout: Duration.minutes(15) } };

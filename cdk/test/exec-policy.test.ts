@@ -189,7 +189,10 @@ function allows(action: string, resource: string): boolean {
 
 const templates = [
     ...STAGE_NAMES.map((stage) => synthStage(stage).json),
-    synthStage('prod', { streaming: true, server: { ...STAGES.prod.server, timeout: Duration.seconds(898) } }).json,
+    synthStage('prod', {
+        streaming: true,
+        server: { ...STAGES.prod.server, timeout: Duration.seconds(898), taskTimeout: undefined },
+    }).json,
     synthStage('prod', {
         registeredTools: {
             functionNamePrefix: 'mcp-prod-tool-',

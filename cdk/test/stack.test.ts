@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { STAGES, STAGE_NAMES, ciTokenLabel, integrationTimeout } from '../lib/config';
+import { STAGES, STAGE_NAMES, ciTokenLabel, integrationTimeout, serverFunctionTimeout } from '../lib/config';
 import { BEARER_VALIDATION_REGEX } from '../lib/mcp-api';
 import { REGION, TEST_IMAGES, TEST_TOKEN, evaluate, onlyResource, resourcesOfType, synthStage } from './helpers';
 
@@ -109,7 +109,15 @@ for (const stage of STAGE_NAMES) {
             assert.equal(server.Properties.ReservedConcurrentExecutions, config.reservedConcurrency.server);
             assert.equal(authorizerFn.Properties.ReservedConcurrentExecutions, config.reservedConcurrency.authorizer);
             assert.equal(server.Properties.MemorySize, config.server.memoryMiB);
-            assert.equal(server.Properties.Timeout, config.server.timeout.toSeconds());
+            assert.equal(server.Properties.Timeout, serverFunctionTimeout(config).toSeconds());
+            // a function that outlives a request for its tasks answers every request by the request timeout
+            const responseTimeout = server.Properties.Environment.Variables.MCP_RESPONSE_TIMEOUT_MS;
+            if (config.server.taskTimeout !== undefined) {
+                assert.ok(config.server.taskTimeout.toSeconds() > config.server.timeout.toSeconds());
+                assert.equal(responseTimeout, String(config.server.timeout.toMilliseconds()));
+            } else {
+                assert.equal(responseTimeout, undefined);
+            }
             assert.equal(authorizerFn.Properties.MemorySize, config.authorizer.memoryMiB);
             assert.equal(authorizerFn.Properties.Timeout, config.authorizer.timeout.toSeconds());
 
@@ -165,6 +173,7 @@ for (const stage of STAGE_NAMES) {
                     'MCP_TOOLSETS',
                 ]
                     .concat(config.streaming ? ['MCP_PENDING_TABLE'] : [])
+                    .concat(config.server.taskTimeout !== undefined ? ['MCP_RESPONSE_TIMEOUT_MS'] : [])
                     .sort(),
             );
         });
@@ -299,7 +308,11 @@ for (const stage of STAGE_NAMES) {
             for (const method of serverMethods) {
                 const uri = evaluate(method.Integration.Uri, refs);
                 assert.equal(method.Integration.TimeoutInMillis, integrationTimeout(config).toMilliseconds());
-                assert.ok(method.Integration.TimeoutInMillis >= server.Properties.Timeout * 1000 + 2000);
+                // every request is answered (by the function's deadline, or MCP_RESPONSE_TIMEOUT_MS) 2 s before the gateway gives up
+                const answeredBy = Number(
+                    server.Properties.Environment.Variables.MCP_RESPONSE_TIMEOUT_MS ?? server.Properties.Timeout * 1000,
+                );
+                assert.ok(method.Integration.TimeoutInMillis >= answeredBy + 2000);
                 if (config.streaming) {
                     assert.equal(method.Integration.ResponseTransferMode, 'STREAM');
                     assert.match(uri, /:lambda:path\/2021-11-15\/functions\/.*\/response-streaming-invocations$/);
@@ -411,7 +424,7 @@ for (const stage of STAGE_NAMES) {
                     'AWS/Lambda',
                     'Duration',
                     alias('server'),
-                    Math.round(config.server.timeout.toMilliseconds() * 0.8),
+                    Math.round(serverFunctionTimeout(config).toMilliseconds() * 0.8),
                     'p99',
                 ],
                 [`${prefix}-server-concurrency`]: [
@@ -755,7 +768,7 @@ describe('configuration variants', () => {
     test('streaming switched on for prod: STREAM, 15 minutes, the table and its environment', () => {
         const { json, template } = synthStage('prod', {
             streaming: true,
-            server: { ...STAGES.prod.server, timeout: Duration.seconds(898) },
+            server: { ...STAGES.prod.server, timeout: Duration.seconds(898), taskTimeout: undefined },
         });
         template.resourceCountIs('AWS::DynamoDB::Table', 2);
         template.hasResource('AWS::DynamoDB::Table', {
