@@ -227,8 +227,10 @@ static int
 parse_v2(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx, const json_value_t *http)
 {
     const json_value_t *method, *path, *headers, *domain;
-    if (optional_string(http, "method", &method) != 0 || method == NULL || optional_string(root, "rawPath", &path) != 0 ||
-        path == NULL || optional_object(root, "headers", &headers) != 0 || optional_string(ctx, "domainName", &domain) != 0)
+    /* an empty method is no method (the fuzzer found one parsed; AWS never sends it) */
+    if (optional_string(http, "method", &method) != 0 || method == NULL || method->u.str.len == 0 ||
+        optional_string(root, "rawPath", &path) != 0 || path == NULL || optional_object(root, "headers", &headers) != 0 ||
+        optional_string(ctx, "domainName", &domain) != 0)
         return APIGW_ERR_FIELD;
     r->format = domain != NULL && strstr(domain->u.str.ptr, ".lambda-url.") != NULL ? APIGW_FUNCTION_URL : APIGW_HTTP;
     r->req.method = method->u.str.ptr;
@@ -298,8 +300,8 @@ static int
 parse_v1(apigw_request_t *r, const json_value_t *root, const json_value_t *ctx)
 {
     const json_value_t *method, *path, *headers, *multi, *authorizer, *domain, *full_path;
-    if (optional_string(root, "httpMethod", &method) != 0 || method == NULL || optional_string(root, "path", &path) != 0 ||
-        path == NULL || optional_object(root, "headers", &headers) != 0 ||
+    if (optional_string(root, "httpMethod", &method) != 0 || method == NULL || method->u.str.len == 0 ||
+        optional_string(root, "path", &path) != 0 || path == NULL || optional_object(root, "headers", &headers) != 0 ||
         optional_object(root, "multiValueHeaders", &multi) != 0 || optional_object(ctx, "authorizer", &authorizer) != 0 ||
         optional_string(ctx, "domainName", &domain) != 0 || optional_string(ctx, "path", &full_path) != 0)
         return APIGW_ERR_FIELD;

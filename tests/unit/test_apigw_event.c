@@ -190,6 +190,8 @@ test_bad_events(void)
         {"{\"httpMethod\":\"POST\",\"path\":\"/mcp\"}", APIGW_ERR_SHAPE}, /* no requestContext */
         {"{\"httpMethod\":5,\"path\":\"/mcp\",\"requestContext\":{}}", APIGW_ERR_FIELD},
         {"{\"httpMethod\":\"POST\",\"requestContext\":{}}", APIGW_ERR_FIELD},
+        {"{\"httpMethod\":\"\",\"path\":\"/mcp\",\"requestContext\":{}}", APIGW_ERR_FIELD}, /* an empty method */
+        {"{\"version\":\"2.0\",\"rawPath\":\"/mcp\",\"requestContext\":{\"http\":{\"method\":\"\"}}}", APIGW_ERR_FIELD},
         {"{\"httpMethod\":\"POST\",\"path\":\"/mcp\",\"requestContext\":{},\"headers\":{\"a\":1}}", APIGW_ERR_FIELD},
         {"{\"httpMethod\":\"POST\",\"path\":\"/mcp\",\"requestContext\":{},\"multiValueHeaders\":{\"a\":\"b\"}}", APIGW_ERR_FIELD},
         {"{\"httpMethod\":\"POST\",\"path\":\"/mcp\",\"requestContext\":{},\"body\":\"!!\",\"isBase64Encoded\":true}",
