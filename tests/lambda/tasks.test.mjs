@@ -12,56 +12,17 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { startShim } from './apigw-shim.mjs';
+import { modernRpc, pollTask } from './modern-rpc.mjs';
 import { startEmulator } from './runtime-emulator.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = process.env.MCP_SERVER_BIN ? (isAbsolute(process.env.MCP_SERVER_BIN) ? process.env.MCP_SERVER_BIN : resolve(root, process.env.MCP_SERVER_BIN)) : join(root, 'build', 'mcp-server');
-const EXT = 'io.modelcontextprotocol/tasks';
-const VERSION = '2026-07-28';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function rpc(url, method, params = {}, extensions = { [EXT]: {} }) {
-    const name = method === 'tools/call' ? params.name : params.taskId;
-    const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-            'Content-Type': 'application/json',
-            Accept: 'application/json, text/event-stream',
-            'MCP-Protocol-Version': VERSION,
-            'Mcp-Method': method,
-            ...(name !== undefined ? { 'Mcp-Name': name } : {}),
-        },
-        body: JSON.stringify({
-            jsonrpc: '2.0',
-            id: 1,
-            method,
-            params: {
-                ...params,
-                _meta: {
-                    'io.modelcontextprotocol/protocolVersion': VERSION,
-                    'io.modelcontextprotocol/clientInfo': { name: 'tasks.test', version: '1' },
-                    'io.modelcontextprotocol/clientCapabilities': { elicitation: {}, extensions },
-                },
-            },
-        }),
-    });
-    const text = await res.text();
-    // a response with notifications before it comes as SSE: the answer is the last event
-    const json = (res.headers.get('content-type') ?? '').includes('text/event-stream')
-        ? text.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).at(-1)
-        : text;
-    return { status: res.status, body: JSON.parse(json) };
-}
-
-async function until(url, taskId, pred, tries = 150) {
-    let last;
-    for (let i = 0; i < tries; ++i) {
-        last = (await rpc(url, 'tasks/get', { taskId })).body;
-        if (last.result && pred(last.result)) return last.result;
-        await sleep(100);
-    }
-    assert.fail(`task ${taskId}: ${JSON.stringify(last)}`);
-}
+/** A 2026-07-28 request of a client with elicitation and (unless ext is false) the tasks extension. */
+const CLIENT = { tasks: true, elicitation: true };
+const rpc = (url, method, params = {}, { ext = true } = {}) => modernRpc(url, method, params, { ...CLIENT, tasks: ext });
+const until = (url, taskId, pred) => pollTask(url, taskId, pred, 150, CLIENT);
 
 /** Waits until the emulator's instance has asked for its next invocation (its task's work is over). */
 async function idle(emulator) {
@@ -152,7 +113,7 @@ describe('a response timeout shorter than the function timeout (MCP_RESPONSE_TIM
 
     test('a call that is not a task is cut off by the response timeout, answered before the gateway gives up', async () => {
         // without the extension the call runs in its request: 4 s would outlast the 2 s integration timeout (a 504)
-        const r = await rpc(shim.url, 'tools/call', { name: 'slow_compute', arguments: { seconds: 4 } }, {});
+        const r = await rpc(shim.url, 'tools/call', { name: 'slow_compute', arguments: { seconds: 4 } }, { ext: false });
         assert.equal(r.status, 200, JSON.stringify(r.body));
         assert.equal(r.body.result.isError, true, JSON.stringify(r.body));
         assert.match(r.body.result.content[0].text, /did not finish before the deadline/);

@@ -11,65 +11,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { startShim } from '../lambda/apigw-shim.mjs';
+import { modernRpc, pollTask as pollTaskOf } from '../lambda/modern-rpc.mjs';
 import { startEmulator } from '../lambda/runtime-emulator.mjs';
 import { serverBinary, startServer } from './lib/server.mjs';
 
 const EXT = 'io.modelcontextprotocol/tasks';
 const VERSION = '2026-07-28';
 
-/** One 2026-07-28 request; returns { status, body } with body the parsed JSON-RPC answer. */
-async function rpc(url, method, params = {}, { ext = true, headers = {} } = {}) {
-    const taskId = method.startsWith('tasks/') ? params.taskId : undefined;
-    const name = method === 'tools/call' ? params.name : taskId;
-    const h = {
-        'Content-Type': 'application/json',
-        Accept: 'application/json, text/event-stream',
-        'MCP-Protocol-Version': VERSION,
-        'Mcp-Method': method,
-        ...(name !== undefined ? { 'Mcp-Name': name } : {}),
-        ...headers,
-    };
-    for (const [k, v] of Object.entries(h)) if (v === null) delete h[k];
-    const body = {
-        jsonrpc: '2.0',
-        id: 1,
-        method,
-        params: {
-            ...params,
-            _meta: {
-                'io.modelcontextprotocol/protocolVersion': VERSION,
-                'io.modelcontextprotocol/clientInfo': { name: 'tasks.test', version: '1' },
-                'io.modelcontextprotocol/clientCapabilities': ext ? { elicitation: {}, extensions: { [EXT]: {} } } : {},
-            },
-        },
-    };
-    const res = await fetch(url, { method: 'POST', headers: h, body: JSON.stringify(body) });
-    const text = await res.text();
-    const type = res.headers.get('content-type') ?? '';
-    const json = type.includes('text/event-stream')
-        ? JSON.parse(
-              text
-                  .split('\n')
-                  .filter((l) => l.startsWith('data:'))
-                  .map((l) => l.slice(5))
-                  .at(-1),
-          )
-        : JSON.parse(text);
-    return { status: res.status, body: json };
-}
+/** One 2026-07-28 request of a client with elicitation and (unless ext is false) the tasks extension (modern-rpc.mjs). */
+const rpc = (url, method, params = {}, { ext = true, headers = {} } = {}) =>
+    modernRpc(url, method, params, { tasks: ext, elicitation: ext, headers });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls tasks/get until pred(result) holds (at most `tries` polls, 100 ms apart). */
-async function pollTask(url, taskId, pred, tries = 100) {
-    let last;
-    for (let i = 0; i < tries; ++i) {
-        last = await rpc(url, 'tasks/get', { taskId });
-        if (last.body.result && pred(last.body.result)) return last.body.result;
-        await sleep(100);
-    }
-    assert.fail(`task ${taskId} never reached the awaited state; last answer ${JSON.stringify(last?.body)}`);
-}
+/** Polls tasks/get until pred(result) holds (at most 100 polls, 100 ms apart). */
+const pollTask = (url, taskId, pred) => pollTaskOf(url, taskId, pred, 100, { tasks: true, elicitation: true });
 
 /** The body of a listen request; the stream's messages are read with the object openListen() returns. */
 function listenRequest(notifications, ext = true) {
