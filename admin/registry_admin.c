@@ -597,10 +597,8 @@ list(registry_admin_t *a, const collection_t *c, arena_t *arena, const admin_req
                            !is_item_id(start.data) || memchr(start.data, '\0', start.len) != NULL)) {
         buf_dispose(&prefix);
         buf_dispose(&start);
-        {
-            reply_error(res, 400, "cursor is not one this API gave", NULL);
-            return;
-        }
+        reply_error(res, 400, "cursor is not one this API gave", NULL);
+        return;
     }
     buf_t body = BUF_INIT(0);
     jsonw_t w;
