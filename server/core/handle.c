@@ -43,7 +43,10 @@ static int
 not_acceptable(const mcp_config_t *cfg, const mcp_http_request_t *req)
 {
     (void)cfg;
+    static const char usual[] = "application/json, text/event-stream"; /* what the SDKs send, read quickly */
     const mcp_header_t *accept = headers_find(req, "accept");
+    if (accept != NULL && accept->value_len == sizeof(usual) - 1 && memcmp(accept->value, usual, sizeof(usual) - 1) == 0)
+        return 0;
     return accept == NULL || !http_accepts(accept->value, accept->value_len, "application/json") ||
            !http_accepts(accept->value, accept->value_len, "text/event-stream");
 }

@@ -208,21 +208,26 @@ accept_q_zero(const char *s, size_t len)
 int
 http_accepts(const char *value, size_t len, const char *type)
 {
-    /* "application/json" gives the wildcard "application/" followed by a star */
-    char wildcard[64];
-    size_t type_len = (size_t)(strchr(type, '/') - type);
-    memcpy(wildcard, type, type_len);
-    memcpy(wildcard + type_len, "/*", 3);
+    /* one pass over the elements; each media range is compared by length first, so most need no strncasecmp:
+     * "application/json" is admitted by itself, by "application/" followed by a star, and by the full wildcard */
+    const char *slash = strchr(type, '/');
+    size_t type_len = strlen(type), major_len = slash != NULL ? (size_t)(slash - type) + 1 : type_len; /* "application/" */
     size_t start = 0;
     while (start <= len) {
         size_t end = start;
         while (end != len && value[end] != ',')
             ++end;
-        const char *item = value + start;
+        const char *item = value + start, *range = item;
         size_t item_len = end - start;
-        if ((http_media_type_is(item, item_len, type) || http_media_type_is(item, item_len, wildcard) ||
-             http_media_type_is(item, item_len, "*/*")) &&
-            !accept_q_zero(item, item_len))
+        while (range != value + end && (*range == ' ' || *range == '\t'))
+            ++range;
+        size_t range_len = 0, rest = (size_t)(value + end - range);
+        while (range_len != rest && range[range_len] != ';' && range[range_len] != ' ' && range[range_len] != '\t')
+            ++range_len;
+        int match = (range_len == type_len && strncasecmp(range, type, type_len) == 0) ||
+                    (range_len > 1 && range_len == major_len + 1 && range[range_len - 1] == '*' && strncasecmp(range, type, range_len - 1) == 0) ||
+                    (range_len == 3 && memcmp(range, "*/*", 3) == 0);
+        if (match && !accept_q_zero(item, item_len))
             return 1;
         start = end + 1;
     }

@@ -2,7 +2,7 @@
  * Tests of mirrored_headers.c: the header values 2026-07-28 mirrors from the body (the =?base64?...?= form, the
  * characters a value may have), and the x-mcp-header tool parameters: which annotations a tool may
  * declare (the table in tests/unit/cases/x-mcp-header.json, which the client's tests run too), and how a
- * call's Mcp-Param headers are held against its arguments.
+ * call's Mcp-Param headers are held against its arguments. And http_checks.c's reading of an Accept value.
  */
 #include <string.h>
 
@@ -146,11 +146,52 @@ test_check(void)
     arena_dispose(&a);
 }
 
+/* An Accept value admits a media type exactly, by its type's wildcard or by the full one, in any case, unless its
+ * q is zero; parameters, spaces and the other elements do not get in the way. */
+static void
+test_accepts(void)
+{
+    static const struct {
+        const char *value, *type;
+        int admits;
+    } cases[] = {
+        {"application/json, text/event-stream", "application/json", 1},
+        {"application/json, text/event-stream", "text/event-stream", 1},
+        {"application/json,text/event-stream", "text/event-stream", 1},
+        {"Application/JSON", "application/json", 1},
+        {"\tapplication/json ;charset=utf-8", "application/json", 1},
+        {"application/*", "application/json", 1},
+        {"APPLICATION/*", "application/json", 1},
+        {"*/*", "text/event-stream", 1},
+        {"text/*;q=0.5", "text/event-stream", 1},
+        {"text/event-stream;q=0", "text/event-stream", 0},
+        {"text/event-stream; q=0.000", "text/event-stream", 0},
+        {"text/event-stream;q=0, */*", "text/event-stream", 1},
+        {"application/jsonx", "application/json", 0},
+        {"application/jso", "application/json", 0},
+        {"application/", "application/json", 0},
+        {"application/**", "application/json", 0},
+        {"applicatio/*", "application/json", 0},
+        {"*/json", "application/json", 0},
+        {"text/html", "application/json", 0},
+        {"", "application/json", 0},
+        {",,, ,", "application/json", 0},
+        {"text/plain,application/json", "application/json", 1},
+    };
+    for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
+        int admits = http_accepts(cases[i].value, strlen(cases[i].value), cases[i].type);
+        if (admits != cases[i].admits)
+            fprintf(stderr, "  Accept: %s, %s: %d, expected %d\n", cases[i].value, cases[i].type, admits, cases[i].admits);
+        CHECK(admits == cases[i].admits);
+    }
+}
+
 int
 main(void)
 {
     RUN(test_decode);
     RUN(test_collect);
     RUN(test_check);
+    RUN(test_accepts);
     return TEST_REPORT("test_headers");
 }
