@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,12 @@ json_utf8_valid(const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str, *end = s + len;
     while (s != end) {
+        /* ASCII, nearly all of any MCP message, is passed eight bytes at a time */
+        uint64_t word;
+        while (end - s >= 8 && (memcpy(&word, s, 8), (word & UINT64_C(0x8080808080808080)) == 0))
+            s += 8;
+        if (s == end)
+            break;
         unsigned c = *s;
         if (c < 0x80) {
             ++s;
@@ -81,6 +88,8 @@ typedef struct st_builder_t {
     json_value_t **stack; /* children of the open containers */
     json_member_t *keys;  /* for objects: key of the matching stack slot */
     size_t stack_len, stack_cap;
+    json_value_t *small_stack[32]; /* the first stack and keys, inline: a small document never calls malloc */
+    json_member_t small_keys[32];
     const char *pending_key;
     size_t pending_key_len;
     json_value_t *root;
@@ -130,14 +139,19 @@ add(builder_t *b, json_value_t *v)
         return 1;
     }
     if (b->stack_len == b->stack_cap) {
-        size_t cap = b->stack_cap != 0 ? b->stack_cap * 2 : 64;
-        json_value_t **stack = realloc(b->stack, cap * sizeof(*stack));
+        size_t cap = b->stack_cap * 2;
+        int inline_stack = b->stack == b->small_stack;
+        json_value_t **stack = realloc(inline_stack ? NULL : b->stack, cap * sizeof(*stack));
         if (stack == NULL)
             return fail(b, JSON_ERR_NOMEM);
+        if (inline_stack)
+            memcpy(stack, b->small_stack, b->stack_len * sizeof(*stack));
         b->stack = stack;
-        json_member_t *keys = realloc(b->keys, cap * sizeof(*keys));
+        json_member_t *keys = realloc(inline_stack ? NULL : b->keys, cap * sizeof(*keys));
         if (keys == NULL)
-            return fail(b, JSON_ERR_NOMEM);
+            return fail(b, JSON_ERR_NOMEM); /* b->keys is still the inline array or the old block */
+        if (inline_stack)
+            memcpy(keys, b->small_keys, b->stack_len * sizeof(*keys));
         b->keys = keys;
         b->stack_cap = cap;
     }
@@ -284,6 +298,91 @@ static const yajl_callbacks callbacks = {
 };
 
 /*
+ * yajl's own memory (its handle, lexer, state stack and decoding buffer) comes from a scratch area on parse()'s stack
+ * while it lasts, then from malloc: a small document costs no malloc and no free. Each block starts with a header
+ * holding its size, which realloc needs; blocks in the scratch area are not freed one by one (the area goes when
+ * parse() returns).
+ */
+#define SCRATCH_BYTES 3072
+#define SCRATCH_HEADER 16 /* the size, padded so that blocks stay aligned as malloc's are */
+
+/* Under AddressSanitizer the area not handed out, and each block once freed, is poisoned, as malloc's would be. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SCRATCH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SCRATCH_ASAN 1
+#endif
+#endif
+#ifdef SCRATCH_ASAN
+#include <sanitizer/asan_interface.h>
+#define SCRATCH_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define SCRATCH_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define SCRATCH_POISON(p, n) ((void)(p), (void)(n))
+#define SCRATCH_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+typedef struct st_scratch_t {
+    size_t used;
+    _Alignas(16) unsigned char area[SCRATCH_BYTES];
+} scratch_t;
+
+static void *
+scratch_malloc(void *ctx, size_t size)
+{
+    scratch_t *sc = ctx;
+    if (size > SIZE_MAX - 2 * SCRATCH_HEADER)
+        return NULL;
+    size_t need = SCRATCH_HEADER + ((size + SCRATCH_HEADER - 1) & ~(size_t)(SCRATCH_HEADER - 1));
+    unsigned char *block;
+    if (need <= SCRATCH_BYTES - sc->used) {
+        block = sc->area + sc->used;
+        sc->used += need;
+        SCRATCH_UNPOISON(block, SCRATCH_HEADER + size);
+    } else if ((block = malloc(SCRATCH_HEADER + size)) == NULL) {
+        return NULL;
+    }
+    memcpy(block, &size, sizeof(size));
+    return block + SCRATCH_HEADER;
+}
+
+static size_t
+block_size(const void *p)
+{
+    size_t size;
+    memcpy(&size, (const unsigned char *)p - SCRATCH_HEADER, sizeof(size));
+    return size;
+}
+
+static void
+scratch_free(void *ctx, void *p)
+{
+    scratch_t *sc = ctx;
+    unsigned char *block = (unsigned char *)p - SCRATCH_HEADER;
+    if (p == NULL)
+        return;
+    if (block >= sc->area && block < sc->area + SCRATCH_BYTES)
+        SCRATCH_POISON(p, block_size(p));
+    else
+        free(block);
+}
+
+static void *
+scratch_realloc(void *ctx, void *p, size_t size)
+{
+    if (p == NULL)
+        return scratch_malloc(ctx, size);
+    size_t old = block_size(p);
+    void *moved = scratch_malloc(ctx, size);
+    if (moved == NULL)
+        return NULL;
+    memcpy(moved, p, old < size ? old : size);
+    scratch_free(ctx, p);
+    return moved;
+}
+
+/*
  * yajl decodes an unpaired UTF-16 surrogate escape to '?' (and a high one followed by another escape to a
  * wrong character), so such escapes are found in the source: the offset of the backslash of the first one
  * at or after from, or len when there is none. from must not be inside an escape. Documents without a
@@ -347,10 +446,17 @@ parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, int lenie
         max_depth = 1;
 
     builder_t b = {.arena = arena, .max_depth = max_depth, .lenient = lenient};
+    b.stack = b.small_stack;
+    b.keys = b.small_keys;
+    b.stack_cap = sizeof(b.small_stack) / sizeof(b.small_stack[0]);
     frame_t small_frames[32];
     b.frames = max_depth <= 32 ? small_frames : malloc(max_depth * sizeof(frame_t));
     int ret = 0;
-    yajl_handle h = b.frames != NULL ? yajl_alloc(&callbacks, NULL, &b) : NULL;
+    scratch_t scratch;
+    scratch.used = 0;
+    SCRATCH_POISON(scratch.area, SCRATCH_BYTES);
+    yajl_alloc_funcs funcs = {.malloc = scratch_malloc, .realloc = scratch_realloc, .free = scratch_free, .ctx = &scratch};
+    yajl_handle h = b.frames != NULL ? yajl_alloc(&callbacks, &funcs, &b) : NULL;
     if (h == NULL) {
         ret = JSON_ERR_NOMEM;
         goto exit;
@@ -366,10 +472,13 @@ parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, int lenie
         *out = b.root;
     yajl_free(h);
 exit:
+    SCRATCH_UNPOISON(scratch.area, SCRATCH_BYTES); /* the stack is used again after this function returns */
     if (b.frames != small_frames)
         free(b.frames);
-    free(b.stack);
-    free(b.keys);
+    if (b.stack != b.small_stack)
+        free(b.stack);
+    if (b.keys != b.small_keys)
+        free(b.keys);
     free(repaired);
     return ret;
 }
@@ -384,12 +493,6 @@ int
 json_parse_lenient(arena_t *arena, const char *buf, size_t len, unsigned max_depth, json_value_t **out)
 {
     return parse(arena, buf, len, max_depth, 1, out);
-}
-
-const json_value_t *
-json_get(const json_value_t *obj, const char *key)
-{
-    return json_getn(obj, key, strlen(key));
 }
 
 const json_value_t *

@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 
@@ -96,9 +97,14 @@ int json_parse_lenient(arena_t *arena, const char *buf, size_t len, unsigned max
 int json_utf8_valid(const char *s, size_t len);
 
 /* Accessors; each accepts NULL and a value of the wrong type, returning NULL / 0 / the default. */
-const json_value_t *json_get(const json_value_t *obj, const char *key); /* the last member of that name */
-/* The same for a name of key_len bytes (a lenient tree's names may hold a NUL byte). */
+/* The last member named key[0..key_len) (a lenient tree's names may hold a NUL byte). */
 const json_value_t *json_getn(const json_value_t *obj, const char *key, size_t key_len);
+/* The last member of that name; inline, so that a literal key's length is known when compiling. */
+static inline const json_value_t *
+json_get(const json_value_t *obj, const char *key)
+{
+    return json_getn(obj, key, strlen(key));
+}
 const char *json_string(const json_value_t *v); /* NULL unless a string */
 int json_is_integer(const json_value_t *v);     /* a number with an integral value */
 /* The number as int64_t; returns 0 on success, -1 if not a number, not integral or out of range. */

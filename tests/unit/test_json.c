@@ -383,6 +383,74 @@ test_utf8(void)
     CHECK(!json_utf8_valid("\xe0\x80\xaf", 3));
 }
 
+/* Well-formed UTF-8 by the Unicode Standard's Table 3-7, one code point at a time: the reference. */
+static int
+reference_utf8(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i != len;) {
+        unsigned char c = s[i];
+        size_t n;
+        unsigned char lo = 0x80, hi = 0xbf; /* the range of the second byte */
+        if (c <= 0x7f)
+            n = 0;
+        else if (c >= 0xc2 && c <= 0xdf)
+            n = 1;
+        else if (c >= 0xe0 && c <= 0xef)
+            n = 2, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+        else if (c >= 0xf0 && c <= 0xf4)
+            n = 3, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+        else
+            return 0;
+        if (len - i <= n)
+            return 0;
+        for (size_t k = 1; k <= n; ++k)
+            if (s[i + k] < (k == 1 ? lo : 0x80) || s[i + k] > (k == 1 ? hi : 0xbf))
+                return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
+/* The eight-bytes-at-a-time ASCII path agrees with the reference wherever a sequence falls: every one- and two-byte
+ * sequence, and three- and four-byte ones with the edge values of each byte, at offsets 0 to 17 in ASCII text, with
+ * and without ASCII after it (so a sequence cut off by the end is tried too). */
+static void
+test_utf8_against_reference(void)
+{
+    static const unsigned char edges[] = {0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2,
+                                          0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff};
+    const size_t ne = sizeof(edges);
+    unsigned char text[48];
+    size_t checked = 0, disagreements = 0, valid = 0;
+    for (size_t form = 0; form != 4; ++form) {
+        size_t count = form == 0 ? 256 : form == 1 ? 65536 : form == 2 ? ne * ne * ne : ne * ne * ne * ne;
+        for (size_t k = 0; k != count; ++k) {
+            unsigned char seq[4];
+            size_t seq_len = form + 1;
+            if (form == 0)
+                seq[0] = (unsigned char)k;
+            else if (form == 1)
+                seq[0] = (unsigned char)(k >> 8), seq[1] = (unsigned char)k;
+            else
+                for (size_t b = 0, rest = k; b != seq_len; ++b, rest /= ne)
+                    seq[b] = edges[rest % ne];
+            for (size_t offset = 0; offset != 18; ++offset) {
+                for (size_t tail = 0; tail <= 9; tail += 9) {
+                    memset(text, 'a', sizeof(text));
+                    memcpy(text + offset, seq, seq_len);
+                    size_t len = offset + seq_len + tail;
+                    int got = json_utf8_valid((const char *)text, len), want = reference_utf8(text, len);
+                    disagreements += got != want;
+                    valid += want;
+                    ++checked;
+                }
+            }
+        }
+    }
+    CHECK(disagreements == 0);
+    CHECK(checked > 1000000 && valid != 0 && valid != checked);
+}
+
 int
 main(void)
 {
@@ -394,6 +462,7 @@ main(void)
     RUN(test_writer);
     RUN(test_base64);
     RUN(test_utf8);
+    RUN(test_utf8_against_reference);
     RUN(test_lenient);
     RUN(test_lenient_combinations);
     return TEST_REPORT("test_json");
