@@ -358,10 +358,10 @@ block_size(const void *p)
 static void
 scratch_free(void *ctx, void *p)
 {
-    scratch_t *sc = ctx;
-    unsigned char *block = (unsigned char *)p - SCRATCH_HEADER;
     if (p == NULL)
         return;
+    scratch_t *sc = ctx;
+    unsigned char *block = (unsigned char *)p - SCRATCH_HEADER;
     if (block >= sc->area && block < sc->area + SCRATCH_BYTES)
         SCRATCH_POISON(p, block_size(p));
     else

@@ -95,6 +95,40 @@ test_depth_limit(void)
     free(deep);
 }
 
+/* Past the inline stack (32 children) and past the scratch area yajl's memory comes from first (a string with
+ * escapes longer than it is decoded in yajl's buffer, which then moves to malloc'd memory): the tree is whole. */
+static void
+test_past_the_inline_memory(void)
+{
+    size_t n = 5000;
+    buf_t doc = BUF_INIT(0);
+    buf_append_str(&doc, "{\"list\":[");
+    for (size_t i = 0; i != n; ++i)
+        buf_printf(&doc, "%s%zu", i != 0 ? "," : "", i);
+    buf_append_str(&doc, "],\"text\":\"");
+    for (size_t i = 0; i != n; ++i)
+        buf_append_str(&doc, "a\\n\\u00e9");
+    buf_append_str(&doc, "\"");
+    for (size_t i = 0; i != 100; ++i)
+        buf_printf(&doc, ",\"k%zu\":%zu", i, i);
+    buf_append_str(&doc, "}");
+    CHECK(!buf_failed(&doc));
+    arena_t a;
+    arena_init(&a, 0);
+    json_value_t *v = NULL;
+    CHECK(json_parse(&a, doc.data, doc.len, 64, &v) == 0);
+    const json_value_t *list = json_get(v, "list"), *text = json_get(v, "text");
+    CHECK(list != NULL && list->type == JSON_ARRAY && list->u.arr.len == n);
+    int64_t last = -1;
+    CHECK(list != NULL && list->u.arr.len == n && json_int64(list->u.arr.items[n - 1], &last) == 0 && last == (int64_t)n - 1);
+    /* each "a\n\u00e9" decodes to 'a', LF and the two bytes of U+00E9 */
+    CHECK(text != NULL && text->type == JSON_STRING && text->u.str.len == 4 * n);
+    CHECK(text != NULL && memcmp(text->u.str.ptr + 4 * (n - 1), "a\n\xc3\xa9", 4) == 0);
+    CHECK(v != NULL && v->u.obj.len == 102 && json_get(v, "k99") != NULL);
+    arena_dispose(&a);
+    buf_dispose(&doc);
+}
+
 static void
 test_arena_limit(void)
 {
@@ -457,6 +491,7 @@ main(void)
     RUN(test_parse_valid);
     RUN(test_parse_invalid);
     RUN(test_depth_limit);
+    RUN(test_past_the_inline_memory);
     RUN(test_arena_limit);
     RUN(test_accessors);
     RUN(test_writer);
