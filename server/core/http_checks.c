@@ -225,7 +225,8 @@ http_accepts(const char *value, size_t len, const char *type)
         while (range_len != rest && range[range_len] != ';' && range[range_len] != ' ' && range[range_len] != '\t')
             ++range_len;
         int match = (range_len == type_len && strncasecmp(range, type, type_len) == 0) ||
-                    (range_len > 1 && range_len == major_len + 1 && range[range_len - 1] == '*' && strncasecmp(range, type, range_len - 1) == 0) ||
+                    (range_len > 1 && range_len == major_len + 1 && range[range_len - 1] == '*' &&
+                     strncasecmp(range, type, range_len - 1) == 0) ||
                     (range_len == 3 && memcmp(range, "*/*", 3) == 0);
         if (match && !accept_q_zero(item, item_len))
             return 1;
