@@ -172,15 +172,25 @@ http_check_host_and_origin(const mcp_config_t *cfg, const mcp_http_request_t *re
 
 /* ---- media types ---- */
 
-int
-http_media_type_is(const char *s, size_t len, const char *type)
+/* The media type (or range) an element starts with: past leading spaces, up to its parameters or a space. */
+static const char *
+media_range(const char *s, size_t len, size_t *range_len)
 {
     while (len != 0 && (*s == ' ' || *s == '\t'))
         ++s, --len;
     size_t end = 0;
     while (end != len && s[end] != ';' && s[end] != ' ' && s[end] != '\t')
         ++end;
-    return end == strlen(type) && strncasecmp(s, type, end) == 0;
+    *range_len = end;
+    return s;
+}
+
+int
+http_media_type_is(const char *s, size_t len, const char *type)
+{
+    size_t range_len;
+    const char *range = media_range(s, len, &range_len);
+    return range_len == strlen(type) && strncasecmp(range, type, range_len) == 0;
 }
 
 /* 1 if an Accept element (one comma-separated item) has q=0. */
@@ -217,13 +227,9 @@ http_accepts(const char *value, size_t len, const char *type)
         size_t end = start;
         while (end != len && value[end] != ',')
             ++end;
-        const char *item = value + start, *range = item;
-        size_t item_len = end - start;
-        while (range != value + end && (*range == ' ' || *range == '\t'))
-            ++range;
-        size_t range_len = 0, rest = (size_t)(value + end - range);
-        while (range_len != rest && range[range_len] != ';' && range[range_len] != ' ' && range[range_len] != '\t')
-            ++range_len;
+        const char *item = value + start;
+        size_t item_len = end - start, range_len;
+        const char *range = media_range(item, item_len, &range_len);
         int match = (range_len == type_len && strncasecmp(range, type, type_len) == 0) ||
                     (range_len > 1 && range_len == major_len + 1 && range[range_len - 1] == '*' &&
                      strncasecmp(range, type, range_len - 1) == 0) ||
