@@ -240,7 +240,7 @@ describe('sessions in DynamoDB, shared by two servers', () => {
         [a, b, idle] = await Promise.all([
             startServer({ toolsets: 'default,session', args, env }),
             startServer({ toolsets: 'default,session', args, env }),
-            startServer({ toolsets: 'default,session', args: [...args, '--session-idle-s', '1'], env }),
+            startServer({ toolsets: 'default,session', args: [...args, '--session-idle-s', '2'], env }),
         ]);
     });
     after(async () => {
@@ -274,7 +274,7 @@ describe('sessions in DynamoDB, shared by two servers', () => {
         const id = await newSession(idle.url);
         const r = await post(idle.url, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'increment_counter', arguments: {} } }, { 'mcp-session-id': id });
         assert.equal(r.body.result.structuredContent.count, 1);
-        await sleep(2100);
+        await sleep(3100);
         assert.equal((await ping(idle.url, id)).status, 404);
         const { Items } = await dynamo.call('Scan', { TableName: 'mcp-test-sessions' });
         const expired = Items.filter((item) => item.v_count?.N === '1' && Number(item.expiresAt.N) * 1000 < Date.now());
