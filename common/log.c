@@ -6,9 +6,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 #define MAX_LINE_BYTES 16384
 #define MAX_MESSAGE_BYTES 4096
-#define FLUSH_AT_BYTES 16384 /* a buffering thread writes its lines out once it holds this much */
+#define FLUSH_AT_BYTES 65536 /* a buffering thread writes its lines out once it holds this much */
 
 static log_level_t min_level = LOG_INFO;
 static __thread char request_id[128];
@@ -16,6 +18,8 @@ static __thread char trace_id[128];
 /* a thread that buffers keeps its lines here until log_flush() (its turn of work is over) */
 static __thread int buffering;
 static __thread buf_t pending;
+/* when log_flush_due() first saw lines waiting (monotonic ms), -1 when none wait */
+static __thread int64_t pending_since_ms = -1;
 /* a line is being written into pending (it holds pending's memory until log_end) */
 static __thread int pending_lent;
 /* the timestamp's second, formatted once per second per thread */
@@ -92,6 +96,24 @@ log_flush(void)
     if (pending.len != 0)
         write_all(pending.data, pending.len);
     buf_reset(&pending);
+}
+
+long
+log_flush_due(unsigned max_wait_ms)
+{
+    if (pending.len == 0) {
+        pending_since_ms = -1;
+        return -1;
+    }
+    int64_t now = clock_monotonic_ms();
+    if (pending_since_ms < 0)
+        pending_since_ms = now;
+    int64_t waited = now - pending_since_ms;
+    if (waited < (int64_t)max_wait_ms)
+        return (long)((int64_t)max_wait_ms - waited);
+    log_flush();
+    pending_since_ms = -1;
+    return -1;
 }
 
 const char *

@@ -39,12 +39,18 @@ const char *log_request_id(void);
 void log_set_trace_id(const char *id);
 /*
  * Buffering, per thread: with it on, debug and info lines wait in the thread's buffer until log_flush()
- * (an event loop flushes once per turn, a worker at the end of a job, Lambda after each invocation) or
- * until 16 KiB wait; warnings and errors go out at once, after what waits. Each flush is one write, so
+ * (a worker flushes at the end of a job, Lambda after each invocation), log_flush_due() (an event loop, after each
+ * turn) or until 64 KiB wait; warnings and errors go out at once, after what waits. Each flush is one write, so
  * lines from several threads never interleave. Off by default.
  */
 void log_set_buffered(int on);
 void log_flush(void);
+/*
+ * For an event loop, after each turn: writes the waiting lines once they have waited max_wait_ms (counted from the
+ * first call that found them waiting), so a busy loop writes a batch every few milliseconds rather than every turn.
+ * Returns the milliseconds until the lines still waiting are due (the loop's longest sleep), or -1 when none wait.
+ */
+long log_flush_due(unsigned max_wait_ms);
 /* Returns 1 and starts a line when level is enabled, else 0 (and nothing needs ending). */
 int log_begin(log_line_t *l, log_level_t level, const char *event);
 /* Starts a line whatever the configured level: for the few lines operators and tools always need (startup). */

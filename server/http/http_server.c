@@ -35,6 +35,8 @@
  * is one recv(MSG_PEEK) per open stream; a tenth of a second keeps abandoned calls from holding workers
  * that clients who stay are queued for. */
 #define LIVENESS_MS 100
+/* How long access log lines may wait to be written together: a person tailing the log does not notice it */
+#define LOG_BATCH_MS 20
 
 typedef struct st_http_server_t {
     h2o_globalconf_t globalconf;
@@ -619,12 +621,17 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t
         log_end(&l);
     }
 
-    /* access log lines wait for the end of the loop's turn: one write for all the requests it served */
+    /*
+     * access log lines wait in a buffer and go out together, LOG_BATCH_MS after the turn that wrote the first of them
+     * (or sooner, at 16 KiB or with a warning): under load one write carries the lines of many turns
+     */
     log_set_buffered(1);
-    /* the signal handler only sets a flag: wake up often enough to notice it promptly */
+    /* the signal handler only sets a flag: wake up often enough to notice it promptly, and when lines are due */
+    int wait_ms = 100;
     while (!stop_requested) {
-        h2o_evloop_run(server.ctx.loop, 100);
-        log_flush();
+        h2o_evloop_run(server.ctx.loop, wait_ms);
+        long due = log_flush_due(LOG_BATCH_MS);
+        wait_ms = due < 0 || due > 100 ? 100 : (int)due;
     }
 
     /* SIGTERM: stop accepting, end subscriptions/listen streams, let in-flight requests finish (bounded), then exit 0 */

@@ -5,6 +5,7 @@
  * long for its limit reported rather than dropped or cut.
  */
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -130,6 +131,48 @@ test_timestamp_is_iso8601_utc_with_milliseconds(void)
     CHECK(strncmp(out, "{\"ts\":\"", 7) == 0);
     CHECK(strlen(out) > 32 && out[11] == '-' && out[17] == 'T' && out[26] == '.' && out[30] == 'Z' && out[31] == '"');
     CHECK(parses(out, strlen(out) - 1));
+    free(out);
+}
+
+static void
+sleep_ms(long ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+}
+
+/* The event loop's batching: lines go out max_wait_ms after the first turn that found them, not at every turn. */
+static void
+test_lines_wait_for_their_batch_time_then_go_out_together(void)
+{
+    log_set_buffered(1);
+    CHECK(log_flush_due(300) == -1); /* nothing waits */
+    capture_begin();
+    write_request_line("a", "first", NULL);
+    long due = log_flush_due(300);
+    CHECK(due > 0 && due <= 300);
+    write_request_line("b", "second", NULL);
+    due = log_flush_due(300); /* a later turn: the batch is still counted from the first */
+    CHECK(due > 0 && due <= 300);
+    char *so_far = capture_end();
+    CHECK_STR(so_far, "");
+    free(so_far);
+    sleep_ms(320);
+    capture_begin();
+    CHECK(log_flush_due(300) == -1);
+    char *out = capture_end();
+    char *first = strstr(out, "\"first\""), *second = strstr(out, "\"second\"");
+    CHECK(first != NULL && second != NULL && first < second);
+    free(out);
+    /* once written, a new line starts a new batch */
+    capture_begin();
+    write_request_line("c", "third", NULL);
+    due = log_flush_due(300);
+    CHECK(due > 0 && due <= 300);
+    log_set_buffered(0); /* writes what waits */
+    out = capture_end();
+    CHECK(strstr(out, "\"third\"") != NULL);
     free(out);
 }
 
@@ -271,6 +314,7 @@ main(void)
     RUN(test_buffered_and_unbuffered_lines_are_the_same);
     RUN(test_timestamp_is_iso8601_utc_with_milliseconds);
     RUN(test_buffered_lines_wait_and_a_warning_flushes_them_in_order);
+    RUN(test_lines_wait_for_their_batch_time_then_go_out_together);
     RUN(test_a_line_too_long_is_reported_and_the_next_line_is_intact);
     RUN(test_a_line_begun_while_another_is_open_is_written_whole);
     RUN(test_trace_id_follows_the_request_id_escaped_when_needed);
