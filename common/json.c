@@ -92,6 +92,7 @@ typedef struct st_builder_t {
     const char *pending_key;
     size_t pending_key_len;
     json_value_t *root;
+    uintptr_t src, src_end; /* the text yajl parses, whose every byte parse() has already checked */
 } builder_t;
 
 static int
@@ -105,6 +106,12 @@ fail(builder_t *b, int err)
 static int
 check_string(builder_t *b, const unsigned char *s, size_t len)
 {
+    /*
+     * A string without escapes comes as a slice of the text itself, which parse() found free of NUL bytes and valid
+     * UTF-8 before yajl saw it; only strings yajl decoded (into its own buffer) need looking at.
+     */
+    if ((uintptr_t)s >= b->src && (uintptr_t)s <= b->src_end && len <= b->src_end - (uintptr_t)s)
+        return 1;
     if (!b->lenient && memchr(s, '\0', len) != NULL)
         return fail(b, JSON_ERR_NUL);
     /*
@@ -445,6 +452,8 @@ parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, int lenie
         max_depth = 1;
 
     builder_t b = {.arena = arena, .max_depth = max_depth, .lenient = lenient};
+    b.src = (uintptr_t)buf;
+    b.src_end = (uintptr_t)buf + len;
     b.stack = b.small_stack;
     b.keys = b.small_keys;
     b.stack_cap = sizeof(b.small_stack) / sizeof(b.small_stack[0]);
@@ -501,7 +510,8 @@ json_getn(const json_value_t *obj, const char *key, size_t key_len)
         return NULL;
     for (size_t i = obj->u.obj.len; i-- != 0;) {
         const json_member_t *m = &obj->u.obj.items[i];
-        if (m->key_len == key_len && memcmp(m->key, key, key_len) == 0)
+        /* the first byte settles most mismatches of equal length without a call */
+        if (m->key_len == key_len && (key_len == 0 || (m->key[0] == key[0] && memcmp(m->key, key, key_len) == 0)))
             return m->value;
     }
     return NULL;
