@@ -280,7 +280,7 @@ authz_issuers_parse(authz_config_t *c, const authz_settings_t *s, char *err, siz
                 return error_format(err, err_len, "%s is set but " AUTHZ_OAUTH_ISSUERS_VAR " is not", dependent[i][1]);
         return 0;
     }
-    int64_t timeout;
+    int64_t timeout = 0; /* set by int_setting on success (gcc -O2 cannot tell) */
     if (int_setting(s->oauth_jwks_refresh, AUTHZ_OAUTH_REFRESH_VAR, DEFAULT_REFRESH, 1, 7 * 86400, &o->jwks_refresh, err,
                     err_len) != 0 ||
         int_setting(s->oauth_jwks_max_age, AUTHZ_OAUTH_MAX_AGE_VAR, DEFAULT_MAX_AGE, 1, 30 * 86400, &o->jwks_max_age, err,
