@@ -1617,6 +1617,106 @@ plural(size_t n, const char *one, const char *many)
 
 static int validate(validate_ctx_t *c, const json_value_t *s, const json_value_t *v);
 
+/*
+ * The keywords validation reads. Each schema object is scanned once for which of them it has (present_keywords), and
+ * only those are looked up: most schemas hold a few of the 29, and each lookup would otherwise walk all its members.
+ */
+typedef enum {
+    VK_TYPE,
+    VK_CONST,
+    VK_ENUM,
+    VK_MINIMUM,
+    VK_MAXIMUM,
+    VK_EXCLUSIVE_MINIMUM,
+    VK_EXCLUSIVE_MAXIMUM,
+    VK_MULTIPLE_OF,
+    VK_MIN_LENGTH,
+    VK_MAX_LENGTH,
+    VK_PATTERN,
+    VK_MIN_ITEMS,
+    VK_MAX_ITEMS,
+    VK_UNIQUE_ITEMS,
+    VK_PREFIX_ITEMS,
+    VK_ITEMS,
+    VK_REQUIRED,
+    VK_MIN_PROPERTIES,
+    VK_MAX_PROPERTIES,
+    VK_PROPERTIES,
+    VK_ADDITIONAL_PROPERTIES,
+    VK_ALL_OF,
+    VK_ANY_OF,
+    VK_ONE_OF,
+    VK_NOT,
+    VK_IF,
+    VK_THEN,
+    VK_ELSE,
+    VK_REF,
+    VK_COUNT
+} vkeyword_t;
+
+#define VK(id, str) [id] = {str, sizeof(str) - 1}
+static const struct st_vkeyword_name_t {
+    const char *name;
+    size_t len;
+} vkeywords[VK_COUNT] = {
+    VK(VK_TYPE, "type"),
+    VK(VK_CONST, "const"),
+    VK(VK_ENUM, "enum"),
+    VK(VK_MINIMUM, "minimum"),
+    VK(VK_MAXIMUM, "maximum"),
+    VK(VK_EXCLUSIVE_MINIMUM, "exclusiveMinimum"),
+    VK(VK_EXCLUSIVE_MAXIMUM, "exclusiveMaximum"),
+    VK(VK_MULTIPLE_OF, "multipleOf"),
+    VK(VK_MIN_LENGTH, "minLength"),
+    VK(VK_MAX_LENGTH, "maxLength"),
+    VK(VK_PATTERN, "pattern"),
+    VK(VK_MIN_ITEMS, "minItems"),
+    VK(VK_MAX_ITEMS, "maxItems"),
+    VK(VK_UNIQUE_ITEMS, "uniqueItems"),
+    VK(VK_PREFIX_ITEMS, "prefixItems"),
+    VK(VK_ITEMS, "items"),
+    VK(VK_REQUIRED, "required"),
+    VK(VK_MIN_PROPERTIES, "minProperties"),
+    VK(VK_MAX_PROPERTIES, "maxProperties"),
+    VK(VK_PROPERTIES, "properties"),
+    VK(VK_ADDITIONAL_PROPERTIES, "additionalProperties"),
+    VK(VK_ALL_OF, "allOf"),
+    VK(VK_ANY_OF, "anyOf"),
+    VK(VK_ONE_OF, "oneOf"),
+    VK(VK_NOT, "not"),
+    VK(VK_IF, "if"),
+    VK(VK_THEN, "then"),
+    VK(VK_ELSE, "else"),
+    VK(VK_REF, "$ref"),
+};
+#undef VK
+_Static_assert(VK_COUNT <= 32, "a keyword's bit fits in a uint32_t");
+
+/* The validation keywords schema object s has, one bit (1 << vkeyword_t) each. */
+static uint32_t
+present_keywords(const json_value_t *s)
+{
+    uint32_t kw = 0;
+    for (size_t i = 0; i != s->u.obj.len; ++i) {
+        const json_member_t *m = &s->u.obj.items[i];
+        for (unsigned k = 0; k != VK_COUNT; ++k) {
+            if (m->key_len == vkeywords[k].len && m->key[0] == vkeywords[k].name[0] &&
+                memcmp(m->key, vkeywords[k].name, m->key_len) == 0) {
+                kw |= 1u << k;
+                break;
+            }
+        }
+    }
+    return kw;
+}
+
+/* Keyword k of schema s (whose present keywords are kw), or NULL when s does not have it. */
+static const json_value_t *
+kw_get(const json_value_t *s, uint32_t kw, vkeyword_t k)
+{
+    return kw & (1u << k) ? json_getn(s, vkeywords[k].name, vkeywords[k].len) : NULL;
+}
+
 /* Validates a member or item of the current instance; the caller has extended the path. */
 static int
 validate_child(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
@@ -1629,10 +1729,10 @@ validate_child(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
 }
 
 static int
-count_keyword(validate_ctx_t *c, const json_value_t *s, const char *name, size_t *out)
+count_keyword(validate_ctx_t *c, const json_value_t *s, uint32_t kw, vkeyword_t k, size_t *out)
 {
     decimal_t d;
-    const json_value_t *v = json_get(s, name);
+    const json_value_t *v = kw_get(s, kw, k);
     if (v == NULL)
         return 0;
     if (decimal_of(v, &d) != 0 || decimal_to_count(&d, out) != 0)
@@ -1641,24 +1741,24 @@ count_keyword(validate_ctx_t *c, const json_value_t *s, const char *name, size_t
 }
 
 static const struct st_bound_t {
-    const char *keyword;
+    vkeyword_t keyword;
     int sign_fails[3]; /* indexed by comparison + 1: instance below, equal to, above the bound */
     const char *relation;
 } bounds[] = {
-    {"minimum", {1, 0, 0}, "at least"},
-    {"maximum", {0, 0, 1}, "at most"},
-    {"exclusiveMinimum", {1, 1, 0}, "greater than"},
-    {"exclusiveMaximum", {0, 1, 1}, "less than"},
+    {VK_MINIMUM, {1, 0, 0}, "at least"},
+    {VK_MAXIMUM, {0, 0, 1}, "at most"},
+    {VK_EXCLUSIVE_MINIMUM, {1, 1, 0}, "greater than"},
+    {VK_EXCLUSIVE_MAXIMUM, {0, 1, 1}, "less than"},
 };
 
 static int
-validate_number(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
+validate_number(validate_ctx_t *c, const json_value_t *s, uint32_t kw, const json_value_t *v)
 {
     decimal_t d, bound;
     if (decimal_of(v, &d) != 0)
         return give_up(c, "not a valid number");
     for (size_t i = 0; i != sizeof(bounds) / sizeof(bounds[0]); ++i) {
-        const json_value_t *b = json_get(s, bounds[i].keyword);
+        const json_value_t *b = kw_get(s, kw, bounds[i].keyword);
         if (b == NULL)
             continue;
         if (decimal_of(b, &bound) != 0)
@@ -1666,7 +1766,7 @@ validate_number(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
         if (bounds[i].sign_fails[decimal_cmp(&d, &bound) + 1])
             return invalid(c, "must be %s %s", bounds[i].relation, b->u.num.raw);
     }
-    const json_value_t *m = json_get(s, "multipleOf");
+    const json_value_t *m = kw_get(s, kw, VK_MULTIPLE_OF);
     if (m != NULL) {
         if (decimal_of(m, &bound) != 0 || decimal_sign(&bound) <= 0)
             return invalid_schema(c);
@@ -1703,41 +1803,41 @@ match_pattern(validate_ctx_t *c, const json_value_t *pattern, const json_value_t
 }
 
 static int
-validate_string(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
+validate_string(validate_ctx_t *c, const json_value_t *s, uint32_t kw, const json_value_t *v)
 {
     size_t limit, length = 0;
     int has;
     for (size_t i = 0; i != v->u.str.len; ++i)
         length += ((unsigned char)v->u.str.ptr[i] & 0xc0) != 0x80;
-    if ((has = count_keyword(c, s, "minLength", &limit)) < 0)
+    if ((has = count_keyword(c, s, kw, VK_MIN_LENGTH, &limit)) < 0)
         return has;
     if (has && length < limit)
         return invalid(c, "must be at least %zu character%s long", limit, plural(limit, "", "s"));
-    if ((has = count_keyword(c, s, "maxLength", &limit)) < 0)
+    if ((has = count_keyword(c, s, kw, VK_MAX_LENGTH, &limit)) < 0)
         return has;
     if (has && length > limit)
         return invalid(c, "must be at most %zu character%s long", limit, plural(limit, "", "s"));
-    const json_value_t *pattern = json_get(s, "pattern");
+    const json_value_t *pattern = kw_get(s, kw, VK_PATTERN);
     if (pattern != NULL)
         return match_pattern(c, pattern, v);
     return V_OK;
 }
 
 static int
-validate_array(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
+validate_array(validate_ctx_t *c, const json_value_t *s, uint32_t kw, const json_value_t *v)
 {
     size_t n = v->u.arr.len, limit;
     int has;
-    if ((has = count_keyword(c, s, "minItems", &limit)) < 0)
+    if ((has = count_keyword(c, s, kw, VK_MIN_ITEMS, &limit)) < 0)
         return has;
     if (has && n < limit)
         return invalid(c, "must have at least %zu item%s", limit, plural(limit, "", "s"));
-    if ((has = count_keyword(c, s, "maxItems", &limit)) < 0)
+    if ((has = count_keyword(c, s, kw, VK_MAX_ITEMS, &limit)) < 0)
         return has;
     if (has && n > limit)
         return invalid(c, "must have at most %zu item%s", limit, plural(limit, "", "s"));
 
-    const json_value_t *unique = json_get(s, "uniqueItems");
+    const json_value_t *unique = kw_get(s, kw, VK_UNIQUE_ITEMS);
     if (unique != NULL && unique->type == JSON_TRUE) {
         int dup = has_duplicate(v);
         if (dup < 0)
@@ -1746,7 +1846,7 @@ validate_array(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
             return invalid(c, "must not contain duplicate items");
     }
 
-    const json_value_t *prefix = json_get(s, "prefixItems"), *items = json_get(s, "items");
+    const json_value_t *prefix = kw_get(s, kw, VK_PREFIX_ITEMS), *items = kw_get(s, kw, VK_ITEMS);
     size_t num_prefix = 0;
     if (prefix != NULL) {
         if (prefix->type != JSON_ARRAY)
@@ -1775,9 +1875,9 @@ has_member(const json_value_t *obj, const char *key, size_t len)
 }
 
 static int
-validate_object(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
+validate_object(validate_ctx_t *c, const json_value_t *s, uint32_t kw, const json_value_t *v)
 {
-    const json_value_t *required = json_get(s, "required");
+    const json_value_t *required = kw_get(s, kw, VK_REQUIRED);
     if (required != NULL) {
         if (required->type != JSON_ARRAY)
             return invalid_schema(c);
@@ -1792,16 +1892,16 @@ validate_object(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
 
     size_t n = v->u.obj.len, limit;
     int has;
-    if ((has = count_keyword(c, s, "minProperties", &limit)) < 0)
+    if ((has = count_keyword(c, s, kw, VK_MIN_PROPERTIES, &limit)) < 0)
         return has;
     if (has && n < limit)
         return invalid(c, "must have at least %zu propert%s", limit, plural(limit, "y", "ies"));
-    if ((has = count_keyword(c, s, "maxProperties", &limit)) < 0)
+    if ((has = count_keyword(c, s, kw, VK_MAX_PROPERTIES, &limit)) < 0)
         return has;
     if (has && n > limit)
         return invalid(c, "must have at most %zu propert%s", limit, plural(limit, "y", "ies"));
 
-    const json_value_t *properties = json_get(s, "properties"), *additional = json_get(s, "additionalProperties");
+    const json_value_t *properties = kw_get(s, kw, VK_PROPERTIES), *additional = kw_get(s, kw, VK_ADDITIONAL_PROPERTIES);
     if (properties != NULL && properties->type != JSON_OBJECT)
         return invalid_schema(c);
     for (size_t i = 0; i != n; ++i) {
@@ -1901,12 +2001,12 @@ try_schema(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
  * is the message. An "if" with neither is not even tried, and "then" or "else" without "if" does nothing.
  */
 static int
-validate_conditional(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
+validate_conditional(validate_ctx_t *c, const json_value_t *s, uint32_t kw, const json_value_t *v)
 {
-    const json_value_t *if_schema = json_get(s, "if");
+    const json_value_t *if_schema = kw_get(s, kw, VK_IF);
     if (if_schema == NULL)
         return V_OK;
-    const json_value_t *then_schema = json_get(s, "then"), *else_schema = json_get(s, "else");
+    const json_value_t *then_schema = kw_get(s, kw, VK_THEN), *else_schema = kw_get(s, kw, VK_ELSE);
     if (then_schema == NULL && else_schema == NULL)
         return V_OK;
     int ret = try_schema(c, if_schema, v);
@@ -1917,18 +2017,18 @@ validate_conditional(validate_ctx_t *c, const json_value_t *s, const json_value_
 }
 
 static int
-validate_applicators(validate_ctx_t *c, const json_value_t *s, const json_value_t *v)
+validate_applicators(validate_ctx_t *c, const json_value_t *s, uint32_t kw, const json_value_t *v)
 {
     const json_value_t *list;
     int ret;
-    if ((list = json_get(s, "allOf")) != NULL) {
+    if ((list = kw_get(s, kw, VK_ALL_OF)) != NULL) {
         if (list->type != JSON_ARRAY)
             return invalid_schema(c);
         for (size_t i = 0; i != list->u.arr.len; ++i)
             if ((ret = validate(c, list->u.arr.items[i], v)) != V_OK)
                 return ret;
     }
-    if ((list = json_get(s, "anyOf")) != NULL) {
+    if ((list = kw_get(s, kw, VK_ANY_OF)) != NULL) {
         if (list->type != JSON_ARRAY)
             return invalid_schema(c);
         size_t i;
@@ -1941,7 +2041,7 @@ validate_applicators(validate_ctx_t *c, const json_value_t *s, const json_value_
         if (i == list->u.arr.len)
             return no_alternative_matched(c, list, v);
     }
-    if ((list = json_get(s, "oneOf")) != NULL) {
+    if ((list = kw_get(s, kw, VK_ONE_OF)) != NULL) {
         if (list->type != JSON_ARRAY)
             return invalid_schema(c);
         size_t matches = 0;
@@ -1955,16 +2055,16 @@ validate_applicators(validate_ctx_t *c, const json_value_t *s, const json_value_
         if (matches > 1)
             return invalid(c, "matches more than one of the allowed schemas");
     }
-    const json_value_t *not_schema = json_get(s, "not");
+    const json_value_t *not_schema = kw_get(s, kw, VK_NOT);
     if (not_schema != NULL) {
         if ((ret = try_schema(c, not_schema, v)) == V_ABORT)
             return ret;
         if (ret == V_OK)
             return invalid(c, "is not allowed");
     }
-    if ((ret = validate_conditional(c, s, v)) != V_OK)
+    if ((ret = validate_conditional(c, s, kw, v)) != V_OK)
         return ret;
-    const json_value_t *ref = json_get(s, "$ref"), *target;
+    const json_value_t *ref = kw_get(s, kw, VK_REF), *target;
     if (ref != NULL) {
         switch (resolve_ref(c->root, &c->anchors, ref, &target)) {
         case REF_OK:
@@ -1995,7 +2095,8 @@ validate_keywords(validate_ctx_t *c, const json_value_t *s, const json_value_t *
     if (s->type != JSON_OBJECT)
         return invalid_schema(c);
 
-    const json_value_t *t = json_get(s, "type"), *k, *e;
+    uint32_t kw = present_keywords(s);
+    const json_value_t *t = kw_get(s, kw, VK_TYPE), *k, *e;
     if (t != NULL) {
         unsigned mask = type_mask(t);
         if (mask == 0)
@@ -2003,9 +2104,9 @@ validate_keywords(validate_ctx_t *c, const json_value_t *s, const json_value_t *
         if ((mask & instance_types(v)) == 0)
             return expected_types(c, mask);
     }
-    if ((k = json_get(s, "const")) != NULL && !json_equal(k, v))
+    if ((k = kw_get(s, kw, VK_CONST)) != NULL && !json_equal(k, v))
         return invalid(c, "must be equal to the allowed value");
-    if ((e = json_get(s, "enum")) != NULL) {
+    if ((e = kw_get(s, kw, VK_ENUM)) != NULL) {
         if (e->type != JSON_ARRAY)
             return invalid_schema(c);
         size_t i;
@@ -2018,23 +2119,23 @@ validate_keywords(validate_ctx_t *c, const json_value_t *s, const json_value_t *
     int ret = V_OK;
     switch (v->type) {
     case JSON_NUMBER:
-        ret = validate_number(c, s, v);
+        ret = validate_number(c, s, kw, v);
         break;
     case JSON_STRING:
-        ret = validate_string(c, s, v);
+        ret = validate_string(c, s, kw, v);
         break;
     case JSON_ARRAY:
-        ret = validate_array(c, s, v);
+        ret = validate_array(c, s, kw, v);
         break;
     case JSON_OBJECT:
-        ret = validate_object(c, s, v);
+        ret = validate_object(c, s, kw, v);
         break;
     default:
         break;
     }
     if (ret != V_OK)
         return ret;
-    return validate_applicators(c, s, v);
+    return validate_applicators(c, s, kw, v);
 }
 
 static int
@@ -2067,7 +2168,15 @@ count_nodes(const json_value_t *v)
 int
 schema_validate(const json_value_t *schema, const json_value_t *instance, char *err, size_t err_len)
 {
-    validate_ctx_t c = {.root = schema, .err = err, .err_len = err != NULL ? err_len : 0};
+    /* member by member: zeroing the whole path (its steps are written as they are pushed) would cost more than validating */
+    validate_ctx_t c;
+    c.root = schema;
+    c.anchors = (anchors_t){0};
+    c.err = err;
+    c.err_len = err != NULL ? err_len : 0;
+    c.quiet = c.ref_chain = c.nesting = 0;
+    c.path.pointer = 0;
+    c.path.depth = 0;
     if (c.err_len != 0)
         err[0] = '\0';
     if (schema == NULL || instance == NULL) {
