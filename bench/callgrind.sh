@@ -4,8 +4,8 @@
 # default log level (info: an access-log line per request), at --log-level warn, and for bench-static_server. A
 # count of instructions does not move with other work on the machine, as requests/s and CPU time do on two shared
 # cores: it is the repeatable measure of what the access log costs. It leaves out the kernel's work (the same for
-# every configuration: one read and one writev per request, plus one write of the batched log lines per event-loop
-# turn at info).
+# every configuration: one read and one writev per request, plus, at info, one write of the batched log lines every
+# 20 ms or so).
 #
 # Each configuration runs twice under callgrind: once serving REQUESTS tools/call of ping from bench-soak (8 kept-alive
 # connections, paced at RATE/s so that the run does not depend on how fast valgrind is), and once idle for as long

@@ -7,7 +7,8 @@
  * Using a scope slides its expiry: the row's last use is rewritten whenever it is older than a tenth of the
  * idle timeout, so a scope lives between 0.9 and 1 times its idle timeout after its last use, at one write
  * per tenth of that timeout at most (none for a client whose session is short and that never stores
- * anything).
+ * anything). Times are whole seconds (they travel in tokens and rows), so each bound may come up to a second
+ * sooner: a scope with an idle timeout of 1 s may end milliseconds after its last use.
  */
 #ifndef MCP_STATE_H
 #define MCP_STATE_H
