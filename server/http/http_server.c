@@ -37,6 +37,8 @@
 #define LIVENESS_MS 100
 /* How long access log lines may wait to be written together: a person tailing the log does not notice it */
 #define LOG_BATCH_MS 20
+/* The event loop's longest sleep: the signal handler only sets a flag, which the loop notices when it wakes */
+#define WAKE_MS 100
 
 typedef struct st_http_server_t {
     h2o_globalconf_t globalconf;
@@ -623,15 +625,15 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t
 
     /*
      * access log lines wait in a buffer and go out together, LOG_BATCH_MS after the turn that wrote the first of them
-     * (or sooner, at 16 KiB or with a warning): under load one write carries the lines of many turns
+     * (or sooner, at 64 KiB or with a warning): under load one write carries the lines of many turns
      */
     log_set_buffered(1);
-    /* the signal handler only sets a flag: wake up often enough to notice it promptly, and when lines are due */
-    int wait_ms = 100;
+    /* wake up often enough to notice a stop request promptly, and when lines are due */
+    int wait_ms = WAKE_MS;
     while (!stop_requested) {
         h2o_evloop_run(server.ctx.loop, wait_ms);
         long due = log_flush_due(LOG_BATCH_MS);
-        wait_ms = due < 0 || due > 100 ? 100 : (int)due;
+        wait_ms = due < 0 || due > WAKE_MS ? WAKE_MS : (int)due;
     }
 
     /* SIGTERM: stop accepting, end subscriptions/listen streams, let in-flight requests finish (bounded), then exit 0 */
@@ -644,7 +646,7 @@ http_server_run(mcp_server_t *mcp, const mcp_config_t *core, const http_config_t
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
     while (server.in_flight != 0) {
-        h2o_evloop_run(server.ctx.loop, 100);
+        h2o_evloop_run(server.ctx.loop, WAKE_MS);
         log_flush();
         clock_gettime(CLOCK_MONOTONIC, &now);
         if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >= config->shutdown_grace_ms) {
