@@ -7,6 +7,7 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "asan.h"
 #include "hex.h"
 
 const char *
@@ -80,7 +81,8 @@ typedef struct st_frame_t {
 typedef struct st_builder_t {
     arena_t *arena;
     unsigned max_depth;
-    int lenient; /* strings may hold U+0000 */
+    unsigned frames_cap; /* frames has room for this many open containers; grown up to max_depth */
+    int lenient;         /* strings may hold U+0000 */
     int error;
     frame_t *frames;
     unsigned depth;
@@ -89,6 +91,7 @@ typedef struct st_builder_t {
     size_t stack_len, stack_cap;
     json_value_t *small_stack[32]; /* the first stack and keys, inline: a small document never calls malloc */
     json_member_t small_keys[32];
+    frame_t small_frames[32]; /* likewise the first open containers */
     const char *pending_key;
     size_t pending_key_len;
     json_value_t *root;
@@ -228,6 +231,18 @@ open_container(builder_t *b, int is_object)
 {
     if (b->depth == b->max_depth)
         return fail(b, JSON_ERR_DEPTH);
+    if (b->depth == b->frames_cap) {
+        /* deeper than the inline frames: the rest come from malloc, doubling up to max_depth */
+        unsigned cap = b->frames_cap * 2 < b->max_depth ? b->frames_cap * 2 : b->max_depth;
+        frame_t *frames = malloc(cap * sizeof(*frames));
+        if (frames == NULL)
+            return fail(b, JSON_ERR_NOMEM);
+        memcpy(frames, b->frames, b->depth * sizeof(*frames));
+        if (b->frames != b->small_frames)
+            free(b->frames);
+        b->frames = frames;
+        b->frames_cap = cap;
+    }
     json_value_t *v = new_value(b, is_object ? JSON_OBJECT : JSON_ARRAY);
     if (!add(b, v))
         return 0;
@@ -307,27 +322,11 @@ static const yajl_callbacks callbacks = {
  * yajl's own memory (its handle, lexer, state stack and decoding buffer) comes from a scratch area on parse()'s stack
  * while it lasts, then from malloc: a small document costs no malloc and no free. Each block starts with a header
  * holding its size, which realloc needs; blocks in the scratch area are not freed one by one (the area goes when
- * parse() returns).
+ * parse() returns). Under AddressSanitizer the area not handed out, and each block once freed, is poisoned, as malloc's
+ * would be.
  */
 #define SCRATCH_BYTES 3072
 #define SCRATCH_HEADER 16 /* the size, padded so that blocks stay aligned as malloc's are */
-
-/* Under AddressSanitizer the area not handed out, and each block once freed, is poisoned, as malloc's would be. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SCRATCH_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SCRATCH_ASAN 1
-#endif
-#endif
-#ifdef SCRATCH_ASAN
-#include <sanitizer/asan_interface.h>
-#define SCRATCH_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#define SCRATCH_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
-#else
-#define SCRATCH_POISON(p, n) ((void)(p), (void)(n))
-#define SCRATCH_UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
 
 typedef struct st_scratch_t {
     size_t used;
@@ -345,7 +344,7 @@ scratch_malloc(void *ctx, size_t size)
     if (need <= SCRATCH_BYTES - sc->used) {
         block = sc->area + sc->used;
         sc->used += need;
-        SCRATCH_UNPOISON(block, SCRATCH_HEADER + size);
+        ASAN_UNPOISON(block, SCRATCH_HEADER + size);
     } else if ((block = malloc(SCRATCH_HEADER + size)) == NULL) {
         return NULL;
     }
@@ -369,7 +368,7 @@ scratch_free(void *ctx, void *p)
     scratch_t *sc = ctx;
     unsigned char *block = (unsigned char *)p - SCRATCH_HEADER;
     if (block >= sc->area && block < sc->area + SCRATCH_BYTES)
-        SCRATCH_POISON(p, block_size(p));
+        ASAN_POISON(p, block_size(p));
     else
         free(block);
 }
@@ -451,24 +450,36 @@ parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, int lenie
     if (max_depth == 0)
         max_depth = 1;
 
-    builder_t b = {.arena = arena, .max_depth = max_depth, .lenient = lenient};
+    /* member by member: the inline arrays need no zeroing */
+    builder_t b;
+    b.arena = arena;
+    b.max_depth = max_depth;
+    b.lenient = lenient;
+    b.error = 0;
+    b.depth = 0;
+    b.stack_len = 0;
+    b.pending_key = NULL;
+    b.pending_key_len = 0;
+    b.root = NULL;
     b.src = (uintptr_t)buf;
     b.src_end = (uintptr_t)buf + len;
     b.stack = b.small_stack;
     b.keys = b.small_keys;
     b.stack_cap = sizeof(b.small_stack) / sizeof(b.small_stack[0]);
-    frame_t small_frames[32];
-    b.frames = max_depth <= 32 ? small_frames : malloc(max_depth * sizeof(frame_t));
+    b.frames = b.small_frames;
+    b.frames_cap = sizeof(b.small_frames) / sizeof(b.small_frames[0]);
     int ret = 0;
     scratch_t scratch;
     scratch.used = 0;
-    SCRATCH_POISON(scratch.area, SCRATCH_BYTES);
+    ASAN_POISON(scratch.area, SCRATCH_BYTES);
     yajl_alloc_funcs funcs = {.malloc = scratch_malloc, .realloc = scratch_realloc, .free = scratch_free, .ctx = &scratch};
-    yajl_handle h = b.frames != NULL ? yajl_alloc(&callbacks, &funcs, &b) : NULL;
+    yajl_handle h = yajl_alloc(&callbacks, &funcs, &b);
     if (h == NULL) {
         ret = JSON_ERR_NOMEM;
         goto exit;
     }
+    /* the whole text was found valid UTF-8 above, and strings yajl decodes are checked in check_string */
+    yajl_config(h, yajl_dont_validate_strings, 1);
     yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
     if (st == yajl_status_ok)
         st = yajl_complete_parse(h);
@@ -480,8 +491,8 @@ parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, int lenie
         *out = b.root;
     yajl_free(h);
 exit:
-    SCRATCH_UNPOISON(scratch.area, SCRATCH_BYTES); /* the stack is used again after this function returns */
-    if (b.frames != small_frames)
+    ASAN_UNPOISON(scratch.area, SCRATCH_BYTES); /* the stack is used again after this function returns */
+    if (b.frames != b.small_frames)
         free(b.frames);
     if (b.stack != b.small_stack)
         free(b.stack);

@@ -70,6 +70,19 @@ jsonw_object_begin(jsonw_t *w)
 }
 
 void
+jsonw_object_begin_raw(jsonw_t *w, const char *json, size_t len)
+{
+    before_item(w);
+    if (w->depth == JSONW_MAX_DEPTH) {
+        w->failed = 1;
+        return;
+    }
+    buf_append(w->out, json, len);
+    w->need_comma[++w->depth] = 1;
+    w->after_key = len != 0 && json[len - 1] == ':';
+}
+
+void
 jsonw_object_end(jsonw_t *w)
 {
     close_level(w, '}');

@@ -41,6 +41,11 @@ void jsonw_fixed(jsonw_t *w, int64_t v, unsigned decimals);
 void jsonw_double(jsonw_t *w, double v); /* non-finite values are written as null */
 void jsonw_bool(jsonw_t *w, int v);
 void jsonw_null(jsonw_t *w);
+/*
+ * Opens an object with its first members already serialised (trusted: "{\"a\":1,\"b\":"): when the text ends with
+ * ':', the writer is left after that key, waiting for its value.
+ */
+void jsonw_object_begin_raw(jsonw_t *w, const char *json, size_t len);
 /* Inserts already-serialised JSON (trusted to be valid) as one value. */
 void jsonw_raw(jsonw_t *w, const char *json, size_t len);
 /* Writes a parsed value back out. */

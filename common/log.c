@@ -140,8 +140,9 @@ append_member(buf_t *b, const char *key_part, size_t key_part_len, const char *v
     buf_append_char(b, '"');
 }
 
-void
-log_begin_always(log_line_t *l, log_level_t level, const char *event)
+/* log_begin_always with the request id given (NULL or "": none) rather than the thread's. */
+static void
+begin_line(log_line_t *l, log_level_t level, const char *event, const char *rid)
 {
     if (buffering && !pending_lent) {
         /* the line goes straight into the pending lines; log_end gives the memory back */
@@ -176,7 +177,10 @@ log_begin_always(log_line_t *l, log_level_t level, const char *event)
     static const char trace_id_key[] = "\",\"traceId\":\"";
     size_t prefix_len = strlen(ts_prefix), level_len = strlen(level_names[level]);
     ptrdiff_t event_len = jsonw_plain_length(event);
-    ptrdiff_t rid_len = request_id[0] != '\0' ? jsonw_plain_length(request_id) : 0;
+    if (rid == NULL)
+        rid = "";
+    l->request_id = rid;
+    ptrdiff_t rid_len = rid[0] != '\0' ? jsonw_plain_length(rid) : 0;
     ptrdiff_t tid_len = trace_id[0] != '\0' ? jsonw_plain_length(trace_id) : 0;
     int plain = event_len >= 0 && rid_len >= 0 && tid_len >= 0;
     size_t fixed = sizeof(ts_key) - 1 + prefix_len + 3 + sizeof(level_key) - 1 + level_len + sizeof(event_key) - 1;
@@ -206,7 +210,7 @@ log_begin_always(log_line_t *l, log_level_t level, const char *event)
             if (rid_len != 0) {
                 memcpy(p, request_id_key, sizeof(request_id_key) - 1);
                 p += sizeof(request_id_key) - 1;
-                memcpy(p, request_id, (size_t)rid_len);
+                memcpy(p, rid, (size_t)rid_len);
                 p += rid_len;
             }
             if (tid_len != 0) {
@@ -222,13 +226,67 @@ log_begin_always(log_line_t *l, log_level_t level, const char *event)
     if (!plain) {
         jsonw_escape_into(&l->buf, event, strlen(event));
         buf_append_char(&l->buf, '"');
-        if (request_id[0] != '\0')
-            append_member(&l->buf, ",\"requestId\":\"", 14, request_id);
+        if (rid[0] != '\0')
+            append_member(&l->buf, ",\"requestId\":\"", 14, rid);
         if (trace_id[0] != '\0')
             append_member(&l->buf, ",\"traceId\":\"", 12, trace_id);
     }
     /* the caller adds members after these */
     jsonw_init_in_object(&l->w, &l->buf);
+}
+
+void
+log_begin_always(log_line_t *l, log_level_t level, const char *event)
+{
+    begin_line(l, level, event, request_id);
+}
+
+/* Writes the digits of v (at least min_digits of them, zero-padded) at p; returns the end. */
+static char *
+put_uint(char *p, uint64_t v, unsigned min_digits)
+{
+    char tmp[20];
+    unsigned n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (n < min_digits)
+        tmp[n++] = '0';
+    while (n != 0)
+        *p++ = tmp[--n];
+    return p;
+}
+
+void
+log_request(const char *rid, const char *rpc_method, const char *tool, int status, int64_t duration_us)
+{
+    if (LOG_INFO < min_level)
+        return;
+    log_line_t l;
+    begin_line(&l, LOG_INFO, "request", rid);
+    if (rpc_method != NULL)
+        append_member(&l.buf, ",\"rpcMethod\":\"", 14, rpc_method);
+    if (tool != NULL)
+        append_member(&l.buf, ",\"tool\":\"", 9, tool);
+    static const char status_key[] = ",\"status\":", duration_key[] = ",\"durationMs\":";
+    char *p = buf_reserve(&l.buf, sizeof(status_key) + 12 + sizeof(duration_key) + 24);
+    if (p != NULL) {
+        char *start = p;
+        memcpy(p, status_key, sizeof(status_key) - 1);
+        p += sizeof(status_key) - 1;
+        if (status < 0)
+            *p++ = '-';
+        p = put_uint(p, status < 0 ? (uint64_t)0 - (uint64_t)status : (uint64_t)status, 1);
+        memcpy(p, duration_key, sizeof(duration_key) - 1);
+        p += sizeof(duration_key) - 1;
+        uint64_t us = duration_us < 0 ? 0 : (uint64_t)duration_us; /* the monotonic clock never runs backwards */
+        p = put_uint(p, us / 1000, 1);
+        *p++ = '.';
+        p = put_uint(p, us % 1000, 3);
+        buf_commit(&l.buf, (size_t)(p - start));
+    }
+    log_end(&l);
 }
 
 void
@@ -252,7 +310,7 @@ log_end(log_line_t *l)
     if (failed) {
         /* a line that does not fit is not dropped without a word: its event is reported */
         log_line_t short_line;
-        log_begin_always(&short_line, l->level, "log_line_too_long");
+        begin_line(&short_line, l->level, "log_line_too_long", l->request_id);
         jsonw_kv_string(&short_line.w, "lineEvent", l->event);
         if (!l->in_pending)
             buf_dispose(&l->buf);

@@ -14,6 +14,8 @@
 #ifndef COMMON_LOG_H
 #define COMMON_LOG_H
 
+#include <stdint.h>
+
 #include "buf.h"
 #include "jsonw.h"
 
@@ -24,6 +26,7 @@ typedef struct st_log_line_t {
     jsonw_t w;
     log_level_t level;
     const char *event;
+    const char *request_id; /* the line's ("": none), until log_end */
     /* a buffering thread writes the line straight into its pending lines, from this offset on (no malloc, no copy) */
     size_t start;
     int in_pending;
@@ -56,6 +59,11 @@ int log_begin(log_line_t *l, log_level_t level, const char *event);
 /* Starts a line whatever the configured level: for the few lines operators and tools always need (startup). */
 void log_begin_always(log_line_t *l, log_level_t level, const char *event);
 void log_end(log_line_t *l);
+/*
+ * The access-log line of one HTTP request, at info: event "request" with requestId rid (NULL: none), rpcMethod and
+ * tool (each left out when NULL), status, and durationMs with three decimals. Written in one go: it runs per request.
+ */
+void log_request(const char *rid, const char *rpc_method, const char *tool, int status, int64_t duration_us);
 /* A line with a "message" field. */
 void log_msg(log_level_t level, const char *event, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -136,8 +136,7 @@ dispatch_request(mcp_exchange_t *ex, const json_value_t *msg, dispatch_outcome_t
     if (call.error.code == 0) {
         jsonrpc_end_result(&w);
         if (!jsonw_failed(&w)) {
-            exchange_add_response(ex, result.data, result.len);
-            buf_dispose(&result);
+            exchange_add_response_buf(ex, &result);
             return;
         }
         rpc_error_set(&call.error, JSONRPC_INTERNAL_ERROR, "Internal error: result too large", NULL);

@@ -3,8 +3,14 @@
  *
  * Until the response starts streaming, every message is collected twice: responses comma-separated for
  * a JSON body, and every message SSE-framed for an event-stream body, because which one the client gets
- * is known only at the end. Once calls run on workers the response is a stream and only the SSE buffer
- * grows; the front door takes its bytes as they come (mcp_stream_take()).
+ * is known only at the end. The SSE copy is made only once it may be needed: while the request has
+ * produced nothing but a few responses (the usual case: one), only where each ends in the JSON buffer is
+ * noted, and they are framed from there when a notification comes or the response starts streaming. Once
+ * calls run on workers the response is a stream and only the SSE buffer grows; the front door takes its
+ * bytes as they come (mcp_stream_take()).
+ *
+ * The exchange a request is done with is kept for the next one (spare.h), its lock and condition still
+ * initialised.
  */
 #include "exchange.h"
 
@@ -15,6 +21,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "spare.h"
 #include "http_checks.h"
 #include "jsonrpc.h"
 #include "log.h"
@@ -30,23 +37,33 @@ struct st_exchange_call_t {
     unsigned wakes; /* under the exchange's lock */
 };
 
+/* Responses noted while the SSE copy waits; past this many it is made as they come. */
+#define UNFRAMED_MAX 8
+
+/* Everything up to arena is zeroed for each request; arena, lock and cond are set up on their own. */
 struct st_mcp_exchange_t {
     mcp_request_t req;
-    arena_t arena;
     buf_t json; /* responses, comma-separated, until the response streams */
     size_t num_responses;
-    buf_t sse; /* every message, SSE-framed, in order */
+    buf_t sse; /* every message, SSE-framed, in order (but see unframed) */
     size_t num_notifications;
-    atomic_int released;  /* the front door is done with it */
-    pthread_mutex_t lock; /* guards everything below, and the buffers once calls run */
-    pthread_cond_t cond;  /* on the monotonic clock; broadcast on every change, for mcp_stream_wait() and call waits */
+    /* while non-zero, the first unframed responses are in json only (and sse is empty): each ends at json_ends[i] */
+    size_t unframed;
+    size_t json_ends[UNFRAMED_MAX];
+    int sse_started;     /* sse has been written to: responses are framed as they come */
+    atomic_int released; /* the front door is done with it */
     int streaming;
     int running; /* calls registered and not ended */
     int refcnt;
     exchange_call_t *calls;
     mcp_stream_notify_cb notify;
     void *notify_data;
+    arena_t arena;
+    pthread_mutex_t lock; /* guards everything above, and the buffers once calls run */
+    pthread_cond_t cond;  /* on the monotonic clock; broadcast on every change, for mcp_stream_wait() and call waits */
 };
+
+static _Atomic(void *) spare_exchange;
 
 int64_t
 mcp_now_ms(void)
@@ -70,12 +87,29 @@ wait_until(pthread_cond_t *cond, pthread_mutex_t *lock, int64_t until_mono_ms)
     return pthread_cond_timedwait(cond, lock, &ts);
 }
 
+static void
+exchange_destroy(mcp_exchange_t *ex)
+{
+    pthread_mutex_destroy(&ex->lock);
+    pthread_cond_destroy(&ex->cond);
+    free(ex);
+}
+
 mcp_exchange_t *
 exchange_new(mcp_server_t *s, const mcp_http_request_t *http)
 {
-    mcp_exchange_t *ex = calloc(1, sizeof(*ex));
-    if (ex == NULL)
-        return NULL;
+    mcp_exchange_t *ex = spare_take(&spare_exchange, sizeof(*ex));
+    if (ex == NULL) {
+        if ((ex = malloc(sizeof(*ex))) == NULL)
+            return NULL;
+        pthread_mutex_init(&ex->lock, NULL);
+        pthread_condattr_t attr;
+        pthread_condattr_init(&attr);
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+        pthread_cond_init(&ex->cond, &attr);
+        pthread_condattr_destroy(&attr);
+    }
+    memset(ex, 0, offsetof(mcp_exchange_t, arena));
     size_t max_body = server_config(s)->max_body_bytes;
     arena_init(&ex->arena, 32 * max_body + (1 << 20)); /* a dense document takes ~28 bytes per byte */
     mcp_request_t *req = &ex->req;
@@ -86,7 +120,7 @@ exchange_new(mcp_server_t *s, const mcp_http_request_t *http)
     req->concurrent = http->concurrent;
     req->client_log_level = server_config(s)->client_log_level;
     req->deadline_ms = http->deadline_ms;
-    /* calloc'd: the copies stay NUL-terminated */
+    /* zeroed: the copies stay NUL-terminated */
     if (http->request_id != NULL)
         strncpy(req->log_id, http->request_id, sizeof(req->log_id) - 1);
     if (http->trace_id != NULL)
@@ -95,14 +129,16 @@ exchange_new(mcp_server_t *s, const mcp_http_request_t *http)
     buf_init(&ex->json, server_config(s)->max_response_bytes);
     buf_init(&ex->sse, server_config(s)->max_response_bytes);
     atomic_init(&ex->released, 0);
-    pthread_mutex_init(&ex->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&ex->cond, &attr);
-    pthread_condattr_destroy(&attr);
     ex->refcnt = 1;
     return ex;
+}
+
+void
+exchange_drop_spare(void)
+{
+    mcp_exchange_t *ex = spare_take(&spare_exchange, sizeof(*ex));
+    if (ex != NULL)
+        exchange_destroy(ex);
 }
 
 mcp_request_t *
@@ -123,9 +159,9 @@ exchange_free(mcp_exchange_t *ex)
     buf_dispose(&ex->json);
     buf_dispose(&ex->sse);
     arena_dispose(&ex->arena);
-    pthread_mutex_destroy(&ex->lock);
-    pthread_cond_destroy(&ex->cond);
-    free(ex);
+    mcp_exchange_t *displaced = spare_put(&spare_exchange, ex, sizeof(*ex));
+    if (displaced != NULL)
+        exchange_destroy(displaced);
 }
 
 void
@@ -160,20 +196,57 @@ frame_sse(buf_t *out, const char *json, size_t len)
     buf_append(out, "\n\n", 2);
 }
 
+/* Makes the SSE copy of the responses noted so far in json only; from then on every message is framed as it comes. */
 static void
-add_locked(mcp_exchange_t *ex, const char *json, size_t len, int is_response)
+start_sse_locked(mcp_exchange_t *ex)
 {
-    if (!is_response) {
-        ++ex->num_notifications;
-    } else if (!ex->streaming) {
-        if (ex->num_responses++ != 0)
-            buf_append_char(&ex->json, ',');
-        buf_append(&ex->json, json, len);
+    if (ex->sse_started)
+        return;
+    ex->sse_started = 1;
+    if (buf_failed(&ex->json)) {
+        ex->sse.failed = 1; /* what they were did not fit: the SSE copy could only be cut short */
+    } else {
+        for (size_t i = 0, start = 0; i != ex->unframed; start = ex->json_ends[i++] + 1)
+            frame_sse(&ex->sse, ex->json.data + start, ex->json_ends[i] - start);
     }
+    ex->unframed = 0;
+}
+
+/* Notes a response just added to json, or frames it in sse when the SSE copy exists (or one more cannot be noted). */
+static void
+frame_response_locked(mcp_exchange_t *ex, const char *json, size_t len)
+{
+    if (!ex->sse_started && ex->unframed != UNFRAMED_MAX) {
+        ex->json_ends[ex->unframed++] = ex->json.len;
+        return;
+    }
+    start_sse_locked(ex);
     frame_sse(&ex->sse, json, len);
+}
+
+static void
+wake_locked(mcp_exchange_t *ex)
+{
     pthread_cond_broadcast(&ex->cond);
     if (ex->notify != NULL)
         ex->notify(ex->notify_data);
+}
+
+static void
+add_locked(mcp_exchange_t *ex, const char *json, size_t len, int is_response)
+{
+    if (is_response && !ex->streaming) {
+        if (ex->num_responses++ != 0)
+            buf_append_char(&ex->json, ',');
+        buf_append(&ex->json, json, len);
+        frame_response_locked(ex, json, len);
+    } else {
+        if (!is_response)
+            ++ex->num_notifications;
+        start_sse_locked(ex);
+        frame_sse(&ex->sse, json, len);
+    }
+    wake_locked(ex);
 }
 
 static void
@@ -188,6 +261,27 @@ void
 exchange_add_response(mcp_exchange_t *ex, const char *json, size_t len)
 {
     add(ex, json, len, 1);
+}
+
+void
+exchange_add_response_buf(mcp_exchange_t *ex, buf_t *b)
+{
+    pthread_mutex_lock(&ex->lock);
+    if (ex->num_responses == 0 && !ex->streaming && !ex->sse_started && ex->json.data == NULL &&
+        (ex->json.limit == 0 || b->len <= ex->json.limit)) {
+        /* the first response, with nothing to frame it for yet: its buffer becomes the JSON body as it is */
+        ex->json.data = b->data;
+        ex->json.len = b->len;
+        ex->json.capacity = b->capacity;
+        buf_init(b, b->limit);
+        ex->num_responses = 1;
+        ex->json_ends[ex->unframed++] = ex->json.len;
+        wake_locked(ex);
+    } else {
+        add_locked(ex, b->data, b->len, 1);
+        buf_dispose(b);
+    }
+    pthread_mutex_unlock(&ex->lock);
 }
 
 void
@@ -431,8 +525,10 @@ exchange_finish(mcp_exchange_t *ex, int is_batch, mcp_response_t *res)
     ex->req.http = NULL; /* borrowed for mcp_handle() only; calls never look at it afterwards */
     pthread_mutex_lock(&ex->lock);
     int running = ex->running;
-    if (running != 0)
+    if (running != 0) {
+        start_sse_locked(ex); /* the stream starts with what is there */
         ex->streaming = 1;
+    }
     pthread_mutex_unlock(&ex->lock);
 
     if (running != 0) {

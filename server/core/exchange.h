@@ -46,6 +46,8 @@ typedef struct st_exchange_call_t exchange_call_t;
 
 /* A new exchange for http (whose headers and body are borrowed until exchange_finish()); NULL when out of memory. */
 mcp_exchange_t *exchange_new(mcp_server_t *s, const mcp_http_request_t *http);
+/* Frees the exchange kept for reuse, if any (at the end, so that nothing is left allocated). */
+void exchange_drop_spare(void);
 /* The parsed request: filled in by mcp_handle(), read-only afterwards. */
 mcp_request_t *exchange_request(mcp_exchange_t *ex);
 void exchange_retain(mcp_exchange_t *ex);
@@ -55,6 +57,8 @@ mcp_exchange_t *exchange_from_stream(mcp_stream_t *st);
 
 /* A complete response to one of the request's messages (any thread). */
 void exchange_add_response(mcp_exchange_t *ex, const char *json, size_t len);
+/* The same, taking b's memory when it can (else copying it); b is left empty. */
+void exchange_add_response_buf(mcp_exchange_t *ex, buf_t *b);
 /* A notification or a server-to-client request, sent on the response stream (any thread). */
 void exchange_add_message(mcp_exchange_t *ex, const char *json, size_t len);
 /* Whether the front door is done with the response (sent, or the client went away); any thread, lock-free. */

@@ -18,6 +18,7 @@
 #include "input_required.h"
 #include "log.h"
 #include "schema.h"
+#include "spare.h"
 #include "server.h"
 #include "subscriptions.h"
 
@@ -26,11 +27,11 @@
 /* Running tools see mcp_cancelled() this long before the request's deadline. */
 #define CANCEL_MARGIN_MS 1500
 
+/* Everything up to arena is zeroed for each call; a context done with is kept for the next one (spare.h). */
 struct st_mcp_ctx_t {
     mcp_exchange_t *ex;
     const mcp_request_t *req;
     mcp_ctx_kind_t kind;
-    arena_t arena;
     const json_value_t *id;             /* the request's id */
     const json_value_t *progress_token; /* NULL: no progress notifications */
     const mcp_tool_entry_t *tool;
@@ -57,16 +58,20 @@ struct st_mcp_ctx_t {
     double last_progress;
     int has_progress;
     const char *prompt_description;
+    arena_t arena;
 };
+
+static _Atomic(void *) spare_ctx;
 
 static const char *const kind_names[] = {"tool", "resource reader", "prompt getter", "completer"};
 
 mcp_ctx_t *
 ctx_new(const mcp_call_t *call, mcp_ctx_kind_t kind)
 {
-    mcp_ctx_t *ctx = calloc(1, sizeof(*ctx));
-    if (ctx == NULL)
+    mcp_ctx_t *ctx = spare_take(&spare_ctx, sizeof(*ctx));
+    if (ctx == NULL && (ctx = malloc(sizeof(*ctx))) == NULL)
         return NULL;
+    memset(ctx, 0, offsetof(mcp_ctx_t, arena));
     ctx->ex = call->ex;
     ctx->req = call->req;
     ctx->kind = kind;
@@ -91,7 +96,13 @@ ctx_free(mcp_ctx_t *ctx)
     buf_dispose(&ctx->items);
     buf_dispose(&ctx->structured);
     arena_dispose(&ctx->arena);
-    free(ctx);
+    free(spare_put(&spare_ctx, ctx, sizeof(*ctx)));
+}
+
+void
+ctx_drop_spare(void)
+{
+    free(spare_take(&spare_ctx, sizeof(mcp_ctx_t)));
 }
 
 const mcp_request_t *
@@ -343,12 +354,14 @@ begin_item(mcp_ctx_t *ctx, jsonw_t *w)
     return w;
 }
 
+/* The opening of a text content item, up to its text. */
+static const char text_item_start[] = "{\"type\":\"text\",\"text\":";
+
 static void
 content_text(jsonw_t *w, const char *text)
 {
-    jsonw_object_begin(w);
-    jsonw_kv_string(w, "type", "text");
-    jsonw_kv_string(w, "text", text != NULL ? text : "");
+    jsonw_object_begin_raw(w, text_item_start, sizeof(text_item_start) - 1);
+    jsonw_string(w, text != NULL ? text : "");
     jsonw_object_end(w);
 }
 
@@ -832,14 +845,11 @@ ctx_write_tool_result(mcp_ctx_t *ctx, jsonw_t *w, mcp_rpc_error_t *e)
         /* for clients that predate structuredContent, the same data as text */
         jsonw_t tw;
         begin_item(ctx, &tw);
-        jsonw_object_begin(&tw);
-        jsonw_kv_string(&tw, "type", "text");
-        jsonw_key(&tw, "text");
+        jsonw_object_begin_raw(&tw, text_item_start, sizeof(text_item_start) - 1);
         jsonw_stringn(&tw, ctx->structured.data, ctx->structured.len);
         jsonw_object_end(&tw);
     }
-    jsonw_object_begin(w);
-    jsonw_key(w, "content");
+    jsonw_object_begin_raw(w, "{\"content\":", 11);
     jsonw_array_begin(w);
     jsonw_raw(w, ctx->items.data != NULL ? ctx->items.data : "", ctx->items.len);
     jsonw_array_end(w);

@@ -23,6 +23,8 @@ typedef struct st_task_run_t task_run_t;
 /* A context for the call (whose exchange and request it uses); NULL when out of memory. */
 mcp_ctx_t *ctx_new(const mcp_call_t *call, mcp_ctx_kind_t kind);
 void ctx_free(mcp_ctx_t *ctx);
+/* Frees the context kept for reuse, if any (at the end, so that nothing is left allocated). */
+void ctx_drop_spare(void);
 
 const mcp_request_t *ctx_request(const mcp_ctx_t *ctx);
 mcp_ctx_kind_t ctx_kind(const mcp_ctx_t *ctx);

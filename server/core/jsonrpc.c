@@ -31,11 +31,10 @@ jsonrpc_write_id(jsonw_t *w, const json_value_t *id)
 void
 jsonrpc_begin_result(jsonw_t *w, const json_value_t *id)
 {
-    jsonw_object_begin(w);
-    jsonw_kv_string(w, "jsonrpc", "2.0");
-    jsonw_key(w, "id");
+    static const char start[] = "{\"jsonrpc\":\"2.0\",\"id\":";
+    jsonw_object_begin_raw(w, start, sizeof(start) - 1);
     jsonrpc_write_id(w, id);
-    jsonw_key(w, "result");
+    jsonw_keyn(w, "result", 6);
 }
 
 void

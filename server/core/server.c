@@ -18,6 +18,8 @@
 #include "admission.h"
 #include "client_requests.h"
 #include "error.h"
+#include "exchange.h"
+#include "handler_ctx.h"
 #include "remote_tools.h"
 #include "state_memory.h"
 #include "tasks.h"
@@ -287,6 +289,8 @@ mcp_server_free(mcp_server_t *s)
     OPENSSL_cleanse(s->state_key_prev, sizeof(s->state_key_prev));
     OPENSSL_cleanse(s->token_key, sizeof(s->token_key));
     OPENSSL_cleanse(s->token_key_prev, sizeof(s->token_key_prev));
+    exchange_drop_spare();
+    ctx_drop_spare();
     free(s);
 }
 

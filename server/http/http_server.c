@@ -129,19 +129,7 @@ on_request_done(void *p)
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     int64_t us = (int64_t)(now.tv_sec - rl->start.tv_sec) * 1000000 + (now.tv_nsec - rl->start.tv_nsec) / 1000;
-    log_line_t l;
-    log_set_request_id(rl->request_id);
-    if (log_begin(&l, LOG_INFO, "request")) {
-        if (rl->rpc_method != NULL)
-            jsonw_kv_string(&l.w, "rpcMethod", rl->rpc_method);
-        if (rl->tool_name != NULL)
-            jsonw_kv_string(&l.w, "tool", rl->tool_name);
-        jsonw_kv_int(&l.w, "status", rl->status);
-        jsonw_key(&l.w, "durationMs");
-        jsonw_fixed(&l.w, us, 3);
-        log_end(&l);
-    }
-    log_set_request_id(NULL);
+    log_request(rl->request_id, rl->rpc_method, rl->tool_name, rl->status, us);
     --rl->server->in_flight;
 }
 

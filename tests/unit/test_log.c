@@ -67,9 +67,14 @@ parses(const char *s, size_t len)
     return ok;
 }
 
+/* The access-log line, written with log_request() (the HTTP front door's way) or member by member. */
 static void
-write_request_line(const char *request_id, const char *method, const char *tool)
+write_request_line_with(int with_log_request, const char *request_id, const char *method, const char *tool)
 {
+    if (with_log_request) {
+        log_request(request_id, method, tool, 200, 1234);
+        return;
+    }
     log_line_t l;
     log_set_request_id(request_id);
     if (log_begin(&l, LOG_INFO, "request")) {
@@ -85,6 +90,13 @@ write_request_line(const char *request_id, const char *method, const char *tool)
     log_set_request_id(NULL);
 }
 
+/* The HTTP front door's line. */
+static void
+write_request_line(const char *request_id, const char *method, const char *tool)
+{
+    write_request_line_with(1, request_id, method, tool);
+}
+
 static const char *const EXPECTED =
     "{\"ts\":\"YYYY-MM-DDTHH:MM:SS.mmmZ\",\"level\":\"info\",\"event\":\"request\",\"requestId\":\"0123456789abcdef\","
     "\"rpcMethod\":\"tools/call\",\"tool\":\"ping\",\"status\":200,\"durationMs\":1.234}\n"
@@ -93,13 +105,13 @@ static const char *const EXPECTED =
     "{\"ts\":\"YYYY-MM-DDTHH:MM:SS.mmmZ\",\"level\":\"info\",\"event\":\"request\",\"status\":200,\"durationMs\":1.234}\n";
 
 static char *
-three_lines(int buffered)
+three_lines(int buffered, int with_log_request)
 {
     capture_begin();
     log_set_buffered(buffered);
-    write_request_line("0123456789abcdef", "tools/call", "ping");
-    write_request_line("id\"with\\quote", "odd\nmethod\xe2\x80\xa8", NULL);
-    write_request_line(NULL, NULL, NULL);
+    write_request_line_with(with_log_request, "0123456789abcdef", "tools/call", "ping");
+    write_request_line_with(with_log_request, "id\"with\\quote", "odd\nmethod\xe2\x80\xa8", NULL);
+    write_request_line_with(with_log_request, NULL, NULL, NULL);
     log_set_buffered(0);
     char *out = capture_end();
     for (char *line = out; line != NULL && *line != '\0';) {
@@ -113,12 +125,47 @@ three_lines(int buffered)
 static void
 test_buffered_and_unbuffered_lines_are_the_same(void)
 {
-    char *unbuffered = three_lines(0);
-    char *buffered = three_lines(1);
-    CHECK_STR(unbuffered, EXPECTED);
-    CHECK_STR(buffered, EXPECTED);
-    free(unbuffered);
-    free(buffered);
+    for (int with_log_request = 0; with_log_request != 2; ++with_log_request) {
+        char *unbuffered = three_lines(0, with_log_request);
+        char *buffered = three_lines(1, with_log_request);
+        CHECK_STR(unbuffered, EXPECTED);
+        CHECK_STR(buffered, EXPECTED);
+        free(unbuffered);
+        free(buffered);
+    }
+}
+
+static void
+test_request_line_durations_and_statuses(void)
+{
+    static const struct {
+        int status;
+        int64_t us;
+        const char *tail;
+    } cases[] = {
+        {200, 0, "\"status\":200,\"durationMs\":0.000}\n"},
+        {202, 5, "\"status\":202,\"durationMs\":0.005}\n"},
+        {404, 999999, "\"status\":404,\"durationMs\":999.999}\n"},
+        {503, 1000000, "\"status\":503,\"durationMs\":1000.000}\n"},
+        {0, INT64_C(123456789012), "\"status\":0,\"durationMs\":123456789.012}\n"},
+    };
+    for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
+        capture_begin();
+        log_request("r", "ping", NULL, cases[i].status, cases[i].us);
+        char *out = capture_end();
+        size_t n = strlen(out), tail = strlen(cases[i].tail);
+        CHECK(n > tail && strcmp(out + n - tail, cases[i].tail) == 0);
+        CHECK(parses(out, n - 1));
+        free(out);
+    }
+    /* above info, nothing */
+    log_set_level(LOG_WARN);
+    capture_begin();
+    log_request("r", "ping", NULL, 200, 1);
+    char *out = capture_end();
+    CHECK_STR(out, "");
+    free(out);
+    log_set_level(LOG_INFO);
 }
 
 static void
@@ -312,6 +359,7 @@ int
 main(void)
 {
     RUN(test_buffered_and_unbuffered_lines_are_the_same);
+    RUN(test_request_line_durations_and_statuses);
     RUN(test_timestamp_is_iso8601_utc_with_milliseconds);
     RUN(test_buffered_lines_wait_and_a_warning_flushes_them_in_order);
     RUN(test_lines_wait_for_their_batch_time_then_go_out_together);

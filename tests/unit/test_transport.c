@@ -320,6 +320,36 @@ test_worker_stream(void)
 }
 
 /*
+ * Responses a batch produced before its answer became an event stream are all in the stream, each framed once and
+ * in order: a few (noted, and framed when the stream starts) and more than the exchange notes (framed as they come).
+ */
+static void
+test_batch_then_stream(void)
+{
+    for (int pings = 2; pings <= 12; pings += 10) {
+        buf_t body = BUF_INIT(0);
+        buf_append_char(&body, '[');
+        for (int i = 1; i <= pings; ++i)
+            buf_printf(&body, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"ping\"},", i);
+        buf_append_str(&body, "{\"jsonrpc\":\"2.0\",\"id\":99,\"method\":\"tools/call\",\"params\":{\"name\":"
+                              "\"test_tool_with_progress\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}]");
+        post(body.data);
+        buf_dispose(&body);
+        CHECK(last.status == 200);
+        CHECK_STR(header("content-type"), "text/event-stream");
+        const char *at = last.body;
+        for (int i = 1; i <= pings && at != NULL; ++i) {
+            char want[96];
+            snprintf(want, sizeof(want), "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":%d,\"result\":{}}\n\n", i);
+            const char *p = strstr(at, want);
+            CHECK(p != NULL && strstr(p + 1, want) == NULL);
+            at = p != NULL ? p + strlen(want) : NULL;
+        }
+        CHECK(at != NULL && strstr(at, "\"id\":99,\"result\"") != NULL);
+    }
+}
+
+/*
  * The Lambda front door's last resort before its deadline: a tool still running is answered with an error
  * result at once, and its own result, when it comes, is dropped.
  */
@@ -893,6 +923,7 @@ main(void)
     RUN(test_jsonrpc);
     RUN(test_initialize);
     RUN(test_batches);
+    RUN(test_batch_then_stream);
     RUN(test_pagination);
     RUN(test_tools);
     RUN(test_worker_stream);
