@@ -3,10 +3,11 @@
 # bench/run.sh: `make bench`. Prints figures; asserts nothing.
 #
 # Builds a Release tree in build-bench/, then, against 127.0.0.1 only:
-#   1. tools/call of ping with wrk (64 connections, 10 s) against bench-static_server, the same libh2o setup answering
-#      a fixed body, and against mcp-server, in turns, best of two each: the yardstick and what we get; the server
-#      runs as it is configured by default (log level info: one access-log line per request), and once more with
-#      --log-level warn for the same tools/call turns, to show what the access log costs;
+#   1. tools/call of ping with wrk (64 connections, 5 s a run) in 7 rounds of three runs back to back: against
+#      bench-static_server, the same libh2o setup answering a fixed body (the yardstick), against mcp-server as it is
+#      configured by default (log level info: one access-log line per request), and against a second mcp-server at
+#      --log-level warn (what the access log costs); each round's ratios compare runs seconds apart, and the figure
+#      is their median over the rounds (the machine's speed drifts more than the difference being measured);
 #   2. tools/list and initialize against mcp-server, and its RSS after each workload, topped up with more tools/call
 #      until it has served at least 100 000 requests before the final RSS;
 #   3. the cold start of both (exec to the first answered initialize, median of 30 runs each) with bench-coldstart.
@@ -22,11 +23,11 @@ BUILD_DIR=$ROOT/build-bench
 BUILD=1
 SERVER=
 SERVER_ARGS=""
-DURATION=10
+DURATION=5
 WARMUP=2
 CONNECTIONS=64
 THREADS=2
-ROUNDS=2
+ROUNDS=7
 COLD_RUNS=30
 MIN_REQUESTS=100000
 WARN_RUN=1
@@ -38,12 +39,13 @@ usage: bench/run.sh [options]
   --build-dir DIR     where to build (default: build-bench/ in the repository)
   --no-build          use the binaries already in the build directory
   --server BIN        the server to measure (default: BUILD_DIR/mcp-server); --bind and --port are added
-  --server-args ARGS  its other arguments (default: none, the default configuration); the second tools/call
-                      measurement adds --log-level warn
+  --server-args ARGS  its other arguments (default: none, the default configuration); the third run of
+                      each tools/call round adds --log-level warn
   --duration S        seconds per wrk run (default: $DURATION)
   --connections N     wrk connections (default: $CONNECTIONS)
   --threads N         wrk threads (default: $THREADS)
-  --rounds N          tools/call runs per server, alternating; the best counts (default: $ROUNDS)
+  --rounds N          tools/call rounds (one run per server each); the median of the rounds' ratios counts
+                      (default: $ROUNDS)
   --runs N            cold starts per server (default: $COLD_RUNS)
   --min-requests N    requests the server must have served before the final RSS (default: $MIN_REQUESTS)
   --no-warn-run       skip the tools/call turns at --log-level warn (for a server without that flag)
@@ -265,14 +267,26 @@ run_wrk()
     return 0
 }
 
-# better A B: whichever wrk-result line has the higher requests/s (B when A is empty).
-better()
+# ratio3 A B: A / B to three decimals ("0" when B is 0, say a run that did no work).
+ratio3()
 {
-    if [ -n "$1" ] && awk -v a="$(field "$1" rps)" -v b="$(field "$2" rps)" 'BEGIN { exit !(a >= b) }'; then
-        echo "$1"
-    else
-        echo "$2"
-    fi
+    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'
+}
+
+# median X...: the median of numbers (the mean of the middle two for an even count), to two decimals.
+median()
+{
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+        printf "%.2f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+# median_run LINE...: of wrk-result lines, the one with the median requests/s (the lower middle one for an even count).
+median_run()
+{
+    local line
+    for line in "$@"; do
+        echo "$(field "$line" rps) $line"
+    done | sort -g | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }' | cut -d' ' -f2-
 }
 
 # cold_batch NAME RUNS BIN ARGS...: RUNS cold starts; appends its samples (µs, one a line) to LOGS/cold-NAME.txt.
@@ -345,22 +359,13 @@ server_port=$STARTED_PORT
 rss_idle=$(rss_kb "$server_pid")
 open_session "$server_port"
 
-# tools/call against the yardstick and against the server in turns, the best of $ROUNDS each: on two cores shared
-# with whatever else runs, a burst of outside load lands in one run, and taking turns keeps it from favouring a side.
-run_wrk static-warmup tools_call_ping.lua "$static_pid" "$static_port" "$WARMUP" ''
-run_wrk warmup tools_call_ping.lua "$server_pid" "$server_port" "$WARMUP" "$SESSION"
-static_call=
-call=
-for round in $(seq "$ROUNDS"); do
-    run_wrk "static-tools_call-$round" tools_call_ping.lua "$static_pid" "$static_port" "$DURATION" ''
-    static_call=$(better "$static_call" "$RESULT")
-    run_wrk "tools_call-$round" tools_call_ping.lua "$server_pid" "$server_port" "$DURATION" "$SESSION"
-    call=$(better "$call" "$RESULT")
-done
-rss_call=$(rss_kb "$server_pid")
-
-# The same turns against a second server at --log-level warn: what the default access log costs.
-warn_call=
+# tools/call in rounds: in each, one run against the static server, one against the server, and one against a second
+# server at --log-level warn, back to back. On this kind of machine (two shared cores of a VM) the speed of everything
+# drifts by 10-20% over tens of seconds, more than the difference being measured, so a ratio only compares runs made
+# seconds apart: each round gives its own ratios, and the figure is their median over the rounds. The table shows
+# each side's median run.
+warn_pid=
+warn_session=
 if [ "$WARN_RUN" = 1 ]; then
     start_server server-warn "$SERVER" "${SERVER_ARGV[@]}" --log-level warn
     warn_pid=$STARTED_PID
@@ -369,16 +374,40 @@ if [ "$WARN_RUN" = 1 ]; then
     open_session "$warn_port"
     warn_session=$SESSION
     SESSION=$main_session
-    run_wrk warn-warmup tools_call_ping.lua "$warn_pid" "$warn_port" "$WARMUP" "$warn_session"
-    for round in $(seq "$ROUNDS"); do
-        run_wrk "static-tools_call-warn-$round" tools_call_ping.lua "$static_pid" "$static_port" "$DURATION" ''
-        static_call=$(better "$static_call" "$RESULT")
-        run_wrk "tools_call-warn-$round" tools_call_ping.lua "$warn_pid" "$warn_port" "$DURATION" "$warn_session"
-        warn_call=$(better "$warn_call" "$RESULT")
-    done
-    stop_server "$warn_pid"
 fi
-# the static server's best over all its turns is the yardstick for both
+run_wrk static-warmup tools_call_ping.lua "$static_pid" "$static_port" "$WARMUP" ''
+run_wrk warmup tools_call_ping.lua "$server_pid" "$server_port" "$WARMUP" "$SESSION"
+[ -z "$warn_pid" ] || run_wrk warn-warmup tools_call_ping.lua "$warn_pid" "$warn_port" "$WARMUP" "$warn_session"
+STATIC_RUNS=()
+CALL_RUNS=()
+WARN_RUNS=()
+CALL_RATIOS=()
+WARN_RATIOS=()
+for round in $(seq "$ROUNDS"); do
+    run_wrk "static-tools_call-$round" tools_call_ping.lua "$static_pid" "$static_port" "$DURATION" ''
+    STATIC_RUNS+=("$RESULT")
+    static_rps=$(field "$RESULT" rps)
+    run_wrk "tools_call-$round" tools_call_ping.lua "$server_pid" "$server_port" "$DURATION" "$SESSION"
+    CALL_RUNS+=("$RESULT")
+    CALL_RATIOS+=("$(ratio3 "$(field "$RESULT" rps)" "$static_rps")")
+    line="round $round: static ${static_rps%.*} req/s, server $(field "$RESULT" rps | cut -d. -f1) (${CALL_RATIOS[-1]}x)"
+    if [ -n "$warn_pid" ]; then
+        run_wrk "tools_call-warn-$round" tools_call_ping.lua "$warn_pid" "$warn_port" "$DURATION" "$warn_session"
+        WARN_RUNS+=("$RESULT")
+        WARN_RATIOS+=("$(ratio3 "$(field "$RESULT" rps)" "$static_rps")")
+        line+=", warn $(field "$RESULT" rps | cut -d. -f1) (${WARN_RATIOS[-1]}x)"
+    fi
+    echo "$line"
+done
+[ -z "$warn_pid" ] || stop_server "$warn_pid"
+rss_call=$(rss_kb "$server_pid")
+static_call=$(median_run "${STATIC_RUNS[@]}")
+call=$(median_run "${CALL_RUNS[@]}")
+warn_call=
+[ -z "$warn_pid" ] || warn_call=$(median_run "${WARN_RUNS[@]}")
+call_ratio=$(median "${CALL_RATIOS[@]}")
+warn_ratio=n/a
+[ -z "$warn_pid" ] || warn_ratio=$(median "${WARN_RATIOS[@]}")
 add_row static tools/call "$static_call"
 add_row server tools/call "$call"
 [ -z "$warn_call" ] || add_row warn tools/call "$warn_call"
@@ -433,9 +462,6 @@ ratio()
     awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'
 }
 
-call_ratio=$(ratio "$(field "$call" rps)" "$(field "$static_call" rps)")
-warn_ratio=n/a
-[ -z "$warn_call" ] || warn_ratio=$(ratio "$(field "$warn_call" rps)" "$(field "$static_call" rps)")
 cold_ratio=$(ratio "$cold_server" "$cold_static")
 cpu_ratio=$(ratio "$(field "$call" cpu_us_per_req)" "$(field "$static_call" cpu_us_per_req)")
 rss_mib=$(awk -v kb="$rss_final" 'BEGIN { printf "%.2f", kb / 1024 }')

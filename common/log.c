@@ -49,7 +49,9 @@ log_parse_level(const char *s, log_level_t *out)
 static void
 set_id(char *dst, size_t size, const char *id)
 {
-    size_t len = id != NULL ? strnlen(id, size - 1) : 0;
+    size_t len = 0;
+    while (id != NULL && len != size - 1 && id[len] != '\0')
+        ++len;
     memcpy(dst, id != NULL ? id : "", len);
     dst[len] = '\0';
 }
