@@ -21,11 +21,11 @@
 #include <time.h>
 
 #include "clock.h"
-#include "spare.h"
 #include "http_checks.h"
 #include "jsonrpc.h"
 #include "log.h"
 #include "server.h"
+#include "spare.h"
 #include "subscriptions.h"
 
 struct st_exchange_call_t {
@@ -267,7 +267,7 @@ void
 exchange_add_response_buf(mcp_exchange_t *ex, buf_t *b)
 {
     pthread_mutex_lock(&ex->lock);
-    if (ex->num_responses == 0 && !ex->streaming && !ex->sse_started && ex->json.data == NULL &&
+    if (ex->num_responses == 0 && !ex->streaming && !ex->sse_started && ex->json.data == NULL && b->data != NULL &&
         (ex->json.limit == 0 || b->len <= ex->json.limit)) {
         /* the first response, with nothing to frame it for yet: its buffer becomes the JSON body as it is */
         ex->json.data = b->data;

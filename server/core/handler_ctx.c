@@ -18,8 +18,8 @@
 #include "input_required.h"
 #include "log.h"
 #include "schema.h"
-#include "spare.h"
 #include "server.h"
+#include "spare.h"
 #include "subscriptions.h"
 
 #define MAX_RESULT_BYTES (32u << 20)
