@@ -267,15 +267,15 @@ void
 exchange_add_response_buf(mcp_exchange_t *ex, buf_t *b)
 {
     pthread_mutex_lock(&ex->lock);
-    if (ex->num_responses == 0 && !ex->streaming && !ex->sse_started && ex->json.data == NULL && b->data != NULL &&
+    if (ex->num_responses == 0 && !ex->streaming && ex->json.data == NULL && b->data != NULL &&
         (ex->json.limit == 0 || b->len <= ex->json.limit)) {
-        /* the first response, with nothing to frame it for yet: its buffer becomes the JSON body as it is */
+        /* the first response: its buffer becomes the JSON body as it is */
         ex->json.data = b->data;
         ex->json.len = b->len;
         ex->json.capacity = b->capacity;
         buf_init(b, b->limit);
         ex->num_responses = 1;
-        ex->json_ends[ex->unframed++] = ex->json.len;
+        frame_response_locked(ex, ex->json.data, ex->json.len);
         wake_locked(ex);
     } else {
         add_locked(ex, b->data, b->len, 1);
