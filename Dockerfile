@@ -21,7 +21,7 @@
 #
 # Why the final stages are FROM scratch: the only image we pull is debian:bookworm-slim, about 75 MB of
 # shell, coreutils, dpkg, apt and perl-base, none of which the binaries use. What they do need is a short,
-# known list: the dynamic loader and the shared libraries ldd reports (glibc, OpenSSL, yajl, h2o and its
+# known list: the dynamic loader and the shared libraries ldd reports (glibc, OpenSSL, h2o and its
 # dependencies), the CA certificates, /etc/passwd and /etc/group naming the non-root user, and a writable
 # /tmp. The rootfs stage copies those files out of the build stage at the paths ldd printed, so the loader
 # finds them at the same place as on Debian, for whichever architecture is being built; a scratch stage
@@ -49,7 +49,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get upgrade -y --no-install-recommends \
  && apt-get install -y --no-install-recommends \
-        build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev libpcre2-dev libexpat1-dev ca-certificates \
+        build-essential cmake pkg-config libh2o-evloop-dev libssl-dev libpcre2-dev libexpat1-dev ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -6,7 +6,8 @@ ASAN_BUILD ?= build-asan
 PORT       ?= 8080
 JOBS       := $(shell nproc 2>/dev/null || echo 2)
 
-# What building and testing need from Debian (Node.js and npm too, unless the machine already has them).
+# What building and testing need from Debian (Node.js and npm too, unless the machine already has them). libyajl-dev
+# is for the JSON fuzz target alone, which checks common/json.c against yajl; no binary links it.
 DEB_PACKAGES := build-essential cmake pkg-config libh2o-evloop-dev libyajl-dev libssl-dev libpcre2-dev libexpat1-dev \
                 clang libclang-rt-14-dev wrk ca-certificates openssl git shellcheck jq \
                 qemu-user-static debootstrap

@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yajl/yajl_parse.h>
-
-#include "asan.h"
 #include "hex.h"
 
 const char *
@@ -23,6 +20,40 @@ json_strerror(int err)
     return "unknown error";
 }
 
+/*
+ * The length of the UTF-8 sequence of a character above U+007F that starts at s (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), or 0 when the bytes from s up to end are not one.
+ */
+static inline size_t
+utf8_sequence(const unsigned char *s, const unsigned char *end)
+{
+    unsigned c = *s;
+    size_t n;
+    unsigned min;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 1, min = 0x80;
+        c &= 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 2, min = 0x800;
+        c &= 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 3, min = 0x10000;
+        c &= 0x07;
+    } else {
+        return 0;
+    }
+    if ((size_t)(end - s) <= n)
+        return 0;
+    for (size_t i = 1; i <= n; ++i) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3f);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    return n + 1;
+}
+
 int
 json_utf8_valid(const char *str, size_t len)
 {
@@ -34,43 +65,23 @@ json_utf8_valid(const char *str, size_t len)
             s += 8;
         if (s == end)
             break;
-        unsigned c = *s;
-        if (c < 0x80) {
+        if (*s < 0x80) {
             ++s;
             continue;
         }
-        size_t n;
-        unsigned min;
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1, min = 0x80;
-            c &= 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2, min = 0x800;
-            c &= 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3, min = 0x10000;
-            c &= 0x07;
-        } else {
+        size_t n = utf8_sequence(s, end);
+        if (n == 0)
             return 0;
-        }
-        if ((size_t)(end - s) <= n)
-            return 0;
-        for (size_t i = 1; i <= n; ++i) {
-            if ((s[i] & 0xc0) != 0x80)
-                return 0;
-            c = c << 6 | (s[i] & 0x3f);
-        }
-        if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-            return 0;
-        s += n + 1;
+        s += n;
     }
     return 1;
 }
 
 /*
- * The tree is built from yajl's callbacks. Open containers keep their children on a shared stack of
- * pointers (and object keys on a parallel stack) until they close, when the children are copied into
- * the arena in one block of the exact size.
+ * The parser reads the text once, left to right, with a loop in place of recursion (the open containers are on a
+ * stack of frames, so nesting costs no C stack). Open containers keep their children on a shared stack of pointers
+ * (and object keys on a parallel stack) until they close, when the children are copied into the arena in one block
+ * of the exact size. The first error in the text is the one reported.
  */
 typedef struct st_frame_t {
     json_value_t *value;
@@ -82,7 +93,7 @@ typedef struct st_builder_t {
     arena_t *arena;
     unsigned max_depth;
     unsigned frames_cap; /* frames has room for this many open containers; grown up to max_depth */
-    int lenient;         /* strings may hold U+0000 */
+    int lenient;         /* strings may hold U+0000, and unpaired surrogate escapes read as U+FFFD */
     int error;
     frame_t *frames;
     unsigned depth;
@@ -95,7 +106,6 @@ typedef struct st_builder_t {
     const char *pending_key;
     size_t pending_key_len;
     json_value_t *root;
-    uintptr_t src, src_end; /* the text yajl parses, whose every byte parse() has already checked */
 } builder_t;
 
 static int
@@ -103,27 +113,7 @@ fail(builder_t *b, int err)
 {
     if (b->error == 0)
         b->error = err;
-    return 0; /* tells yajl to stop */
-}
-
-static int
-check_string(builder_t *b, const unsigned char *s, size_t len)
-{
-    /*
-     * A string without escapes comes as a slice of the text itself, which parse() found free of NUL bytes and valid
-     * UTF-8 before yajl saw it; only strings yajl decoded (into its own buffer) need looking at.
-     */
-    if ((uintptr_t)s >= b->src && (uintptr_t)s <= b->src_end && len <= b->src_end - (uintptr_t)s)
-        return 1;
-    if (!b->lenient && memchr(s, '\0', len) != NULL)
-        return fail(b, JSON_ERR_NUL);
-    /*
-     * Unpaired surrogate escapes are caught (or replaced) in the source, before yajl decodes them; a
-     * decoded string that is not valid UTF-8 would mean yajl passed something invalid through.
-     */
-    if (!json_utf8_valid((const char *)s, len))
-        return fail(b, JSON_ERR_UTF8);
-    return 1;
+    return 0;
 }
 
 static json_value_t *
@@ -169,60 +159,6 @@ add(builder_t *b, json_value_t *v)
         b->keys[b->stack_len].key_len = b->pending_key_len;
     }
     b->stack[b->stack_len++] = v;
-    return 1;
-}
-
-static int
-on_null(void *ctx)
-{
-    builder_t *b = ctx;
-    return add(b, new_value(b, JSON_NULL));
-}
-
-static int
-on_boolean(void *ctx, int value)
-{
-    builder_t *b = ctx;
-    return add(b, new_value(b, value ? JSON_TRUE : JSON_FALSE));
-}
-
-static int
-on_number(void *ctx, const char *s, size_t len)
-{
-    builder_t *b = ctx;
-    json_value_t *v = new_value(b, JSON_NUMBER);
-    if (v == NULL)
-        return 0;
-    if ((v->u.num.raw = arena_strndup(b->arena, s, len)) == NULL)
-        return fail(b, JSON_ERR_NOMEM);
-    v->u.num.len = len;
-    return add(b, v);
-}
-
-static int
-on_string(void *ctx, const unsigned char *s, size_t len)
-{
-    builder_t *b = ctx;
-    if (!check_string(b, s, len))
-        return 0;
-    json_value_t *v = new_value(b, JSON_STRING);
-    if (v == NULL)
-        return 0;
-    if ((v->u.str.ptr = arena_strndup(b->arena, (const char *)s, len)) == NULL)
-        return fail(b, JSON_ERR_NOMEM);
-    v->u.str.len = len;
-    return add(b, v);
-}
-
-static int
-on_key(void *ctx, const unsigned char *s, size_t len)
-{
-    builder_t *b = ctx;
-    if (!check_string(b, s, len))
-        return 0;
-    if ((b->pending_key = arena_strndup(b->arena, (const char *)s, len)) == NULL)
-        return fail(b, JSON_ERR_NOMEM);
-    b->pending_key_len = len;
     return 1;
 }
 
@@ -282,178 +218,335 @@ close_container(builder_t *b)
     return 1;
 }
 
-static int
-on_start_map(void *ctx)
-{
-    return open_container(ctx, 1);
-}
-
-static int
-on_end_map(void *ctx)
-{
-    return close_container(ctx);
-}
-
-static int
-on_start_array(void *ctx)
-{
-    return open_container(ctx, 0);
-}
-
-static int
-on_end_array(void *ctx)
-{
-    return close_container(ctx);
-}
-
-static const yajl_callbacks callbacks = {
-    .yajl_null = on_null,
-    .yajl_boolean = on_boolean,
-    .yajl_number = on_number,
-    .yajl_string = on_string,
-    .yajl_start_map = on_start_map,
-    .yajl_map_key = on_key,
-    .yajl_end_map = on_end_map,
-    .yajl_start_array = on_start_array,
-    .yajl_end_array = on_end_array,
+/* Bytes a string holds as they are: not '"', not '\\', not a control character, and ASCII (the rest is UTF-8). */
+static const unsigned char plain_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-/*
- * yajl's own memory (its handle, lexer, state stack and decoding buffer) comes from a scratch area on parse()'s stack
- * while it lasts, then from malloc: a small document costs no malloc and no free. Each block starts with a header
- * holding its size, which realloc needs; blocks in the scratch area are not freed one by one (the area goes when
- * parse() returns). Under AddressSanitizer the area not handed out, and each block once freed, is poisoned, as malloc's
- * would be.
- */
-#define SCRATCH_BYTES 3072
-#define SCRATCH_HEADER 16 /* the size, padded so that blocks stay aligned as malloc's are */
-
-typedef struct st_scratch_t {
-    size_t used;
-    _Alignas(16) unsigned char area[SCRATCH_BYTES];
-} scratch_t;
-
-static void *
-scratch_malloc(void *ctx, size_t size)
+static inline int
+is_json_space(unsigned char c)
 {
-    scratch_t *sc = ctx;
-    if (size > SIZE_MAX - 2 * SCRATCH_HEADER)
-        return NULL;
-    size_t need = SCRATCH_HEADER + ((size + SCRATCH_HEADER - 1) & ~(size_t)(SCRATCH_HEADER - 1));
-    unsigned char *block;
-    if (need <= SCRATCH_BYTES - sc->used) {
-        block = sc->area + sc->used;
-        sc->used += need;
-        ASAN_UNPOISON(block, SCRATCH_HEADER + size);
-    } else if ((block = malloc(SCRATCH_HEADER + size)) == NULL) {
-        return NULL;
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* The \uXXXX escape at s (s[0] is the backslash, and 6 bytes are there) as a UTF-16 code unit; -1 if malformed. */
+static inline int32_t
+u_escape(const unsigned char *s)
+{
+    uint32_t u;
+    return s[1] == 'u' && hex_parse((const char *)s + 2, 4, &u) == 0 ? (int32_t)u : -1;
+}
+
+/* A high surrogate escape at s (6 bytes) followed, before end, by a low one: the character they encode, or 0. */
+static inline uint32_t
+surrogate_pair(const unsigned char *s, const unsigned char *end, uint32_t high)
+{
+    if (high < 0xd800 || high > 0xdbff || end - s < 12 || s[6] != '\\')
+        return 0;
+    int32_t low = u_escape(s + 6);
+    if (low < 0xdc00 || low > 0xdfff)
+        return 0;
+    return 0x10000 + ((high - 0xd800) << 10) + ((uint32_t)low - 0xdc00);
+}
+
+static inline size_t
+put_utf8(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
     }
-    memcpy(block, &size, sizeof(size));
-    return block + SCRATCH_HEADER;
-}
-
-static size_t
-block_size(const void *p)
-{
-    size_t size;
-    memcpy(&size, (const unsigned char *)p - SCRATCH_HEADER, sizeof(size));
-    return size;
-}
-
-static void
-scratch_free(void *ctx, void *p)
-{
-    if (p == NULL)
-        return;
-    scratch_t *sc = ctx;
-    unsigned char *block = (unsigned char *)p - SCRATCH_HEADER;
-    if (block >= sc->area && block < sc->area + SCRATCH_BYTES)
-        ASAN_POISON(p, block_size(p));
-    else
-        free(block);
-}
-
-static void *
-scratch_realloc(void *ctx, void *p, size_t size)
-{
-    if (p == NULL)
-        return scratch_malloc(ctx, size);
-    size_t old = block_size(p);
-    void *moved = scratch_malloc(ctx, size);
-    if (moved == NULL)
-        return NULL;
-    memcpy(moved, p, old < size ? old : size);
-    scratch_free(ctx, p);
-    return moved;
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | cp >> 6), out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | cp >> 12), out[1] = (char)(0x80 | (cp >> 6 & 0x3f)), out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | cp >> 18), out[1] = (char)(0x80 | (cp >> 12 & 0x3f)), out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
 }
 
 /*
- * yajl decodes an unpaired UTF-16 surrogate escape to '?' (and a high one followed by another escape to a
- * wrong character), so such escapes are found in the source: the offset of the backslash of the first one
- * at or after from, or len when there is none. from must not be inside an escape. Documents without a
- * backslash never get here.
+ * The string whose opening quote is just before *pp: checked in one pass (control characters, UTF-8, escapes, and in
+ * the strict mode U+0000 and unpaired surrogates), then copied into the arena, NUL-terminated, its escapes decoded.
+ * Every escape is at least as long as what it decodes to (an unpaired surrogate's six bytes give U+FFFD's three), so
+ * the copy never needs more than the text's length. On success *pp is past the closing quote.
  */
-static size_t
-next_unpaired_surrogate(const char *s, size_t len, size_t from)
+static int
+read_string(builder_t *b, const unsigned char **pp, const unsigned char *end, const char **out, size_t *out_len)
 {
-    for (size_t i = from; i + 6 <= len; ++i) {
-        if (s[i] != '\\')
-            continue;
-        if (s[i + 1] != 'u') {
-            ++i; /* skip the escaped character, so "\\\\u" is not read as an escape */
+    const unsigned char *start = *pp, *p = start;
+    int escaped = 0;
+    for (;;) {
+        while (p != end && plain_byte[*p])
+            ++p;
+        if (p == end)
+            return fail(b, JSON_ERR_SYNTAX);
+        if (*p == '"')
+            break;
+        if (*p == '\\') {
+            escaped = 1;
+            if (end - p < 2)
+                return fail(b, JSON_ERR_SYNTAX);
+            switch (p[1]) {
+            case '"':
+            case '\\':
+            case '/':
+            case 'b':
+            case 'f':
+            case 'n':
+            case 'r':
+            case 't':
+                p += 2;
+                continue;
+            case 'u':
+                break;
+            default:
+                return fail(b, JSON_ERR_SYNTAX);
+            }
+            int32_t u = end - p >= 6 ? u_escape(p) : -1;
+            if (u < 0)
+                return fail(b, JSON_ERR_SYNTAX);
+            if (surrogate_pair(p, end, (uint32_t)u) != 0) {
+                p += 12;
+                continue;
+            }
+            if (!b->lenient && u == 0)
+                return fail(b, JSON_ERR_NUL);
+            if (!b->lenient && u >= 0xd800 && u <= 0xdfff)
+                return fail(b, JSON_ERR_SURROGATE);
+            p += 6;
             continue;
         }
-        uint32_t v, w;
-        if (hex_parse(s + i + 2, 4, &v) != 0)
-            return len; /* a malformed escape, which yajl reports */
-        if (v >= 0xd800 && v <= 0xdbff) {
-            /* must be followed by a low surrogate escape */
-            if (i + 12 > len || s[i + 6] != '\\' || s[i + 7] != 'u' || hex_parse(s + i + 8, 4, &w) != 0 || w < 0xdc00 || w > 0xdfff)
-                return i;
-            i += 11;
-        } else if (v >= 0xdc00 && v <= 0xdfff) {
-            return i;
-        } else {
-            i += 5;
-        }
+        if (*p < 0x20)
+            return fail(b, JSON_ERR_SYNTAX);
+        size_t n = utf8_sequence(p, end);
+        if (n == 0)
+            return fail(b, JSON_ERR_UTF8);
+        p += n;
     }
-    return len;
+    size_t raw = (size_t)(p - start);
+    *pp = p + 1;
+    char *s;
+    if (!escaped) {
+        if ((s = arena_strndup(b->arena, (const char *)start, raw)) == NULL)
+            return fail(b, JSON_ERR_NOMEM);
+        *out = s, *out_len = raw;
+        return 1;
+    }
+    if ((s = arena_alloc(b->arena, raw + 1)) == NULL)
+        return fail(b, JSON_ERR_NOMEM);
+    size_t n = 0;
+    for (const unsigned char *q = start; q != p;) {
+        if (*q != '\\') {
+            s[n++] = (char)*q++;
+            continue;
+        }
+        char c = (char)q[1];
+        switch (c) {
+        case 'b':
+            c = '\b';
+            break;
+        case 'f':
+            c = '\f';
+            break;
+        case 'n':
+            c = '\n';
+            break;
+        case 'r':
+            c = '\r';
+            break;
+        case 't':
+            c = '\t';
+            break;
+        case 'u': {
+            uint32_t u = (uint32_t)u_escape(q), cp = surrogate_pair(q, p, u);
+            if (cp != 0) {
+                q += 12;
+            } else {
+                cp = u >= 0xd800 && u <= 0xdfff ? 0xfffd : u; /* only the lenient mode gets here with a surrogate */
+                q += 6;
+            }
+            n += put_utf8(cp, s + n);
+            continue;
+        }
+        default:
+            break; /* '"', '\\' and '/' stand for themselves */
+        }
+        s[n++] = c;
+        q += 2;
+    }
+    s[n] = '\0';
+    *out = s, *out_len = n;
+    return 1;
+}
+
+/* The number at *pp, by JSON's grammar; kept as written. On success *pp is past it. */
+static int
+read_number(builder_t *b, const unsigned char **pp, const unsigned char *end)
+{
+    const unsigned char *start = *pp, *p = start;
+    if (*p == '-')
+        ++p;
+    if (p == end || !(*p >= '0' && *p <= '9'))
+        return fail(b, JSON_ERR_SYNTAX);
+    if (*p++ != '0')
+        while (p != end && *p >= '0' && *p <= '9')
+            ++p;
+    if (p != end && *p == '.') {
+        if (++p == end || !(*p >= '0' && *p <= '9'))
+            return fail(b, JSON_ERR_SYNTAX);
+        while (p != end && *p >= '0' && *p <= '9')
+            ++p;
+    }
+    if (p != end && (*p == 'e' || *p == 'E')) {
+        if (++p != end && (*p == '+' || *p == '-'))
+            ++p;
+        if (p == end || !(*p >= '0' && *p <= '9'))
+            return fail(b, JSON_ERR_SYNTAX);
+        while (p != end && *p >= '0' && *p <= '9')
+            ++p;
+    }
+    json_value_t *v = new_value(b, JSON_NUMBER);
+    if (v == NULL)
+        return 0;
+    size_t len = (size_t)(p - start);
+    if ((v->u.num.raw = arena_strndup(b->arena, (const char *)start, len)) == NULL)
+        return fail(b, JSON_ERR_NOMEM);
+    v->u.num.len = len;
+    *pp = p;
+    return add(b, v);
+}
+
+/* The literal word (true, false or null) at *pp, as a value of type. */
+static int
+read_literal(builder_t *b, const unsigned char **pp, const unsigned char *end, const char *word, size_t len, json_type_t type)
+{
+    if ((size_t)(end - *pp) < len || memcmp(*pp, word, len) != 0)
+        return fail(b, JSON_ERR_SYNTAX);
+    *pp += len;
+    return add(b, new_value(b, type));
+}
+
+/* The grammar: one value, then only whitespace. Returns 0 with b->root set, or the error. */
+static int
+read_document(builder_t *b, const unsigned char *p, const unsigned char *end)
+{
+#define SKIP_SPACE()                                                                                                               \
+    while (p != end && is_json_space(*p))                                                                                          \
+    ++p
+#define EXPECT(ok)                                                                                                                 \
+    do {                                                                                                                           \
+        if (!(ok))                                                                                                                 \
+            return fail(b, JSON_ERR_SYNTAX), b->error;                                                                             \
+    } while (0)
+#define STEP(call)                                                                                                                 \
+    do {                                                                                                                           \
+        if (!(call))                                                                                                               \
+            return b->error;                                                                                                       \
+    } while (0)
+value:
+    SKIP_SPACE();
+    EXPECT(p != end);
+    switch (*p) {
+    case '{':
+        ++p;
+        STEP(open_container(b, 1));
+        SKIP_SPACE();
+        if (p != end && *p == '}') {
+            ++p;
+            STEP(close_container(b));
+            goto after_value;
+        }
+        goto member;
+    case '[':
+        ++p;
+        STEP(open_container(b, 0));
+        SKIP_SPACE();
+        if (p != end && *p == ']') {
+            ++p;
+            STEP(close_container(b));
+            goto after_value;
+        }
+        goto value;
+    case '"': {
+        ++p;
+        const char *s;
+        size_t len;
+        STEP(read_string(b, &p, end, &s, &len));
+        json_value_t *v = new_value(b, JSON_STRING);
+        STEP(v != NULL);
+        v->u.str.ptr = s, v->u.str.len = len;
+        STEP(add(b, v));
+        goto after_value;
+    }
+    case 't':
+        STEP(read_literal(b, &p, end, "true", 4, JSON_TRUE));
+        goto after_value;
+    case 'f':
+        STEP(read_literal(b, &p, end, "false", 5, JSON_FALSE));
+        goto after_value;
+    case 'n':
+        STEP(read_literal(b, &p, end, "null", 4, JSON_NULL));
+        goto after_value;
+    default:
+        STEP(read_number(b, &p, end));
+        goto after_value;
+    }
+member: /* a key, its colon, then its value */
+    EXPECT(p != end && *p == '"');
+    ++p;
+    STEP(read_string(b, &p, end, &b->pending_key, &b->pending_key_len));
+    SKIP_SPACE();
+    EXPECT(p != end && *p == ':');
+    ++p;
+    goto value;
+after_value:
+    SKIP_SPACE();
+    if (b->depth == 0) {
+        EXPECT(p == end);
+        return 0;
+    }
+    EXPECT(p != end);
+    int in_object = b->frames[b->depth - 1].is_object;
+    if (*p == ',') {
+        ++p;
+        if (!in_object)
+            goto value;
+        SKIP_SPACE();
+        goto member;
+    }
+    EXPECT(*p == (in_object ? '}' : ']'));
+    ++p;
+    STEP(close_container(b));
+    goto after_value;
+#undef SKIP_SPACE
+#undef EXPECT
+#undef STEP
 }
 
 static int
 parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, int lenient, json_value_t **out)
 {
     *out = NULL;
-    size_t ws = 0;
-    while (ws < len && (buf[ws] == ' ' || buf[ws] == '\t' || buf[ws] == '\r' || buf[ws] == '\n'))
-        ++ws;
-    if (ws == len)
+    const unsigned char *p = (const unsigned char *)buf, *end = p + len;
+    while (p != end && is_json_space(*p))
+        ++p;
+    if (p == end)
         return JSON_ERR_EMPTY;
-    /* yajl stops at a NUL byte outside strings without complaint; no valid JSON text contains one */
-    if (memchr(buf, '\0', len) != NULL)
-        return JSON_ERR_SYNTAX;
-    if (!json_utf8_valid(buf, len))
-        return JSON_ERR_UTF8;
-    char *repaired = NULL;
-    size_t at = memchr(buf, '\\', len) != NULL ? next_unpaired_surrogate(buf, len, 0) : len;
-    if (at != len) {
-        if (!lenient)
-            return JSON_ERR_SURROGATE;
-        /* "\\uFFFD" is as long as the escape it replaces, so offsets into buf stay offsets into the copy */
-        if ((repaired = malloc(len)) == NULL)
-            return JSON_ERR_NOMEM;
-        memcpy(repaired, buf, len);
-        for (; at != len; at = next_unpaired_surrogate(buf, len, at + 6))
-            memcpy(repaired + at, "\\ufffd", 6);
-        buf = repaired;
-    }
-    if (max_depth == 0)
-        max_depth = 1;
 
     /* member by member: the inline arrays need no zeroing */
     builder_t b;
     b.arena = arena;
-    b.max_depth = max_depth;
+    b.max_depth = max_depth != 0 ? max_depth : 1;
     b.lenient = lenient;
     b.error = 0;
     b.depth = 0;
@@ -461,44 +554,20 @@ parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, int lenie
     b.pending_key = NULL;
     b.pending_key_len = 0;
     b.root = NULL;
-    b.src = (uintptr_t)buf;
-    b.src_end = (uintptr_t)buf + len;
     b.stack = b.small_stack;
     b.keys = b.small_keys;
     b.stack_cap = sizeof(b.small_stack) / sizeof(b.small_stack[0]);
     b.frames = b.small_frames;
     b.frames_cap = sizeof(b.small_frames) / sizeof(b.small_frames[0]);
-    int ret = 0;
-    scratch_t scratch;
-    scratch.used = 0;
-    ASAN_POISON(scratch.area, SCRATCH_BYTES);
-    yajl_alloc_funcs funcs = {.malloc = scratch_malloc, .realloc = scratch_realloc, .free = scratch_free, .ctx = &scratch};
-    yajl_handle h = yajl_alloc(&callbacks, &funcs, &b);
-    if (h == NULL) {
-        ret = JSON_ERR_NOMEM;
-        goto exit;
-    }
-    /* the whole text was found valid UTF-8 above, and strings yajl decodes are checked in check_string */
-    yajl_config(h, yajl_dont_validate_strings, 1);
-    yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
-    if (st == yajl_status_ok)
-        st = yajl_complete_parse(h);
-    if (b.error != 0)
-        ret = b.error;
-    else if (st != yajl_status_ok || b.root == NULL || b.depth != 0)
-        ret = JSON_ERR_SYNTAX;
-    else
+    int ret = read_document(&b, p, end);
+    if (ret == 0)
         *out = b.root;
-    yajl_free(h);
-exit:
-    ASAN_UNPOISON(scratch.area, SCRATCH_BYTES); /* the stack is used again after this function returns */
     if (b.frames != b.small_frames)
         free(b.frames);
     if (b.stack != b.small_stack)
         free(b.stack);
     if (b.keys != b.small_keys)
         free(b.keys);
-    free(repaired);
     return ret;
 }
 

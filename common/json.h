@@ -1,12 +1,14 @@
 /*
  * json: a strict JSON parser into an arena-allocated tree, with accessors.
  *
- * yajl does the lexing; this layer adds what yajl's own tree API lacks: a depth limit enforced while
- * parsing (so nesting can never exhaust the stack, here or when the tree is walked), RFC 3629 UTF-8
- * validation of the whole input (yajl lets overlong forms and encoded surrogates through), rejection of
- * comments, of trailing data, of lone surrogate escapes and of U+0000 inside strings (C strings cannot
- * carry it), string lengths, and every number kept as the literal the sender wrote, so a JSON-RPC id is
- * echoed byte for byte. The input need not be NUL-terminated. The tree lives in the caller's arena.
+ * One pass over the text, without recursion, builds the tree and checks everything on the way: JSON's grammar (RFC
+ * 8259: no comments, no trailing data, whitespace only as JSON defines it), a depth limit enforced while parsing
+ * (so nesting can never exhaust the stack, here or when the tree is walked), RFC 3629 UTF-8 in strings (no overlong
+ * forms, no encoded surrogates), no lone surrogate escapes and no U+0000 inside strings (C strings cannot carry it),
+ * string lengths, and every number kept as the literal the sender wrote, so a JSON-RPC id is echoed byte for byte.
+ * The first fault in the text is the one reported. The input need not be NUL-terminated. The tree lives in the
+ * caller's arena. (yajl did the lexing until the parser was measured at a quarter of a tools/call's instructions; it
+ * stays as the oracle of tests/fuzz/fuzz_json.c.)
  *
  * Two modes. json_parse() is strict: it is for what clients send (MCP bodies) and for the project's own
  * documents. json_parse_lenient() is for JSON that others generate and we must take as it is, AWS's

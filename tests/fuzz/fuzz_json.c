@@ -7,13 +7,18 @@
  *     inside in the strict mode (so C string functions see all of it);
  *   - a tree written back out with jsonw_value() parses again (strictly, for a strict tree) into an equal tree, and so
  *     does its json_copy();
- *   - an arena limit gives JSON_ERR_NOMEM, never a partial tree.
+ *   - an arena limit gives JSON_ERR_NOMEM, never a partial tree;
+ *   - yajl, the library the parser replaced, is the oracle: on any input that is valid UTF-8 without a NUL byte, a
+ *     vertical tab or a form feed (yajl takes the last two for whitespace), the lenient parser accepts exactly what
+ *     yajl accepts (unless past the depth limit), and a strict tree is, event by event, what yajl reads.
  * Build and run: tests/fuzz/run.sh SECONDS json.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <yajl/yajl_parse.h>
 
 #include "arena.h"
 #include "json.h"
@@ -96,6 +101,164 @@ check_round_trip(const json_value_t *v, int strict)
     buf_dispose(&out);
 }
 
+/* A reading of the document as a list of events, each tagged, with the bytes of strings, keys and numbers. */
+static void
+put_event(buf_t *out, char tag, const void *data, size_t len)
+{
+    buf_printf(out, "%c%zu:", tag, len);
+    buf_append(out, data, len);
+}
+
+static int
+on_null(void *ctx)
+{
+    put_event(ctx, 'n', "", 0);
+    return 1;
+}
+
+static int
+on_boolean(void *ctx, int value)
+{
+    put_event(ctx, value ? 't' : 'f', "", 0);
+    return 1;
+}
+
+static int
+on_number(void *ctx, const char *s, size_t len)
+{
+    put_event(ctx, '#', s, len);
+    return 1;
+}
+
+static int
+on_string(void *ctx, const unsigned char *s, size_t len)
+{
+    put_event(ctx, 's', s, len);
+    return 1;
+}
+
+static int
+on_key(void *ctx, const unsigned char *s, size_t len)
+{
+    put_event(ctx, 'k', s, len);
+    return 1;
+}
+
+static int
+on_start_map(void *ctx)
+{
+    put_event(ctx, '{', "", 0);
+    return 1;
+}
+
+static int
+on_end_map(void *ctx)
+{
+    put_event(ctx, '}', "", 0);
+    return 1;
+}
+
+static int
+on_start_array(void *ctx)
+{
+    put_event(ctx, '[', "", 0);
+    return 1;
+}
+
+static int
+on_end_array(void *ctx)
+{
+    put_event(ctx, ']', "", 0);
+    return 1;
+}
+
+static const yajl_callbacks oracle_callbacks = {
+    .yajl_null = on_null,
+    .yajl_boolean = on_boolean,
+    .yajl_number = on_number,
+    .yajl_string = on_string,
+    .yajl_start_map = on_start_map,
+    .yajl_map_key = on_key,
+    .yajl_end_map = on_end_map,
+    .yajl_start_array = on_start_array,
+    .yajl_end_array = on_end_array,
+};
+
+/* The same reading of a parsed tree. */
+static void
+tree_events(buf_t *out, const json_value_t *v)
+{
+    switch (v->type) {
+    case JSON_NULL:
+        on_null(out);
+        break;
+    case JSON_FALSE:
+    case JSON_TRUE:
+        on_boolean(out, v->type == JSON_TRUE);
+        break;
+    case JSON_NUMBER:
+        put_event(out, '#', v->u.num.raw, v->u.num.len);
+        break;
+    case JSON_STRING:
+        put_event(out, 's', v->u.str.ptr, v->u.str.len);
+        break;
+    case JSON_ARRAY:
+        on_start_array(out);
+        for (size_t i = 0; i != v->u.arr.len; ++i)
+            tree_events(out, v->u.arr.items[i]);
+        on_end_array(out);
+        break;
+    case JSON_OBJECT:
+        on_start_map(out);
+        for (size_t i = 0; i != v->u.obj.len; ++i) {
+            put_event(out, 'k', v->u.obj.items[i].key, v->u.obj.items[i].key_len);
+            tree_events(out, v->u.obj.items[i].value);
+        }
+        on_end_map(out);
+        break;
+    }
+}
+
+/*
+ * yajl's verdict on the document (1: accepted), and its events in *events. yajl misses trailing data that is an
+ * unfinished token ("1 \"", which it reads as a value and the start of a string it is still waiting for), so it is
+ * told to stop after the first value, and whatever follows that value must be whitespace.
+ */
+static int
+oracle(const char *text, size_t size, buf_t *events)
+{
+    yajl_handle h = yajl_alloc(&oracle_callbacks, NULL, events);
+    require(h != NULL, "yajl has memory");
+    yajl_config(h, yajl_allow_trailing_garbage, 1);
+    yajl_status st = yajl_parse(h, (const unsigned char *)text, size);
+    size_t end = yajl_get_bytes_consumed(h);
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(h);
+    yajl_free(h);
+    while (end < size && strchr(" \t\r\n", text[end]) != NULL)
+        ++end;
+    return st == yajl_status_ok && end == size;
+}
+
+/* Compares the parsers with yajl where yajl's rules are JSON's (see the top of the file). */
+static void
+check_against_oracle(const char *text, size_t size, int rs, const json_value_t *strict, int rl)
+{
+    if (memchr(text, '\0', size) != NULL || memchr(text, '\v', size) != NULL || memchr(text, '\f', size) != NULL ||
+        !json_utf8_valid(text, size) || rl == JSON_ERR_DEPTH || rl == JSON_ERR_NOMEM)
+        return;
+    buf_t theirs = BUF_INIT(0), ours = BUF_INIT(0);
+    int accepted = oracle(text, size, &theirs);
+    require(accepted == (rl == 0), "the lenient parser accepts exactly what yajl accepts");
+    if (rs == 0) {
+        tree_events(&ours, strict);
+        require(!buf_failed(&ours) && !buf_failed(&theirs), "the events fit in memory");
+        require(ours.len == theirs.len && memcmp(ours.data, theirs.data, ours.len) == 0, "a strict tree is what yajl reads");
+    }
+    buf_dispose(&theirs);
+    buf_dispose(&ours);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -122,6 +285,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_value_t *copy = json_copy(&copy_arena, strict);
         require(copy != NULL && json_equal(strict, copy), "a copy is equal");
     }
+    check_against_oracle(text, size, rs, strict, rl);
     if (rl == 0) {
         check_tree(lenient, 0, 0);
         check_round_trip(lenient, 0);

@@ -77,6 +77,39 @@ test_parse_invalid(void)
     CHECK_STR(RT("\"\xe6\x97\""), "ERR:-2");         /* truncated */
 }
 
+/* JSON's grammar (RFC 8259) at each of its edges: what it allows is kept as written, everything else is refused. */
+static void
+test_grammar(void)
+{
+    CHECK_STR(RT(" \t\r\n[ 1 , { \"a\" : [ ] } , \"\" ]\n"), "[1,{\"a\":[]},\"\"]");
+    CHECK_STR(RT("[0,-0,0.5,-0.0e0,1E+2,1e-2,10]"), "[0,-0,0.5,-0.0e0,1E+2,1e-2,10]");
+    CHECK_STR(RT("[true,false,null]"), "[true,false,null]");
+    CHECK_STR(RT("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\""), "\"\\\"\\\\/\\b\\f\\n\\r\\t\"");
+    CHECK_STR(RT("{\"a\":1,\"a\":2}"), "{\"a\":1,\"a\":2}"); /* duplicate names are kept; json_get finds the last */
+    CHECK_STR(RT("-7"), "-7");
+    CHECK_STR(RT("null"), "null");
+    static const char *const refused[] = {
+        "01",        "-",           "-a",       "1.",
+        ".5",        "1.e3",        "1e",       "1e+",
+        "+1",        "0x10",        "[1 2]",    "[,1]",
+        "[1,,2]",    "{\"a\" 1}",   "{\"a\":}", "{\"a\":1,}",
+        "{,}",       "{1:2}",       "{\"a\"}",  "[}",
+        "{]",        "[",           "{",        "]",
+        "}",         "[1",          "{\"a\":1", "tru",
+        "truex",     "nul",         "fals",     "True",
+        "NaN",       "Infinity",    "\"abc",    "\"\\x41\"",
+        "\"\\u12\"", "\"\\u12g4\"", "\"\\\"",   "\"a\tb\"",
+        "\"a\nb\"",  "\x0c[]",      "[]\x0b",   "\xef\xbb\xbf[]",
+        "\x80",      "[\"a\"]]",    "//\n1",    "[1]/**/",
+    };
+    for (size_t i = 0; i != sizeof(refused) / sizeof(refused[0]); ++i) {
+        const char *r = roundtrip(refused[i], strlen(refused[i]));
+        if (strcmp(r, "ERR:-1") != 0)
+            fprintf(stderr, "  %s gave %s\n", refused[i], r);
+        CHECK(strcmp(r, "ERR:-1") == 0);
+    }
+}
+
 static void
 test_depth_limit(void)
 {
@@ -104,8 +137,7 @@ test_depth_limit(void)
     free(deep);
 }
 
-/* Past the inline stack (32 children) and past the scratch area yajl's memory comes from first (a string with
- * escapes longer than it is decoded in yajl's buffer, which then moves to malloc'd memory): the tree is whole. */
+/* Past the inline stack (32 children), and a long string with escapes decoded as it is copied: the tree is whole. */
 static void
 test_past_the_inline_memory(void)
 {
@@ -292,7 +324,7 @@ test_lenient(void)
     CHECK_STR(LHEX("\"\\uDBFF\""), "efbfbd");
     CHECK_STR(LHEX("\"\\udc00\\ud800\""), "efbfbdefbfbd");
     CHECK_STR(LHEX("\"\\ud800x\""), "efbfbd78");
-    CHECK_STR(LHEX("\"\\ud800\\u0041\""), "efbfbd41");              /* yajl alone would fuse the two into a wrong character */
+    CHECK_STR(LHEX("\"\\ud800\\u0041\""), "efbfbd41");              /* not fused with what follows into a wrong character */
     CHECK_STR(LHEX("\"\\ud800\\ud800\\udc00\""), "efbfbdf0908080"); /* the second high surrogate has its pair */
     CHECK_STR(LHEX("\"\\ud83d\\ude00\""), "f09f9880");              /* a pair is one character, as in strict mode */
     CHECK_STR(LHEX("\"\\\\ud800\""), "5c7564383030");               /* an escaped backslash: no escape follows */
@@ -312,7 +344,7 @@ test_lenient(void)
     arena_init(&a, 1 << 20);
     json_value_t *v, *strict;
     const char doc[] = "{\"k\\u0000ey\":\"v\\ud800\",\"key\":[1,{\"x\":\"\\u0000\"}],\"n\":-1.50e3}";
-    CHECK(json_parse(&a, doc, sizeof(doc) - 1, 8, &v) == JSON_ERR_SURROGATE);
+    CHECK(json_parse(&a, doc, sizeof(doc) - 1, 8, &v) == JSON_ERR_NUL); /* the first of its two faults */
     CHECK(json_parse_lenient(&a, doc, sizeof(doc) - 1, 8, &v) == 0);
     CHECK(v != NULL && v->type == JSON_OBJECT && v->u.obj.len == 3);
     if (v != NULL && v->u.obj.len == 3) {
@@ -499,6 +531,7 @@ main(void)
 {
     RUN(test_parse_valid);
     RUN(test_parse_invalid);
+    RUN(test_grammar);
     RUN(test_depth_limit);
     RUN(test_past_the_inline_memory);
     RUN(test_arena_limit);
