@@ -98,6 +98,35 @@ int json_parse_lenient(arena_t *arena, const char *buf, size_t len, unsigned max
 /* RFC 3629 UTF-8 validity of s[0..len) (no overlongs, no surrogates, nothing above U+10FFFF). */
 int json_utf8_valid(const char *s, size_t len);
 
+/*
+ * The first byte at or after p, before end, that a JSON string cannot hold as it is or that is not ASCII: '"', '\\',
+ * a control character, or a byte of 0x80 and above; end if there is none. Eight bytes at a time where it can: the
+ * parser and the writer spend most of their time in runs of plain ASCII.
+ */
+static inline const unsigned char *
+json_skip_plain_ascii(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    while (end - p >= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        /*
+         * The high bit of each byte that stops: below 0x20, or equal to '"' or '\\' (zero after the XOR), is where a
+         * subtraction borrows, and 0x80 and above has it already. A borrow also carries into the byte above, so only
+         * the lowest mark is sure, which is the one wanted.
+         */
+        uint64_t stops = ((x - ones * 0x20) | ((x ^ (ones * '"')) - ones) | ((x ^ (ones * '\\')) - ones) | x) & highs;
+        if (stops != 0)
+            return p + (__builtin_ctzll(stops) >> 3);
+        p += 8;
+    }
+#endif
+    while (p != end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+        ++p;
+    return p;
+}
+
 /* Accessors; each accepts NULL and a value of the wrong type, returning NULL / 0 / the default. */
 /* The last member named key[0..key_len) (a lenient tree's names may hold a NUL byte). */
 const json_value_t *json_getn(const json_value_t *obj, const char *key, size_t key_len);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "json.h"
 
 void
 jsonw_init(jsonw_t *w, buf_t *out)
@@ -114,6 +115,7 @@ jsonw_escape_into(buf_t *out, const char *str, size_t len)
     static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str, *end = s + len, *run = s;
     for (;;) {
+        s = json_skip_plain_ascii(s, end); /* then what is not ASCII, byte by byte */
         while (s != end && !special[*s])
             ++s;
         if (s == end)

@@ -77,6 +77,53 @@ test_parse_invalid(void)
     CHECK_STR(RT("\"\xe6\x97\""), "ERR:-2");         /* truncated */
 }
 
+/*
+ * json_skip_plain_ascii, eight bytes at a time, against the rule byte by byte: every byte value at every offset of
+ * runs up to 20 long, and every pair of edge values (whose borrows could mark the byte above) at every two offsets.
+ */
+static int
+stops_scan(unsigned char c)
+{
+    return c < 0x20 || c >= 0x80 || c == '"' || c == '\\';
+}
+
+static size_t
+expected_stop(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i != len && !stops_scan(s[i]))
+        ++i;
+    return i;
+}
+
+static void
+test_skip_plain_ascii(void)
+{
+    unsigned char s[24];
+    size_t wrong = 0, cases = 0;
+    for (size_t len = 0; len <= 20; ++len)
+        for (size_t pos = 0; pos < len; ++pos)
+            for (unsigned c = 0; c != 256; ++c) {
+                memset(s, 'a', sizeof(s));
+                s[pos] = (unsigned char)c;
+                wrong += (size_t)(json_skip_plain_ascii(s, s + len) - s) != expected_stop(s, len);
+                ++cases;
+            }
+    static const unsigned char edges[] = {0x00, 0x01, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0xff};
+    const size_t ne = sizeof(edges);
+    for (size_t p1 = 0; p1 != 16; ++p1)
+        for (size_t p2 = p1 + 1; p2 != 17; ++p2)
+            for (size_t e1 = 0; e1 != ne; ++e1)
+                for (size_t e2 = 0; e2 != ne; ++e2) {
+                    memset(s, 'a', sizeof(s));
+                    s[p1] = edges[e1], s[p2] = edges[e2];
+                    wrong += (size_t)(json_skip_plain_ascii(s, s + 17) - s) != expected_stop(s, 17);
+                    ++cases;
+                }
+    CHECK(wrong == 0);
+    CHECK(cases == 53760 + 136 * ne * ne);
+}
+
 /* JSON's grammar (RFC 8259) at each of its edges: what it allows is kept as written, everything else is refused. */
 static void
 test_grammar(void)
@@ -532,6 +579,7 @@ main(void)
     RUN(test_parse_valid);
     RUN(test_parse_invalid);
     RUN(test_grammar);
+    RUN(test_skip_plain_ascii);
     RUN(test_depth_limit);
     RUN(test_past_the_inline_memory);
     RUN(test_arena_limit);
