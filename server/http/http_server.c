@@ -90,6 +90,7 @@ typedef struct st_request_log_t {
     const char *tool_name;
     int status;
     char request_id[17];
+    char *body; /* a buffered response's body, which h2o writes from where it is: freed with the request */
 } request_log_t;
 
 static volatile sig_atomic_t stop_requested;
@@ -130,6 +131,7 @@ on_request_done(void *p)
     clock_gettime(CLOCK_MONOTONIC, &now);
     int64_t us = (int64_t)(now.tv_sec - rl->start.tv_sec) * 1000000 + (now.tv_nsec - rl->start.tv_nsec) / 1000;
     log_request(rl->request_id, rl->rpc_method, rl->tool_name, rl->status, us);
+    free(rl->body);
     --rl->server->in_flight;
 }
 
@@ -370,17 +372,16 @@ translate(h2o_req_t *req, const request_log_t *rl, mcp_header_t *headers, mcp_ht
 
 /* A complete body (or none), sent at once. */
 static void
-respond_buffered(h2o_req_t *req, mcp_response_t *res)
+respond_buffered(h2o_req_t *req, request_log_t *rl, mcp_response_t *res)
 {
-    if (res->body != NULL) {
-        req->res.content_length = res->body_len;
-        h2o_send_inline(req, res->body, res->body_len); /* copies into the request's pool */
-    } else {
-        req->res.content_length = 0;
-        static h2o_generator_t generator = {NULL, NULL};
-        h2o_start_response(req, &generator);
-        h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
-    }
+    /* the body is sent from the response's own buffer, not a copy in the pool: rl frees it when the pool goes */
+    static h2o_generator_t generator = {NULL, NULL};
+    h2o_iovec_t vec = h2o_iovec_init(res->body, res->body_len);
+    req->res.content_length = res->body != NULL ? res->body_len : 0;
+    rl->body = res->body;
+    res->body = NULL;
+    h2o_start_response(req, &generator);
+    h2o_send(req, &vec, rl->body != NULL ? 1 : 0, H2O_SEND_STATE_FINAL);
     mcp_response_dispose(res);
 }
 
@@ -457,7 +458,7 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
     if (res.stream != NULL)
         respond_streaming(server, req, res.stream);
     else
-        respond_buffered(req, &res);
+        respond_buffered(req, rl, &res);
     return 0;
 }
 
