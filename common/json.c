@@ -447,25 +447,19 @@ value:
     EXPECT(p != end);
     switch (*p) {
     case '{':
-        ++p;
-        STEP(open_container(b, 1));
+    case '[': {
+        int is_object = *p++ == '{';
+        STEP(open_container(b, is_object));
         SKIP_SPACE();
-        if (p != end && *p == '}') {
+        if (p != end && *p == (is_object ? '}' : ']')) {
             ++p;
             STEP(close_container(b));
             goto after_value;
         }
-        goto member;
-    case '[':
-        ++p;
-        STEP(open_container(b, 0));
-        SKIP_SPACE();
-        if (p != end && *p == ']') {
-            ++p;
-            STEP(close_container(b));
-            goto after_value;
-        }
+        if (is_object)
+            goto member;
         goto value;
+    }
     case '"': {
         ++p;
         const char *s;
