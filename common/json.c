@@ -520,6 +520,8 @@ static int
 parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, int lenient, json_value_t **out)
 {
     *out = NULL;
+    if (len == 0)
+        return JSON_ERR_EMPTY; /* buf may be NULL then (an event without a body), and NULL + 0 is undefined */
     const unsigned char *p = (const unsigned char *)buf, *end = p + len;
     while (p != end && is_json_space(*p))
         ++p;

@@ -54,6 +54,7 @@ static void
 test_parse_invalid(void)
 {
     CHECK_STR(RT(""), "ERR:-7");
+    CHECK_STR(roundtrip(NULL, 0), "ERR:-7"); /* no body at all (UBSan: no arithmetic on the null pointer) */
     CHECK_STR(RT("   "), "ERR:-7");
     CHECK_STR(RT("{\"jsonrpc\":\"2.0\","), "ERR:-1");
     CHECK_STR(RT("/* c */ 1"), "ERR:-1");
