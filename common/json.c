@@ -265,18 +265,19 @@ put_utf8(uint32_t cp, char *out)
 }
 
 /*
- * The string whose opening quote is just before *pp: checked in one pass (control characters, UTF-8, escapes, and in
- * the strict mode U+0000 and unpaired surrogates), then copied into the arena, NUL-terminated, its escapes decoded.
- * Every escape is at least as long as what it decodes to (an unpaired surrogate's six bytes give U+FFFD's three), so
- * the copy never needs more than the text's length. On success *pp is past the closing quote.
+ * The string whose opening quote is just before *pp, in the parser's own copy of the text: checked in one pass
+ * (control characters, UTF-8, escapes, and in the strict mode U+0000 and unpaired surrogates), then NUL-terminated
+ * where it stands, its escapes decoded in place. Every escape is at least as long as what it decodes to (an unpaired
+ * surrogate's six bytes give U+FFFD's three), so the writing never overtakes the reading, and the NUL goes at the
+ * closing quote at the latest, which the parser has passed. On success *pp is past the closing quote.
  */
 static int
-read_string(builder_t *b, const unsigned char **pp, const unsigned char *end, const char **out, size_t *out_len)
+read_string(builder_t *b, unsigned char **pp, const unsigned char *end, const char **out, size_t *out_len)
 {
-    const unsigned char *start = *pp, *p = start;
+    unsigned char *start = *pp, *p = start;
     int escaped = 0;
     for (;;) {
-        p = json_skip_plain_ascii(p, end);
+        p = (unsigned char *)json_skip_plain_ascii(p, end);
         if (p == end)
             return fail(b, JSON_ERR_SYNTAX);
         if (*p == '"')
@@ -322,17 +323,13 @@ read_string(builder_t *b, const unsigned char **pp, const unsigned char *end, co
             return fail(b, JSON_ERR_UTF8);
         p += n;
     }
-    size_t raw = (size_t)(p - start);
     *pp = p + 1;
-    char *s;
     if (!escaped) {
-        if ((s = arena_strndup(b->arena, (const char *)start, raw)) == NULL)
-            return fail(b, JSON_ERR_NOMEM);
-        *out = s, *out_len = raw;
+        *p = '\0';
+        *out = (const char *)start, *out_len = (size_t)(p - start);
         return 1;
     }
-    if ((s = arena_alloc(b->arena, raw + 1)) == NULL)
-        return fail(b, JSON_ERR_NOMEM);
+    char *s = (char *)start;
     size_t n = 0;
     for (const unsigned char *q = start; q != p;) {
         if (*q != '\\') {
@@ -380,9 +377,9 @@ read_string(builder_t *b, const unsigned char **pp, const unsigned char *end, co
 
 /* The number at *pp, by JSON's grammar; kept as written. On success *pp is past it. */
 static int
-read_number(builder_t *b, const unsigned char **pp, const unsigned char *end)
+read_number(builder_t *b, unsigned char **pp, const unsigned char *end)
 {
-    const unsigned char *start = *pp, *p = start;
+    unsigned char *start = *pp, *p = start;
     if (*p == '-')
         ++p;
     if (p == end || !(*p >= '0' && *p <= '9'))
@@ -417,7 +414,7 @@ read_number(builder_t *b, const unsigned char **pp, const unsigned char *end)
 
 /* The literal word (true, false or null) at *pp, as a value of type. */
 static int
-read_literal(builder_t *b, const unsigned char **pp, const unsigned char *end, const char *word, size_t len, json_type_t type)
+read_literal(builder_t *b, unsigned char **pp, const unsigned char *end, const char *word, size_t len, json_type_t type)
 {
     if ((size_t)(end - *pp) < len || memcmp(*pp, word, len) != 0)
         return fail(b, JSON_ERR_SYNTAX);
@@ -427,7 +424,7 @@ read_literal(builder_t *b, const unsigned char **pp, const unsigned char *end, c
 
 /* The grammar: one value, then only whitespace. Returns 0 with b->root set, or the error. */
 static int
-read_document(builder_t *b, const unsigned char *p, const unsigned char *end)
+read_document(builder_t *b, unsigned char *p, const unsigned char *end)
 {
 #define SKIP_SPACE()                                                                                                               \
     while (p != end && is_json_space(*p))                                                                                          \
@@ -527,6 +524,12 @@ parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, int lenie
         ++p;
     if (p == end)
         return JSON_ERR_EMPTY;
+    /* the parser's own copy of the text, where strings are NUL-terminated and decoded in place: one copy, not one
+     * per string */
+    unsigned char *text = arena_alloc(arena, (size_t)(end - p));
+    if (text == NULL)
+        return JSON_ERR_NOMEM;
+    memcpy(text, p, (size_t)(end - p));
 
     /* member by member: the inline arrays need no zeroing */
     builder_t b;
@@ -544,7 +547,7 @@ parse(arena_t *arena, const char *buf, size_t len, unsigned max_depth, int lenie
     b.stack_cap = sizeof(b.small_stack) / sizeof(b.small_stack[0]);
     b.frames = b.small_frames;
     b.frames_cap = sizeof(b.small_frames) / sizeof(b.small_frames[0]);
-    int ret = read_document(&b, p, end);
+    int ret = read_document(&b, text, text + (end - p));
     if (ret == 0)
         *out = b.root;
     if (b.frames != b.small_frames)
