@@ -25,8 +25,10 @@ static __thread int pending_lent;
 /* the timestamp's second, formatted once per second per thread */
 static __thread time_t ts_second = -1;
 static __thread char ts_prefix[sizeof("2026-12-02T15:00:25.")];
+static __thread size_t ts_prefix_len;
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
+static const unsigned char level_lens[] = {5, 4, 4, 5};
 
 void
 log_set_level(log_level_t level)
@@ -137,14 +139,26 @@ log_begin(log_line_t *l, log_level_t level, const char *event)
 static void
 append_member(buf_t *b, const char *key_part, size_t key_part_len, const char *value)
 {
+    size_t len = strlen(value);
+    const unsigned char *v = (const unsigned char *)value;
+    char *p;
+    if (json_skip_plain_ascii(v, v + len) == v + len && (p = buf_reserve(b, key_part_len + len + 1)) != NULL) {
+        /* nothing to escape (the usual case): in one go */
+        memcpy(p, key_part, key_part_len);
+        memcpy(p + key_part_len, value, len);
+        p[key_part_len + len] = '"';
+        buf_commit(b, key_part_len + len + 1);
+        return;
+    }
     buf_append(b, key_part, key_part_len);
-    jsonw_escape_into(b, value, strlen(value));
+    jsonw_escape_into(b, value, len);
     buf_append_char(b, '"');
 }
 
-/* log_begin_always with the request id given (NULL or "": none) rather than the thread's. */
+/* log_begin_always with the request id given (NULL or "": none) rather than the thread's, and the line's time (NULL:
+ * now, from the clock). */
 static void
-begin_line(log_line_t *l, log_level_t level, const char *event, const char *rid)
+begin_line(log_line_t *l, log_level_t level, const char *event, const char *rid, const struct timespec *at)
 {
     if (buffering && !pending_lent) {
         /* the line goes straight into the pending lines; log_end gives the memory back */
@@ -161,11 +175,14 @@ begin_line(log_line_t *l, log_level_t level, const char *event, const char *rid)
     l->level = level;
     l->event = event;
     struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
+    if (at != NULL)
+        ts = *at;
+    else
+        clock_gettime(CLOCK_REALTIME, &ts);
     if (ts.tv_sec != ts_second) {
         struct tm tm;
         gmtime_r(&ts.tv_sec, &tm);
-        strftime(ts_prefix, sizeof(ts_prefix), "%Y-%m-%dT%H:%M:%S.", &tm);
+        ts_prefix_len = strftime(ts_prefix, sizeof(ts_prefix), "%Y-%m-%dT%H:%M:%S.", &tm);
         ts_second = ts.tv_sec;
     }
     /*
@@ -177,7 +194,7 @@ begin_line(log_line_t *l, log_level_t level, const char *event, const char *rid)
     static const char event_key[] = "\",\"event\":\"";
     static const char request_id_key[] = "\",\"requestId\":\"";
     static const char trace_id_key[] = "\",\"traceId\":\"";
-    size_t prefix_len = strlen(ts_prefix), level_len = strlen(level_names[level]);
+    size_t prefix_len = ts_prefix_len, level_len = level_lens[level];
     ptrdiff_t event_len = jsonw_plain_length(event);
     if (rid == NULL)
         rid = "";
@@ -240,7 +257,7 @@ begin_line(log_line_t *l, log_level_t level, const char *event, const char *rid)
 void
 log_begin_always(log_line_t *l, log_level_t level, const char *event)
 {
-    begin_line(l, level, event, request_id);
+    begin_line(l, level, event, request_id, NULL);
 }
 
 /* Writes the digits of v (at least min_digits of them, zero-padded) at p; returns the end. */
@@ -261,12 +278,13 @@ put_uint(char *p, uint64_t v, unsigned min_digits)
 }
 
 void
-log_request(const char *rid, const char *rpc_method, const char *tool, int status, int64_t duration_us)
+log_request(const char *rid, const char *rpc_method, const char *tool, int status, int64_t duration_us, int64_t wall_ms)
 {
     if (LOG_INFO < min_level)
         return;
     log_line_t l;
-    begin_line(&l, LOG_INFO, "request", rid);
+    struct timespec at = {.tv_sec = (time_t)(wall_ms / 1000), .tv_nsec = (long)(wall_ms % 1000) * 1000000};
+    begin_line(&l, LOG_INFO, "request", rid, wall_ms >= 0 ? &at : NULL);
     if (rpc_method != NULL)
         append_member(&l.buf, ",\"rpcMethod\":\"", 14, rpc_method);
     if (tool != NULL)
@@ -312,7 +330,7 @@ log_end(log_line_t *l)
     if (failed) {
         /* a line that does not fit is not dropped without a word: its event is reported */
         log_line_t short_line;
-        begin_line(&short_line, l->level, "log_line_too_long", l->request_id);
+        begin_line(&short_line, l->level, "log_line_too_long", l->request_id, NULL);
         jsonw_kv_string(&short_line.w, "lineEvent", l->event);
         if (!l->in_pending)
             buf_dispose(&l->buf);

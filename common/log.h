@@ -62,8 +62,10 @@ void log_end(log_line_t *l);
 /*
  * The access-log line of one HTTP request, at info: event "request" with requestId rid (NULL: none), rpcMethod and
  * tool (each left out when NULL), status, and durationMs with three decimals. Written in one go: it runs per request.
+ * wall_ms is the line's time in milliseconds since the epoch, for an event loop that has read the clock for its turn
+ * already (as h2o's and nginx's access logs do); -1 reads the clock.
  */
-void log_request(const char *rid, const char *rpc_method, const char *tool, int status, int64_t duration_us);
+void log_request(const char *rid, const char *rpc_method, const char *tool, int status, int64_t duration_us, int64_t wall_ms);
 /* A line with a "message" field. */
 void log_msg(log_level_t level, const char *event, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

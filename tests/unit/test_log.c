@@ -72,7 +72,7 @@ static void
 write_request_line_with(int with_log_request, const char *request_id, const char *method, const char *tool)
 {
     if (with_log_request) {
-        log_request(request_id, method, tool, 200, 1234);
+        log_request(request_id, method, tool, 200, 1234, -1);
         return;
     }
     log_line_t l;
@@ -151,7 +151,7 @@ test_request_line_durations_and_statuses(void)
     };
     for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
         capture_begin();
-        log_request("r", "ping", NULL, cases[i].status, cases[i].us);
+        log_request("r", "ping", NULL, cases[i].status, cases[i].us, -1);
         char *out = capture_end();
         size_t n = strlen(out), tail = strlen(cases[i].tail);
         CHECK(n > tail && strcmp(out + n - tail, cases[i].tail) == 0);
@@ -161,7 +161,7 @@ test_request_line_durations_and_statuses(void)
     /* above info, nothing */
     log_set_level(LOG_WARN);
     capture_begin();
-    log_request("r", "ping", NULL, 200, 1);
+    log_request("r", "ping", NULL, 200, 1, -1);
     char *out = capture_end();
     CHECK_STR(out, "");
     free(out);
@@ -179,6 +179,30 @@ test_timestamp_is_iso8601_utc_with_milliseconds(void)
     CHECK(strlen(out) > 32 && out[11] == '-' && out[17] == 'T' && out[26] == '.' && out[30] == 'Z' && out[31] == '"');
     CHECK(parses(out, strlen(out) - 1));
     free(out);
+}
+
+/* A time given to log_request() (an event loop's clock for the turn) is the line's, to the millisecond, and a later
+ * second formats its own prefix. */
+static void
+test_request_line_takes_the_time_given(void)
+{
+    static const struct {
+        int64_t wall_ms;
+        const char *ts;
+    } cases[] = {
+        {INT64_C(1000000000123), "{\"ts\":\"2001-09-09T01:46:40.123Z\","},
+        {INT64_C(1000000000999), "{\"ts\":\"2001-09-09T01:46:40.999Z\","},
+        {INT64_C(1000000001000), "{\"ts\":\"2001-09-09T01:46:41.000Z\","},
+        {INT64_C(1796169600007), "{\"ts\":\"2026-12-02T00:00:00.007Z\","},
+    };
+    for (size_t i = 0; i != sizeof(cases) / sizeof(cases[0]); ++i) {
+        capture_begin();
+        log_request("r", "ping", NULL, 200, 1, cases[i].wall_ms);
+        char *out = capture_end();
+        CHECK(strncmp(out, cases[i].ts, strlen(cases[i].ts)) == 0);
+        CHECK(parses(out, strlen(out) - 1));
+        free(out);
+    }
 }
 
 static void
@@ -361,6 +385,7 @@ main(void)
     RUN(test_buffered_and_unbuffered_lines_are_the_same);
     RUN(test_request_line_durations_and_statuses);
     RUN(test_timestamp_is_iso8601_utc_with_milliseconds);
+    RUN(test_request_line_takes_the_time_given);
     RUN(test_buffered_lines_wait_and_a_warning_flushes_them_in_order);
     RUN(test_lines_wait_for_their_batch_time_then_go_out_together);
     RUN(test_a_line_too_long_is_reported_and_the_next_line_is_intact);
