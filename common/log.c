@@ -13,7 +13,8 @@
 #define FLUSH_AT_BYTES 65536 /* a buffering thread writes its lines out once it holds this much */
 
 static log_level_t min_level = LOG_INFO;
-static __thread char request_id[128];
+/* the caller's string, not a copy (a copy per request was a measurable cost): valid until cleared or replaced */
+static __thread const char *request_id;
 static __thread char trace_id[128];
 /* a thread that buffers keeps its lines here until log_flush() (its turn of work is over) */
 static __thread int buffering;
@@ -61,7 +62,7 @@ set_id(char *dst, size_t size, const char *id)
 void
 log_set_request_id(const char *id)
 {
-    set_id(request_id, sizeof(request_id), id);
+    request_id = id != NULL && id[0] != '\0' ? id : NULL;
 }
 
 void
@@ -123,7 +124,7 @@ log_flush_due(unsigned max_wait_ms)
 const char *
 log_request_id(void)
 {
-    return request_id[0] != '\0' ? request_id : NULL;
+    return request_id;
 }
 
 int

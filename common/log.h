@@ -35,7 +35,8 @@ typedef struct st_log_line_t {
 void log_set_level(log_level_t level);
 /* Parses "debug", "info", "warn" or "error"; returns 0 or -1. */
 int log_parse_level(const char *s, log_level_t *out);
-/* The id added to every line this thread writes; NULL clears it. The string is copied. */
+/* The id added to every line this thread writes; NULL clears it. The string is not copied: it must stay as it is
+ * until the id is cleared or replaced (each caller sets it for a request or an invocation that holds it). */
 void log_set_request_id(const char *id);
 const char *log_request_id(void);
 /* The trace id (X-Ray) added to every line this thread writes, as traceId; NULL clears it. */
