@@ -6,8 +6,9 @@
  * (so nesting can never exhaust the stack, here or when the tree is walked), RFC 3629 UTF-8 in strings (no overlong
  * forms, no encoded surrogates), no lone surrogate escapes and no U+0000 inside strings (C strings cannot carry it),
  * string lengths, and every number kept as the literal the sender wrote, so a JSON-RPC id is echoed byte for byte.
- * The first fault in the text is the one reported. The input need not be NUL-terminated. The tree lives in the
- * caller's arena. (yajl did the lexing until the parser was measured at a quarter of a tools/call's instructions; it
+ * The first fault in the text is the one reported. The input need not be NUL-terminated, and is not written to. The
+ * tree lives in the caller's arena, with one copy of the text, in which the strings are NUL-terminated and decoded
+ * in place. (yajl did the lexing until the parser was measured at a quarter of a tools/call's instructions; it
  * stays as the oracle of tests/fuzz/fuzz_json.c.)
  *
  * Two modes. json_parse() is strict: it is for what clients send (MCP bodies) and for the project's own
