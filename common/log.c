@@ -28,8 +28,12 @@ static __thread time_t ts_second = -1;
 static __thread char ts_prefix[sizeof("2026-12-02T15:00:25.")];
 static __thread size_t ts_prefix_len;
 
-static const char *const level_names[] = {"debug", "info", "warn", "error"};
-static const unsigned char level_lens[] = {5, 4, 4, 5};
+/* each level's name, with its length taken from the literal */
+static const struct {
+    const char *name;
+    size_t len;
+} levels[] = {
+    {"debug", sizeof("debug") - 1}, {"info", sizeof("info") - 1}, {"warn", sizeof("warn") - 1}, {"error", sizeof("error") - 1}};
 
 void
 log_set_level(log_level_t level)
@@ -40,8 +44,8 @@ log_set_level(log_level_t level)
 int
 log_parse_level(const char *s, log_level_t *out)
 {
-    for (size_t i = 0; i != sizeof(level_names) / sizeof(level_names[0]); ++i) {
-        if (strcmp(s, level_names[i]) == 0) {
+    for (size_t i = 0; i != sizeof(levels) / sizeof(levels[0]); ++i) {
+        if (strcmp(s, levels[i].name) == 0) {
             *out = (log_level_t)i;
             return 0;
         }
@@ -195,7 +199,7 @@ begin_line(log_line_t *l, log_level_t level, const char *event, const char *rid,
     static const char event_key[] = "\",\"event\":\"";
     static const char request_id_key[] = "\",\"requestId\":\"";
     static const char trace_id_key[] = "\",\"traceId\":\"";
-    size_t prefix_len = ts_prefix_len, level_len = level_lens[level];
+    size_t prefix_len = ts_prefix_len, level_len = levels[level].len;
     ptrdiff_t event_len = jsonw_plain_length(event);
     if (rid == NULL)
         rid = "";
@@ -220,7 +224,7 @@ begin_line(log_line_t *l, log_level_t level, const char *event, const char *rid,
         *p++ = (char)('0' + ms % 10);
         memcpy(p, level_key, sizeof(level_key) - 1);
         p += sizeof(level_key) - 1;
-        memcpy(p, level_names[level], level_len);
+        memcpy(p, levels[level].name, level_len);
         p += level_len;
         memcpy(p, event_key, sizeof(event_key) - 1);
         p += sizeof(event_key) - 1;
